@@ -1,0 +1,4 @@
+DROP TABLE api_tokens;
+DROP TABLE features;
+DROP TABLE layer_versions;
+DROP TABLE layers;

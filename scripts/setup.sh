@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what sitroom needs to build and run on Debian/Ubuntu: GDAL, PostgreSQL +
+# PostGIS (for the PostGIS store and its tests), a C toolchain. Safe to run again.
+set -euo pipefail
+
+packages=(gdal-bin libgdal-dev libpq-dev pkg-config clang postgresql-15-postgis-3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }

@@ -1,0 +1,253 @@
+//! `/api/layers`: list layers, show one with its versions, upload a new version
+//! (multipart), roll back, delete. Writes need a bearer token.
+
+use std::io::Write as _;
+use std::path::Path as FsPath;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, blocking};
+use crate::auth;
+use crate::layer::{Layer, LayerDetail, LayerId, MetaChanges};
+use crate::load::{LoadSource, load_file};
+use crate::store::ApiToken;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/layers", get(list))
+        .route("/api/layers/{id}", get(show).post(upload).delete(remove))
+        .route("/api/layers/{id}/rollback", post(rollback))
+}
+
+fn layer_id(raw: &str) -> Result<LayerId, ApiError> {
+    raw.parse::<LayerId>()
+        .map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+async fn authorise(state: &AppState, headers: &HeaderMap) -> Result<ApiToken, ApiError> {
+    let store = state.store.clone();
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().map(str::to_owned));
+    let value = match value {
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => return Err(auth::AuthError::Malformed.into()),
+        None => None,
+    };
+    blocking(move || Ok(auth::verify(store.as_ref(), value.as_deref())?)).await
+}
+
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<Layer>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.layers()?)).await?))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<LayerDetail>, ApiError> {
+    let id = layer_id(&id)?;
+    let store = state.store.clone();
+    let found = blocking(move || Ok(store.layer(&id)?.ok_or(id))).await?;
+    match found {
+        Ok(detail) => Ok(Json(detail)),
+        Err(id) => Err(ApiError::not_found(format!(
+            "layer '{id}' does not exist: GET /api/layers lists the layers there are"
+        ))),
+    }
+}
+
+/// Text parts of an upload besides the file.
+#[derive(Default)]
+struct UploadForm {
+    meta: MetaChanges,
+    srs: Option<String>,
+    source_layer: Option<String>,
+    allow_rejects: bool,
+}
+
+impl UploadForm {
+    fn set(&mut self, name: &str, value: String) -> Result<(), ApiError> {
+        let v = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        match name {
+            "title" => self.meta.title = v,
+            "kind" => self.meta.kind = v,
+            "theme" => self.meta.theme = v,
+            "sensitivity" => self.meta.sensitivity = v,
+            "attribution" => self.meta.attribution = v,
+            "classification" => self.meta.classification = v,
+            "name_field" => self.meta.fields.name = v,
+            "code_field" => self.meta.fields.code = v,
+            "population_field" => self.meta.fields.population = v,
+            "households_field" => self.meta.fields.households = v,
+            "hazard_field" => self.meta.fields.hazard = v,
+            "srs" => self.srs = v,
+            "source_layer" => self.source_layer = v,
+            "allow_rejects" => {
+                self.allow_rejects = matches!(v.as_deref(), Some("true" | "1" | "yes"));
+            }
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown form field '{other}': send 'file' and any of title, kind, theme, sensitivity, attribution, classification, name_field, code_field, population_field, households_field, hazard_field, srs, source_layer, allow_rejects"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keeps the base name of an uploaded file, refusing names that could escape a folder.
+fn upload_name(raw: Option<&str>) -> Result<String, ApiError> {
+    let name = raw
+        .and_then(|n| n.rsplit(['/', '\\']).next())
+        .map(str::trim)
+        .unwrap_or_default();
+    if name.is_empty() || name.starts_with('.') || FsPath::new(name).extension().is_none() {
+        return Err(ApiError::bad_request(
+            "the 'file' part needs a file name with an extension (e.g. zones.geojson, camps.csv, roads.zip)",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = layer_id(&id)?;
+    let token = authorise(&state, &headers).await?;
+    let limit = state.upload_limit;
+    // Refuse before reading a byte when the declared size is already too large.
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && len > limit
+    {
+        return Err(ApiError::too_large(limit));
+    }
+    let dir = tempfile::tempdir().map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut form = UploadForm::default();
+    let mut file: Option<(std::path::PathBuf, String)> = None;
+    let mut written: u64 = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = upload_name(field.file_name())?;
+            let path = dir.path().join(&file_name);
+            let mut out =
+                std::fs::File::create(&path).map_err(|e| ApiError::internal(e.to_string()))?;
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                written += chunk.len() as u64;
+                if written > limit {
+                    return Err(ApiError::too_large(limit));
+                }
+                out.write_all(&chunk)
+                    .map_err(|e| ApiError::internal(e.to_string()))?;
+            }
+            file = Some((path, file_name));
+        } else {
+            let text = field.text().await.map_err(multipart_error)?;
+            form.set(&name, text)?;
+        }
+    }
+    let (path, file_name) = file.ok_or_else(|| {
+        ApiError::bad_request(
+            "the upload has no 'file' part: send the layer file as multipart field 'file'",
+        )
+    })?;
+    let store = state.store.clone();
+    let (layer, version) = blocking(move || {
+        let current = store.layer(&id)?;
+        let meta = form
+            .meta
+            .resolve(&id, current.as_ref().map(|d| &d.layer.meta))
+            .map_err(ApiError::bad_request)?;
+        let source = LoadSource {
+            path: &path,
+            name: &file_name,
+            srs: form.srs,
+            source_layer: form.source_layer,
+            allow_rejects: form.allow_rejects,
+        };
+        let version = load_file(store.as_ref(), &meta, &source, &token.name, &|_, _| {})?;
+        drop(dir);
+        Ok((meta.id, version))
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({ "layer": layer, "version": version.version, "feature_count": version.feature_count, "report": version.report }),
+        ),
+    ))
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Upload too large",
+            format!(
+                "{}: split the file, or ask the operator to raise --upload-limit-mb",
+                e.body_text()
+            ),
+        )
+    } else {
+        ApiError::bad_request(format!(
+            "the upload is not valid multipart/form-data: {}",
+            e.body_text()
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct RollbackBody {
+    version: i32,
+}
+
+async fn rollback(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<RollbackBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Layer>, ApiError> {
+    let id = layer_id(&id)?;
+    let token = authorise(&state, &headers).await?;
+    let Json(body) = body.map_err(|e| {
+        ApiError::bad_request(format!(
+            "send a JSON body like {{\"version\": 2}}: {}",
+            e.body_text()
+        ))
+    })?;
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || Ok(store.rollback(&id, body.version, &token.name)?)).await?,
+    ))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id = layer_id(&id)?;
+    authorise(&state, &headers).await?;
+    let store = state.store.clone();
+    let shown = id.clone();
+    if blocking(move || Ok(store.delete_layer(&id)?)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!(
+            "layer '{shown}' does not exist"
+        )))
+    }
+}

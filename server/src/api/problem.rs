@@ -1,0 +1,155 @@
+//! RFC 9457 problem details: every error the API returns says what is wrong and what
+//! to do, as `application/problem+json`.
+
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::auth::AuthError;
+use crate::load::LoadError;
+use crate::store::StoreError;
+
+/// An API error, rendered as problem details.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    title: &'static str,
+    detail: String,
+    extra: Option<(&'static str, Value)>,
+}
+
+impl ApiError {
+    /// An error with a status, a short title and a detail saying what to do.
+    pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            title,
+            detail: detail.into(),
+            extra: None,
+        }
+    }
+
+    /// 400: the request is wrong.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Bad request", detail)
+    }
+
+    /// 404: nothing there.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", detail)
+    }
+
+    /// 413: the upload is too large.
+    pub fn too_large(limit: u64) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Upload too large",
+            format!(
+                "uploads are limited to {limit} bytes ({} MiB): split the file, or ask the operator to raise --upload-limit-mb",
+                limit / (1024 * 1024)
+            ),
+        )
+    }
+
+    /// 500: our fault; the detail is logged, not sent.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        tracing::error!(%detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error",
+            "the server failed; the error is logged. Try again, and tell the operator if it persists",
+        )
+    }
+
+    /// Adds a member to the problem object (e.g. the load report).
+    #[must_use]
+    pub fn with(mut self, key: &'static str, value: Value) -> Self {
+        self.extra = Some((key, value));
+        self
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let (Some((k, v)), Some(obj)) = (self.extra, body.as_object_mut()) {
+            obj.insert(k.to_owned(), v);
+        }
+        let mut headers = vec![(header::CONTENT_TYPE, "application/problem+json".to_owned())];
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.push((header::WWW_AUTHENTICATE, "Bearer".to_owned()));
+        }
+        let mut resp = (self.status, body.to_string()).into_response();
+        for (k, v) in headers {
+            if let Ok(v) = v.parse() {
+                resp.headers_mut().insert(k, v);
+            }
+        }
+        resp
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::LayerNotFound(_) | StoreError::VersionNotFound { .. } => {
+                Self::not_found(e.to_string())
+            }
+            StoreError::Unavailable(_) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Store unavailable",
+                "the database is unavailable: try again shortly",
+            ),
+            other => Self::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Store(s) => s.into(),
+            other => Self::new(StatusCode::UNAUTHORIZED, "Unauthorized", other.to_string()),
+        }
+    }
+}
+
+impl From<LoadError> for ApiError {
+    fn from(e: LoadError) -> Self {
+        let report = e.report().and_then(|r| serde_json::to_value(r).ok());
+        match e {
+            LoadError::Store(s) => s.into(),
+            LoadError::Ingest(i) => {
+                let err = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Load refused",
+                    format!("{i}; nothing was loaded and the current version is unchanged"),
+                );
+                match report {
+                    Some(r) => err.with("report", r),
+                    None => err,
+                }
+            }
+        }
+    }
+}
+
+/// The fallback for unknown paths.
+pub async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "no resource at '{}': see /api/layers and /health",
+        uri.path()
+    ))
+}

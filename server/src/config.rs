@@ -1,0 +1,21 @@
+//! Defaults and settings shared by the CLI and the server.
+
+/// Store used when neither `--db` nor `DATABASE_URL` is given: a SQLite file.
+pub const DEFAULT_DB: &str = "sitroom.db";
+
+/// Address the server listens on by default (loopback only).
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Folder holding the real Rwanda data the demo reads (a mirror of public sources).
+pub const DEFAULT_MIRROR: &str = "../shared/data";
+
+/// Default upload limit in MiB.
+pub const DEFAULT_UPLOAD_LIMIT_MB: u64 = 200;
+
+/// Who a change made from the command line is attributed to.
+#[must_use]
+pub fn cli_user() -> String {
+    std::env::var("SITROOM_USER")
+        .or_else(|_| std::env::var("USER"))
+        .map_or_else(|_| "cli".to_owned(), |u| format!("cli:{u}"))
+}

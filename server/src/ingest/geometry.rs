@@ -1,0 +1,188 @@
+//! Checking one feature's geometry: present, of a type the layer kind accepts, finite,
+//! reprojected to EPSG:4326 within range, and valid (repaired with GEOS when it is not).
+
+use gdal::cpl::CslStringList;
+use gdal::spatial_ref::CoordTransform;
+use gdal::vector::{Geometry, geometry_type_flatten, geometry_type_to_name};
+use gdal_sys::OGRwkbGeometryType as T;
+use geo::{CoordsIter, Validation};
+
+use crate::layer::{Bbox, LayerKind};
+
+/// A geometry ready to store.
+#[derive(Debug)]
+pub struct Good {
+    /// WKB, EPSG:4326.
+    pub wkb: Vec<u8>,
+    /// Extent.
+    pub bbox: Bbox,
+}
+
+/// The outcome of checking one geometry.
+#[derive(Debug)]
+pub enum Checked {
+    /// Fine as it was (after reprojection).
+    Ok(Good),
+    /// Was invalid; repaired, with the reason it was invalid.
+    Repaired(Good, String),
+    /// No geometry, or an empty one.
+    Empty,
+    /// Unusable, with the reason.
+    Rejected(String),
+}
+
+fn accepts(kind: LayerKind, ty: T::Type) -> bool {
+    match kind {
+        LayerKind::Hazard | LayerKind::Boundary => ty == T::wkbPolygon || ty == T::wkbMultiPolygon,
+        LayerKind::Exposure => matches!(
+            ty,
+            T::wkbPoint
+                | T::wkbMultiPoint
+                | T::wkbLineString
+                | T::wkbMultiLineString
+                | T::wkbPolygon
+                | T::wkbMultiPolygon
+        ),
+    }
+}
+
+fn needs(kind: LayerKind) -> &'static str {
+    match kind {
+        LayerKind::Hazard | LayerKind::Boundary => "Polygon or MultiPolygon",
+        LayerKind::Exposure => "Point, LineString or Polygon (or their Multi forms)",
+    }
+}
+
+/// First coordinate that is not a finite number, or outside lon/lat range when `degrees`.
+fn bad_coordinate(g: &geo::Geometry<f64>, degrees: bool) -> Option<String> {
+    g.coords_iter().find_map(|c| {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            Some(format!(
+                "coordinate ({}, {}) is not a finite number",
+                c.x, c.y
+            ))
+        } else if degrees && (!(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
+        {
+            Some(format!(
+                "coordinate ({}, {}) is outside longitude -180..180 / latitude -90..90: is the CRS right? (pass --srs)",
+                c.x, c.y
+            ))
+        } else {
+            None
+        }
+    })
+}
+
+fn to_geo(g: &Geometry) -> Result<geo::Geometry<f64>, String> {
+    g.to_geo()
+        .map_err(|e| format!("geometry cannot be read: {e}"))
+}
+
+/// Keeps the polygonal parts of what `make_valid` returned (it may add stray lines).
+fn polygonal_parts(g: Geometry) -> Result<Geometry, String> {
+    let ty = geometry_type_flatten(g.geometry_type());
+    if ty == T::wkbPolygon || ty == T::wkbMultiPolygon {
+        return Ok(g);
+    }
+    let mut out = Geometry::empty(T::wkbMultiPolygon).map_err(|e| e.to_string())?;
+    for i in 0..g.geometry_count() {
+        let part = g.get_geometry(i);
+        let pty = geometry_type_flatten(part.geometry_type());
+        if pty == T::wkbPolygon {
+            out.add_geometry(part.clone()).map_err(|e| e.to_string())?;
+        } else if pty == T::wkbMultiPolygon {
+            for j in 0..part.geometry_count() {
+                out.add_geometry(part.get_geometry(j).clone())
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn finish(g: &Geometry) -> Result<Good, String> {
+    let env = g.envelope();
+    let wkb = g
+        .wkb()
+        .map_err(|e| format!("geometry cannot be encoded: {e}"))?;
+    Ok(Good {
+        wkb,
+        bbox: [env.MinX, env.MinY, env.MaxX, env.MaxY],
+    })
+}
+
+/// Checks (and where possible repairs) one feature's geometry for a layer of `kind`.
+pub fn check(
+    geom: Option<&Geometry>,
+    kind: LayerKind,
+    transform: Option<&CoordTransform>,
+) -> Checked {
+    let Some(source) = geom else {
+        return Checked::Empty;
+    };
+    if source.is_empty() {
+        return Checked::Empty;
+    }
+    let ty = geometry_type_flatten(source.geometry_type());
+    if !accepts(kind, ty) {
+        return Checked::Rejected(format!(
+            "{} geometry cannot be in a {kind} layer: {kind} layers need {}",
+            geometry_type_to_name(ty),
+            needs(kind)
+        ));
+    }
+    let mut g = source.clone();
+    g.flatten_to_2d();
+    match to_geo(&g) {
+        Ok(shape) => {
+            if let Some(why) = bad_coordinate(&shape, false) {
+                return Checked::Rejected(why);
+            }
+        }
+        Err(why) => return Checked::Rejected(why),
+    }
+    if let Some(t) = transform
+        && let Err(e) = g.transform_inplace(t)
+    {
+        return Checked::Rejected(format!("cannot be reprojected to EPSG:4326: {e}"));
+    }
+    let shape = match to_geo(&g) {
+        Ok(s) => s,
+        Err(why) => return Checked::Rejected(why),
+    };
+    if let Some(why) = bad_coordinate(&shape, true) {
+        return Checked::Rejected(why);
+    }
+    if g.is_valid() {
+        return match finish(&g) {
+            Ok(good) => Checked::Ok(good),
+            Err(why) => Checked::Rejected(why),
+        };
+    }
+    let reason = shape
+        .check_validation()
+        .err()
+        .map_or_else(|| "invalid geometry (GEOS)".to_owned(), |e| e.to_string());
+    let repaired = g
+        .make_valid(&CslStringList::new())
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            if ty == T::wkbPolygon || ty == T::wkbMultiPolygon {
+                polygonal_parts(r)
+            } else {
+                Ok(r)
+            }
+        });
+    match repaired {
+        Ok(r) if !r.is_empty() && r.is_valid() => match finish(&r) {
+            Ok(good) => Checked::Repaired(good, format!("invalid geometry repaired: {reason}")),
+            Err(why) => Checked::Rejected(why),
+        },
+        Ok(_) => Checked::Rejected(format!(
+            "invalid geometry that cannot be repaired (nothing is left of it): {reason}"
+        )),
+        Err(e) => Checked::Rejected(format!(
+            "invalid geometry ({reason}) and repair failed: {e}"
+        )),
+    }
+}

@@ -1,0 +1,459 @@
+//! Reading files with GDAL into features ready to store: open any vector format GDAL
+//! reads (or a classified GeoTIFF), reproject to EPSG:4326, check and repair geometries,
+//! map fields, classify hazard values, and report what happened to every feature.
+
+mod geometry;
+mod properties;
+mod raster;
+mod source;
+
+use std::path::Path;
+
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::vector::LayerAccess;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::classify::Classification;
+use crate::layer::{Bbox, Feature, FieldMapping, LayerKind};
+
+pub use source::SourceKind;
+
+/// How to read a file.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The layer kind decides which geometry types are accepted.
+    pub kind: LayerKind,
+    /// CRS to assume when the file has none (e.g. `EPSG:32735`).
+    pub srs: Option<String>,
+    /// Layer inside a multi-layer source (GeoPackage, zip of shapefiles, KML folders).
+    pub source_layer: Option<String>,
+    /// Which source fields feed the engine's columns.
+    pub fields: FieldMapping,
+    /// How hazard values become classes (hazard layers).
+    pub classification: Option<Classification>,
+    /// Load the good features even when some are rejected.
+    pub allow_rejects: bool,
+}
+
+/// What happened to one feature that was not loaded as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureIssue {
+    /// 1-based position of the feature in the source.
+    pub index: u64,
+    /// The source's feature id, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    /// `repaired`, `dropped`, `rejected` or `warning`.
+    pub action: IssueAction,
+    /// What was wrong, in words.
+    pub reason: String,
+}
+
+crate::layer::string_enum! {
+    /// What the loader did about a feature issue.
+    IssueAction, "issue action" {
+        /// Invalid geometry made valid; the feature is loaded.
+        Repaired => "repaired",
+        /// Empty geometry: the feature is left out.
+        Dropped => "dropped",
+        /// Unusable feature: it fails the load unless rejects are allowed.
+        Rejected => "rejected",
+        /// Loaded, but a value could not be read.
+        Warning => "warning",
+    }
+}
+
+/// The load report: counts and every feature issue.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// File name as given.
+    pub source_name: String,
+    /// GDAL driver that read it.
+    pub driver: String,
+    /// Layer read inside the source.
+    pub source_layer: String,
+    /// CRS of the source, as an authority code or name.
+    pub source_crs: String,
+    /// Features read from the source.
+    pub read: u64,
+    /// Features stored.
+    pub loaded: u64,
+    /// Features whose geometry was repaired (they are among `loaded`).
+    pub repaired: u64,
+    /// Features left out for an empty geometry.
+    pub dropped: u64,
+    /// Features refused.
+    pub rejected: u64,
+    /// Hazard features whose value falls in no class (loaded, with no class).
+    pub unclassified: u64,
+    /// One entry per feature that was not loaded exactly as read.
+    pub issues: Vec<FeatureIssue>,
+}
+
+/// Features read from a file and what happened to them.
+#[derive(Debug)]
+pub struct Ingested {
+    /// Features to store, in source order.
+    pub features: Vec<Feature>,
+    /// Counts and issues.
+    pub report: LoadReport,
+    /// SHA-256 of the source file(s), hex.
+    pub sha256: String,
+    /// Extent of all features.
+    pub bbox: Option<Bbox>,
+}
+
+/// Why a file could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file is missing or unreadable.
+    #[error("cannot read '{path}': {reason}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// A zero-byte file.
+    #[error("'{path}' is empty (0 bytes): nothing to load")]
+    EmptyFile {
+        /// The file.
+        path: String,
+    },
+    /// GDAL could not open or parse the file.
+    #[error(
+        "'{path}' could not be read as {expected}: {reason}. Check that the file is complete and not truncated"
+    )]
+    Unparseable {
+        /// The file.
+        path: String,
+        /// What the file was read as.
+        expected: String,
+        /// GDAL's message.
+        reason: String,
+    },
+    /// A zip with no shapefile inside.
+    #[error(
+        "'{path}' holds no .shp file (it contains: {contents}): zip the .shp with its .shx, .dbf and .prj"
+    )]
+    ZipWithoutShapefile {
+        /// The zip.
+        path: String,
+        /// What it holds.
+        contents: String,
+    },
+    /// Several layers and none chosen.
+    #[error("'{path}' has several layers ({available}): choose one with --source-layer")]
+    SeveralLayers {
+        /// The file.
+        path: String,
+        /// Their names.
+        available: String,
+    },
+    /// The chosen layer is not there.
+    #[error("'{path}' has no layer '{wanted}': its layers are {available}")]
+    NoSuchLayer {
+        /// The file.
+        path: String,
+        /// Layer asked for.
+        wanted: String,
+        /// Layers there.
+        available: String,
+    },
+    /// No CRS in the file and none given.
+    #[error(
+        "'{path}' has no CRS: pass --srs with the CRS its coordinates are in (e.g. --srs EPSG:32735 for UTM 35S)"
+    )]
+    NoCrs {
+        /// The file.
+        path: String,
+    },
+    /// `--srs` could not be understood.
+    #[error("--srs '{srs}' is not a CRS GDAL knows: {reason} (use e.g. EPSG:4326 or EPSG:32735)")]
+    BadSrs {
+        /// As given.
+        srs: String,
+        /// GDAL's message.
+        reason: String,
+    },
+    /// A mapped field is not in the file.
+    #[error("field '{field}' (given for {role}) is not in '{path}': its fields are {available}")]
+    UnknownField {
+        /// The file.
+        path: String,
+        /// Mapping role.
+        role: String,
+        /// Field named.
+        field: String,
+        /// Fields there.
+        available: String,
+    },
+    /// A hazard layer without a hazard field.
+    #[error(
+        "a hazard layer needs the field holding the hazard value or class: pass --hazard-field (fields in '{path}': {available})"
+    )]
+    NoHazardField {
+        /// The file.
+        path: String,
+        /// Fields there.
+        available: String,
+    },
+    /// A CSV without coordinate columns.
+    #[error("'{path}' has no lon/lat columns: name them lon and lat (or longitude/latitude, x/y)")]
+    CsvWithoutCoordinates {
+        /// The file.
+        path: String,
+    },
+    /// Some features were rejected and rejects are not allowed.
+    #[error("{} of {} features in '{}' were rejected, so nothing was loaded; first: {}. Fix them, or pass --allow-rejects to load the rest", .0.rejected, .0.read, .0.source_name, first_rejection(.0))]
+    Rejected(Box<LoadReport>),
+    /// Nothing usable in the file.
+    #[error("'{}' has no features to load ({} read, {} dropped, {} rejected)", .0.source_name, .0.read, .0.dropped, .0.rejected)]
+    NoFeatures(Box<LoadReport>),
+    /// A raster that cannot be used as a hazard layer.
+    #[error("raster '{path}' cannot be loaded: {reason}")]
+    Raster {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Any other GDAL failure.
+    #[error("GDAL failed reading '{path}': {source}")]
+    Gdal {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: gdal::errors::GdalError,
+    },
+}
+
+impl IngestError {
+    /// The load report, when the failure came after reading features.
+    #[must_use]
+    pub fn report(&self) -> Option<&LoadReport> {
+        match self {
+            Self::Rejected(r) | Self::NoFeatures(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+fn first_rejection(report: &LoadReport) -> String {
+    report
+        .issues
+        .iter()
+        .find(|i| i.action == IssueAction::Rejected)
+        .map_or_else(String::new, |i| {
+            format!("feature {}: {}", i.index, i.reason)
+        })
+}
+
+/// Reads `path` (its name for reports is `source_name`) into features ready to store.
+///
+/// # Errors
+/// An [`IngestError`] saying what is wrong with the file and what to do.
+pub fn read(
+    path: &Path,
+    source_name: &str,
+    opts: &LoadOptions,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Ingested, IngestError> {
+    let shown = source_name.to_owned();
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Unreadable {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    if bytes.is_empty() {
+        return Err(IngestError::EmptyFile { path: shown });
+    }
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    drop(bytes);
+
+    let opened = source::open(path, &shown, opts)?;
+    let layer = opened.layer()?;
+    let mut report = LoadReport {
+        source_name: shown.clone(),
+        driver: opened.driver.clone(),
+        source_layer: layer.name(),
+        ..LoadReport::default()
+    };
+
+    let field_names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+    let raster_opts;
+    let mapping_opts = if opened.kind == SourceKind::GeoTiff {
+        // Polygonised cells carry class codes; read them with the same rates and flags.
+        let mut o = opts.clone();
+        o.fields.hazard = Some(raster::CLASS_CODE_FIELD.into());
+        o.classification = opts
+            .classification
+            .as_ref()
+            .map(Classification::by_class_code);
+        raster_opts = o;
+        &raster_opts
+    } else {
+        opts
+    };
+    let mapping = properties::Mapping::new(&shown, &field_names, mapping_opts)?;
+
+    let target = wgs84().map_err(|source| IngestError::Gdal {
+        path: shown.clone(),
+        source,
+    })?;
+    let transform = match source_crs(&layer, &opened.kind, opts, &shown)? {
+        Some(mut crs) => {
+            report.source_crs = crs_label(&crs);
+            crs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+            if is_wgs84(&crs) {
+                None
+            } else {
+                Some(
+                    CoordTransform::new(&crs, &target).map_err(|source| IngestError::Gdal {
+                        path: shown.clone(),
+                        source,
+                    })?,
+                )
+            }
+        }
+        None => {
+            report.source_crs = "EPSG:4326".into();
+            None
+        }
+    };
+
+    let total = layer.feature_count();
+    let mut features = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut layer = layer;
+    let mut bbox: Option<Bbox> = None;
+    for (i, f) in layer.features().enumerate() {
+        let index = i as u64 + 1;
+        report.read += 1;
+        if index.is_multiple_of(256) {
+            progress(index, total);
+        }
+        let source_id = f.fid().map(|v| v.to_string());
+        let mut note = |action: IssueAction, reason: String| {
+            report.issues.push(FeatureIssue {
+                index,
+                source_id: source_id.clone(),
+                action,
+                reason,
+            });
+        };
+        let checked = match geometry::check(f.geometry(), opts.kind, transform.as_ref()) {
+            geometry::Checked::Ok(g) => g,
+            geometry::Checked::Repaired(g, why) => {
+                report.repaired += 1;
+                note(IssueAction::Repaired, why);
+                g
+            }
+            geometry::Checked::Empty => {
+                report.dropped += 1;
+                note(IssueAction::Dropped, "empty geometry".into());
+                continue;
+            }
+            geometry::Checked::Rejected(why) => {
+                report.rejected += 1;
+                note(IssueAction::Rejected, why);
+                continue;
+            }
+        };
+        let props = properties::to_json(&f);
+        let mapped = mapping.apply(&props, &mut |reason| note(IssueAction::Warning, reason));
+        if mapping.has_hazard() && mapped.hazard_class.is_none() {
+            report.unclassified += 1;
+        }
+        bbox = Some(match bbox {
+            None => checked.bbox,
+            Some(b) => [
+                b[0].min(checked.bbox[0]),
+                b[1].min(checked.bbox[1]),
+                b[2].max(checked.bbox[2]),
+                b[3].max(checked.bbox[3]),
+            ],
+        });
+        features.push(Feature {
+            fid: i64::try_from(features.len()).unwrap_or(i64::MAX) + 1,
+            source_id,
+            wkb: checked.wkb,
+            bbox: checked.bbox,
+            properties: props,
+            name: mapped.name,
+            code: mapped.code,
+            population: mapped.population,
+            households: mapped.households,
+            hazard_class: mapped.hazard_class.map(|c| c.as_str().to_owned()),
+        });
+    }
+    progress(report.read, total);
+    report.loaded = features.len() as u64;
+
+    if report.rejected > 0 && !opts.allow_rejects {
+        return Err(IngestError::Rejected(Box::new(report)));
+    }
+    if features.is_empty() {
+        return Err(IngestError::NoFeatures(Box::new(report)));
+    }
+    Ok(Ingested {
+        features,
+        report,
+        sha256,
+        bbox,
+    })
+}
+
+fn wgs84() -> gdal::errors::Result<SpatialRef> {
+    let mut srs = SpatialRef::from_epsg(4326)?;
+    srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    Ok(srs)
+}
+
+fn is_wgs84(crs: &SpatialRef) -> bool {
+    crs.auth_name().as_deref() == Some("EPSG") && crs.auth_code().ok() == Some(4326)
+        || crs
+            .name()
+            .is_some_and(|n| n.contains("CRS84") || n == "WGS 84")
+            && crs.is_geographic()
+}
+
+fn crs_label(crs: &SpatialRef) -> String {
+    match (crs.auth_name(), crs.auth_code()) {
+        (Some(a), Ok(c)) => format!("{a}:{c}"),
+        _ => crs.name().unwrap_or_else(|| "unnamed CRS".into()),
+    }
+}
+
+/// The CRS to read coordinates in: the file's own, else `--srs`; `None` means EPSG:4326
+/// by definition of the format (CSV lon/lat columns are degrees on WGS 84).
+fn source_crs(
+    layer: &gdal::vector::Layer<'_>,
+    kind: &SourceKind,
+    opts: &LoadOptions,
+    path: &str,
+) -> Result<Option<SpatialRef>, IngestError> {
+    let given = opts
+        .srs
+        .as_deref()
+        .map(|s| {
+            SpatialRef::from_definition(s).map_err(|e| IngestError::BadSrs {
+                srs: s.to_owned(),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()?;
+    // As with ogr2ogr's -s_srs, a CRS given by the operator overrides the file's own.
+    if let Some(g) = given {
+        return Ok(Some(g));
+    }
+    if let Some(own) = layer.spatial_ref() {
+        return Ok(Some(own));
+    }
+    match kind {
+        SourceKind::Csv => Ok(None),
+        _ => Err(IngestError::NoCrs {
+            path: path.to_owned(),
+        }),
+    }
+}

@@ -1,0 +1,249 @@
+//! Opening a source file with the right GDAL driver and choosing the layer to read.
+
+use std::path::{Path, PathBuf};
+
+use gdal::vector::{Layer, LayerAccess};
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+
+use super::{IngestError, LoadOptions, raster};
+
+/// What a source file is, decided by its extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// GeoJSON (`.geojson`, `.json`).
+    GeoJson,
+    /// A shapefile given by its `.shp` (siblings beside it).
+    Shapefile,
+    /// A zip holding a shapefile.
+    ZippedShapefile,
+    /// A GeoPackage.
+    GeoPackage,
+    /// KML.
+    Kml,
+    /// CSV with lon/lat columns.
+    Csv,
+    /// A GeoTIFF hazard raster, classified and polygonised.
+    GeoTiff,
+    /// Anything else: let GDAL find a driver.
+    Other,
+}
+
+impl SourceKind {
+    /// Decides the kind from the file name.
+    #[must_use]
+    pub fn of(path: &Path) -> Self {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match ext.as_str() {
+            "geojson" | "json" => Self::GeoJson,
+            "shp" => Self::Shapefile,
+            "zip" => Self::ZippedShapefile,
+            "gpkg" => Self::GeoPackage,
+            "kml" => Self::Kml,
+            "csv" => Self::Csv,
+            "tif" | "tiff" => Self::GeoTiff,
+            _ => Self::Other,
+        }
+    }
+
+    fn expected(&self) -> &'static str {
+        match self {
+            Self::GeoJson => "GeoJSON",
+            Self::Shapefile | Self::ZippedShapefile => "a shapefile",
+            Self::GeoPackage => "a GeoPackage",
+            Self::Kml => "KML",
+            Self::Csv => "CSV",
+            Self::GeoTiff => "a GeoTIFF",
+            Self::Other => "a vector file",
+        }
+    }
+
+    fn drivers(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Self::GeoJson => Some(&["GeoJSON"]),
+            Self::Shapefile | Self::ZippedShapefile => Some(&["ESRI Shapefile"]),
+            Self::GeoPackage => Some(&["GPKG"]),
+            Self::Kml => Some(&["LIBKML", "KML"]),
+            Self::Csv => Some(&["CSV"]),
+            Self::GeoTiff => Some(&["GTiff"]),
+            Self::Other => None,
+        }
+    }
+}
+
+/// An opened vector dataset and the choice of layer in it.
+pub struct Opened {
+    dataset: Dataset,
+    /// Name shown in messages.
+    path: String,
+    /// Format of the source.
+    pub kind: SourceKind,
+    /// GDAL driver short name.
+    pub driver: String,
+    source_layer: Option<String>,
+}
+
+impl Opened {
+    /// The layer to read: the one named, or the only one.
+    ///
+    /// # Errors
+    /// When the named layer is missing or there are several and none was named.
+    pub fn layer(&self) -> Result<Layer<'_>, IngestError> {
+        let names: Vec<String> = self.dataset.layers().map(|l| l.name()).collect();
+        match (&self.source_layer, names.len()) {
+            (Some(wanted), _) => {
+                self.dataset
+                    .layer_by_name(wanted)
+                    .map_err(|_| IngestError::NoSuchLayer {
+                        path: self.path.clone(),
+                        wanted: wanted.clone(),
+                        available: names.join(", "),
+                    })
+            }
+            (None, 1) => self.dataset.layer(0).map_err(|source| IngestError::Gdal {
+                path: self.path.clone(),
+                source,
+            }),
+            (None, 0) => Err(IngestError::Unparseable {
+                path: self.path.clone(),
+                expected: self.kind.expected().into(),
+                reason: "it holds no vector layer".into(),
+            }),
+            (None, _) => Err(IngestError::SeveralLayers {
+                path: self.path.clone(),
+                available: names.join(", "),
+            }),
+        }
+    }
+}
+
+/// Opens `path` for reading as its extension says.
+///
+/// # Errors
+/// When GDAL cannot open it, or a zip has no shapefile, or a CSV has no coordinates.
+pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, IngestError> {
+    let kind = SourceKind::of(path);
+    if kind == SourceKind::GeoTiff {
+        let dataset = raster::polygonise(path, shown, opts)?;
+        return Ok(Opened {
+            driver: "GTiff".into(),
+            dataset,
+            path: shown.to_owned(),
+            kind,
+            source_layer: None,
+        });
+    }
+    let mut source_layer = opts.source_layer.clone();
+    let target: PathBuf = if kind == SourceKind::ZippedShapefile {
+        zipped_shapefile(path, shown, &mut source_layer)?
+    } else {
+        path.to_path_buf()
+    };
+    let csv_options = [
+        "X_POSSIBLE_NAMES=lon,longitude,lng,long,x",
+        "Y_POSSIBLE_NAMES=lat,latitude,y",
+        "KEEP_GEOM_COLUMNS=NO",
+        "AUTODETECT_TYPE=YES",
+    ];
+    let dataset = Dataset::open_ex(
+        &target,
+        DatasetOptions {
+            open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            allowed_drivers: kind.drivers(),
+            open_options: (kind == SourceKind::Csv).then_some(&csv_options[..]),
+            sibling_files: None,
+        },
+    )
+    .map_err(|e| IngestError::Unparseable {
+        path: shown.to_owned(),
+        expected: kind.expected().into(),
+        reason: gdal_reason(&e),
+    })?;
+    let driver = dataset.driver().short_name();
+    let opened = Opened {
+        dataset,
+        path: shown.to_owned(),
+        kind,
+        driver,
+        source_layer,
+    };
+    if opened.kind == SourceKind::Csv {
+        let layer = opened.layer()?;
+        if layer.defn().geom_fields().next().is_none() {
+            return Err(IngestError::CsvWithoutCoordinates {
+                path: shown.to_owned(),
+            });
+        }
+    }
+    Ok(opened)
+}
+
+/// The `/vsizip/` path of the shapefile inside a zip (the one named by `source_layer`
+/// when there are several).
+fn zipped_shapefile(
+    path: &Path,
+    shown: &str,
+    source_layer: &mut Option<String>,
+) -> Result<PathBuf, IngestError> {
+    let root = PathBuf::from(format!("/vsizip/{}", path.display()));
+    let entries = gdal::vsi::read_dir(&root, true).map_err(|e| IngestError::Unparseable {
+        path: shown.to_owned(),
+        expected: "a zip file".into(),
+        reason: gdal_reason(&e),
+    })?;
+    let shps: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
+        .collect();
+    let stem = |p: &PathBuf| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let chosen = match (shps.as_slice(), source_layer.as_deref()) {
+        ([], _) => {
+            let mut contents: Vec<String> =
+                entries.iter().map(|p| p.display().to_string()).collect();
+            if contents.is_empty() {
+                contents.push("nothing".into());
+            }
+            return Err(IngestError::ZipWithoutShapefile {
+                path: shown.to_owned(),
+                contents: contents.join(", "),
+            });
+        }
+        ([one], None) => *one,
+        (many, Some(wanted)) => many
+            .iter()
+            .copied()
+            .find(|p| stem(p) == wanted)
+            .ok_or_else(|| IngestError::NoSuchLayer {
+                path: shown.to_owned(),
+                wanted: wanted.to_owned(),
+                available: many.iter().map(|p| stem(p)).collect::<Vec<_>>().join(", "),
+            })?,
+        (many, None) => {
+            return Err(IngestError::SeveralLayers {
+                path: shown.to_owned(),
+                available: many.iter().map(|p| stem(p)).collect::<Vec<_>>().join(", "),
+            });
+        }
+    };
+    // The shapefile's layer is the one in the opened dataset; no further choice needed.
+    *source_layer = None;
+    Ok(root.join(chosen))
+}
+
+/// GDAL's own message without the crate's wrapping.
+pub(super) fn gdal_reason(e: &gdal::errors::GdalError) -> String {
+    match e {
+        gdal::errors::GdalError::NullPointer { msg, .. } if !msg.is_empty() => msg.clone(),
+        gdal::errors::GdalError::CplError { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    }
+    .trim()
+    .to_owned()
+}

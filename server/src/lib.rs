@@ -1,0 +1,17 @@
+//! sitroom: a geospatial hazard-risk and situation-room server.
+//!
+//! GIS staff load hazard, exposure and boundary layers ([`ingest`]); every load becomes a
+//! new version in the [`store`] in one transaction; the HTTP [`api`] and the [`cli`] serve
+//! and manage them.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod api;
+pub mod auth;
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod layer;
+pub mod load;
+pub mod store;

@@ -1,0 +1,79 @@
+//! One load, end to end: read a file with [`crate::ingest`], then commit it as a new
+//! version with [`crate::store`]. Used by the CLI, the HTTP upload and the demo.
+
+use std::path::Path;
+
+use crate::ingest::{self, IngestError, LoadOptions, LoadReport};
+use crate::layer::{LayerMeta, LayerVersion};
+use crate::store::{NewVersion, Store, StoreError};
+
+/// Why a load did not commit. Nothing was written in either case.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read or had unusable features.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl LoadError {
+    /// The load report, when features were read before the failure.
+    #[must_use]
+    pub fn report(&self) -> Option<&LoadReport> {
+        match self {
+            Self::Ingest(e) => e.report(),
+            Self::Store(_) => None,
+        }
+    }
+}
+
+/// Where a load comes from and how to read it.
+#[derive(Debug, Clone)]
+pub struct LoadSource<'a> {
+    /// The file on disk.
+    pub path: &'a Path,
+    /// Its name for reports (the uploaded file name, or the path given).
+    pub name: &'a str,
+    /// CRS to assume when the file has none.
+    pub srs: Option<String>,
+    /// Layer inside a multi-layer file.
+    pub source_layer: Option<String>,
+    /// Load the good features even when some are rejected.
+    pub allow_rejects: bool,
+}
+
+/// Reads `source` as `meta` says and commits it as the layer's new current version.
+///
+/// # Errors
+/// A [`LoadError`]; the previous version stays current.
+pub fn load_file(
+    store: &dyn Store,
+    meta: &LayerMeta,
+    source: &LoadSource<'_>,
+    loaded_by: &str,
+    progress: &dyn Fn(u64, u64),
+) -> Result<LayerVersion, LoadError> {
+    let opts = LoadOptions {
+        kind: meta.kind,
+        srs: source.srs.clone(),
+        source_layer: source.source_layer.clone(),
+        fields: meta.fields.clone(),
+        classification: meta.classification.clone(),
+        allow_rejects: source.allow_rejects,
+    };
+    let read = ingest::read(source.path, source.name, &opts, progress)?;
+    let version = store.commit_version(
+        &NewVersion {
+            meta: meta.clone(),
+            source_name: source.name.to_owned(),
+            source_sha256: read.sha256,
+            bbox: read.bbox,
+            report: read.report,
+            loaded_by: loaded_by.to_owned(),
+        },
+        &read.features,
+    )?;
+    Ok(version)
+}

@@ -1,0 +1,5 @@
+//! The `sitroom` binary: see `sitroom --help`.
+
+fn main() -> std::process::ExitCode {
+    sitroom::cli::main()
+}

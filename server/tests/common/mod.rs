@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests: stores on both backends, fixtures.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use sitroom::store::{self, Store};
+
+/// A store and whatever keeps it alive (a temp dir for SQLite).
+pub struct TestStore {
+    pub store: Box<dyn Store>,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh embedded store in a temp dir.
+pub fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("test.db").display().to_string();
+    TestStore {
+        store: store::open(&url).expect("open sqlite store"),
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// URL of a new, empty database in the test cluster (PostGIS enabled).
+pub fn postgis_url() -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let admin = std::env::var("SITROOM_TEST_PG").expect(
+        "SITROOM_TEST_PG is not set: run the tests with scripts/test.sh, which starts a throwaway PostGIS cluster",
+    );
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        rand_suffix()
+    );
+    let mut conn = PgConnection::establish(&admin).expect("connect to the test cluster");
+    diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE sitroom_template"))
+        .execute(&mut conn)
+        .expect("create test database");
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()))
+}
+
+/// A fresh PostGIS store in its own database.
+pub fn postgis() -> TestStore {
+    let url = postgis_url();
+    TestStore {
+        store: store::open(&url).expect("open postgis store"),
+        url,
+        _dir: None,
+    }
+}
+
+/// The mirror of real data (../shared/data by default).
+pub fn mirror() -> PathBuf {
+    std::env::var("SITROOM_MIRROR").map_or_else(
+        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        PathBuf::from,
+    )
+}
+
+/// Path of the built `sitroom` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_sitroom"))
+}
+
+/// Writes `text` to `name` in `dir` and returns the path.
+pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
+
+/// Declares one test per backend calling `$body(&dyn Store)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite_backend {
+            $(#[test] fn $name() { let s = $crate::common::sqlite(); super::$name(s.store.as_ref()); })+
+        }
+        mod postgis_backend {
+            $(#[test] fn $name() { let s = $crate::common::postgis(); super::$name(s.store.as_ref()); })+
+        }
+    };
+}
