@@ -3,7 +3,7 @@
 # PostGIS (for the PostGIS store and its tests), a C toolchain. Safe to run again.
 set -euo pipefail
 
-packages=(gdal-bin libgdal-dev libpq-dev pkg-config clang postgresql-15-postgis-3)
+packages=(gdal-bin libgdal-dev libpq-dev libsqlite3-dev pkg-config clang postgresql-15-postgis-3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -9,6 +9,8 @@ use crate::auth::AuthError;
 use crate::load::LoadError;
 use crate::store::StoreError;
 
+const MIB: u64 = 1024 * 1024;
+
 /// An API error, rendered as problem details.
 #[derive(Debug)]
 pub struct ApiError {
@@ -45,8 +47,12 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE,
             "Upload too large",
             format!(
-                "uploads are limited to {limit} bytes ({} MiB): split the file, or ask the operator to raise --upload-limit-mb",
-                limit / (1024 * 1024)
+                "uploads are limited to {}: split the file, or ask the operator to raise --upload-limit-mb",
+                if limit >= MIB && limit.is_multiple_of(MIB) {
+                    format!("{} MiB", limit / MIB)
+                } else {
+                    format!("{limit} bytes")
+                }
             ),
         )
     }

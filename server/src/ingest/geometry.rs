@@ -120,7 +120,7 @@ pub fn check(
     let Some(source) = geom else {
         return Checked::Empty;
     };
-    if source.is_empty() {
+    if !source.has_gdal_ptr() || source.is_empty() {
         return Checked::Empty;
     }
     let ty = geometry_type_flatten(source.geometry_type());

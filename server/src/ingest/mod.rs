@@ -170,12 +170,12 @@ pub enum IngestError {
         path: String,
     },
     /// `--srs` could not be understood.
-    #[error("--srs '{srs}' is not a CRS GDAL knows: {reason} (use e.g. EPSG:4326 or EPSG:32735)")]
+    #[error(
+        "--srs '{srs}' is not a CRS GDAL knows: give an EPSG code such as EPSG:4326 or EPSG:32735, or a WKT or PROJ definition"
+    )]
     BadSrs {
         /// As given.
         srs: String,
-        /// GDAL's message.
-        reason: String,
     },
     /// A mapped field is not in the file.
     #[error("field '{field}' (given for {role}) is not in '{path}': its fields are {available}")]
@@ -437,10 +437,7 @@ fn source_crs(
         .srs
         .as_deref()
         .map(|s| {
-            SpatialRef::from_definition(s).map_err(|e| IngestError::BadSrs {
-                srs: s.to_owned(),
-                reason: e.to_string(),
-            })
+            SpatialRef::from_definition(s).map_err(|_| IngestError::BadSrs { srs: s.to_owned() })
         })
         .transpose()?;
     // As with ogr2ogr's -s_srs, a CRS given by the operator overrides the file's own.

@@ -93,7 +93,10 @@ pub fn polygonise(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Datase
         .write((0, 0), (width, height), &mut buffer)
         .map_err(gdal_err)?;
 
-    let mut out = mem.create_vector_only("").map_err(gdal_err)?;
+    // GDAL 3.6's MEM driver is raster-only; in-memory vectors use the "Memory" driver.
+    let mut out = DriverManager::get_driver_by_name("Memory")
+        .and_then(|d| d.create_vector_only(""))
+        .map_err(gdal_err)?;
     let layer = out
         .create_layer(LayerOptions {
             name: "classes",
