@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::api::{self, AppState};
 use crate::config;
+use crate::demo;
 use crate::layer::{FieldMapping, LayerId, MetaChanges};
 use crate::load::{LoadError, LoadSource, load_file};
 use crate::store::{self, Store};
@@ -71,6 +72,15 @@ enum Command {
     /// Manage API tokens (needed for writes over HTTP).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
+    Demo {
+        /// Folder with the mirrored source data.
+        #[arg(long, env = "SITROOM_MIRROR", default_value = config::DEFAULT_MIRROR)]
+        mirror: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -316,6 +326,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Token(cmd) => token(&cli.db, cmd),
+        Command::Demo { mirror, json } => {
+            let store = open_store(&cli.db)?;
+            let loaded = demo::load_all(store.as_ref(), &mirror, !json)?;
+            if json {
+                print_json(&serde_json::to_value(&loaded)?);
+            } else {
+                for l in &loaded {
+                    let state = if l.loaded { "loaded" } else { "unchanged" };
+                    println!(
+                        "{:<26} v{:<3} {:>7} features  {state}",
+                        l.layer, l.version, l.feature_count
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

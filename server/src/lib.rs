@@ -11,6 +11,7 @@ pub mod auth;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod ingest;
 pub mod layer;
 pub mod load;

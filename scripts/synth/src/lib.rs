@@ -1,0 +1,59 @@
+//! Seeded generator of the demo's derived and synthetic layers.
+//!
+//! Open flood and landslide hazard zones for Rwanda do not exist as open data, and
+//! returnee locations are protection-sensitive, so the demo derives or invents them here,
+//! reproducibly (same seed, same files) and labelled synthetic:
+//! - [`landslide`]: susceptibility classes from DEM slope;
+//! - [`flood`]: flood depth from height above the nearest drainage;
+//! - [`returnees`]: returnee household points in villages.
+
+pub mod flood;
+pub mod grid;
+pub mod landslide;
+pub mod noise;
+pub mod returnees;
+
+use std::path::{Path, PathBuf};
+
+/// Seed used by the demo.
+pub const DEFAULT_SEED: u64 = 20_261_126;
+
+/// Number of synthetic returnee households in the demo.
+pub const RETURNEE_HOUSEHOLDS: usize = 3_000;
+
+/// Files written by [`generate`].
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Landslide susceptibility classes (4/3/2), Float32 GeoTIFF.
+    pub landslide: PathBuf,
+    /// Flood depth in metres, Float32 GeoTIFF.
+    pub flood: PathBuf,
+    /// Returnee household points, GeoJSON.
+    pub returnees: PathBuf,
+}
+
+/// Reads the mirror's DEM, rivers, lakes and villages and writes the three derived layers
+/// into `out`.
+///
+/// # Errors
+/// When an input cannot be read or an output written.
+pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generated> {
+    std::fs::create_dir_all(out)?;
+    let dem = grid::Grid::read(&mirror.join("dem/rwanda_dem_3arcsec.tif"))?;
+    let files = Generated {
+        landslide: out.join("landslide_susceptibility_synthetic.tif"),
+        flood: out.join("flood_depth_synthetic.tif"),
+        returnees: out.join("returnee_households_synthetic.geojson"),
+    };
+    landslide::susceptibility(&dem, seed).write(&files.landslide)?;
+    let rivers = grid::burn(&mirror.join("hydro/rivers_gshhg.geojson"), &dem)?;
+    let lakes = grid::burn(&mirror.join("hydro/lakes_gshhg.geojson"), &dem)?;
+    flood::depth(&dem, &rivers, &lakes, seed.wrapping_add(1)).write(&files.flood)?;
+    let points = returnees::households(
+        &mirror.join("admin/rwa_villages.geojson"),
+        RETURNEE_HOUSEHOLDS,
+        seed.wrapping_add(2),
+    )?;
+    std::fs::write(&files.returnees, serde_json::to_vec(&points)?)?;
+    Ok(files)
+}
