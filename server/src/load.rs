@@ -63,7 +63,9 @@ pub fn load_file(
         classification: meta.classification.clone(),
         allow_rejects: source.allow_rejects,
     };
+    let started = std::time::Instant::now();
     let read = ingest::read(source.path, source.name, &opts, progress)?;
+    let read_s = started.elapsed().as_secs_f64();
     let version = store.commit_version(
         &NewVersion {
             meta: meta.clone(),
@@ -75,5 +77,13 @@ pub fn load_file(
         },
         &read.features,
     )?;
+    tracing::info!(
+        layer = %meta.id,
+        version = version.version,
+        features = version.feature_count,
+        read_s,
+        commit_s = started.elapsed().as_secs_f64() - read_s,
+        "load committed"
+    );
     Ok(version)
 }

@@ -154,7 +154,7 @@ async fn uploads_make_versions_and_failures_change_nothing(api: Api) {
     assert_eq!(ctype.as_deref(), Some("application/problem+json"));
     assert_eq!(
         body["detail"],
-        "'zones.geojson' could not be read as GeoJSON: Failed to read GeoJSON data. Check that the file is complete and not truncated; nothing was loaded and the current version is unchanged"
+        "'zones.geojson' could not be read as GeoJSON: the file ends early (line 1, column 185): it is truncated; export or upload it again; nothing was loaded and the current version is unchanged"
     );
     // Rejected features come back with the report naming them.
     let points = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"depth":1},"geometry":{"type":"Point","coordinates":[30,-2]}}]}"#;

@@ -82,7 +82,8 @@ fn shapefile(dir: &Path, stem: &str, srs: Option<u32>, points: &[(f64, f64)]) ->
         })
         .unwrap();
     for (x, y) in points {
-        let g = Geometry::from_wkt(&format!("POINT ({x} {y})")).unwrap();
+        let mut g = Geometry::empty(OGRwkbGeometryType::wkbPoint).unwrap();
+        g.add_point_2d((*x, *y));
         layer.create_feature(g).unwrap();
     }
     path
@@ -409,7 +410,7 @@ fn bad_inputs_get_exact_messages() {
             "truncated GeoJSON",
             common::write(d, "cut.geojson", &whole[..whole.len() / 2]),
             hazard_opts(),
-            "'cut.geojson' could not be read as GeoJSON: Failed to read GeoJSON data. Check that the file is complete and not truncated",
+            "'cut.geojson' could not be read as GeoJSON: the file ends early (line 1, column 91): it is truncated; export or upload it again",
         ),
         (
             "wrong geometry type for the layer kind",
@@ -428,7 +429,7 @@ fn bad_inputs_get_exact_messages() {
             "'noprj.shp' has no CRS: pass --srs with the CRS its coordinates are in (e.g. --srs EPSG:32735 for UTM 35S)",
         ),
         (
-            "NaN coordinates",
+            "NaN in GeoJSON",
             common::write(
                 d,
                 "nan.geojson",
@@ -438,7 +439,18 @@ fn bad_inputs_get_exact_messages() {
                 )]),
             ),
             hazard_opts(),
-            "1 of 1 features in 'nan.geojson' were rejected, so nothing was loaded; first: feature 1: coordinate (NaN, -2) is not a finite number. Fix them, or pass --allow-rejects to load the rest",
+            "'nan.geojson' could not be read as GeoJSON: invalid JSON at line 1, column 139 (expected value); NaN and Infinity are not valid numbers in GeoJSON",
+        ),
+        (
+            "coordinates a CRS cannot reproject",
+            shapefile(
+                d.path(),
+                "far",
+                Some(32735),
+                &[(1e300, 9_778_633.8), (833_776.1, 9_778_633.8)],
+            ),
+            opts(LayerKind::Exposure),
+            "1 of 2 features in 'far.shp' were rejected, so nothing was loaded; first: feature 1: cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? pass --srs). Fix them, or pass --allow-rejects to load the rest",
         ),
         (
             "coordinates out of range (projected metres read as degrees)",
@@ -529,4 +541,24 @@ fn bad_inputs_get_exact_messages() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn geojson_with_a_legacy_crs_member_is_reprojected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = common::write(
+        &dir,
+        "utm.geojson",
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32735"}},
+            "features":[{"type":"Feature","id":"site-1","properties":{"name":"A"},
+            "geometry":{"type":"Point","coordinates":[833776.092376761,9778633.83396966,1500]}}]}"#,
+    );
+    let r = ingest(&p, &opts(LayerKind::Exposure)).unwrap();
+    assert_eq!(r.report.source_crs, "EPSG:32735");
+    assert_eq!(r.features[0].source_id.as_deref(), Some("site-1"));
+    let a = first_coord(&r.features[0].wkb);
+    assert!(
+        (a.x - 30.0).abs() < 1e-9 && (a.y + 2.0).abs() < 1e-9,
+        "{a:?}"
+    );
 }

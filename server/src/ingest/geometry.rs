@@ -73,6 +73,22 @@ fn bad_coordinate(g: &geo::Geometry<f64>, degrees: bool) -> Option<String> {
     })
 }
 
+/// The first non-finite coordinate of a GDAL geometry, walking its parts (GDAL will not
+/// encode such a geometry as WKB, so this is how we say what is wrong with it).
+pub(super) fn non_finite(g: &Geometry) -> Option<String> {
+    if g.geometry_count() > 0 {
+        return (0..g.geometry_count()).find_map(|i| non_finite(&g.get_geometry(i)));
+    }
+    let mut points = Vec::new();
+    if g.get_points(&mut points) == 0 && geometry_type_flatten(g.geometry_type()) == T::wkbPoint {
+        points.push(g.get_point(0));
+    }
+    points
+        .into_iter()
+        .find(|(x, y, _)| !x.is_finite() || !y.is_finite())
+        .map(|(x, y, _)| format!("coordinate ({x}, {y}) is not a finite number"))
+}
+
 fn to_geo(g: &Geometry) -> Result<geo::Geometry<f64>, String> {
     g.to_geo()
         .map_err(|e| format!("geometry cannot be read: {e}"))
@@ -111,16 +127,22 @@ fn finish(g: &Geometry) -> Result<Good, String> {
     })
 }
 
-/// Checks (and where possible repairs) one feature's geometry for a layer of `kind`.
+/// Checks (and where possible repairs) one feature's geometry (WKB as read) for a layer
+/// of `kind`, reprojecting it with `transform` when the source is not in EPSG:4326.
 pub fn check(
-    geom: Option<&Geometry>,
+    raw: Option<&Result<Vec<u8>, String>>,
     kind: LayerKind,
     transform: Option<&CoordTransform>,
 ) -> Checked {
-    let Some(source) = geom else {
-        return Checked::Empty;
+    let source = match raw {
+        None => return Checked::Empty,
+        Some(Err(why)) => return Checked::Rejected(why.clone()),
+        Some(Ok(wkb)) => match Geometry::from_wkb(wkb) {
+            Ok(g) => g,
+            Err(e) => return Checked::Rejected(format!("geometry cannot be read: {e}")),
+        },
     };
-    if !source.has_gdal_ptr() || source.is_empty() {
+    if source.is_empty() {
         return Checked::Empty;
     }
     let ty = geometry_type_flatten(source.geometry_type());
@@ -131,7 +153,7 @@ pub fn check(
             needs(kind)
         ));
     }
-    let mut g = source.clone();
+    let mut g = source;
     g.flatten_to_2d();
     match to_geo(&g) {
         Ok(shape) => {
@@ -142,9 +164,11 @@ pub fn check(
         Err(why) => return Checked::Rejected(why),
     }
     if let Some(t) = transform
-        && let Err(e) = g.transform_inplace(t)
+        && g.transform_inplace(t).is_err()
     {
-        return Checked::Rejected(format!("cannot be reprojected to EPSG:4326: {e}"));
+        return Checked::Rejected(
+            "cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? pass --srs)".into(),
+        );
     }
     let shape = match to_geo(&g) {
         Ok(s) => s,

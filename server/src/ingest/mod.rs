@@ -2,6 +2,7 @@
 //! reads (or a classified GeoTIFF), reproject to EPSG:4326, check and repair geometries,
 //! map fields, classify hazard values, and report what happened to every feature.
 
+mod geojson;
 mod geometry;
 mod properties;
 mod raster;
@@ -10,13 +11,14 @@ mod source;
 use std::path::Path;
 
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
-use gdal::vector::LayerAccess;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::classify::Classification;
 use crate::layer::{Bbox, Feature, FieldMapping, LayerKind};
 
+use source::Source;
 pub use source::SourceKind;
 
 /// How to read a file.
@@ -122,9 +124,7 @@ pub enum IngestError {
         path: String,
     },
     /// GDAL could not open or parse the file.
-    #[error(
-        "'{path}' could not be read as {expected}: {reason}. Check that the file is complete and not truncated"
-    )]
+    #[error("'{path}' could not be read as {expected}: {reason}")]
     Unparseable {
         /// The file.
         path: String,
@@ -253,6 +253,9 @@ fn first_rejection(report: &LoadReport) -> String {
 
 /// Reads `path` (its name for reports is `source_name`) into features ready to store.
 ///
+/// Sources are read in one thread (GDAL, or our GeoJSON reader); geometries are then
+/// checked, repaired, reprojected and mapped on every core.
+///
 /// # Errors
 /// An [`IngestError`] saying what is wrong with the file and what to do.
 pub fn read(
@@ -270,20 +273,24 @@ pub fn read(
         return Err(IngestError::EmptyFile { path: shown });
     }
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    drop(bytes);
-
-    let opened = source::open(path, &shown, opts)?;
-    let layer = opened.layer()?;
+    let source = if SourceKind::of(path) == SourceKind::GeoJson {
+        let stem = path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        geojson::read(&bytes, &shown, &stem)?
+    } else {
+        drop(bytes);
+        source::read_with_gdal(path, &shown, opts, progress)?
+    };
     let mut report = LoadReport {
         source_name: shown.clone(),
-        driver: opened.driver.clone(),
-        source_layer: layer.name(),
+        driver: source.driver.clone(),
+        source_layer: source.layer.clone(),
         ..LoadReport::default()
     };
 
-    let field_names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let raster_opts;
-    let mapping_opts = if opened.kind == SourceKind::GeoTiff {
+    let mapping_opts = if source.kind == SourceKind::GeoTiff {
         // Polygonised cells carry class codes; read them with the same rates and flags.
         let mut o = opts.clone();
         o.fields.hazard = Some(raster::CLASS_CODE_FIELD.into());
@@ -296,53 +303,69 @@ pub fn read(
     } else {
         opts
     };
-    let mapping = properties::Mapping::new(&shown, &field_names, mapping_opts)?;
+    let mapping = properties::Mapping::new(&shown, &source.fields, mapping_opts)?;
 
-    let target = wgs84().map_err(|source| IngestError::Gdal {
+    let crs = source_crs(&source, opts, &shown)?;
+    report.source_crs = crs.as_ref().map_or_else(|| "EPSG:4326".into(), crs_label);
+    let gdal_err = |source| IngestError::Gdal {
         path: shown.clone(),
         source,
-    })?;
-    let transform = match source_crs(&layer, &opened.kind, opts, &shown)? {
-        Some(mut crs) => {
-            report.source_crs = crs_label(&crs);
-            crs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-            if is_wgs84(&crs) {
-                None
-            } else {
-                Some(
-                    CoordTransform::new(&crs, &target).map_err(|source| IngestError::Gdal {
-                        path: shown.clone(),
-                        source,
-                    })?,
-                )
-            }
-        }
-        None => {
-            report.source_crs = "EPSG:4326".into();
-            None
-        }
     };
+    let crs_wkt = match crs {
+        Some(c) if !is_wgs84(&c) => Some(c.to_wkt().map_err(gdal_err)?),
+        _ => None,
+    };
+    // Fail here, once, if the transformation cannot be built.
+    if let Some(wkt) = &crs_wkt {
+        transform_from(wkt).map_err(gdal_err)?;
+    }
 
-    let total = layer.feature_count();
-    let mut features = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
-    let mut layer = layer;
+    let total = source.features.len() as u64;
+    progress(total, total);
+    let outcomes: Vec<Outcome> = source
+        .features
+        .par_iter()
+        .map_init(
+            || crs_wkt.as_deref().map(transform_from),
+            |transform, raw| {
+                let transform = match transform {
+                    Some(Ok(t)) => Some(&*t),
+                    Some(Err(e)) => {
+                        return Outcome {
+                            checked: geometry::Checked::Rejected(format!(
+                                "cannot be reprojected to EPSG:4326: {e}"
+                            )),
+                            mapped: properties::Mapped::default(),
+                            warnings: Vec::new(),
+                        };
+                    }
+                    None => None,
+                };
+                let checked = geometry::check(raw.wkb.as_ref(), opts.kind, transform);
+                let mut warnings = Vec::new();
+                let mapped = mapping.apply(&raw.properties, &mut |w| warnings.push(w));
+                Outcome {
+                    checked,
+                    mapped,
+                    warnings,
+                }
+            },
+        )
+        .collect();
+
+    let mut features = Vec::with_capacity(outcomes.len());
     let mut bbox: Option<Bbox> = None;
-    for (i, f) in layer.features().enumerate() {
-        let index = i as u64 + 1;
+    for (raw, outcome) in source.features.into_iter().zip(outcomes) {
         report.read += 1;
-        if index.is_multiple_of(256) {
-            progress(index, total);
-        }
-        let source_id = f.fid().map(|v| v.to_string());
         let mut note = |action: IssueAction, reason: String| {
             report.issues.push(FeatureIssue {
-                index,
-                source_id: source_id.clone(),
+                index: raw.index,
+                source_id: raw.source_id.clone(),
                 action,
                 reason,
             });
         };
-        let checked = match geometry::check(f.geometry(), opts.kind, transform.as_ref()) {
+        let good = match outcome.checked {
             geometry::Checked::Ok(g) => g,
             geometry::Checked::Repaired(g, why) => {
                 report.repaired += 1;
@@ -360,26 +383,28 @@ pub fn read(
                 continue;
             }
         };
-        let props = properties::to_json(&f);
-        let mapped = mapping.apply(&props, &mut |reason| note(IssueAction::Warning, reason));
+        for w in outcome.warnings {
+            note(IssueAction::Warning, w);
+        }
+        let mapped = outcome.mapped;
         if mapping.has_hazard() && mapped.hazard_class.is_none() {
             report.unclassified += 1;
         }
         bbox = Some(match bbox {
-            None => checked.bbox,
+            None => good.bbox,
             Some(b) => [
-                b[0].min(checked.bbox[0]),
-                b[1].min(checked.bbox[1]),
-                b[2].max(checked.bbox[2]),
-                b[3].max(checked.bbox[3]),
+                b[0].min(good.bbox[0]),
+                b[1].min(good.bbox[1]),
+                b[2].max(good.bbox[2]),
+                b[3].max(good.bbox[3]),
             ],
         });
         features.push(Feature {
             fid: i64::try_from(features.len()).unwrap_or(i64::MAX) + 1,
-            source_id,
-            wkb: checked.wkb,
-            bbox: checked.bbox,
-            properties: props,
+            source_id: raw.source_id,
+            wkb: good.wkb,
+            bbox: good.bbox,
+            properties: raw.properties,
             name: mapped.name,
             code: mapped.code,
             population: mapped.population,
@@ -387,7 +412,6 @@ pub fn read(
             hazard_class: mapped.hazard_class.map(|c| c.as_str().to_owned()),
         });
     }
-    progress(report.read, total);
     report.loaded = features.len() as u64;
 
     if report.rejected > 0 && !opts.allow_rejects {
@@ -404,10 +428,25 @@ pub fn read(
     })
 }
 
+/// What the parallel check made of one raw feature.
+struct Outcome {
+    checked: geometry::Checked,
+    mapped: properties::Mapped,
+    warnings: Vec<String>,
+}
+
 fn wgs84() -> gdal::errors::Result<SpatialRef> {
     let mut srs = SpatialRef::from_epsg(4326)?;
     srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     Ok(srs)
+}
+
+/// A transformation from the CRS `wkt` to EPSG:4326 lon/lat (one per thread: GDAL's
+/// transformations are not shareable).
+fn transform_from(wkt: &str) -> gdal::errors::Result<CoordTransform> {
+    let mut from = SpatialRef::from_wkt(wkt)?;
+    from.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    CoordTransform::new(&from, &wgs84()?)
 }
 
 fn is_wgs84(crs: &SpatialRef) -> bool {
@@ -419,37 +458,43 @@ fn is_wgs84(crs: &SpatialRef) -> bool {
 }
 
 fn crs_label(crs: &SpatialRef) -> String {
+    if is_wgs84(crs) {
+        return "EPSG:4326".into();
+    }
     match (crs.auth_name(), crs.auth_code()) {
         (Some(a), Ok(c)) => format!("{a}:{c}"),
         _ => crs.name().unwrap_or_else(|| "unnamed CRS".into()),
     }
 }
 
-/// The CRS to read coordinates in: the file's own, else `--srs`; `None` means EPSG:4326
-/// by definition of the format (CSV lon/lat columns are degrees on WGS 84).
+/// The CRS to read coordinates in: `--srs` when given (it overrides the file's, as with
+/// ogr2ogr's -s_srs), else the file's own; `None` means EPSG:4326 by definition of the
+/// format (CSV lon/lat columns are degrees on WGS 84).
 fn source_crs(
-    layer: &gdal::vector::Layer<'_>,
-    kind: &SourceKind,
+    source: &Source,
     opts: &LoadOptions,
     path: &str,
 ) -> Result<Option<SpatialRef>, IngestError> {
-    let given = opts
-        .srs
-        .as_deref()
-        .map(|s| {
-            SpatialRef::from_definition(s).map_err(|_| IngestError::BadSrs { srs: s.to_owned() })
-        })
-        .transpose()?;
-    // As with ogr2ogr's -s_srs, a CRS given by the operator overrides the file's own.
-    if let Some(g) = given {
-        return Ok(Some(g));
+    if let Some(s) = opts.srs.as_deref() {
+        return SpatialRef::from_definition(s)
+            .map(Some)
+            .map_err(|_| IngestError::BadSrs { srs: s.to_owned() });
     }
-    if let Some(own) = layer.spatial_ref() {
-        return Ok(Some(own));
-    }
-    match kind {
-        SourceKind::Csv => Ok(None),
-        _ => Err(IngestError::NoCrs {
+    match (&source.crs, &source.kind) {
+        (Some(def), _) => {
+            SpatialRef::from_definition(def)
+                .map(Some)
+                .map_err(|_| IngestError::Unparseable {
+                    path: path.to_owned(),
+                    expected: "a file with a known CRS".into(),
+                    reason: format!(
+                        "its CRS '{}' is not one GDAL knows: pass --srs",
+                        def.chars().take(80).collect::<String>()
+                    ),
+                })
+        }
+        (None, SourceKind::Csv) => Ok(None),
+        (None, _) => Err(IngestError::NoCrs {
             path: path.to_owned(),
         }),
     }

@@ -47,7 +47,7 @@ pub fn polygonise(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Datase
     .map_err(|e| IngestError::Unparseable {
         path: shown.to_owned(),
         expected: "a GeoTIFF".into(),
-        reason: gdal_reason(&e),
+        reason: format!("{}. Check that the file is complete", gdal_reason(&e)),
     })?;
     let gdal_err = |source| IngestError::Gdal {
         path: shown.to_owned(),

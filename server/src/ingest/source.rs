@@ -4,8 +4,39 @@ use std::path::{Path, PathBuf};
 
 use gdal::vector::{Layer, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use serde_json::{Map, Value};
 
-use super::{IngestError, LoadOptions, raster};
+use super::{IngestError, LoadOptions, geometry, properties, raster};
+
+/// One feature as read, before any check.
+#[derive(Debug)]
+pub struct RawFeature {
+    /// 1-based position in the source.
+    pub index: u64,
+    /// The source's feature id.
+    pub source_id: Option<String>,
+    /// WKB of the geometry as read (`None`: no geometry; `Err`: unreadable, why).
+    pub wkb: Option<Result<Vec<u8>, String>>,
+    /// Attributes.
+    pub properties: Map<String, Value>,
+}
+
+/// Everything read from a source file.
+#[derive(Debug)]
+pub struct Source {
+    /// Format.
+    pub kind: SourceKind,
+    /// Reader (GDAL driver name).
+    pub driver: String,
+    /// Layer read.
+    pub layer: String,
+    /// The file's own CRS (WKT or an authority string); `None` when it has none.
+    pub crs: Option<String>,
+    /// Attribute names, in source order.
+    pub fields: Vec<String>,
+    /// Features in source order.
+    pub features: Vec<RawFeature>,
+}
 
 /// What a source file is, decided by its extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +191,10 @@ pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, Inge
     .map_err(|e| IngestError::Unparseable {
         path: shown.to_owned(),
         expected: kind.expected().into(),
-        reason: gdal_reason(&e),
+        reason: format!(
+            "{}. Check that the file is complete and really in that format",
+            gdal_reason(&e)
+        ),
     })?;
     let driver = dataset.driver().short_name();
     let opened = Opened {
@@ -235,6 +269,59 @@ fn zipped_shapefile(
     // The shapefile's layer is the one in the opened dataset; no further choice needed.
     *source_layer = None;
     Ok(root.join(chosen))
+}
+
+/// Reads every feature of the chosen layer of a source GDAL opens.
+///
+/// # Errors
+/// As [`open`] and [`Opened::layer`].
+pub fn read_with_gdal(
+    path: &Path,
+    shown: &str,
+    opts: &LoadOptions,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Source, IngestError> {
+    let opened = open(path, shown, opts)?;
+    let mut layer = opened.layer()?;
+    let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+    let crs = layer
+        .spatial_ref()
+        .map(|s| s.to_wkt())
+        .transpose()
+        .map_err(|source| IngestError::Gdal {
+            path: shown.to_owned(),
+            source,
+        })?;
+    let name = layer.name();
+    // Only a count the driver knows without reading the whole file again.
+    let total = layer.try_feature_count().unwrap_or(0);
+    let mut features = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    for (i, f) in layer.features().enumerate() {
+        let index = i as u64 + 1;
+        if index.is_multiple_of(1024) {
+            progress(index, total);
+        }
+        let wkb = f.geometry().filter(|g| g.has_gdal_ptr()).map(|g| {
+            g.wkb().map_err(|e| {
+                // GDAL will not encode NaN; say which coordinate is the problem.
+                geometry::non_finite(g).unwrap_or_else(|| format!("geometry cannot be read: {e}"))
+            })
+        });
+        features.push(RawFeature {
+            index,
+            source_id: f.fid().map(|v| v.to_string()),
+            wkb,
+            properties: properties::to_json(&f),
+        });
+    }
+    Ok(Source {
+        kind: opened.kind.clone(),
+        driver: opened.driver.clone(),
+        layer: name,
+        crs,
+        fields,
+        features,
+    })
 }
 
 /// GDAL's own message without the crate's wrapping.
