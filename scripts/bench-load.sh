@@ -14,6 +14,7 @@ BIN=$PWD/target/release/sitroom
 admin=$(scripts/pg-cluster.sh start)
 trap 'scripts/pg-cluster.sh stop' EXIT
 base=${admin%/postgres}
+port=${base##*:}
 work=$(mktemp -d)
 trap 'scripts/pg-cluster.sh stop; rm -rf "$work"' EXIT
 
@@ -26,8 +27,17 @@ fresh_db() {
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_cmd() {
   local t0 t1
-  t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+  t0=$(date +%s.%N)
+  if ! "$@" >/dev/null 2>"$work/err"; then
+    echo "failed: $*" >&2; cat "$work/err" >&2; exit 1
+  fi
+  t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
+}
+
+# Every loader must have written all 14,814 villages, or its time means nothing.
+expect() {
+  [ "$2" = 14814 ] || { echo "$1 wrote $2 features, not 14814" >&2; exit 1; }
 }
 
 declare -A result
@@ -36,17 +46,22 @@ for run in $(seq "$RUNS"); do
   "$BIN" --db "$work/s.db" load "$FILE" --layer villages --kind boundary --theme village --code-field id --json >/dev/null 2>&1 || true
   rm -f "$work"/s.db*
   result[sqlite]+="$(time_cmd "$BIN" --db "$work/s.db" load "$FILE" --layer villages --kind boundary --theme village --code-field id --json) "
+  expect sitroom-sqlite "$("$BIN" --db "$work/s.db" layers --json | grep -o '"feature_count": [0-9]*' | grep -o '[0-9]*')"
   url=$(fresh_db); "$BIN" --db "$url" layers >/dev/null  # migrate outside the timing
   result[postgis]+="$(time_cmd "$BIN" --db "$url" load "$FILE" --layer villages --kind boundary --theme village --code-field id --json) "
+  expect sitroom-postgis "$(psql -tA "$url" -c 'SELECT count(*) FROM features')"
   url=$(fresh_db)
-  result[ogr_pg]+="$(time_cmd ogr2ogr -f PostgreSQL "PG:${url}" "$FILE" -nln villages -lco GEOMETRY_NAME=geom) "
+  # GDAL's PG driver takes a key=value connection string (its URI form mangles dbname).
+  result[ogr_pg]+="$(time_cmd ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$port user=postgres dbname=bench" "$FILE" -nln villages -lco GEOMETRY_NAME=geom) "
+  expect ogr2ogr-postgis "$(psql -tA "$url" -c 'SELECT count(*) FROM villages')"
   rm -f "$work/v.gpkg"
   result[ogr_gpkg]+="$(time_cmd ogr2ogr -f GPKG "$work/v.gpkg" "$FILE" -nln villages) "
+  expect ogr2ogr-gpkg "$(ogrinfo -so "$work/v.gpkg" villages | sed -n 's/^Feature Count: //p')"
 done
 
-m() { tr ' ' '\n' <<<"${result[$1]}" | grep . | median; }
+m() { tr ' ' '\n' <<<"${result[$1]}" | grep . | median | xargs printf '%.2f'; }
 s=$(m sqlite); p=$(m postgis); op=$(m ogr_pg); og=$(m ogr_gpkg)
-ratio() { echo "scale=2; $1 / $2" | bc; }
+ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
 mkdir -p docs/benchmarks
 {
   echo "# Load benchmark"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up, builds, loads the Rwanda demo into the embedded store (sitroom.db) and serves
+# it on http://127.0.0.1:8080. Reads the data from SITROOM_MIRROR (default ../shared/data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo build --release --locked
+export SITROOM_MIRROR="${SITROOM_MIRROR:-$PWD/../shared/data}"
+DB="${DATABASE_URL:-sitroom.db}"
+target/release/sitroom --db "$DB" demo
+exec target/release/sitroom --db "$DB" serve --bind "${SITROOM_BIND:-127.0.0.1:8080}"
