@@ -47,7 +47,7 @@ CREATE TABLE features (
     hazard_class TEXT,
     PRIMARY KEY (layer_id, version, fid),
     FOREIGN KEY (layer_id, version) REFERENCES layer_versions (layer_id, version) ON DELETE CASCADE
-) WITHOUT ROWID;
+);
 
 CREATE TABLE api_tokens (
     id            INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,

@@ -5,7 +5,6 @@ mod layers;
 mod problem;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -66,8 +65,7 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down; waiting up to 30 s for requests in flight");
-    tokio::time::sleep(Duration::from_millis(10)).await;
+    tracing::info!("shutting down after the requests in flight");
 }
 
 /// Runs blocking store work off the async threads.

@@ -433,7 +433,6 @@ impl Store for SqliteStore {
     fn delete_layer(&self, id: &LayerId) -> StoreResult<bool> {
         let mut conn = self.conn()?;
         conn.immediate_transaction(|c| {
-            // Features first: their table has no rowid, so cascades are slower than this.
             diesel::delete(features::table.filter(features::layer_id.eq(id.as_str())))
                 .execute(c)?;
             Ok(diesel::delete(layers::table.find(id.as_str())).execute(c)? > 0)

@@ -1,0 +1,269 @@
+//! The `sitroom` binary end to end: CLI commands with their JSON output, and `serve`
+//! answering a real HTTP client over a socket.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+fn sitroom(db: &str, args: &[&str]) -> Output {
+    Command::new(common::bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok_json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const ZONES: &str = r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"depth":2.0},"geometry":{"type":"Polygon","coordinates":[[[30,-2],[30.1,-2],[30.1,-1.9],[30,-2]]]}},
+ {"type":"Feature","properties":{"depth":0.5},"geometry":{"type":"Polygon","coordinates":[[[30.2,-2],[30.3,-2],[30.3,-1.9],[30.2,-2]]]}}]}"#;
+
+#[test]
+fn load_list_show_rollback_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db").display().to_string();
+    let file = common::write(&dir, "zones.geojson", ZONES);
+    let file = file.to_str().unwrap();
+    let load = |extra: &[&str]| {
+        let mut args = vec!["load", file, "--layer", "flood", "--json"];
+        args.extend_from_slice(extra);
+        sitroom(&db, &args)
+    };
+    let v1 = ok_json(&load(&[
+        "--kind",
+        "hazard",
+        "--theme",
+        "flood",
+        "--hazard-field",
+        "depth",
+    ]));
+    assert_eq!(v1["version"], 1);
+    assert_eq!(v1["report"]["loaded"], 2);
+    let v2 = ok_json(&load(&["--title", "Flood 2026"]));
+    assert_eq!(v2["version"], 2);
+
+    let layers = ok_json(&sitroom(&db, &["layers", "--json"]));
+    assert_eq!(layers[0]["id"], "flood");
+    assert_eq!(layers[0]["kind"], "hazard");
+    assert_eq!(layers[0]["theme"], "flood");
+    assert_eq!(layers[0]["current_version"], 2);
+    assert_eq!(layers[0]["feature_count"], 2);
+    assert_eq!(layers[0]["title"], "Flood 2026");
+
+    let back = ok_json(&sitroom(&db, &["rollback", "flood", "1", "--json"]));
+    assert_eq!(back["current_version"], 1);
+    assert_eq!(
+        back["title"], "flood",
+        "rollback restores version 1's metadata"
+    );
+    let shown = ok_json(&sitroom(&db, &["layer", "flood", "--json"]));
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 2);
+
+    // A refused load: exit code 1, the reason on stderr, the report as JSON on stdout.
+    let bad = common::write(
+        &dir,
+        "points.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"depth":1},"geometry":{"type":"Point","coordinates":[30,-2]}}]}"#,
+    );
+    let out = sitroom(
+        &db,
+        &["load", bad.to_str().unwrap(), "--layer", "flood", "--json"],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nothing was loaded into 'flood'; its current version is unchanged")
+            && err.contains("Point geometry cannot be in a hazard layer"),
+        "{err}"
+    );
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["report"]["rejected"], 1);
+    assert_eq!(
+        ok_json(&sitroom(&db, &["layers", "--json"]))[0]["current_version"],
+        1
+    );
+
+    let out = sitroom(&db, &["rollback", "flood", "7"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("layer 'flood' has no version 7: its versions are 1, 2")
+    );
+
+    let out = sitroom(
+        &db,
+        &["load", file, "--layer", "../etc", "--kind", "hazard"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("layer id '../etc' is not a valid slug"));
+
+    assert!(sitroom(&db, &["delete", "flood"]).status.success());
+    assert_eq!(
+        ok_json(&sitroom(&db, &["layers", "--json"])),
+        Value::Array(vec![])
+    );
+}
+
+#[test]
+fn every_command_has_complete_help() {
+    for cmd in [
+        "serve", "load", "layers", "layer", "rollback", "delete", "token", "demo",
+    ] {
+        let out = Command::new(common::bin())
+            .args([cmd, "--help"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd} --help failed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("--db"), "{cmd} --help does not mention --db");
+    }
+    let out = Command::new(common::bin())
+        .args(["load", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--kind",
+        "--theme",
+        "--srs",
+        "--source-layer",
+        "--hazard-field",
+        "--classification",
+        "--allow-rejects",
+        "--json",
+    ] {
+        assert!(text.contains(flag), "load --help lacks {flag}");
+    }
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `sitroom serve` on a free port and returns it with its base URL.
+fn serve(db: &str, limit_mb: &str) -> (Server, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(common::bin())
+        .args([
+            "--db",
+            db,
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--upload-limit-mb",
+            limit_mb,
+        ])
+        .env("RUST_LOG", "sitroom=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child);
+    // Keep reading the server's log for its whole life (a closed pipe would fail its
+    // writes); report when it says it is serving.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("sitroom serving on") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the server did not start serving");
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
+#[test]
+fn serve_answers_a_real_http_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db").display().to_string();
+    let token = String::from_utf8(sitroom(&db, &["token", "create", "gis"]).stdout).unwrap();
+    let token = token.trim();
+    let (_server, base) = serve(&db, "1");
+    let client = reqwest::blocking::Client::new();
+
+    let health: Value = client
+        .get(format!("{base}/health"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["store"], "sqlite");
+
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("kind", "hazard")
+        .text("theme", "flood")
+        .text("hazard_field", "depth")
+        .part(
+            "file",
+            reqwest::blocking::multipart::Part::bytes(ZONES.as_bytes().to_vec())
+                .file_name("zones.geojson"),
+        );
+    let resp = client
+        .post(format!("{base}/api/layers/flood"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let body: Value = resp.json().unwrap();
+    assert_eq!(body["report"]["loaded"], 2);
+
+    // Over the 1 MiB limit: refused from the declared length alone. Only the headers are
+    // sent; the answer comes without the server waiting for (or buffering) the body.
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /api/layers/flood HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 2097152\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("--upload-limit-mb") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "connection closed without an answer");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("uploads are limited to 1 MiB: split the file, or ask the operator to raise --upload-limit-mb"),
+        "{answer}"
+    );
+
+    let layers: Value = client
+        .get(format!("{base}/api/layers"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(layers[0]["current_version"], 1);
+}
