@@ -13,11 +13,6 @@ use crate::ingest::LoadReport;
 /// Longest layer id we accept (ids appear in URLs and file names).
 const MAX_LAYER_ID_LEN: usize = 64;
 
-/// A layer id: an ASCII slug (`a-z`, `0-9`, `-`, `_`), starting with a letter or digit.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct LayerId(String);
-
 /// Why a string is not a valid slug.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
@@ -48,75 +43,60 @@ fn check_slug(what: &'static str, value: &str) -> Result<(), SlugError> {
     }
 }
 
-impl LayerId {
-    /// The id as a string slice.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+/// Defines a validated ASCII-slug newtype with `as_str`, `FromStr`, `Display` and serde.
+macro_rules! slug_type {
+    ($(#[$meta:meta])* $name:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The value as a string slice.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = SlugError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                check_slug($what, s)?;
+                Ok(Self(s.to_owned()))
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = SlugError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                check_slug($what, &s)?;
+                Ok(Self(s))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(&self.0)
+            }
+        }
+    };
 }
 
-impl FromStr for LayerId {
-    type Err = SlugError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        check_slug("layer id", s)?;
-        Ok(Self(s.to_owned()))
-    }
+slug_type! {
+    /// A layer id: an ASCII slug (`a-z`, `0-9`, `-`, `_`), starting with a letter or digit.
+    LayerId, "layer id"
 }
 
-impl TryFrom<String> for LayerId {
-    type Error = SlugError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        check_slug("layer id", &s)?;
-        Ok(Self(s))
-    }
-}
-
-impl From<LayerId> for String {
-    fn from(id: LayerId) -> Self {
-        id.0
-    }
-}
-
-impl fmt::Display for LayerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.0)
-    }
-}
-
-/// A theme: flood, landslide, volcanic, settlement, camp, district, ... (an ASCII slug).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Theme(String);
-
-impl Theme {
-    /// The theme as a string slice.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for Theme {
-    type Err = SlugError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        check_slug("theme", s)?;
-        Ok(Self(s.to_owned()))
-    }
-}
-
-impl TryFrom<String> for Theme {
-    type Error = SlugError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        check_slug("theme", &s)?;
-        Ok(Self(s))
-    }
-}
-
-impl From<Theme> for String {
-    fn from(t: Theme) -> Self {
-        t.0
-    }
+slug_type! {
+    /// A theme: flood, landslide, volcanic, settlement, camp, district, ... (an ASCII slug).
+    Theme, "theme"
 }
 
 /// Defines a string-backed enum with `as_str`, `FromStr`, `Display` and serde.
