@@ -206,19 +206,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let listener = tokio::net::TcpListener::bind(&bind)
                     .await
                     .with_context(|| format!("cannot listen on {bind}"))?;
+                let backend = store.backend();
+                let addr = listener.local_addr()?;
+                let started = std::time::Instant::now();
+                let state = tokio::task::spawn_blocking(move || {
+                    AppState::new(store, upload_limit_mb.saturating_mul(1024 * 1024))
+                })
+                .await??;
                 tracing::info!(
-                    "sitroom serving on http://{} (store: {})",
-                    listener.local_addr()?,
-                    store.backend()
+                    layers = state.engine.snapshots().len(),
+                    seconds = started.elapsed().as_secs_f64(),
+                    "engine snapshots built"
                 );
-                api::serve(
-                    listener,
-                    AppState {
-                        store,
-                        upload_limit: upload_limit_mb.saturating_mul(1024 * 1024),
-                    },
-                )
-                .await?;
+                tracing::info!("sitroom serving on http://{addr} (store: {backend})");
+                api::serve(listener, state).await?;
                 anyhow::Ok(())
             })?;
             Ok(ExitCode::SUCCESS)

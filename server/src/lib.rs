@@ -12,6 +12,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod engine;
 pub mod ingest;
 pub mod layer;
 pub mod load;

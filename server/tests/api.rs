@@ -26,10 +26,7 @@ impl Api {
         let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
         let (token, _) = sitroom::auth::create_token(store.as_ref(), "tester", None).unwrap();
         Self {
-            state: AppState {
-                store,
-                upload_limit,
-            },
+            state: AppState::new(store, upload_limit).unwrap(),
             token,
             _keep: t,
         }

@@ -11,11 +11,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, blocking};
-use crate::auth;
+use super::{ApiError, AppState, authorise, blocking};
 use crate::layer::{Layer, LayerDetail, LayerId, MetaChanges};
 use crate::load::{LoadSource, load_file};
-use crate::store::ApiToken;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -28,19 +26,6 @@ pub fn router() -> Router<AppState> {
 fn layer_id(raw: &str) -> Result<LayerId, ApiError> {
     raw.parse::<LayerId>()
         .map_err(|e| ApiError::bad_request(e.to_string()))
-}
-
-async fn authorise(state: &AppState, headers: &HeaderMap) -> Result<ApiToken, ApiError> {
-    let store = state.store.clone();
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().map(str::to_owned));
-    let value = match value {
-        Some(Ok(v)) => Some(v),
-        Some(Err(_)) => return Err(auth::AuthError::Malformed.into()),
-        None => None,
-    };
-    blocking(move || Ok(auth::verify(store.as_ref(), value.as_deref())?)).await
 }
 
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<Layer>>, ApiError> {
@@ -183,6 +168,7 @@ async fn upload(
         Ok((meta.id, version))
     })
     .await?;
+    state.sync_engine().await;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -229,9 +215,9 @@ async fn rollback(
         ))
     })?;
     let store = state.store.clone();
-    Ok(Json(
-        blocking(move || Ok(store.rollback(&id, body.version, &token.name)?)).await?,
-    ))
+    let layer = blocking(move || Ok(store.rollback(&id, body.version, &token.name)?)).await?;
+    state.sync_engine().await;
+    Ok(Json(layer))
 }
 
 async fn remove(
@@ -244,6 +230,7 @@ async fn remove(
     let store = state.store.clone();
     let shown = id.clone();
     if blocking(move || Ok(store.delete_layer(&id)?)).await? {
+        state.sync_engine().await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!(

@@ -3,6 +3,7 @@
 mod health;
 mod layers;
 mod problem;
+mod tiles;
 
 use std::sync::Arc;
 
@@ -12,7 +13,9 @@ use tower_http::trace::TraceLayer;
 
 pub use problem::ApiError;
 
-use crate::store::Store;
+use crate::auth;
+use crate::engine::Engine;
+use crate::store::{ApiToken, Store};
 
 /// Default largest upload accepted, in bytes (200 MiB).
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;
@@ -24,6 +27,58 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Largest upload accepted, in bytes.
     pub upload_limit: u64,
+    /// In-memory snapshots of every layer, for reads.
+    pub engine: Arc<Engine>,
+}
+
+impl AppState {
+    /// State over `store`, with the engine built from it.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    pub fn new(
+        store: Arc<dyn Store>,
+        upload_limit: u64,
+    ) -> Result<Self, crate::engine::EngineError> {
+        let engine = Arc::new(Engine::load(store.as_ref())?);
+        Ok(Self {
+            store,
+            upload_limit,
+            engine,
+        })
+    }
+
+    /// Brings the engine up to date with the store after a write (or a load by another
+    /// process); failures are logged and retried on the next sync.
+    pub async fn sync_engine(&self) {
+        let (engine, store) = (self.engine.clone(), self.store.clone());
+        match tokio::task::spawn_blocking(move || engine.sync(store.as_ref())).await {
+            Ok(Ok(changed)) if !changed.is_empty() => {
+                tracing::info!(?changed, "engine snapshots updated");
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "engine sync failed; serving the previous snapshots")
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Checks the request's bearer token.
+async fn authorise(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<ApiToken, ApiError> {
+    let store = state.store.clone();
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .map(|v| v.to_str().map(str::to_owned));
+    let value = match value {
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => return Err(auth::AuthError::Malformed.into()),
+        None => None,
+    };
+    blocking(move || Ok(auth::verify(store.as_ref(), value.as_deref())?)).await
 }
 
 /// The whole application, without a socket (tests call it with `oneshot`).
@@ -32,8 +87,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(layers::router())
+        .merge(tiles::router())
         .fallback(problem::not_found)
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -43,6 +100,15 @@ pub fn app(state: AppState) -> Router {
 /// # Errors
 /// When the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    // Loads by other processes (the CLI, other replicas) reach the engine within seconds.
+    let syncing = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3));
+        loop {
+            every.tick().await;
+            syncing.sync_engine().await;
+        }
+    });
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -1,0 +1,236 @@
+//! Vector tiles from the engine: `GET /tiles/{layers}/{z}/{x}/{y}.mvt` (several layers
+//! joined with commas), TileJSON 3.0 at `GET /tiles/{layer}.json`, and `GET /catalog`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, AppState, authorise, blocking};
+use crate::engine::tile::{MAX_ZOOM, TileId};
+use crate::engine::{LayerSnapshot, render};
+use crate::layer::{LayerId, Sensitivity};
+
+/// MIME type of Mapbox Vector Tiles.
+const MVT_TYPE: &str = "application/vnd.mapbox-vector-tile";
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/catalog", get(catalog))
+        .route("/tiles/{name}", get(tilejson))
+        .route("/tiles/{layers}/{z}/{x}/{y}", get(tile))
+}
+
+/// The snapshots of the named layers, refusing restricted ones to callers without a
+/// valid token.
+async fn snapshots(
+    state: &AppState,
+    headers: &HeaderMap,
+    names: &str,
+) -> Result<Vec<Arc<LayerSnapshot>>, ApiError> {
+    let all = state.engine.snapshots();
+    let mut out = Vec::new();
+    for name in names.split(',') {
+        let id: LayerId = name
+            .parse()
+            .map_err(|e: crate::layer::SlugError| ApiError::bad_request(e.to_string()))?;
+        let snap = all.get(&id).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "layer '{id}' does not exist: GET /catalog lists the tile layers"
+            ))
+        })?;
+        out.push(snap.clone());
+    }
+    if out
+        .iter()
+        .any(|s| s.meta.sensitivity == Sensitivity::Restricted)
+    {
+        authorise(state, headers).await?;
+    }
+    Ok(out)
+}
+
+fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
+    let mut h = Sha256::new();
+    for l in layers {
+        h.update(l.meta.id.as_str());
+        h.update(l.version.to_le_bytes());
+        h.update([0]);
+    }
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(what);
+    format!("\"{}\"", &hex::encode(h.finalize())[..20])
+}
+
+fn cache_control(layers: &[Arc<LayerSnapshot>]) -> &'static str {
+    if layers
+        .iter()
+        .any(|l| l.meta.sensitivity == Sensitivity::Restricted)
+    {
+        "private, max-age=60"
+    } else {
+        "public, max-age=60"
+    }
+}
+
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == tag || t.trim() == "*")
+        })
+}
+
+async fn tile(
+    State(state): State<AppState>,
+    Path((layers, z, x, y)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let bad = |what: &str, v: &str| {
+        ApiError::bad_request(format!(
+            "{what} '{v}' is not a whole number: tiles are /tiles/{{layers}}/{{z}}/{{x}}/{{y}}.mvt"
+        ))
+    };
+    let y_num = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::not_found(format!("no tile format '{y}': tiles end in .mvt")))?;
+    let t = TileId::new(
+        z.parse().map_err(|_| bad("zoom", &z))?,
+        x.parse().map_err(|_| bad("x", &x))?,
+        y_num.parse().map_err(|_| bad("y", y_num))?,
+    )
+    .map_err(ApiError::bad_request)?;
+    let snaps = snapshots(&state, &headers, &layers).await?;
+    let tag = etag(&snaps, &format!("{}/{}/{}", t.z, t.x, t.y));
+    let mut resp_headers = HeaderMap::new();
+    resp_headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    resp_headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control(&snaps)),
+    );
+    if not_modified(&headers, &tag) {
+        return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
+    }
+    let body = blocking(move || Ok(render(&snaps, t))).await?;
+    if body.is_empty() {
+        return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());
+    }
+    resp_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT_TYPE));
+    Ok((StatusCode::OK, resp_headers, body).into_response())
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+fn vector_layer(s: &LayerSnapshot) -> Value {
+    let fields: serde_json::Map<String, Value> = s
+        .fields
+        .iter()
+        .map(|(k, t)| (k.clone(), Value::String((*t).to_owned())))
+        .collect();
+    json!({
+        "id": s.meta.id,
+        "description": s.meta.title,
+        "fields": fields,
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+    })
+}
+
+async fn tilejson(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let layers = name.strip_suffix(".json").ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no resource at /tiles/{name}: TileJSON is at /tiles/{{layer}}.json, tiles at /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt"
+        ))
+    })?;
+    let snaps = snapshots(&state, &headers, layers).await?;
+    let tag = etag(&snaps, &format!("tilejson {}", base_url(&headers)));
+    if not_modified(&headers, &tag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    let bounds = snaps.iter().filter_map(|s| s.bbox).reduce(|a, b| {
+        [
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ]
+    });
+    let bounds = bounds.unwrap_or([-180.0, -85.051_128_78, 180.0, 85.051_128_78]);
+    let attribution: Vec<&str> = snaps
+        .iter()
+        .map(|s| s.meta.attribution.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let body = json!({
+        "tilejson": "3.0.0",
+        "name": layers,
+        "description": snaps.iter().map(|s| s.meta.title.as_str()).collect::<Vec<_>>().join(", "),
+        "version": snaps.iter().map(|s| format!("{}@{}", s.meta.id, s.version)).collect::<Vec<_>>().join(","),
+        "attribution": attribution.join("; "),
+        "scheme": "xyz",
+        "tiles": [format!("{}/tiles/{layers}/{{z}}/{{x}}/{{y}}.mvt", base_url(&headers))],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
+        "vector_layers": snaps.iter().map(|s| vector_layer(s)).collect::<Vec<_>>(),
+    });
+    Ok((
+        [
+            (header::ETAG, tag),
+            (header::CACHE_CONTROL, cache_control(&snaps).to_owned()),
+        ],
+        Json(body),
+    )
+        .into_response())
+}
+
+async fn catalog(State(state): State<AppState>) -> Json<Value> {
+    let tiles: serde_json::Map<String, Value> = state
+        .engine
+        .snapshots()
+        .values()
+        .map(|s| {
+            (
+                s.meta.id.to_string(),
+                json!({
+                    "title": s.meta.title,
+                    "kind": s.meta.kind,
+                    "theme": s.meta.theme,
+                    "sensitivity": s.meta.sensitivity,
+                    "version": s.version,
+                    "features": s.features.len(),
+                    "bounds": s.bbox,
+                    "attribution": s.meta.attribution,
+                    "tilejson": format!("/tiles/{}.json", s.meta.id),
+                }),
+            )
+        })
+        .collect();
+    Json(json!({ "tiles": tiles }))
+}

@@ -1,0 +1,203 @@
+//! The engine: an in-memory, immutable snapshot of every layer's current version, built
+//! from the store at start and replaced whole when a layer gets a new current version,
+//! so readers never wait for a load and never see half of one. Tiles are rendered from
+//! the snapshots.
+
+pub mod mvt;
+pub mod snapshot;
+pub mod tile;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use serde_json::Value;
+
+use crate::layer::LayerId;
+use crate::store::{Store, StoreError};
+pub use snapshot::LayerSnapshot;
+use tile::{TileId, to_tile};
+
+/// The current snapshots, by layer id.
+pub type Snapshots = BTreeMap<LayerId, Arc<LayerSnapshot>>;
+
+/// Why the engine could not (re)build a layer.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored geometry could not be decoded.
+    #[error("cannot build the snapshot: {0}")]
+    Build(String),
+}
+
+/// The in-memory engine shared by every request.
+#[derive(Default)]
+pub struct Engine {
+    current: RwLock<Arc<Snapshots>>,
+}
+
+fn build(store: &dyn Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineError> {
+    let Some(detail) = store.layer(id)? else {
+        return Ok(None);
+    };
+    let version = detail.layer.current_version;
+    let bbox = detail
+        .versions
+        .iter()
+        .find(|v| v.version == version)
+        .and_then(|v| v.bbox);
+    let features = store.features(id, version)?;
+    LayerSnapshot::build(detail.layer.meta, version, bbox, features)
+        .map(Some)
+        .map_err(EngineError::Build)
+}
+
+impl Engine {
+    /// Builds snapshots of every layer's current version.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    pub fn load(store: &dyn Store) -> Result<Self, EngineError> {
+        let engine = Self::default();
+        engine.sync(store)?;
+        Ok(engine)
+    }
+
+    /// All current snapshots (a cheap shared copy: later changes do not affect it).
+    #[must_use]
+    pub fn snapshots(&self) -> Arc<Snapshots> {
+        self.current
+            .read()
+            .map_or_else(|e| e.into_inner().clone(), |g| g.clone())
+    }
+
+    /// One layer's current snapshot.
+    #[must_use]
+    pub fn layer(&self, id: &LayerId) -> Option<Arc<LayerSnapshot>> {
+        self.snapshots().get(id).cloned()
+    }
+
+    fn publish(&self, next: Snapshots) {
+        let next = Arc::new(next);
+        match self.current.write() {
+            Ok(mut g) => *g = next,
+            Err(e) => *e.into_inner() = next,
+        }
+    }
+
+    /// Brings the snapshots in line with the store: rebuilds layers whose current
+    /// version changed, adds new ones, drops deleted ones. Returns the ids changed.
+    ///
+    /// # Errors
+    /// When the store cannot be read; the previous snapshots stay in place.
+    pub fn sync(&self, store: &dyn Store) -> Result<Vec<LayerId>, EngineError> {
+        let now = self.snapshots();
+        let layers = store.layers()?;
+        let mut next: Snapshots = BTreeMap::new();
+        let mut changed = Vec::new();
+        for l in layers {
+            let id = l.meta.id.clone();
+            match now.get(&id) {
+                Some(s) if s.version == l.current_version && s.meta == l.meta => {
+                    next.insert(id, s.clone());
+                }
+                _ => {
+                    if let Some(s) = build(store, &id)? {
+                        next.insert(id.clone(), Arc::new(s));
+                        changed.push(id);
+                    }
+                }
+            }
+        }
+        changed.extend(now.keys().filter(|id| !next.contains_key(*id)).cloned());
+        if !changed.is_empty() {
+            self.publish(next);
+        }
+        Ok(changed)
+    }
+}
+
+/// Largest tile we send, in bytes (before compression). Past it, the smallest features
+/// of the tile are left out, as tippecanoe's `--drop-smallest-as-needed` does: at low
+/// zooms the village layer alone would otherwise make tiles of several megabytes.
+pub const TILE_BYTE_BUDGET: usize = 450 * 1024;
+
+/// Drawn size of a tile geometry, for ordering: area for polygons, length for lines.
+fn drawn_size(g: &mvt::TileGeometry) -> i64 {
+    match g {
+        mvt::TileGeometry::Polygons(polys) => polys
+            .iter()
+            .filter_map(|p| p.first())
+            .map(|r| mvt::ring_area2(r).abs())
+            .sum(),
+        mvt::TileGeometry::Lines(lines) => lines
+            .iter()
+            .flat_map(|l| l.windows(2))
+            .map(|w| i64::from((w[1][0] - w[0][0]).abs() + (w[1][1] - w[0][1]).abs()))
+            .sum(),
+        mvt::TileGeometry::Points(_) => 0,
+    }
+}
+
+/// Renders one MVT tile with a layer per snapshot given (layers with nothing in the tile
+/// are left out). Points closer than a screen pixel are merged into one with a
+/// `point_count`, so low zooms stay small without hiding how many there are. Lines and
+/// polygons are added largest first until the tile reaches [`TILE_BYTE_BUDGET`].
+#[must_use]
+pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId) -> Vec<u8> {
+    let mut out = Vec::new();
+    let bounds = t.buffered_m(tile::BUFFER);
+    for snap in layers {
+        let mut builder = mvt::LayerBuilder::new(snap.meta.id.as_str());
+        let mut clusters: HashMap<[i32; 2], (usize, u64)> = HashMap::new();
+        let mut points: Vec<(&snapshot::SnapFeature, [i32; 2])> = Vec::new();
+        let mut shapes: Vec<(i64, &snapshot::SnapFeature, mvt::TileGeometry)> = Vec::new();
+        for f in snap.in_bounds_m(bounds) {
+            let Some(g) = to_tile(&f.geometry, t) else {
+                continue;
+            };
+            if let mvt::TileGeometry::Points(pts) = &g
+                && pts.len() == 1
+            {
+                // Cluster on a grid of 8 tile units (about a screen pixel).
+                let cell = [pts[0][0].div_euclid(8), pts[0][1].div_euclid(8)];
+                let entry = clusters.entry(cell).or_insert((points.len(), 0));
+                if entry.1 == 0 {
+                    points.push((f, pts[0]));
+                }
+                entry.1 += 1;
+                continue;
+            }
+            shapes.push((drawn_size(&g), f, g));
+        }
+        // Largest first, ties in feature order, so the same tile always has the same bytes.
+        shapes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.fid.cmp(&b.1.fid)));
+        for (_, f, g) in &shapes {
+            if out.len() + builder.encoded_len() > TILE_BYTE_BUDGET {
+                break;
+            }
+            let class = f.hazard_class.as_ref().map(|c| Value::String(c.clone()));
+            let props = f.properties.iter().map(|(k, v)| (k.as_str(), v));
+            let extra = class.iter().map(|c| ("hazard_class", c));
+            builder.add(u64::try_from(f.fid).unwrap_or(0), g, props.chain(extra));
+        }
+        let mut counts: Vec<(usize, u64)> = clusters.into_values().collect();
+        counts.sort_unstable();
+        for (i, n) in counts {
+            let (f, p) = points[i];
+            let count = Value::from(n);
+            let props = f.properties.iter().map(|(k, v)| (k.as_str(), v));
+            let extra = (n > 1).then_some(("point_count", &count));
+            builder.add(
+                u64::try_from(f.fid).unwrap_or(0),
+                &mvt::TileGeometry::Points(vec![p]),
+                props.chain(extra),
+            );
+        }
+        if !builder.is_empty() {
+            builder.finish_into(&mut out);
+        }
+    }
+    out
+}

@@ -1,0 +1,112 @@
+//! An immutable, query-ready copy of one layer version: geometries pre-projected to Web
+//! Mercator and indexed with an R-tree.
+
+use geo::{BoundingRect, Geometry, MapCoords};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use serde_json::{Map, Value};
+
+use super::tile::to_mercator;
+use crate::layer::{Bbox, Feature, LayerMeta};
+
+/// One feature of a snapshot.
+#[derive(Debug)]
+pub struct SnapFeature {
+    /// Feature id within the version.
+    pub fid: i64,
+    /// Geometry in Web Mercator metres.
+    pub geometry: Geometry<f64>,
+    /// Source attributes.
+    pub properties: Map<String, Value>,
+    /// Hazard class, for hazard layers.
+    pub hazard_class: Option<String>,
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// One layer version, ready to serve.
+#[derive(Debug)]
+pub struct LayerSnapshot {
+    /// Metadata of the version.
+    pub meta: LayerMeta,
+    /// Version number.
+    pub version: i32,
+    /// Extent in lon/lat.
+    pub bbox: Option<Bbox>,
+    /// Attribute names with a type (`String`, `Number` or `Boolean`), first seen first.
+    pub fields: Vec<(String, &'static str)>,
+    /// The features.
+    pub features: Vec<SnapFeature>,
+    index: RTree<Entry>,
+}
+
+fn json_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::String(_) | Value::Array(_) | Value::Object(_) => Some("String"),
+        Value::Number(_) => Some("Number"),
+        Value::Bool(_) => Some("Boolean"),
+        Value::Null => None,
+    }
+}
+
+impl LayerSnapshot {
+    /// Builds the snapshot of `version` from its stored features.
+    ///
+    /// # Errors
+    /// When a stored geometry cannot be decoded.
+    pub fn build(
+        meta: LayerMeta,
+        version: i32,
+        bbox: Option<Bbox>,
+        stored: Vec<Feature>,
+    ) -> Result<Self, String> {
+        let mut fields: Vec<(String, &'static str)> = Vec::new();
+        let mut features = Vec::with_capacity(stored.len());
+        let mut entries = Vec::with_capacity(stored.len());
+        for f in stored {
+            let g = gdal::vector::Geometry::from_wkb(&f.wkb)
+                .and_then(|g| g.to_geo())
+                .map_err(|e| format!("layer {} feature {}: {e}", meta.id, f.fid))?;
+            let merc = g.map_coords(to_mercator);
+            for (k, v) in &f.properties {
+                if let Some(t) = json_type(v)
+                    && !fields.iter().any(|(name, _)| name == k)
+                {
+                    fields.push((k.clone(), t));
+                }
+            }
+            if let Some(r) = merc.bounding_rect() {
+                let i =
+                    u32::try_from(features.len()).map_err(|_| "too many features".to_owned())?;
+                entries.push(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ));
+            }
+            features.push(SnapFeature {
+                fid: f.fid,
+                geometry: merc,
+                properties: f.properties,
+                hazard_class: f.hazard_class,
+            });
+        }
+        if meta.classification.is_some() && !fields.iter().any(|(n, _)| n == "hazard_class") {
+            fields.push(("hazard_class".into(), "String"));
+        }
+        Ok(Self {
+            meta,
+            version,
+            bbox,
+            fields,
+            features,
+            index: RTree::bulk_load(entries),
+        })
+    }
+
+    /// Features whose bounding box meets `bounds` (west, south, east, north; metres).
+    pub fn in_bounds_m(&self, b: [f64; 4]) -> impl Iterator<Item = &SnapFeature> {
+        self.index
+            .locate_in_envelope_intersecting(&AABB::from_corners([b[0], b[1]], [b[2], b[3]]))
+            .map(|e| &self.features[e.data as usize])
+    }
+}

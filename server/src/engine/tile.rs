@@ -1,0 +1,442 @@
+//! From Web Mercator geometries to one tile's geometry: clip to the tile plus a buffer,
+//! simplify to about a pixel, quantise to the tile grid, drop what is smaller than a
+//! pixel, and wind polygon rings as MVT 2.1 requires.
+
+use geo::{Coord, Geometry, LineString, Polygon, Simplify};
+
+use super::mvt::{EXTENT, TileGeometry, ring_area2};
+
+/// Half the Web Mercator world width, metres (EPSG:3857).
+pub const HALF_WORLD_M: f64 = 20_037_508.342_789_244;
+
+/// Earth radius of EPSG:3857, metres.
+const R: f64 = 6_378_137.0;
+
+/// Highest zoom served.
+pub const MAX_ZOOM: u8 = 22;
+
+/// Buffer around a tile, in tile units (of [`EXTENT`]), so strokes do not show seams.
+pub const BUFFER: f64 = 64.0;
+
+/// lon/lat degrees to Web Mercator metres (latitude clamped to the projection's range).
+#[must_use]
+pub fn to_mercator(c: Coord<f64>) -> Coord<f64> {
+    let lat = c.y.clamp(-85.051_128_78, 85.051_128_78).to_radians();
+    Coord {
+        x: R * c.x.to_radians(),
+        y: R * (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln(),
+    }
+}
+
+/// Web Mercator metres to lon/lat degrees.
+#[must_use]
+pub fn to_lonlat(c: Coord<f64>) -> Coord<f64> {
+    Coord {
+        x: (c.x / R).to_degrees(),
+        y: (2.0 * (c.y / R).exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees(),
+    }
+}
+
+/// A tile address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TileId {
+    /// Zoom.
+    pub z: u8,
+    /// Column from the west.
+    pub x: u32,
+    /// Row from the north.
+    pub y: u32,
+}
+
+impl TileId {
+    /// A tile address, checked: zoom at most [`MAX_ZOOM`], x and y below 2^z.
+    ///
+    /// # Errors
+    /// A message naming the bad value and the valid range.
+    pub fn new(z: u32, x: u32, y: u32) -> Result<Self, String> {
+        let z = u8::try_from(z)
+            .ok()
+            .filter(|z| *z <= MAX_ZOOM)
+            .ok_or_else(|| format!("zoom {z} is out of range: use 0 to {MAX_ZOOM}"))?;
+        let n = 1u64 << z;
+        if u64::from(x) >= n || u64::from(y) >= n {
+            return Err(format!(
+                "tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {}",
+                n - 1
+            ));
+        }
+        Ok(Self { z, x, y })
+    }
+
+    /// Side of the tile in metres.
+    #[must_use]
+    pub fn span_m(self) -> f64 {
+        2.0 * HALF_WORLD_M / f64::from(1u32 << self.z.min(31))
+    }
+
+    /// West, south, east, north of the tile in metres.
+    #[must_use]
+    pub fn bounds_m(self) -> [f64; 4] {
+        let span = self.span_m();
+        let west = -HALF_WORLD_M + f64::from(self.x) * span;
+        let north = HALF_WORLD_M - f64::from(self.y) * span;
+        [west, north - span, west + span, north]
+    }
+
+    /// The tile's bounds grown by `units` tile units on every side.
+    #[must_use]
+    pub fn buffered_m(self, units: f64) -> [f64; 4] {
+        let [w, s, e, n] = self.bounds_m();
+        let pad = self.span_m() * units / f64::from(EXTENT);
+        [w - pad, s - pad, e + pad, n + pad]
+    }
+}
+
+/// Converts metres to tile units for one tile.
+struct Grid {
+    west: f64,
+    north: f64,
+    scale: f64,
+}
+
+impl Grid {
+    fn new(t: TileId) -> Self {
+        let [west, _, _, north] = t.bounds_m();
+        Self {
+            west,
+            north,
+            scale: f64::from(EXTENT) / t.span_m(),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn at(&self, c: Coord<f64>) -> [i32; 2] {
+        [
+            ((c.x - self.west) * self.scale).round() as i32,
+            ((self.north - c.y) * self.scale).round() as i32,
+        ]
+    }
+}
+
+/// Sutherland–Hodgman clip of a closed ring to a rectangle (w, s, e, n).
+fn clip_ring(ring: &[Coord<f64>], b: [f64; 4]) -> Vec<Coord<f64>> {
+    let mut pts: Vec<Coord<f64>> = ring.to_vec();
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    // Each edge: inside test and intersection with the boundary line.
+    for edge in 0..4 {
+        if pts.is_empty() {
+            break;
+        }
+        let inside = |p: &Coord<f64>| match edge {
+            0 => p.x >= b[0],
+            1 => p.y >= b[1],
+            2 => p.x <= b[2],
+            _ => p.y <= b[3],
+        };
+        let cross = |a: Coord<f64>, c: Coord<f64>| -> Coord<f64> {
+            match edge {
+                0 | 2 => {
+                    let x = if edge == 0 { b[0] } else { b[2] };
+                    let t = (x - a.x) / (c.x - a.x);
+                    Coord {
+                        x,
+                        y: a.y + t * (c.y - a.y),
+                    }
+                }
+                _ => {
+                    let y = if edge == 1 { b[1] } else { b[3] };
+                    let t = (y - a.y) / (c.y - a.y);
+                    Coord {
+                        x: a.x + t * (c.x - a.x),
+                        y,
+                    }
+                }
+            }
+        };
+        let input = std::mem::take(&mut pts);
+        let mut prev = input[input.len() - 1];
+        for &cur in &input {
+            match (inside(&cur), inside(&prev)) {
+                (true, true) => pts.push(cur),
+                (true, false) => {
+                    pts.push(cross(prev, cur));
+                    pts.push(cur);
+                }
+                (false, true) => pts.push(cross(prev, cur)),
+                (false, false) => {}
+            }
+            prev = cur;
+        }
+    }
+    pts
+}
+
+/// Liang–Barsky clip of a line to a rectangle; may split it into several parts.
+fn clip_line(line: &[Coord<f64>], b: [f64; 4]) -> Vec<Vec<Coord<f64>>> {
+    let mut parts = Vec::new();
+    let mut current: Vec<Coord<f64>> = Vec::new();
+    for seg in line.windows(2) {
+        let (p, q) = (seg[0], seg[1]);
+        let (dx, dy) = (q.x - p.x, q.y - p.y);
+        let mut t0: f64 = 0.0;
+        let mut t1: f64 = 1.0;
+        let mut visible = true;
+        for (pk, qk) in [
+            (-dx, p.x - b[0]),
+            (dx, b[2] - p.x),
+            (-dy, p.y - b[1]),
+            (dy, b[3] - p.y),
+        ] {
+            if pk == 0.0 {
+                if qk < 0.0 {
+                    visible = false;
+                    break;
+                }
+            } else {
+                let r = qk / pk;
+                if pk < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        if !visible || t0 > t1 {
+            if current.len() >= 2 {
+                parts.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            continue;
+        }
+        let a = Coord {
+            x: p.x + t0 * dx,
+            y: p.y + t0 * dy,
+        };
+        let c = Coord {
+            x: p.x + t1 * dx,
+            y: p.y + t1 * dy,
+        };
+        if current.last() != Some(&a) {
+            if current.len() >= 2 {
+                parts.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            current.push(a);
+        }
+        current.push(c);
+        if t1 < 1.0 {
+            parts.push(std::mem::take(&mut current));
+        }
+    }
+    if current.len() >= 2 {
+        parts.push(current);
+    }
+    parts
+}
+
+/// Quantises a ring, removing repeated points; `None` if fewer than three remain.
+fn quantise_ring(ring: &[Coord<f64>], grid: &Grid) -> Option<Vec<[i32; 2]>> {
+    let mut out: Vec<[i32; 2]> = Vec::with_capacity(ring.len());
+    for c in ring {
+        let p = grid.at(*c);
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    }
+    while out.len() > 1 && out.first() == out.last() {
+        out.pop();
+    }
+    (out.len() >= 3).then_some(out)
+}
+
+fn quantise_line(line: &[Coord<f64>], grid: &Grid) -> Option<Vec<[i32; 2]>> {
+    let mut out: Vec<[i32; 2]> = Vec::with_capacity(line.len());
+    for c in line {
+        let p = grid.at(*c);
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    }
+    (out.len() >= 2).then_some(out)
+}
+
+/// One polygon clipped, simplified and quantised; exterior first, holes after, each
+/// wound as MVT wants. `None` when the exterior is gone or smaller than `min_area2`.
+fn polygon_to_tile(
+    p: &Polygon<f64>,
+    bounds: [f64; 4],
+    tolerance_m: f64,
+    grid: &Grid,
+    min_area2: i64,
+) -> Option<Vec<Vec<[i32; 2]>>> {
+    let ring_to_tile = |ls: &LineString<f64>| {
+        let simplified = ls.simplify(tolerance_m);
+        let clipped = clip_ring(&simplified.0, bounds);
+        quantise_ring(&clipped, grid)
+    };
+    let mut exterior = ring_to_tile(p.exterior())?;
+    let area = ring_area2(&exterior);
+    if area.abs() < min_area2 {
+        return None;
+    }
+    if area < 0 {
+        exterior.reverse();
+    }
+    let mut rings = vec![exterior];
+    for hole in p.interiors() {
+        if let Some(mut h) = ring_to_tile(hole) {
+            let a = ring_area2(&h);
+            if a.abs() < min_area2 {
+                continue;
+            }
+            if a > 0 {
+                h.reverse();
+            }
+            rings.push(h);
+        }
+    }
+    Some(rings)
+}
+
+/// A Web Mercator geometry as it appears in tile `t`, or `None` when nothing of it is
+/// visible there (outside, or smaller than a pixel).
+#[must_use]
+pub fn to_tile(g: &Geometry<f64>, t: TileId) -> Option<TileGeometry> {
+    let grid = Grid::new(t);
+    let bounds = t.buffered_m(BUFFER);
+    // About a screen pixel (a 512 px tile has 8 tile units per pixel).
+    let tolerance_m = t.span_m() / 512.0;
+    // Polygons under about one screen pixel of area are dropped.
+    let min_area2 = 2 * 8 * 8;
+    let inside = |c: &Coord<f64>| {
+        c.x >= bounds[0] && c.x <= bounds[2] && c.y >= bounds[1] && c.y <= bounds[3]
+    };
+    match g {
+        Geometry::Point(p) => inside(&p.0).then(|| TileGeometry::Points(vec![grid.at(p.0)])),
+        Geometry::MultiPoint(mp) => {
+            let pts: Vec<[i32; 2]> = mp
+                .iter()
+                .filter(|p| inside(&p.0))
+                .map(|p| grid.at(p.0))
+                .collect();
+            (!pts.is_empty()).then_some(TileGeometry::Points(pts))
+        }
+        Geometry::LineString(ls) => {
+            lines_to_tile(std::slice::from_ref(ls), bounds, tolerance_m, &grid)
+        }
+        Geometry::MultiLineString(mls) => lines_to_tile(&mls.0, bounds, tolerance_m, &grid),
+        Geometry::Polygon(p) => polygon_to_tile(p, bounds, tolerance_m, &grid, min_area2)
+            .map(|rings| TileGeometry::Polygons(vec![rings])),
+        Geometry::MultiPolygon(mp) => {
+            let polys: Vec<_> = mp
+                .iter()
+                .filter_map(|p| polygon_to_tile(p, bounds, tolerance_m, &grid, min_area2))
+                .collect();
+            (!polys.is_empty()).then_some(TileGeometry::Polygons(polys))
+        }
+        _ => None,
+    }
+}
+
+fn lines_to_tile(
+    lines: &[LineString<f64>],
+    bounds: [f64; 4],
+    tolerance_m: f64,
+    grid: &Grid,
+) -> Option<TileGeometry> {
+    let out: Vec<Vec<[i32; 2]>> = lines
+        .iter()
+        .flat_map(|ls| clip_line(&ls.simplify(tolerance_m).0, bounds))
+        .filter_map(|part| quantise_line(&part, grid))
+        .collect();
+    (!out.is_empty()).then_some(TileGeometry::Lines(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn mercator_round_trips_and_matches_known_values() {
+        let kigali = Coord {
+            x: 30.0619,
+            y: -1.9441,
+        };
+        let m = to_mercator(kigali);
+        let back = to_lonlat(m);
+        assert!((back.x - kigali.x).abs() < 1e-9 && (back.y - kigali.y).abs() < 1e-9);
+        let edge = to_mercator(Coord { x: 180.0, y: 0.0 });
+        assert!((edge.x - HALF_WORLD_M).abs() < 1e-6);
+    }
+
+    #[test]
+    fn tile_ids_are_checked() {
+        assert!(TileId::new(0, 0, 0).is_ok());
+        assert_eq!(
+            TileId::new(2, 4, 0).unwrap_err(),
+            "tile 2/4/0 does not exist: at zoom 2, x and y run from 0 to 3"
+        );
+        assert_eq!(
+            TileId::new(23, 0, 0).unwrap_err(),
+            "zoom 23 is out of range: use 0 to 22"
+        );
+    }
+
+    #[test]
+    fn a_polygon_is_clipped_to_the_buffered_tile_and_wound_for_mvt() {
+        let t = TileId::new(1, 0, 0).unwrap(); // north-west quarter of the world
+        let h = HALF_WORLD_M;
+        // A square covering the whole world, counter-clockwise in metres (y up).
+        let world = polygon![(x: -h, y: -h), (x: h, y: -h), (x: h, y: h), (x: -h, y: h)];
+        let Some(TileGeometry::Polygons(p)) = to_tile(&Geometry::Polygon(world), t) else {
+            panic!("nothing drawn")
+        };
+        let ring = &p[0][0];
+        let xs: Vec<i32> = ring.iter().map(|c| c[0]).collect();
+        let ys: Vec<i32> = ring.iter().map(|c| c[1]).collect();
+        // The world ends at the tile's west and north edges; east and south it is cut at
+        // the 64-unit buffer.
+        assert_eq!((xs.iter().min(), xs.iter().max()), (Some(&0), Some(&4160)));
+        assert_eq!((ys.iter().min(), ys.iter().max()), (Some(&0), Some(&4160)));
+        assert!(ring_area2(ring) > 0, "exterior must be clockwise on screen");
+    }
+
+    #[test]
+    fn tiny_polygons_and_far_points_are_dropped() {
+        let t = TileId::new(10, 600, 500).unwrap();
+        let [w, s, ..] = t.bounds_m();
+        let speck =
+            polygon![(x: w + 1.0, y: s + 1.0), (x: w + 2.0, y: s + 1.0), (x: w + 2.0, y: s + 2.0)];
+        assert_eq!(to_tile(&Geometry::Polygon(speck), t), None);
+        let far = Geometry::Point(geo::Point::new(w - 1e6, s));
+        assert_eq!(to_tile(&far, t), None);
+    }
+
+    #[test]
+    fn a_line_leaving_and_reentering_is_split() {
+        let t = TileId::new(0, 0, 0).unwrap();
+        let b = [-1.0, -1.0, 1.0, 1.0];
+        let parts = clip_line(
+            &[
+                Coord { x: -2.0, y: 0.0 },
+                Coord { x: 0.0, y: 0.0 },
+                Coord { x: 0.0, y: 5.0 },
+                Coord { x: 0.5, y: 0.5 },
+            ],
+            b,
+        );
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(
+            parts[0],
+            vec![
+                Coord { x: -1.0, y: 0.0 },
+                Coord { x: 0.0, y: 0.0 },
+                Coord { x: 0.0, y: 1.0 }
+            ]
+        );
+        let _ = t;
+    }
+}
