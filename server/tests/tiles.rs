@@ -226,6 +226,42 @@ async fn http_caching_compression_tilejson_catalog_and_invalidation() {
         );
     }
 
+    // Choosing attributes and filtering features.
+    let (status, _, body) = s
+        .get(&format!("{uri}?properties=name,population&filter=name%20IN%20('Gitega','Kigali')%20AND%20population%20%3E%200"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let features = Reader::new(body).unwrap().get_features(0).unwrap();
+    assert_eq!(features.len(), 2, "{features:?}");
+    for f in &features {
+        let p = f.properties.as_ref().unwrap();
+        let mut keys: Vec<&String> = p.keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["name", "population"]);
+    }
+    for (query, detail) in [
+        (
+            "properties=colour",
+            "unknown property 'colour': the fields are dist_id, household, id, name, population, prov_id",
+        ),
+        (
+            "filter=colour%3D'red'",
+            "unknown field 'colour' in filter: the fields are dist_id, household, id, name, population, prov_id",
+        ),
+        (
+            "filter=name%3D",
+            "expected a value ('text', a number, TRUE or FALSE) at the end",
+        ),
+    ] {
+        let (status, _, body) = s.get(&format!("{uri}?{query}"), &[]).await;
+        let p: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            (status, p["detail"].as_str().unwrap()),
+            (StatusCode::BAD_REQUEST, detail),
+            "{query}"
+        );
+    }
+
     // An empty tile (the middle of the Pacific) is 204.
     let (status, _, _) = s.get("/tiles/sectors/6/0/31.mvt", &[]).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState, authorise, blocking};
 use crate::engine::tile::{MAX_ZOOM, TileId};
-use crate::engine::{LayerSnapshot, render};
+use crate::engine::{LayerSnapshot, Selection, render};
 use crate::layer::{LayerId, Sensitivity};
 
 /// MIME type of Mapbox Vector Tiles.
@@ -89,9 +89,34 @@ fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
         })
 }
 
+/// `?properties=a,b&filter=…` of tile and feature requests.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SelectionQuery {
+    /// Comma-separated attribute names.
+    pub properties: Option<String>,
+    /// CQL2-text subset (see `engine::filter`).
+    pub filter: Option<String>,
+}
+
+impl SelectionQuery {
+    /// The selection, checked against the layers' fields.
+    ///
+    /// # Errors
+    /// 400 naming the unknown field or the syntax error.
+    pub fn resolve(&self, layers: &[Arc<LayerSnapshot>]) -> Result<Selection, ApiError> {
+        Selection::parse(self.properties.as_deref(), self.filter.as_deref(), layers)
+            .map_err(ApiError::bad_request)
+    }
+
+    fn cache_key(&self) -> String {
+        format!("p={:?}&f={:?}", self.properties, self.filter)
+    }
+}
+
 async fn tile(
     State(state): State<AppState>,
     Path((layers, z, x, y)): Path<(String, String, String, String)>,
+    Query(query): Query<SelectionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let bad = |what: &str, v: &str| {
@@ -109,7 +134,11 @@ async fn tile(
     )
     .map_err(ApiError::bad_request)?;
     let snaps = snapshots(&state, &headers, &layers).await?;
-    let tag = etag(&snaps, &format!("{}/{}/{}", t.z, t.x, t.y));
+    let selection = query.resolve(&snaps)?;
+    let tag = etag(
+        &snaps,
+        &format!("{}/{}/{} {}", t.z, t.x, t.y, query.cache_key()),
+    );
     let mut resp_headers = HeaderMap::new();
     resp_headers.insert(
         header::ETAG,
@@ -122,7 +151,7 @@ async fn tile(
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
     }
-    let body = blocking(move || Ok(render(&snaps, t))).await?;
+    let body = blocking(move || Ok(render(&snaps, t, &selection))).await?;
     if body.is_empty() {
         return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());
     }

@@ -3,6 +3,7 @@
 //! so readers never wait for a load and never see half of one. Tiles are rendered from
 //! the snapshots.
 
+pub mod filter;
 pub mod mvt;
 pub mod snapshot;
 pub mod tile;
@@ -140,12 +141,86 @@ fn drawn_size(g: &mvt::TileGeometry) -> i64 {
     }
 }
 
+/// Which features and attributes a request wants.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these attributes (all when `None`).
+    pub properties: Option<Vec<String>>,
+    /// Only features matching.
+    pub filter: Option<filter::Filter>,
+}
+
+impl Selection {
+    /// Parses `?properties=a,b` and `?filter=…` against the fields of `layers`.
+    ///
+    /// # Errors
+    /// A message naming an unknown field or a syntax error.
+    pub fn parse(
+        properties: Option<&str>,
+        filter: Option<&str>,
+        layers: &[Arc<LayerSnapshot>],
+    ) -> Result<Self, String> {
+        let mut fields: Vec<String> = Vec::new();
+        for name in layers.iter().flat_map(|l| l.field_names()) {
+            if !fields.iter().any(|f| f == name) {
+                fields.push(name.to_owned());
+            }
+        }
+        let properties = properties
+            .map(|p| {
+                p.split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(|n| {
+                        if fields.iter().any(|f| f == n) {
+                            Ok(n.to_owned())
+                        } else {
+                            Err(format!(
+                                "unknown property '{n}': the fields are {}",
+                                fields.join(", ")
+                            ))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        let filter = filter
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| filter::Filter::parse(f, &fields))
+            .transpose()?;
+        Ok(Self { properties, filter })
+    }
+
+    /// Whether a feature passes the filter.
+    #[must_use]
+    pub fn keeps(&self, f: &snapshot::SnapFeature) -> bool {
+        self.filter
+            .as_ref()
+            .is_none_or(|flt| flt.matches(&f.properties))
+    }
+
+    /// The attributes to send for a feature.
+    pub fn attributes<'a>(
+        &'a self,
+        f: &'a snapshot::SnapFeature,
+    ) -> impl Iterator<Item = (&'a str, &'a Value)> {
+        f.properties
+            .iter()
+            .filter(|(k, _)| {
+                self.properties
+                    .as_ref()
+                    .is_none_or(|p| p.iter().any(|n| n == *k))
+            })
+            .map(|(k, v)| (k.as_str(), v))
+    }
+}
+
 /// Renders one MVT tile with a layer per snapshot given (layers with nothing in the tile
 /// are left out). Points closer than a screen pixel are merged into one with a
 /// `point_count`, so low zooms stay small without hiding how many there are. Lines and
 /// polygons are added largest first until the tile reaches [`TILE_BYTE_BUDGET`].
 #[must_use]
-pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId) -> Vec<u8> {
+pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId, sel: &Selection) -> Vec<u8> {
     let mut out = Vec::new();
     let bounds = t.buffered_m(tile::BUFFER);
     for snap in layers {
@@ -153,7 +228,7 @@ pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId) -> Vec<u8> {
         let mut clusters: HashMap<[i32; 2], (usize, u64)> = HashMap::new();
         let mut points: Vec<(&snapshot::SnapFeature, [i32; 2])> = Vec::new();
         let mut shapes: Vec<(i64, &snapshot::SnapFeature, mvt::TileGeometry)> = Vec::new();
-        for f in snap.in_bounds_m(bounds) {
+        for f in snap.in_bounds_m(bounds).filter(|f| sel.keeps(f)) {
             let Some(g) = to_tile(&f.geometry, t) else {
                 continue;
             };
@@ -177,22 +252,18 @@ pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId) -> Vec<u8> {
             if out.len() + builder.encoded_len() > TILE_BYTE_BUDGET {
                 break;
             }
-            let class = f.hazard_class.as_ref().map(|c| Value::String(c.clone()));
-            let props = f.properties.iter().map(|(k, v)| (k.as_str(), v));
-            let extra = class.iter().map(|c| ("hazard_class", c));
-            builder.add(u64::try_from(f.fid).unwrap_or(0), g, props.chain(extra));
+            builder.add(u64::try_from(f.fid).unwrap_or(0), g, sel.attributes(f));
         }
         let mut counts: Vec<(usize, u64)> = clusters.into_values().collect();
         counts.sort_unstable();
         for (i, n) in counts {
             let (f, p) = points[i];
             let count = Value::from(n);
-            let props = f.properties.iter().map(|(k, v)| (k.as_str(), v));
             let extra = (n > 1).then_some(("point_count", &count));
             builder.add(
                 u64::try_from(f.fid).unwrap_or(0),
                 &mvt::TileGeometry::Points(vec![p]),
-                props.chain(extra),
+                sel.attributes(f).chain(extra),
             );
         }
         if !builder.is_empty() {

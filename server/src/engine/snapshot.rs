@@ -83,10 +83,15 @@ impl LayerSnapshot {
                     i,
                 ));
             }
+            let mut properties = f.properties;
+            if let Some(class) = &f.hazard_class {
+                // Served like any attribute, so filters and styles can use it.
+                properties.insert("hazard_class".into(), Value::String(class.clone()));
+            }
             features.push(SnapFeature {
                 fid: f.fid,
                 geometry: merc,
-                properties: f.properties,
+                properties,
                 hazard_class: f.hazard_class,
             });
         }
@@ -101,6 +106,11 @@ impl LayerSnapshot {
             features,
             index: RTree::bulk_load(entries),
         })
+    }
+
+    /// Names of the attributes.
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|(n, _)| n.as_str())
     }
 
     /// Features whose bounding box meets `bounds` (west, south, east, north; metres).
