@@ -245,7 +245,7 @@ impl Parser<'_> {
             Some(Token::Word(w) | Token::Quoted(w)) => w,
             _ => return Err(format!("expected a field name at {at}")),
         };
-        if !self.fields.iter().any(|f| *f == name) {
+        if !self.fields.contains(&name) {
             return Err(format!(
                 "unknown field '{name}' in filter: the fields are {}",
                 self.fields.join(", ")
