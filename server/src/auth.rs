@@ -14,7 +14,7 @@ const PREFIX: &str = "sitroom_";
 pub enum AuthError {
     /// No `Authorization` header.
     #[error(
-        "this request changes data and needs a token: send 'Authorization: Bearer <token>' (create one with `sitroom token create NAME`)"
+        "this request needs a token: send 'Authorization: Bearer <token>' (create one with `sitroom token create NAME`)"
     )]
     Missing,
     /// Not a bearer token.

@@ -199,7 +199,7 @@ async fn bad_requests_get_exact_problems(api: Api) {
             "no token",
             api.upload_request("flood", None, NEW_FLOOD, ("z.geojson", &file)),
             StatusCode::UNAUTHORIZED,
-            "this request changes data and needs a token: send 'Authorization: Bearer <token>' (create one with `sitroom token create NAME`)",
+            "this request needs a token: send 'Authorization: Bearer <token>' (create one with `sitroom token create NAME`)",
         ),
         (
             "a bad token",

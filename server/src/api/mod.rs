@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
 
+mod features;
 mod health;
 mod layers;
 mod problem;
@@ -88,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(layers::router())
         .merge(tiles::router())
+        .merge(features::router())
         .fallback(problem::not_found)
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -159,7 +159,8 @@ async fn tile(
     Ok((StatusCode::OK, resp_headers, body).into_response())
 }
 
-fn base_url(headers: &HeaderMap) -> String {
+/// `scheme://host` of the request, for absolute links.
+pub fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

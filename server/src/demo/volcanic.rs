@@ -87,7 +87,7 @@ pub fn write(mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
                         "name": format!("Volcanic zone ({class})"),
                         "volcanoes": names.join(", "),
                     },
-                    "geometry": geojson_of(&shape),
+                    "geometry": crate::engine::geojson::geometry(&geo::Geometry::MultiPolygon(shape), &|c| c),
                 })
             })
             .collect();
@@ -97,18 +97,4 @@ pub fn write(mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
         serde_json::to_vec(&json!({"type": "FeatureCollection", "features": features}))?,
     )?;
     Ok(out)
-}
-
-fn geojson_of(shape: &MultiPolygon<f64>) -> serde_json::Value {
-    let ring =
-        |ls: &geo::LineString<f64>| -> Vec<[f64; 2]> { ls.coords().map(|c| [c.x, c.y]).collect() };
-    let polygons: Vec<Vec<Vec<[f64; 2]>>> = shape
-        .iter()
-        .map(|p| {
-            std::iter::once(ring(p.exterior()))
-                .chain(p.interiors().iter().map(ring))
-                .collect()
-        })
-        .collect();
-    json!({"type": "MultiPolygon", "coordinates": polygons})
 }

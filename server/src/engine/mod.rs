@@ -4,6 +4,7 @@
 //! the snapshots.
 
 pub mod filter;
+pub mod geojson;
 pub mod mvt;
 pub mod snapshot;
 pub mod tile;

@@ -113,10 +113,16 @@ impl LayerSnapshot {
         self.fields.iter().map(|(n, _)| n.as_str())
     }
 
-    /// Features whose bounding box meets `bounds` (west, south, east, north; metres).
-    pub fn in_bounds_m(&self, b: [f64; 4]) -> impl Iterator<Item = &SnapFeature> {
+    /// Positions in `features` of those whose bounding box meets `b` (west, south,
+    /// east, north; metres).
+    pub fn indices_in_bounds_m(&self, b: [f64; 4]) -> impl Iterator<Item = usize> {
         self.index
             .locate_in_envelope_intersecting(&AABB::from_corners([b[0], b[1]], [b[2], b[3]]))
-            .map(|e| &self.features[e.data as usize])
+            .map(|e| e.data as usize)
+    }
+
+    /// Features whose bounding box meets `b` (west, south, east, north; metres).
+    pub fn in_bounds_m(&self, b: [f64; 4]) -> impl Iterator<Item = &SnapFeature> {
+        self.indices_in_bounds_m(b).map(|i| &self.features[i])
     }
 }
