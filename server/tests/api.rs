@@ -339,4 +339,49 @@ api_tests!(
     bad_requests_get_exact_problems: 2048,
     a_streamed_upload_over_the_limit_is_cut_off: 10_000,
     health_names_the_store: 1024,
+    events_announce_new_versions: 1024 * 1024,
 );
+
+async fn events_announce_new_versions(api: Api) {
+    let resp = app(api.state.clone())
+        .oneshot(Request::get("/events").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = resp.into_body();
+    let (status, _, _) = api
+        .upload("flood", NEW_FLOOD, ("zones.geojson", &zones(&[2.0])))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut seen = String::new();
+    while !seen.contains("\n\n") {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("no event within 10 s")
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert_eq!(
+        seen,
+        "event: layer\ndata: {\"layer\":\"flood\",\"version\":1}\n\n"
+    );
+
+    // The new layer is in the engine: its tiles are served, the second time from cache.
+    for _ in 0..2 {
+        let resp = app(api.state.clone())
+            .oneshot(
+                Request::get("/tiles/flood/8/149/129.mvt")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let (_, _, health) = api.get("/health").await;
+    assert_eq!(health["tile_cache"]["hits"], 1);
+    assert_eq!(health["tile_cache"]["misses"], 1);
+}

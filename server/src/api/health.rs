@@ -20,5 +20,6 @@ async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> 
         "version": env!("CARGO_PKG_VERSION"),
         "store": state.store.backend(),
         "layers": layers,
+        "tile_cache": state.tiles.stats(),
     })))
 }

@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
 
+mod events;
 mod features;
 mod health;
 mod layers;
@@ -16,6 +17,7 @@ pub use problem::ApiError;
 
 use crate::auth;
 use crate::engine::Engine;
+use crate::engine::cache::TileCache;
 use crate::store::{ApiToken, Store};
 
 /// Default largest upload accepted, in bytes (200 MiB).
@@ -30,6 +32,22 @@ pub struct AppState {
     pub upload_limit: u64,
     /// In-memory snapshots of every layer, for reads.
     pub engine: Arc<Engine>,
+    /// Rendered tiles.
+    pub tiles: Arc<TileCache>,
+    /// Layer version changes, for `/events`.
+    pub events: tokio::sync::broadcast::Sender<LayerEvent>,
+}
+
+/// Default tile cache size in bytes.
+pub const DEFAULT_TILE_CACHE: usize = 256 * 1024 * 1024;
+
+/// A layer got a new current version (or was deleted: `version` is `None`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LayerEvent {
+    /// The layer.
+    pub layer: String,
+    /// Its current version now.
+    pub version: Option<i32>,
 }
 
 impl AppState {
@@ -46,6 +64,8 @@ impl AppState {
             store,
             upload_limit,
             engine,
+            tiles: Arc::new(TileCache::new(DEFAULT_TILE_CACHE)),
+            events: tokio::sync::broadcast::channel(256).0,
         })
     }
 
@@ -56,6 +76,16 @@ impl AppState {
         match tokio::task::spawn_blocking(move || engine.sync(store.as_ref())).await {
             Ok(Ok(changed)) if !changed.is_empty() => {
                 tracing::info!(?changed, "engine snapshots updated");
+                let ids: Vec<String> = changed.iter().map(ToString::to_string).collect();
+                self.tiles.purge(&ids);
+                for id in changed {
+                    let version = self.engine.layer(&id).map(|s| s.version);
+                    // No subscriber is not an error.
+                    let _ = self.events.send(LayerEvent {
+                        layer: id.to_string(),
+                        version,
+                    });
+                }
             }
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "engine sync failed; serving the previous snapshots")
@@ -90,6 +120,7 @@ pub fn app(state: AppState) -> Router {
         .merge(layers::router())
         .merge(tiles::router())
         .merge(features::router())
+        .merge(events::router())
         .fallback(problem::not_found)
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())

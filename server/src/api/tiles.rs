@@ -151,7 +151,16 @@ async fn tile(
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
     }
-    let body = blocking(move || Ok(render(&snaps, t, &selection))).await?;
+    let body = match state.tiles.get(&tag) {
+        Some(cached) => cached,
+        None => {
+            let ids: Vec<String> = snaps.iter().map(|s| s.meta.id.to_string()).collect();
+            let rendered =
+                bytes::Bytes::from(blocking(move || Ok(render(&snaps, t, &selection))).await?);
+            state.tiles.put(tag.clone(), ids, rendered.clone());
+            rendered
+        }
+    };
     if body.is_empty() {
         return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());
     }

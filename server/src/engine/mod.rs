@@ -3,6 +3,7 @@
 //! so readers never wait for a load and never see half of one. Tiles are rendered from
 //! the snapshots.
 
+pub mod cache;
 pub mod filter;
 pub mod geojson;
 pub mod mvt;
