@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::api::{self, AppState};
 use crate::config;
 use crate::demo;
+use crate::engine::cache::TileCache;
 use crate::layer::{FieldMapping, LayerId, MetaChanges};
 use crate::load::{LoadError, LoadSource, load_file};
 use crate::store::{self, Store};
@@ -37,6 +38,9 @@ enum Command {
         /// Largest upload accepted, in MiB.
         #[arg(long, default_value_t = config::DEFAULT_UPLOAD_LIMIT_MB)]
         upload_limit_mb: u64,
+        /// Memory for rendered tiles, in MiB (0 turns the tile cache off).
+        #[arg(long, default_value_t = config::DEFAULT_TILE_CACHE_MB)]
+        tile_cache_mb: usize,
     },
     /// Load a file as a new version of a layer (one transaction: all or nothing).
     Load(Box<LoadArgs>),
@@ -199,6 +203,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             bind,
             upload_limit_mb,
+            tile_cache_mb,
         } => {
             let store = open_store(&cli.db)?;
             let runtime = tokio::runtime::Runtime::new()?;
@@ -209,10 +214,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let backend = store.backend();
                 let addr = listener.local_addr()?;
                 let started = std::time::Instant::now();
-                let state = tokio::task::spawn_blocking(move || {
+                let mut state = tokio::task::spawn_blocking(move || {
                     AppState::new(store, upload_limit_mb.saturating_mul(1024 * 1024))
                 })
                 .await??;
+                state.tiles = Arc::new(TileCache::new(tile_cache_mb.saturating_mul(1024 * 1024)));
                 tracing::info!(
                     layers = state.engine.snapshots().len(),
                     seconds = started.elapsed().as_secs_f64(),

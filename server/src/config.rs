@@ -19,3 +19,6 @@ pub fn cli_user() -> String {
         .or_else(|_| std::env::var("USER"))
         .map_or_else(|_| "cli".to_owned(), |u| format!("cli:{u}"))
 }
+
+/// Default memory for rendered tiles, in MiB.
+pub const DEFAULT_TILE_CACHE_MB: usize = 256;

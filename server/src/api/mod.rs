@@ -38,9 +38,6 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<LayerEvent>,
 }
 
-/// Default tile cache size in bytes.
-pub const DEFAULT_TILE_CACHE: usize = 256 * 1024 * 1024;
-
 /// A layer got a new current version (or was deleted: `version` is `None`).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LayerEvent {
@@ -64,7 +61,9 @@ impl AppState {
             store,
             upload_limit,
             engine,
-            tiles: Arc::new(TileCache::new(DEFAULT_TILE_CACHE)),
+            tiles: Arc::new(TileCache::new(
+                crate::config::DEFAULT_TILE_CACHE_MB * 1024 * 1024,
+            )),
             events: tokio::sync::broadcast::channel(256).0,
         })
     }
