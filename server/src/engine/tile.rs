@@ -2,7 +2,7 @@
 //! simplify to about a pixel, quantise to the tile grid, drop what is smaller than a
 //! pixel, and wind polygon rings as MVT 2.1 requires.
 
-use geo::{Coord, Geometry, LineString, Polygon, Simplify};
+use geo::{Coord, Geometry, LineString, Polygon};
 
 use super::mvt::{EXTENT, TileGeometry, ring_area2};
 
@@ -236,6 +236,50 @@ fn clip_line(line: &[Coord<f64>], b: [f64; 4]) -> Vec<Vec<Coord<f64>>> {
     parts
 }
 
+/// Ramer–Douglas–Peucker on tile coordinates, keeping the first and last point: the
+/// points of `pts` farther than `tolerance` units from the simplified line. Runs after
+/// quantisation, so at low zooms it sees a handful of points, not every vertex.
+fn simplify_units(pts: &[[i32; 2]], tolerance: f64) -> Vec<[i32; 2]> {
+    if pts.len() < 3 {
+        return pts.to_vec();
+    }
+    let tol2 = tolerance * tolerance;
+    let mut keep = vec![false; pts.len()];
+    keep[0] = true;
+    keep[pts.len() - 1] = true;
+    let mut stack = vec![(0usize, pts.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let (ax, ay) = (f64::from(pts[a][0]), f64::from(pts[a][1]));
+        let (dx, dy) = (f64::from(pts[b][0]) - ax, f64::from(pts[b][1]) - ay);
+        let len2 = dx * dx + dy * dy;
+        let mut worst = (0.0, a);
+        for (i, p) in pts.iter().enumerate().take(b).skip(a + 1) {
+            let (px, py) = (f64::from(p[0]) - ax, f64::from(p[1]) - ay);
+            let d2 = if len2 == 0.0 {
+                px * px + py * py
+            } else {
+                let cross = px * dy - py * dx;
+                cross * cross / len2
+            };
+            if d2 > worst.0 {
+                worst = (d2, i);
+            }
+        }
+        if worst.0 > tol2 {
+            keep[worst.1] = true;
+            stack.push((a, worst.1));
+            stack.push((worst.1, b));
+        }
+    }
+    pts.iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
+}
+
 /// Quantises a ring, removing repeated points; `None` if fewer than three remain.
 fn quantise_ring(ring: &[Coord<f64>], grid: &Grid) -> Option<Vec<[i32; 2]>> {
     let mut out: Vec<[i32; 2]> = Vec::with_capacity(ring.len());
@@ -267,14 +311,27 @@ fn quantise_line(line: &[Coord<f64>], grid: &Grid) -> Option<Vec<[i32; 2]>> {
 fn polygon_to_tile(
     p: &Polygon<f64>,
     bounds: [f64; 4],
-    tolerance_m: f64,
+    tolerance: f64,
     grid: &Grid,
     min_area2: i64,
 ) -> Option<Vec<Vec<[i32; 2]>>> {
+    // Most polygons lie wholly inside the (buffered) tile: then nothing needs clipping.
+    let inside = p
+        .exterior()
+        .0
+        .iter()
+        .all(|c| c.x >= bounds[0] && c.x <= bounds[2] && c.y >= bounds[1] && c.y <= bounds[3]);
     let ring_to_tile = |ls: &LineString<f64>| {
-        let simplified = ls.simplify(tolerance_m);
-        let clipped = clip_ring(&simplified.0, bounds);
-        quantise_ring(&clipped, grid)
+        let mut ring = if inside {
+            quantise_ring(&ls.0, grid)?
+        } else {
+            quantise_ring(&clip_ring(&ls.0, bounds), grid)?
+        };
+        // Close it for the simplification so both ends stay anchored, then reopen.
+        ring.push(ring[0]);
+        let mut simplified = simplify_units(&ring, tolerance);
+        simplified.pop();
+        (simplified.len() >= 3).then_some(simplified)
     };
     let mut exterior = ring_to_tile(p.exterior())?;
     let area = ring_area2(&exterior);
@@ -306,8 +363,8 @@ fn polygon_to_tile(
 pub fn to_tile(g: &Geometry<f64>, t: TileId) -> Option<TileGeometry> {
     let grid = Grid::new(t);
     let bounds = t.buffered_m(BUFFER);
-    // About a screen pixel (a 512 px tile has 8 tile units per pixel).
-    let tolerance_m = t.span_m() / 512.0;
+    // About a screen pixel, in tile units (a 512 px tile has 8 units per pixel).
+    let tolerance = 8.0;
     // Polygons under about one screen pixel of area are dropped.
     let min_area2 = 2 * 8 * 8;
     let inside = |c: &Coord<f64>| {
@@ -324,15 +381,15 @@ pub fn to_tile(g: &Geometry<f64>, t: TileId) -> Option<TileGeometry> {
             (!pts.is_empty()).then_some(TileGeometry::Points(pts))
         }
         Geometry::LineString(ls) => {
-            lines_to_tile(std::slice::from_ref(ls), bounds, tolerance_m, &grid)
+            lines_to_tile(std::slice::from_ref(ls), bounds, tolerance, &grid)
         }
-        Geometry::MultiLineString(mls) => lines_to_tile(&mls.0, bounds, tolerance_m, &grid),
-        Geometry::Polygon(p) => polygon_to_tile(p, bounds, tolerance_m, &grid, min_area2)
+        Geometry::MultiLineString(mls) => lines_to_tile(&mls.0, bounds, tolerance, &grid),
+        Geometry::Polygon(p) => polygon_to_tile(p, bounds, tolerance, &grid, min_area2)
             .map(|rings| TileGeometry::Polygons(vec![rings])),
         Geometry::MultiPolygon(mp) => {
             let polys: Vec<_> = mp
                 .iter()
-                .filter_map(|p| polygon_to_tile(p, bounds, tolerance_m, &grid, min_area2))
+                .filter_map(|p| polygon_to_tile(p, bounds, tolerance, &grid, min_area2))
                 .collect();
             (!polys.is_empty()).then_some(TileGeometry::Polygons(polys))
         }
@@ -343,13 +400,14 @@ pub fn to_tile(g: &Geometry<f64>, t: TileId) -> Option<TileGeometry> {
 fn lines_to_tile(
     lines: &[LineString<f64>],
     bounds: [f64; 4],
-    tolerance_m: f64,
+    tolerance: f64,
     grid: &Grid,
 ) -> Option<TileGeometry> {
     let out: Vec<Vec<[i32; 2]>> = lines
         .iter()
-        .flat_map(|ls| clip_line(&ls.simplify(tolerance_m).0, bounds))
+        .flat_map(|ls| clip_line(&ls.0, bounds))
         .filter_map(|part| quantise_line(&part, grid))
+        .map(|line| simplify_units(&line, tolerance))
         .collect();
     (!out.is_empty()).then_some(TileGeometry::Lines(out))
 }
@@ -413,6 +471,16 @@ mod tests {
         assert_eq!(to_tile(&Geometry::Polygon(speck), t), None);
         let far = Geometry::Point(geo::Point::new(w - 1e6, s));
         assert_eq!(to_tile(&far, t), None);
+    }
+
+    #[test]
+    fn simplification_keeps_what_is_farther_than_the_tolerance() {
+        let line = [[0, 0], [5, 1], [10, 0], [15, 20], [20, 0]];
+        assert_eq!(
+            simplify_units(&line, 2.0),
+            vec![[0, 0], [10, 0], [15, 20], [20, 0]]
+        );
+        assert_eq!(simplify_units(&line, 50.0), vec![[0, 0], [20, 0]]);
     }
 
     #[test]
