@@ -231,6 +231,13 @@ pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId, sel: &Selection) -> Vec<
         let mut points: Vec<(&snapshot::SnapFeature, [i32; 2])> = Vec::new();
         let mut shapes: Vec<(i64, &snapshot::SnapFeature, mvt::TileGeometry)> = Vec::new();
         for f in snap.in_bounds_m(bounds).filter(|f| sel.keeps(f)) {
+            let polygonal = matches!(
+                f.geometry,
+                geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
+            );
+            if polygonal && tile::too_small(f.bbox_m, t) {
+                continue;
+            }
             let Some(g) = to_tile(&f.geometry, t) else {
                 continue;
             };

@@ -16,6 +16,8 @@ pub struct SnapFeature {
     pub fid: i64,
     /// Geometry in Web Mercator metres.
     pub geometry: Geometry<f64>,
+    /// Its extent in metres: west, south, east, north.
+    pub bbox_m: [f64; 4],
     /// Source attributes.
     pub properties: Map<String, Value>,
     /// Hazard class, for hazard layers.
@@ -75,14 +77,14 @@ impl LayerSnapshot {
                     fields.push((k.clone(), t));
                 }
             }
-            if let Some(r) = merc.bounding_rect() {
-                let i =
-                    u32::try_from(features.len()).map_err(|_| "too many features".to_owned())?;
-                entries.push(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                ));
-            }
+            let bbox_m = merc
+                .bounding_rect()
+                .map_or([0.0; 4], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+            let i = u32::try_from(features.len()).map_err(|_| "too many features".to_owned())?;
+            entries.push(GeomWithData::new(
+                Rectangle::from_corners([bbox_m[0], bbox_m[1]], [bbox_m[2], bbox_m[3]]),
+                i,
+            ));
             let mut properties = f.properties;
             if let Some(class) = &f.hazard_class {
                 // Served like any attribute, so filters and styles can use it.
@@ -91,6 +93,7 @@ impl LayerSnapshot {
             features.push(SnapFeature {
                 fid: f.fid,
                 geometry: merc,
+                bbox_m,
                 properties,
                 hazard_class: f.hazard_class,
             });

@@ -357,6 +357,23 @@ fn polygon_to_tile(
     Some(rings)
 }
 
+/// Polygons under about one screen pixel of area (in doubled tile units²) are dropped.
+const MIN_AREA2: i64 = 2 * 8 * 8;
+
+/// Whether a polygonal shape with this extent (metres) is too small to draw in tile `t`:
+/// a cheap test before touching any vertex.
+#[must_use]
+pub fn too_small(bbox_m: [f64; 4], t: TileId) -> bool {
+    let scale = f64::from(EXTENT) / t.span_m();
+    let (w, h) = (
+        (bbox_m[2] - bbox_m[0]) * scale,
+        (bbox_m[3] - bbox_m[1]) * scale,
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let min = MIN_AREA2 as f64 / 2.0;
+    w * h < min
+}
+
 /// A Web Mercator geometry as it appears in tile `t`, or `None` when nothing of it is
 /// visible there (outside, or smaller than a pixel).
 #[must_use]
@@ -365,8 +382,7 @@ pub fn to_tile(g: &Geometry<f64>, t: TileId) -> Option<TileGeometry> {
     let bounds = t.buffered_m(BUFFER);
     // About a screen pixel, in tile units (a 512 px tile has 8 units per pixel).
     let tolerance = 8.0;
-    // Polygons under about one screen pixel of area are dropped.
-    let min_area2 = 2 * 8 * 8;
+    let min_area2 = MIN_AREA2;
     let inside = |c: &Coord<f64>| {
         c.x >= bounds[0] && c.x <= bounds[2] && c.y >= bounds[1] && c.y <= bounds[3]
     };
