@@ -4,19 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read as _, Write as _};
-use std::process::{Child, Command, Output, Stdio};
+use std::io::{Read as _, Write as _};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;
 
 fn sitroom(db: &str, args: &[&str]) -> Output {
-    Command::new(common::bin())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    common::sitroom(db, args).output().unwrap()
 }
 
 fn ok_json(out: &Output) -> Value {
@@ -150,60 +145,14 @@ fn every_command_has_complete_help() {
     }
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `sitroom serve` on a free port and returns it with its base URL.
-fn serve(db: &str, limit_mb: &str) -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(common::bin())
-        .args([
-            "--db",
-            db,
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--upload-limit-mb",
-            limit_mb,
-        ])
-        .env("RUST_LOG", "sitroom=info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let server = Server(child);
-    // Keep reading the server's log for its whole life (a closed pipe would fail its
-    // writes); report when it says it is serving.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("sitroom serving on") {
-                let _ = tx.send(());
-            }
-        }
-    });
-    rx.recv_timeout(Duration::from_secs(60))
-        .expect("the server did not start serving");
-    (server, format!("http://127.0.0.1:{port}"))
-}
-
 #[test]
 fn serve_answers_a_real_http_client() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("serve.db").display().to_string();
     let token = String::from_utf8(sitroom(&db, &["token", "create", "gis"]).stdout).unwrap();
     let token = token.trim();
-    let (_server, base) = serve(&db, "1");
+    let server = common::serve(&db, &["--upload-limit-mb", "1"]);
+    let base = server.base.clone();
     let client = reqwest::blocking::Client::new();
 
     let health: Value = client

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Command;
 
 use geo::{Area, Centroid, Contains, Geometry as Geo, MultiPolygon};
 use serde_json::Value;
@@ -13,15 +12,10 @@ use sitroom::layer::{Feature, LayerId, Sensitivity};
 use sitroom::store::{self, Store};
 
 fn run_demo(db: &str) -> Value {
-    let out = Command::new(common::bin())
-        .args(["--db", db, "demo", "--json", "--mirror"])
-        .arg(common::mirror())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let mirror = common::mirror();
+    let out = common::sitroom_ok(
+        db,
+        &["demo", "--json", "--mirror", mirror.to_str().unwrap()],
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -6,20 +6,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::{Connection, QueryableByName, RunQueryDsl, pg::PgConnection, sql_types::BigInt};
 use sitroom::store;
 
-fn sitroom(db: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(common::bin());
-    c.arg("--db").arg(db).args(args);
-    c
-}
-
 fn load_sectors(db: &str) {
-    let out = sitroom(
+    let out = common::sitroom(
         db,
         &[
             "load",
@@ -47,7 +41,7 @@ fn load_sectors(db: &str) {
 }
 
 fn start_villages_load(db: &str) -> Child {
-    sitroom(
+    common::sitroom(
         db,
         &[
             "load",

@@ -5,10 +5,8 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -18,24 +16,11 @@ use sitroom::api::{AppState, app};
 use sitroom::store::Store;
 use tower::ServiceExt as _;
 
-fn sitroom(db: &str, args: &[&str]) {
-    let out = Command::new(common::bin())
-        .args(["--db", db])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A store with the real sectors and camps, and a restricted point layer.
 fn fixture(dir: &tempfile::TempDir) -> String {
     let db = dir.path().join("ogc.db").display().to_string();
     let m = common::mirror();
-    sitroom(
+    common::sitroom_ok(
         &db,
         &[
             "load",
@@ -57,7 +42,7 @@ fn fixture(dir: &tempfile::TempDir) -> String {
         "hh.geojson",
         r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"size":4},"geometry":{"type":"Point","coordinates":[30.06,-1.95]}}]}"#,
     );
-    sitroom(
+    common::sitroom_ok(
         &db,
         &[
             "load",
@@ -252,42 +237,12 @@ async fn documents_paging_filters_and_errors() {
     }
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn gdal_oapif_reads_every_public_collection() {
     let dir = tempfile::tempdir().unwrap();
     let db = fixture(&dir);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(common::bin())
-        .args(["--db", &db, "serve", "--bind", &format!("127.0.0.1:{port}")])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let _server = Server(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("sitroom serving on") {
-                let _ = tx.send(());
-            }
-        }
-    });
-    rx.recv_timeout(Duration::from_secs(60))
-        .expect("server did not start");
-    let url = format!("OAPIF:http://127.0.0.1:{port}/ogc");
+    let server = common::serve(&db, &[]);
+    let url = format!("OAPIF:{}/ogc", server.base);
 
     let out = Command::new("ogrinfo")
         .args(["-ro", "-so", &url, "sectors"])

@@ -93,3 +93,74 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// `sitroom --db DB ARGS…`, ready to run or spawn.
+pub fn sitroom(db: &str, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    c.arg("--db").arg(db).args(args);
+    c
+}
+
+/// Runs `sitroom --db DB ARGS…` and panics with its stderr if it fails.
+pub fn sitroom_ok(db: &str, args: &[&str]) -> std::process::Output {
+    let out = sitroom(db, args).output().expect("run sitroom");
+    assert!(
+        out.status.success(),
+        "sitroom {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A running `sitroom serve`, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `sitroom serve` over `db` on a free port with `extra` arguments, and waits
+/// until it says it is serving.
+pub fn serve(db: &str, extra: &[&str]) -> Server {
+    use std::io::BufRead as _;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut args = vec!["serve", "--bind", &bind];
+    args.extend_from_slice(extra);
+    let mut child = sitroom(db, &args)
+        .env("RUST_LOG", "sitroom=info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitroom serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let server = Server {
+        child,
+        base: format!("http://{bind}"),
+    };
+    // Keep reading the server's log for its whole life (a closed pipe would fail its
+    // writes); report when it says it is serving.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("sitroom serving on") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the server did not start serving");
+    server
+}
