@@ -216,3 +216,56 @@ fn serve_answers_a_real_http_client() {
         .unwrap();
     assert_eq!(layers[0]["current_version"], 1);
 }
+
+#[test]
+fn a_load_by_another_process_reaches_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sync.db").display().to_string();
+    let file = common::write(&dir, "zones.geojson", ZONES);
+    let file = file.to_str().unwrap();
+    common::sitroom_ok(
+        &db,
+        &[
+            "load",
+            file,
+            "--layer",
+            "flood",
+            "--kind",
+            "hazard",
+            "--theme",
+            "flood",
+            "--hazard-field",
+            "depth",
+        ],
+    );
+    let server = common::serve(&db, &[]);
+    let client = reqwest::blocking::Client::new();
+    let version = || -> Value {
+        let catalog: Value = client
+            .get(format!("{}/catalog", server.base))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        catalog["tiles"]["flood"]["version"].clone()
+    };
+    assert_eq!(version(), 1);
+    common::sitroom_ok(&db, &["load", file, "--layer", "flood"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while version() != 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new version never reached the server"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    common::sitroom_ok(&db, &["delete", "flood"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !version().is_null() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the deleted layer is still served"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
