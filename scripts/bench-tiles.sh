@@ -92,6 +92,7 @@ http {
   server { listen 127.0.0.1:18085; root $work/www; }
 }
 NGINX
+chmod -R a+rX "$work"
 nginx -c "$work/nginx.conf" & sleep 1
 pids+=("$(cat "$work/nginx.pid")")
 sed "s#^#http://127.0.0.1:18085/#; s#\$#.mvt#" "$work/tiles.txt" > "$work/nginx.txt"
@@ -104,9 +105,10 @@ bytes_per_tile() { # URL-FILE
   echo $((total / n))
 }
 
-run() { # NAME URL-FILE
-  "$OHA" --no-tui --output-format json -n "$REQUESTS" -c "$CONNS" --urls-from-file "$2" > "$work/$1.json"
-  python3 - "$work/$1.json" <<'PY'
+run() { # NAME URL-FILE [OHA-ARGS…]
+  local name=$1 file=$2; shift 2
+  "$OHA" --no-tui --output-format json -n "$REQUESTS" -c "$CONNS" "$@" --urls-from-file "$file" > "$work/$name.json"
+  python3 - "$work/$name.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = r["summary"]; p = r["latencyPercentiles"]
@@ -121,9 +123,12 @@ for f in ours-cached martin-cached; do
 done
 
 declare -A res
-for name in ours martin ours-cached martin-cached nginx; do
+for name in ours martin ours-cached martin-cached; do
   res[$name]=$(run "$name" "$work/$name.txt")
 done
+# The same bytes both ways: no compression, as nginx serves the files as they are.
+res[ours-cached-identity]=$(run ours-cached-identity "$work/ours-cached.txt" -H "Accept-Encoding: identity")
+res[nginx]=$(run nginx "$work/nginx.txt" -H "Accept-Encoding: identity")
 bytes_ours=$(bytes_per_tile "$work/ours.txt")
 bytes_martin=$(bytes_per_tile "$work/martin.txt")
 
@@ -138,16 +143,19 @@ mkdir -p docs/benchmarks
   echo "seeded), each tile holding the village, flood-zone and sector layers of the demo in PostGIS."
   echo "Martin $("$MARTIN" --version | cut -d' ' -f2) reads the same layers from per-layer tables with GiST indexes."
   echo
+  echo "Rows: uncached (\\`--tile-cache-mb 0\\`, Martin \\`--cache-size 0\\`) and cached (after one warm-up pass),"
+  echo "with oha's default Accept-Encoding (both servers compress), then identity for the nginx pair."
+  echo
   echo "| server | tiles/s | p50 ms | p99 ms | success | status codes |"
   echo "|---|---|---|---|---|---|"
-  for name in ours martin ours-cached martin-cached nginx; do
+  for name in ours martin ours-cached martin-cached ours-cached-identity nginx; do
     echo "| $name | $(col "$name" 1) | $(col "$name" 2) | $(col "$name" 3) | $(col "$name" 4) | $(col "$name" 5) |"
   done
   echo
   echo "Bytes per tile (mean over the list, uncompressed): sitroom $bytes_ours, Martin $bytes_martin."
   echo
   echo "- uncached: sitroom / Martin throughput $(ratio "$(col ours 1)" "$(col martin 1)")x, p99 $(ratio "$(col ours 3)" "$(col martin 3)")x"
-  echo "- cached: sitroom / nginx (same bytes from disk) throughput $(ratio "$(col ours-cached 1)" "$(col nginx 1)")x"
+  echo "- cached, identity (same bytes): sitroom / nginx from disk throughput $(ratio "$(col ours-cached-identity 1)" "$(col nginx 1)")x, p99 $(ratio "$(col ours-cached-identity 3)" "$(col nginx 3)")x"
   echo
   echo "sitroom's tiles simplify to about a pixel and drop sub-pixel shapes; Martin sends what"
   echo "PostGIS's ST_AsMVT keeps, so tile sizes differ: compare bytes per tile too."

@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
 
+mod encoding;
 mod events;
 mod features;
 mod health;

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::encoding::Encoding;
 use super::{ApiError, AppState, authorise, blocking};
 use crate::engine::tile::{MAX_ZOOM, TileId};
 use crate::engine::{LayerSnapshot, Selection, render};
@@ -135,10 +136,13 @@ async fn tile(
     .map_err(ApiError::bad_request)?;
     let snaps = snapshots(&state, &headers, &layers).await?;
     let selection = query.resolve(&snaps)?;
-    let tag = etag(
+    let encoding = Encoding::negotiate(&headers);
+    let base_tag = etag(
         &snaps,
         &format!("{}/{}/{} {}", t.z, t.x, t.y, query.cache_key()),
     );
+    // One ETag per representation: the same tile in brotli and in gzip differ.
+    let tag = format!("{}-{}\"", base_tag.trim_end_matches('"'), encoding.tag());
     let mut resp_headers = HeaderMap::new();
     resp_headers.insert(
         header::ETAG,
@@ -148,6 +152,7 @@ async fn tile(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control(&snaps)),
     );
+    resp_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
     }
@@ -155,16 +160,27 @@ async fn tile(
         Some(cached) => cached,
         None => {
             let ids: Vec<String> = snaps.iter().map(|s| s.meta.id.to_string()).collect();
-            let rendered =
-                bytes::Bytes::from(blocking(move || Ok(render(&snaps, t, &selection))).await?);
-            state.tiles.put(tag.clone(), ids, rendered.clone());
-            rendered
+            let encoded = blocking(move || {
+                let raw = render(&snaps, t, &selection);
+                Ok(if raw.is_empty() {
+                    raw
+                } else {
+                    encoding.encode(&raw)
+                })
+            })
+            .await?;
+            let encoded = bytes::Bytes::from(encoded);
+            state.tiles.put(tag.clone(), ids, encoded.clone());
+            encoded
         }
     };
     if body.is_empty() {
         return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());
     }
     resp_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT_TYPE));
+    if let Some(coding) = encoding.header() {
+        resp_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
     Ok((StatusCode::OK, resp_headers, body).into_response())
 }
 
