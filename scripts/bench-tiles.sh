@@ -119,7 +119,9 @@ PY
 
 # Warm the cached servers with one pass over the list.
 for f in ours-cached martin-cached; do
-  while read -r u; do curl -s -o /dev/null "$u"; done < "$work/$f.txt"
+  while read -r u; do
+    for enc in "gzip, br" identity; do curl -s -o /dev/null -H "Accept-Encoding: $enc" "$u"; done
+  done < "$work/$f.txt"
 done
 
 declare -A res
@@ -143,7 +145,7 @@ mkdir -p docs/benchmarks
   echo "seeded), each tile holding the village, flood-zone and sector layers of the demo in PostGIS."
   echo "Martin $("$MARTIN" --version | cut -d' ' -f2) reads the same layers from per-layer tables with GiST indexes."
   echo
-  echo "Rows: uncached (\\`--tile-cache-mb 0\\`, Martin \\`--cache-size 0\\`) and cached (after one warm-up pass),"
+  echo "Rows: uncached (sitroom --tile-cache-mb 0, Martin --cache-size 0) and cached (after one warm-up pass),"
   echo "with oha's default Accept-Encoding (both servers compress), then identity for the nginx pair."
   echo
   echo "| server | tiles/s | p50 ms | p99 ms | success | status codes |"
