@@ -483,3 +483,51 @@ async fn no_village_tile_is_larger_than_500_kb() {
     );
     let _ = Euclidean;
 }
+
+#[tokio::test]
+async fn village_polygons_in_tiles_are_valid() {
+    use geo::Validation;
+    let t = common::sqlite();
+    load(
+        t.store.as_ref(),
+        &meta("villages", LayerKind::Boundary, "village", Some("id")),
+        &common::mirror().join("admin/rwa_villages.geojson"),
+    );
+    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
+    let s = Served {
+        state: AppState::new(store, 1 << 20).unwrap(),
+        _keep: t,
+    };
+    let (mut polygons, mut invalid) = (0, Vec::new());
+    for z in [8u32, 10, 12, 14] {
+        for (lon, lat) in [(30.06, -1.95), (29.6, -1.7), (29.3, -2.4), (30.5, -2.2)] {
+            let tile = tile_at(Coord { x: lon, y: lat }, z);
+            let (_, _, body) = s
+                .get(
+                    &format!("/tiles/villages/{}/{}/{}.mvt", tile.z, tile.x, tile.y),
+                    &[],
+                )
+                .await;
+            if body.is_empty() {
+                continue;
+            }
+            for f in Reader::new(body).unwrap().get_features(0).unwrap() {
+                let g = f.geometry.map_coords(|c| Coord {
+                    x: f64::from(c.x),
+                    y: f64::from(c.y),
+                });
+                polygons += 1;
+                if let Err(e) = g.check_validation() {
+                    invalid.push(format!("z{z} feature {:?}: {e}", f.id));
+                }
+            }
+        }
+    }
+    assert!(polygons > 1000, "only {polygons} polygons checked");
+    assert!(
+        invalid.is_empty(),
+        "{} of {polygons} invalid, e.g. {:?}",
+        invalid.len(),
+        &invalid[..invalid.len().min(5)]
+    );
+}
