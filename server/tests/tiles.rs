@@ -86,18 +86,27 @@ impl Served {
     }
 }
 
-fn with_sectors() -> Served {
+/// A served store holding one real admin layer from the mirror.
+fn served_with(id: &str, theme: &str, file: &str) -> Served {
     let t = common::sqlite();
     load(
         t.store.as_ref(),
-        &meta("sectors", LayerKind::Boundary, "sector", Some("id")),
-        &common::mirror().join("admin/rwa_sectors.geojson"),
+        &meta(id, LayerKind::Boundary, theme, Some("id")),
+        &common::mirror().join(file),
     );
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     Served {
         state: AppState::new(store, 1 << 20).unwrap(),
         _keep: t,
     }
+}
+
+fn with_sectors() -> Served {
+    served_with("sectors", "sector", "admin/rwa_sectors.geojson")
+}
+
+fn with_villages() -> Served {
+    served_with("villages", "village", "admin/rwa_villages.geojson")
 }
 
 /// The tile at zoom `z` containing lon/lat `c`.
@@ -445,17 +454,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
 
 #[tokio::test]
 async fn no_village_tile_is_larger_than_500_kb() {
-    let t = common::sqlite();
-    load(
-        t.store.as_ref(),
-        &meta("villages", LayerKind::Boundary, "village", Some("id")),
-        &common::mirror().join("admin/rwa_villages.geojson"),
-    );
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
-    let s = Served {
-        state: AppState::new(store, 1 << 20).unwrap(),
-        _keep: t,
-    };
+    let s = with_villages();
     let (west, south, east, north) = (28.86, -2.84, 30.9, -1.05);
     let mut largest = (0usize, String::new());
     for z in 0..=12u32 {
@@ -487,17 +486,7 @@ async fn no_village_tile_is_larger_than_500_kb() {
 #[tokio::test]
 async fn village_polygons_in_tiles_are_valid() {
     use geo::Validation;
-    let t = common::sqlite();
-    load(
-        t.store.as_ref(),
-        &meta("villages", LayerKind::Boundary, "village", Some("id")),
-        &common::mirror().join("admin/rwa_villages.geojson"),
-    );
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
-    let s = Served {
-        state: AppState::new(store, 1 << 20).unwrap(),
-        _keep: t,
-    };
+    let s = with_villages();
     let (mut polygons, mut invalid) = (0, Vec::new());
     for z in [8u32, 10, 12, 14] {
         for (lon, lat) in [(30.06, -1.95), (29.6, -1.7), (29.3, -2.4), (30.5, -2.2)] {
