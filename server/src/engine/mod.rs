@@ -4,6 +4,7 @@
 //! the snapshots.
 
 pub mod cache;
+pub mod exposure;
 pub mod filter;
 pub mod geojson;
 pub mod mvt;

@@ -22,6 +22,12 @@ pub struct SnapFeature {
     pub properties: Map<String, Value>,
     /// Hazard class, for hazard layers.
     pub hazard_class: Option<String>,
+    /// Official code (mapped field).
+    pub code: Option<String>,
+    /// People (mapped field).
+    pub population: Option<f64>,
+    /// Households (mapped field).
+    pub households: Option<f64>,
 }
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
@@ -62,29 +68,15 @@ impl LayerSnapshot {
         bbox: Option<Bbox>,
         stored: Vec<Feature>,
     ) -> Result<Self, String> {
-        let mut fields: Vec<(String, &'static str)> = Vec::new();
         let mut features = Vec::with_capacity(stored.len());
-        let mut entries = Vec::with_capacity(stored.len());
         for f in stored {
             let g = gdal::vector::Geometry::from_wkb(&f.wkb)
                 .and_then(|g| g.to_geo())
                 .map_err(|e| format!("layer {} feature {}: {e}", meta.id, f.fid))?;
             let merc = g.map_coords(to_mercator);
-            for (k, v) in &f.properties {
-                if let Some(t) = json_type(v)
-                    && !fields.iter().any(|(name, _)| name == k)
-                {
-                    fields.push((k.clone(), t));
-                }
-            }
             let bbox_m = merc
                 .bounding_rect()
                 .map_or([0.0; 4], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-            let i = u32::try_from(features.len()).map_err(|_| "too many features".to_owned())?;
-            entries.push(GeomWithData::new(
-                Rectangle::from_corners([bbox_m[0], bbox_m[1]], [bbox_m[2], bbox_m[3]]),
-                i,
-            ));
             let mut properties = f.properties;
             if let Some(class) = &f.hazard_class {
                 // Served like any attribute, so filters and styles can use it.
@@ -96,19 +88,46 @@ impl LayerSnapshot {
                 bbox_m,
                 properties,
                 hazard_class: f.hazard_class,
+                code: f.code,
+                population: f.population,
+                households: f.households,
             });
+        }
+        let mut snap = Self::from_features(meta, version, features);
+        snap.bbox = bbox;
+        Ok(snap)
+    }
+
+    /// A snapshot of features already in Web Mercator (its lon/lat extent unknown).
+    #[must_use]
+    pub fn from_features(meta: LayerMeta, version: i32, features: Vec<SnapFeature>) -> Self {
+        let mut fields: Vec<(String, &'static str)> = Vec::new();
+        let mut entries = Vec::with_capacity(features.len());
+        for (i, f) in features.iter().enumerate() {
+            for (k, v) in &f.properties {
+                if let Some(t) = json_type(v)
+                    && !fields.iter().any(|(name, _)| name == k)
+                {
+                    fields.push((k.clone(), t));
+                }
+            }
+            let b = f.bbox_m;
+            entries.push(GeomWithData::new(
+                Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
+                u32::try_from(i).unwrap_or(u32::MAX),
+            ));
         }
         if meta.classification.is_some() && !fields.iter().any(|(n, _)| n == "hazard_class") {
             fields.push(("hazard_class".into(), "String"));
         }
-        Ok(Self {
+        Self {
             meta,
             version,
-            bbox,
+            bbox: None,
             fields,
             features,
             index: RTree::bulk_load(entries),
-        })
+        }
     }
 
     /// Names of the attributes.
