@@ -2,6 +2,7 @@
 
 mod encoding;
 mod events;
+mod exposure;
 mod features;
 mod health;
 mod layers;
@@ -121,6 +122,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tiles::router())
         .merge(features::router())
         .merge(events::router())
+        .merge(exposure::router())
         .fallback(problem::not_found)
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())

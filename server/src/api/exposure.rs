@@ -1,0 +1,235 @@
+//! `GET /api/exposure?hazard=…&exposure=…&by=…`: exposed, affected and displaced people
+//! per admin unit and hazard class, with the minimum needs of the displaced, computed
+//! from the engine's snapshots at the finest boundary level and rolled up by code.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{SecondsFormat, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, authorise, blocking};
+use crate::classify::HazardClass;
+use crate::engine::LayerSnapshot;
+use crate::engine::exposure::{self, Tally};
+use crate::layer::{LayerId, LayerKind, Sensitivity};
+
+/// Admin levels, coarsest first, with the length of their codes.
+const LEVELS: &[(&str, usize)] = &[
+    ("country", 0),
+    ("province", 1),
+    ("district", 2),
+    ("sector", 4),
+    ("cell", 6),
+    ("village", 8),
+];
+
+/// Sphere minimum standards per displaced person per day (or per person for shelter).
+const KCAL_PER_PERSON_DAY: f64 = 2100.0;
+const WATER_L_PER_PERSON_DAY: f64 = 15.0;
+const SHELTER_M2_PER_PERSON: f64 = 3.5;
+const PEOPLE_PER_LATRINE: f64 = 20.0;
+
+/// Units with fewer households than this are suppressed for restricted exposure layers
+/// when the caller has no token.
+const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/exposure", get(exposure_by_unit))
+}
+
+#[derive(Debug, Deserialize)]
+struct ExposureQuery {
+    hazard: String,
+    exposure: String,
+    by: Option<String>,
+}
+
+fn layer(
+    all: &crate::engine::Snapshots,
+    id: &str,
+    kind: LayerKind,
+    what: &str,
+) -> Result<Arc<LayerSnapshot>, ApiError> {
+    let id: LayerId = id
+        .parse()
+        .map_err(|e: crate::layer::SlugError| ApiError::bad_request(e.to_string()))?;
+    let snap = all.get(&id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "layer '{id}' does not exist: GET /catalog lists the layers"
+        ))
+    })?;
+    if snap.meta.kind != kind {
+        return Err(ApiError::bad_request(format!(
+            "'{id}' is not a {kind} layer (it is {}): pass a {kind} layer as {what}=",
+            snap.meta.kind
+        )));
+    }
+    Ok(snap.clone())
+}
+
+fn name_of(snap: &LayerSnapshot, f: &crate::engine::snapshot::SnapFeature) -> Option<String> {
+    let field = snap.meta.fields.name.as_ref()?;
+    f.properties
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn figures(t: &Tally, affected: bool, rate: f64) -> Value {
+    let affected_people = if affected { t.population } else { 0.0 };
+    let displaced = affected_people * rate;
+    json!({
+        "count": t.count,
+        "population": t.population,
+        "households": t.households,
+        "affected": affected_people,
+        "displaced": displaced,
+    })
+}
+
+fn needs(displaced: f64) -> Value {
+    json!({
+        "food_kcal_per_day": displaced * KCAL_PER_PERSON_DAY,
+        "water_litres_per_day": displaced * WATER_L_PER_PERSON_DAY,
+        "shelter_m2": displaced * SHELTER_M2_PER_PERSON,
+        "latrines": (displaced / PEOPLE_PER_LATRINE).ceil(),
+    })
+}
+
+async fn exposure_by_unit(
+    State(state): State<AppState>,
+    Query(q): Query<ExposureQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let all = state.engine.snapshots();
+    let hazard = layer(&all, &q.hazard, LayerKind::Hazard, "hazard")?;
+    let exposed = layer(&all, &q.exposure, LayerKind::Exposure, "exposure")?;
+    let by = q.by.as_deref().unwrap_or("district");
+    let digits = LEVELS
+        .iter()
+        .find(|(name, _)| *name == by)
+        .map(|(_, d)| *d)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "by '{by}' is not a level: use one of {}",
+                LEVELS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    // The finest boundary layer there is, to compute at; names from the level asked for.
+    let boundary = |theme: &str| {
+        all.values()
+            .find(|s| s.meta.kind == LayerKind::Boundary && s.meta.theme.as_str() == theme)
+            .cloned()
+    };
+    let finest = LEVELS
+        .iter()
+        .rev()
+        .find_map(|(name, d)| boundary(name).map(|s| (s, *d)))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "no boundary layer is loaded (themes province, district, sector, cell or village)",
+            )
+        })?;
+    if finest.1 < digits {
+        return Err(ApiError::bad_request(format!(
+            "the finest boundary layer loaded is '{}' ({}): figures by {by} need a finer one",
+            finest.0.meta.id,
+            finest.0.meta.theme.as_str()
+        )));
+    }
+    let names_layer = boundary(by);
+    let redact = exposed.meta.sensitivity == Sensitivity::Restricted
+        && authorise(&state, &headers).await.is_err();
+    let (units_snap, h, e) = (finest.0.clone(), hazard.clone(), exposed.clone());
+    let rolled = blocking(move || {
+        Ok(exposure::roll_up(
+            &exposure::compute(&h, &e, &units_snap),
+            digits,
+        ))
+    })
+    .await?;
+
+    let rules: BTreeMap<HazardClass, (bool, f64)> = hazard
+        .meta
+        .classification
+        .iter()
+        .flat_map(|c| c.rules.iter())
+        .map(|r| (r.class, (r.affected, r.displacement_rate)))
+        .collect();
+    let names: BTreeMap<String, String> = names_layer
+        .as_ref()
+        .map(|s| {
+            s.features
+                .iter()
+                .filter_map(|f| Some((f.code.clone()?, name_of(s, f)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut total = BTreeMap::<Option<HazardClass>, Tally>::new();
+    let mut units = Vec::new();
+    for (code, classes) in &rolled {
+        for (class, t) in classes {
+            let e = total.entry(*class).or_default();
+            e.count += t.count;
+            e.population += t.population;
+            e.households += t.households;
+        }
+        let households: f64 = classes.values().map(|t| t.households).sum();
+        if redact && households < MIN_HOUSEHOLDS_SHOWN {
+            units.push(json!({"code": code, "name": names.get(code), "suppressed": true}));
+            continue;
+        }
+        let mut displaced = 0.0;
+        let mut rows = Vec::new();
+        for (class, t) in classes {
+            let (affected, rate) = class
+                .and_then(|c| rules.get(&c).copied())
+                .unwrap_or((false, 0.0));
+            displaced += if affected { t.population * rate } else { 0.0 };
+            let mut row = figures(t, affected, rate);
+            row["class"] = json!(class.map_or("none", HazardClass::as_str));
+            rows.push(row);
+        }
+        units.push(json!({
+            "code": code,
+            "name": names.get(code),
+            "classes": rows,
+            "needs_of_displaced": needs(displaced),
+        }));
+    }
+    let total_rows: Vec<Value> = total
+        .iter()
+        .map(|(class, t)| {
+            let (affected, rate) = class
+                .and_then(|c| rules.get(&c).copied())
+                .unwrap_or((false, 0.0));
+            let mut row = figures(t, affected, rate);
+            row["class"] = json!(class.map_or("none", HazardClass::as_str));
+            row
+        })
+        .collect();
+    let source = |s: &LayerSnapshot| json!({"layer": s.meta.id, "version": s.version, "title": s.meta.title, "attribution": s.meta.attribution});
+    let mut hazard_source = source(&hazard);
+    hazard_source["classification"] = json!(hazard.meta.classification);
+    Ok(Json(json!({
+        "hazard": hazard_source,
+        "exposure": source(&exposed),
+        "boundary": source(&finest.0),
+        "by": by,
+        "computed_at": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        "redacted": redact,
+        "units": units,
+        "total": total_rows,
+    })))
+}
