@@ -244,7 +244,38 @@ async fn exposure_by_district_with_needs_and_redaction() {
     assert_eq!(cleared["redacted"], false);
     assert!(cleared["units"][0]["classes"].is_array());
 
+    // What is at a point: every hazard layer's class and the units it lies in.
+    let (status, at) = get(
+        &state,
+        &format!("/api/hazards/at?lon={}&lat={}", g.x(), g.y()),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(at["hazards"][0]["layer"], "zone");
+    assert_eq!(at["hazards"][0]["class"], "high");
+    let levels: Vec<(&str, &str)> = at["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["level"].as_str().unwrap(), u["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(levels, [("district", "11"), ("sector", "1101")]);
+    assert_eq!(at["units"][1]["name"], "Gitega");
+    let (_, at) = get(
+        &state,
+        &format!("/api/hazards/at?lon={}&lat={}", k.x(), k.y()),
+        None,
+    )
+    .await;
+    assert_eq!(at["hazards"][0]["class"], Value::Null);
+
     for (uri, status, detail) in [
+        (
+            "/api/hazards/at?lon=200&lat=0",
+            StatusCode::BAD_REQUEST,
+            "(200, 0) is not a point on the map: lon runs from -180 to 180, lat from -85 to 85",
+        ),
         (
             "/api/exposure?hazard=zone&exposure=hh&by=parish",
             StatusCode::BAD_REQUEST,

@@ -41,7 +41,79 @@ const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/exposure", get(exposure_by_unit))
+    Router::new()
+        .route("/api/exposure", get(exposure_by_unit))
+        .route("/api/hazards/at", get(hazards_at))
+}
+
+#[derive(Debug, Deserialize)]
+struct PointQuery {
+    lon: f64,
+    lat: f64,
+}
+
+/// The hazard class of every hazard layer at a point, and the admin units it lies in.
+async fn hazards_at(
+    State(state): State<AppState>,
+    query: Result<Query<PointQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::bad_request(format!(
+            "give lon and lat in degrees, e.g. ?lon=30.06&lat=-1.95 ({})",
+            e.body_text()
+        ))
+    })?;
+    if !(-180.0..=180.0).contains(&q.lon) || !(-85.0..=85.0).contains(&q.lat) {
+        return Err(ApiError::bad_request(format!(
+            "({}, {}) is not a point on the map: lon runs from -180 to 180, lat from -85 to 85",
+            q.lon, q.lat
+        )));
+    }
+    let p = geo::Point::from(crate::engine::tile::to_mercator(geo::Coord {
+        x: q.lon,
+        y: q.lat,
+    }));
+    let all = state.engine.snapshots();
+    let hazards: Vec<Value> = all
+        .values()
+        .filter(|s| s.meta.kind == LayerKind::Hazard)
+        .map(|s| {
+            json!({
+                "layer": s.meta.id,
+                "title": s.meta.title,
+                "theme": s.meta.theme,
+                "version": s.version,
+                "class": exposure::class_at(s, p).map(HazardClass::as_str),
+            })
+        })
+        .collect();
+    let mut units: Vec<(usize, Value)> = all
+        .values()
+        .filter(|s| s.meta.kind == LayerKind::Boundary)
+        .filter_map(|s| {
+            let u = exposure::unit_at(s, p)?;
+            let level = LEVELS
+                .iter()
+                .position(|(n, _)| *n == s.meta.theme.as_str())
+                .unwrap_or(usize::MAX);
+            Some((
+                level,
+                json!({
+                    "layer": s.meta.id,
+                    "level": s.meta.theme,
+                    "code": u.code,
+                    "name": name_of(s, u),
+                }),
+            ))
+        })
+        .collect();
+    units.sort_by_key(|(level, _)| *level);
+    Ok(Json(json!({
+        "lon": q.lon,
+        "lat": q.lat,
+        "hazards": hazards,
+        "units": units.into_iter().map(|(_, u)| u).collect::<Vec<_>>(),
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -59,7 +59,7 @@ fn class_of(f: &SnapFeature) -> Option<HazardClass> {
 }
 
 /// The highest hazard class of the zones containing `p`.
-fn class_at(hazard: &LayerSnapshot, p: Point<f64>) -> Option<HazardClass> {
+pub fn class_at(hazard: &LayerSnapshot, p: Point<f64>) -> Option<HazardClass> {
     hazard
         .in_bounds_m([p.x(), p.y(), p.x(), p.y()])
         .filter(|h| h.geometry.intersects(&p))
@@ -68,7 +68,7 @@ fn class_at(hazard: &LayerSnapshot, p: Point<f64>) -> Option<HazardClass> {
 }
 
 /// The unit containing `p` (the first found when units overlap at a shared edge).
-fn unit_at(units: &LayerSnapshot, p: Point<f64>) -> Option<&SnapFeature> {
+pub fn unit_at(units: &LayerSnapshot, p: Point<f64>) -> Option<&SnapFeature> {
     units
         .in_bounds_m([p.x(), p.y(), p.x(), p.y()])
         .find(|u| u.geometry.contains(&p) || u.geometry.intersects(&p))
