@@ -86,7 +86,7 @@ async fn exposure_by_district_with_needs_and_redaction() {
         ],
     );
     // A high hazard zone over the whole of Gitega (1101); three points in Gitega, two in
-    // Gikomero (2101, Gasabo), outside the zone.
+    // sector 2101 (Nyanza district), outside the zone.
     let (g, r) = inside_sector(1101);
     let zone = format!(
         r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"class":"high"}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#,
@@ -181,10 +181,10 @@ async fn exposure_by_district_with_needs_and_redaction() {
         900.0
     );
     assert_eq!(nyarugenge["needs_of_displaced"]["latrines"], 3.0);
-    let gasabo = unit("21");
-    assert_eq!(gasabo["classes"][0]["class"], "none");
-    assert_eq!(gasabo["classes"][0]["population"], 90.0);
-    assert_eq!(gasabo["classes"][0]["affected"], 0.0);
+    let nyanza = unit("21");
+    assert_eq!(nyanza["classes"][0]["class"], "none");
+    assert_eq!(nyanza["classes"][0]["population"], 90.0);
+    assert_eq!(nyanza["classes"][0]["affected"], 0.0);
 
     // By sector and for the country, from the same unrounded sums.
     let (_, by_sector) = get(
@@ -207,6 +207,69 @@ async fn exposure_by_district_with_needs_and_redaction() {
         .map(|r| r["population"].as_f64().unwrap())
         .sum();
     assert_eq!(total, 150.0);
+
+    // CSV with a HXL row, naming the versions on every row; GeoJSON with unit shapes.
+    let resp = app(state.clone())
+        .oneshot(
+            Request::get("/api/exposure?hazard=zone&exposure=hh&by=district&format=csv")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "code,name,hazard_class,count,population,households,affected,displaced,hazard_layer,hazard_version,exposure_layer,exposure_version,computed_at"
+    );
+    assert!(
+        lines[1].starts_with("#adm2+code,#adm2+name,#severity,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("11,Nyarugenge,high,3.0,60.0,3.0,60.0,60.0,zone,1,hh,1,")),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("21,Nyanza,none,2.0,90.0,2.0,0.0,0.0,zone,1,hh,1,")),
+        "{csv}"
+    );
+    let resp = app(state.clone())
+        .oneshot(
+            Request::get("/api/exposure?hazard=zone&exposure=hh&by=district&format=geojson")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let fc: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let f11 = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "11")
+        .unwrap();
+    assert!(matches!(
+        f11["geometry"]["type"].as_str(),
+        Some("Polygon" | "MultiPolygon")
+    ));
+    assert_eq!(f11["properties"]["name"], "Nyarugenge");
 
     // Restricted exposure: units with fewer than 5 households are suppressed without a token.
     common::sitroom_ok(

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{SecondsFormat, Utc};
@@ -15,8 +16,9 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState, authorise, blocking};
 use crate::classify::HazardClass;
-use crate::engine::LayerSnapshot;
 use crate::engine::exposure::{self, Tally};
+use crate::engine::tile::to_lonlat;
+use crate::engine::{LayerSnapshot, geojson};
 use crate::layer::{LayerId, LayerKind, Sensitivity};
 
 /// Admin levels, coarsest first, with the length of their codes.
@@ -121,6 +123,7 @@ struct ExposureQuery {
     hazard: String,
     exposure: String,
     by: Option<String>,
+    format: Option<String>,
 }
 
 fn layer(
@@ -179,7 +182,13 @@ async fn exposure_by_unit(
     State(state): State<AppState>,
     Query(q): Query<ExposureQuery>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
+    let format = q.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "geojson") {
+        return Err(ApiError::bad_request(format!(
+            "format '{format}' is not offered: use json, csv or geojson"
+        )));
+    }
     let all = state.engine.snapshots();
     let hazard = layer(&all, &q.hazard, LayerKind::Hazard, "hazard")?;
     let exposed = layer(&all, &q.exposure, LayerKind::Exposure, "exposure")?;
@@ -294,7 +303,7 @@ async fn exposure_by_unit(
     let source = |s: &LayerSnapshot| json!({"layer": s.meta.id, "version": s.version, "title": s.meta.title, "attribution": s.meta.attribution});
     let mut hazard_source = source(&hazard);
     hazard_source["classification"] = json!(hazard.meta.classification);
-    Ok(Json(json!({
+    let report = json!({
         "hazard": hazard_source,
         "exposure": source(&exposed),
         "boundary": source(&finest.0),
@@ -303,5 +312,123 @@ async fn exposure_by_unit(
         "redacted": redact,
         "units": units,
         "total": total_rows,
-    })))
+    });
+    Ok(match format {
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"exposure-{}-{}-{by}.csv\"",
+                        hazard.meta.id, exposed.meta.id
+                    ),
+                ),
+            ],
+            to_csv(&report, by),
+        )
+            .into_response(),
+        "geojson" => {
+            let geometries: BTreeMap<String, Value> = names_layer
+                .as_ref()
+                .map(|s| {
+                    s.features
+                        .iter()
+                        .filter_map(|f| {
+                            Some((f.code.clone()?, geojson::geometry(&f.geometry, &to_lonlat)))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let features: Vec<Value> = report["units"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|u| {
+                    let code = u["code"].as_str().unwrap_or_default();
+                    json!({"type": "Feature", "id": code, "geometry": geometries.get(code), "properties": u})
+                })
+                .collect();
+            (
+                [(header::CONTENT_TYPE, "application/geo+json")],
+                json!({
+                    "type": "FeatureCollection",
+                    "features": features,
+                    "hazard": report["hazard"],
+                    "exposure": report["exposure"],
+                    "computed_at": report["computed_at"],
+                })
+                .to_string(),
+            )
+                .into_response()
+        }
+        _ => Json(report).into_response(),
+    })
+}
+
+/// HXL attribute of an admin level (`adm1` province … `adm5` village).
+fn hxl_level(by: &str) -> &'static str {
+    match by {
+        "province" => "#adm1",
+        "district" => "#adm2",
+        "sector" => "#adm3",
+        "cell" => "#adm4",
+        "village" => "#adm5",
+        _ => "#country",
+    }
+}
+
+fn csv_field(v: &Value) -> String {
+    let text = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// One row per unit and class, under a header row and a HXL hashtag row; every row
+/// names the layer versions it came from.
+fn to_csv(report: &Value, by: &str) -> String {
+    let adm = hxl_level(by);
+    let mut out = String::from(
+        "code,name,hazard_class,count,population,households,affected,displaced,hazard_layer,hazard_version,exposure_layer,exposure_version,computed_at\n",
+    );
+    out.push_str(&format!(
+        "{adm}+code,{adm}+name,#severity,#indicator+num,#population+num,#household+num,#affected+num,#affected+displaced+num,#meta+hazard,#meta+hazard+version,#meta+exposure,#meta+exposure+version,#date+computed\n"
+    ));
+    let provenance = [
+        &report["hazard"]["layer"],
+        &report["hazard"]["version"],
+        &report["exposure"]["layer"],
+        &report["exposure"]["version"],
+        &report["computed_at"],
+    ]
+    .map(csv_field)
+    .join(",");
+    for u in report["units"].as_array().into_iter().flatten() {
+        let (code, name) = (csv_field(&u["code"]), csv_field(&u["name"]));
+        if u["suppressed"] == true {
+            out.push_str(&format!("{code},{name},suppressed,,,,,,{provenance}\n"));
+            continue;
+        }
+        for c in u["classes"].as_array().into_iter().flatten() {
+            let figures = [
+                "class",
+                "count",
+                "population",
+                "households",
+                "affected",
+                "displaced",
+            ]
+            .map(|k| csv_field(&c[k]))
+            .join(",");
+            out.push_str(&format!("{code},{name},{figures},{provenance}\n"));
+        }
+    }
+    out
 }
