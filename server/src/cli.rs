@@ -76,6 +76,21 @@ enum Command {
     /// Manage API tokens (needed for writes over HTTP).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Exposure of one layer to a hazard per admin unit and class (as /api/exposure).
+    Exposure {
+        /// Hazard layer id.
+        #[arg(long)]
+        hazard: String,
+        /// Exposure layer id.
+        #[arg(long)]
+        exposure: String,
+        /// Level: country, province, district, sector, cell or village.
+        #[arg(long, default_value = "district")]
+        by: String,
+        /// json, csv (with a HXL row) or geojson.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
     /// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
     Demo {
         /// Folder with the mirrored source data.
@@ -333,6 +348,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Token(cmd) => token(&cli.db, cmd),
+        Command::Exposure {
+            hazard,
+            exposure,
+            by,
+            format,
+        } => {
+            anyhow::ensure!(
+                api::exposure::FORMATS.contains(&format.as_str()),
+                "format '{format}' is not offered: use json, csv or geojson"
+            );
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(store.as_ref())?;
+            // Whoever can open the store sees everything in it.
+            let (report, units) = api::exposure::report(
+                &engine.snapshots(),
+                api::exposure::ExposureRequest {
+                    hazard: &hazard,
+                    exposure: &exposure,
+                    by: &by,
+                },
+                true,
+            )
+            .map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
+            match format.as_str() {
+                "csv" => print!("{}", api::exposure::to_csv(&report, &by)),
+                "geojson" => print_json(&api::exposure::to_geojson(&report, units.as_deref())),
+                _ => print_json(&report),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { mirror, json } => {
             let store = open_store(&cli.db)?;
             let loaded = demo::load_all(store.as_ref(), &mirror, !json)?;

@@ -116,7 +116,7 @@ fn load_list_show_rollback_delete() {
 #[test]
 fn every_command_has_complete_help() {
     for cmd in [
-        "serve", "load", "layers", "layer", "rollback", "delete", "token", "demo",
+        "serve", "load", "layers", "layer", "rollback", "delete", "token", "exposure", "demo",
     ] {
         let out = Command::new(common::bin())
             .args([cmd, "--help"])

@@ -178,21 +178,34 @@ fn needs(displaced: f64) -> Value {
     })
 }
 
-async fn exposure_by_unit(
-    State(state): State<AppState>,
-    Query(q): Query<ExposureQuery>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let format = q.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "csv" | "geojson") {
-        return Err(ApiError::bad_request(format!(
-            "format '{format}' is not offered: use json, csv or geojson"
-        )));
-    }
-    let all = state.engine.snapshots();
-    let hazard = layer(&all, &q.hazard, LayerKind::Hazard, "hazard")?;
-    let exposed = layer(&all, &q.exposure, LayerKind::Exposure, "exposure")?;
-    let by = q.by.as_deref().unwrap_or("district");
+/// What to compute.
+#[derive(Debug, Clone, Copy)]
+pub struct ExposureRequest<'a> {
+    /// Hazard layer id.
+    pub hazard: &'a str,
+    /// Exposure layer id.
+    pub exposure: &'a str,
+    /// Level: country, province, district, sector, cell or village.
+    pub by: &'a str,
+}
+
+/// Formats an exposure report is offered in.
+pub const FORMATS: &[&str] = &["json", "csv", "geojson"];
+
+/// The exposure report as JSON, and the boundary layer of the level asked for (for unit
+/// names and shapes). `authorised` callers see restricted exposure in full; others get
+/// units of fewer than 5 households suppressed.
+///
+/// # Errors
+/// 404 for an unknown layer, 400 for a wrong kind, level or missing boundary layer.
+pub fn report(
+    all: &crate::engine::Snapshots,
+    req: ExposureRequest<'_>,
+    authorised: bool,
+) -> Result<(Value, Option<Arc<LayerSnapshot>>), ApiError> {
+    let hazard = layer(all, req.hazard, LayerKind::Hazard, "hazard")?;
+    let exposed = layer(all, req.exposure, LayerKind::Exposure, "exposure")?;
+    let by = req.by;
     let digits = LEVELS
         .iter()
         .find(|(name, _)| *name == by)
@@ -230,16 +243,8 @@ async fn exposure_by_unit(
         )));
     }
     let names_layer = boundary(by);
-    let redact = exposed.meta.sensitivity == Sensitivity::Restricted
-        && authorise(&state, &headers).await.is_err();
-    let (units_snap, h, e) = (finest.0.clone(), hazard.clone(), exposed.clone());
-    let rolled = blocking(move || {
-        Ok(exposure::roll_up(
-            &exposure::compute(&h, &e, &units_snap),
-            digits,
-        ))
-    })
-    .await?;
+    let redact = exposed.meta.sensitivity == Sensitivity::Restricted && !authorised;
+    let rolled = exposure::roll_up(&exposure::compute(&hazard, &exposed, &finest.0), digits);
 
     let rules: BTreeMap<HazardClass, (bool, f64)> = hazard
         .meta
@@ -313,6 +318,45 @@ async fn exposure_by_unit(
         "units": units,
         "total": total_rows,
     });
+    Ok((report, names_layer))
+}
+
+async fn exposure_by_unit(
+    State(state): State<AppState>,
+    Query(q): Query<ExposureQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let format = q.format.as_deref().unwrap_or("json");
+    if !FORMATS.contains(&format) {
+        return Err(ApiError::bad_request(format!(
+            "format '{format}' is not offered: use json, csv or geojson"
+        )));
+    }
+    let all = state.engine.snapshots();
+    let restricted = q
+        .exposure
+        .parse::<LayerId>()
+        .ok()
+        .and_then(|id| {
+            all.get(&id)
+                .map(|s| s.meta.sensitivity == Sensitivity::Restricted)
+        })
+        .unwrap_or(false);
+    let authorised = !restricted || authorise(&state, &headers).await.is_ok();
+    let by = q.by.clone().unwrap_or_else(|| "district".to_owned());
+    let (report, names_layer) = blocking(move || {
+        report(
+            &all,
+            ExposureRequest {
+                hazard: &q.hazard,
+                exposure: &q.exposure,
+                by: &by,
+            },
+            authorised,
+        )
+    })
+    .await?;
+    let by = report["by"].as_str().unwrap_or("district").to_owned();
     Ok(match format {
         "csv" => (
             [
@@ -321,48 +365,50 @@ async fn exposure_by_unit(
                     header::CONTENT_DISPOSITION,
                     format!(
                         "attachment; filename=\"exposure-{}-{}-{by}.csv\"",
-                        hazard.meta.id, exposed.meta.id
+                        report["hazard"]["layer"].as_str().unwrap_or_default(),
+                        report["exposure"]["layer"].as_str().unwrap_or_default()
                     ),
                 ),
             ],
-            to_csv(&report, by),
+            to_csv(&report, &by),
         )
             .into_response(),
-        "geojson" => {
-            let geometries: BTreeMap<String, Value> = names_layer
-                .as_ref()
-                .map(|s| {
-                    s.features
-                        .iter()
-                        .filter_map(|f| {
-                            Some((f.code.clone()?, geojson::geometry(&f.geometry, &to_lonlat)))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let features: Vec<Value> = report["units"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|u| {
-                    let code = u["code"].as_str().unwrap_or_default();
-                    json!({"type": "Feature", "id": code, "geometry": geometries.get(code), "properties": u})
-                })
-                .collect();
-            (
-                [(header::CONTENT_TYPE, "application/geo+json")],
-                json!({
-                    "type": "FeatureCollection",
-                    "features": features,
-                    "hazard": report["hazard"],
-                    "exposure": report["exposure"],
-                    "computed_at": report["computed_at"],
-                })
-                .to_string(),
-            )
-                .into_response()
-        }
+        "geojson" => (
+            [(header::CONTENT_TYPE, "application/geo+json")],
+            to_geojson(&report, names_layer.as_deref()).to_string(),
+        )
+            .into_response(),
         _ => Json(report).into_response(),
+    })
+}
+
+/// The report's units as GeoJSON features with their shapes (when the level has a
+/// boundary layer).
+#[must_use]
+pub fn to_geojson(report: &Value, units: Option<&LayerSnapshot>) -> Value {
+    let geometries: BTreeMap<String, Value> = units
+        .map(|s| {
+            s.features
+                .iter()
+                .filter_map(|f| Some((f.code.clone()?, geojson::geometry(&f.geometry, &to_lonlat))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let features: Vec<Value> = report["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| {
+            let code = u["code"].as_str().unwrap_or_default();
+            json!({"type": "Feature", "id": code, "geometry": geometries.get(code), "properties": u})
+        })
+        .collect();
+    json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "hazard": report["hazard"],
+        "exposure": report["exposure"],
+        "computed_at": report["computed_at"],
     })
 }
 
@@ -391,9 +437,10 @@ fn csv_field(v: &Value) -> String {
     }
 }
 
-/// One row per unit and class, under a header row and a HXL hashtag row; every row
+/// The report as CSV: one row per unit and class, under a header row and a HXL hashtag row; every row
 /// names the layer versions it came from.
-fn to_csv(report: &Value, by: &str) -> String {
+#[must_use]
+pub fn to_csv(report: &Value, by: &str) -> String {
     let adm = hxl_level(by);
     let mut out = String::from(
         "code,name,hazard_class,count,population,households,affected,displaced,hazard_layer,hazard_version,exposure_layer,exposure_version,computed_at\n",

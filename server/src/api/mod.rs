@@ -2,7 +2,7 @@
 
 mod encoding;
 mod events;
-mod exposure;
+pub mod exposure;
 mod features;
 mod health;
 mod layers;

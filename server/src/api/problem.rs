@@ -75,6 +75,12 @@ impl ApiError {
         self
     }
 
+    /// What is wrong and what to do.
+    #[must_use]
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     /// The HTTP status.
     #[must_use]
     pub fn status(&self) -> StatusCode {
