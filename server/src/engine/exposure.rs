@@ -146,22 +146,30 @@ pub fn compute(hazard: &LayerSnapshot, exposure: &LayerSnapshot, units: &LayerSn
                 if total <= 0.0 {
                     continue;
                 }
-                let b = f.bbox_m;
-                for u in units.in_bounds_m(b) {
-                    let (Some(code), Some(unit)) = (u.code.clone(), polygons(&u.geometry)) else {
-                        continue;
-                    };
-                    let inside = shape.intersection(&unit);
-                    if inside.unsigned_area() <= 0.0 {
-                        continue;
-                    }
+                let parts: Vec<(String, MultiPolygon<f64>, f64)> = units
+                    .in_bounds_m(f.bbox_m)
+                    .filter_map(|u| {
+                        let inside = shape.intersection(&polygons(&u.geometry)?);
+                        let area = inside.unsigned_area();
+                        if area > 0.0 {
+                            Some((u.code.clone()?, inside, area))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                // Units that overlap one another (slivers between neighbours) must not
+                // count the same people twice: shares never add up to more than one.
+                let covered: f64 = parts.iter().map(|p| p.2).sum();
+                let denominator = total.max(covered);
+                for (code, inside, _) in parts {
                     for (class, area) in split_by_class(hazard, &inside) {
                         if area > 0.0 {
                             out.entry(code.clone())
                                 .or_default()
                                 .entry(class)
                                 .or_default()
-                                .add(area / total, f);
+                                .add(area / denominator, f);
                         }
                     }
                 }
@@ -332,6 +340,28 @@ mod tests {
         let total: f64 = roll_up(&r, 2)["11"].values().map(|t| t.population).sum();
         assert!((total - 400.0).abs() < 1e-9);
         assert!((roll_up(&r, 2)["11"][&Some(HazardClass::Medium)].households - 75.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn overlapping_units_do_not_count_people_twice() {
+        // Units 1101 (x 0..10) and 1199 (x 8..18) overlap on x 8..10; a square of 100
+        // people over x 5..15 is 50% in 1101 and 70% in 1199: shares are scaled to 1.
+        let units = snapshot(
+            LayerKind::Boundary,
+            vec![
+                feature(square(0.0, 0.0, 10.0), Some("1101"), None, None),
+                feature(square(8.0, 0.0, 10.0), Some("1199"), None, None),
+            ],
+        );
+        let hazard = snapshot(LayerKind::Hazard, vec![]);
+        let exposure = snapshot(
+            LayerKind::Exposure,
+            vec![feature(square(5.0, 0.0, 10.0), None, None, Some(100.0))],
+        );
+        let r = compute(&hazard, &exposure, &units);
+        let total: f64 = roll_up(&r, 0)[""].values().map(|t| t.population).sum();
+        assert!((total - 100.0).abs() < 1e-9, "{total}");
+        assert!((r["1101"][&None].population - 100.0 * 50.0 / 120.0).abs() < 1e-9);
     }
 
     #[test]
