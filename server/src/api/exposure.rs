@@ -45,6 +45,7 @@ const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/exposure", get(exposure_by_unit))
+        .route("/api/exposure/area", axum::routing::post(exposure_in_area))
         .route("/api/hazards/at", get(hazards_at))
 }
 
@@ -178,6 +179,79 @@ fn needs(displaced: f64) -> Value {
     })
 }
 
+/// The rows of a report: per unit (each class with its figures, and the needs of the
+/// displaced) and the totals per class, from unrounded sums.
+fn unit_rows(
+    hazard: &LayerSnapshot,
+    rolled: &exposure::ByUnit,
+    names: &BTreeMap<String, String>,
+    redact: bool,
+) -> (Vec<Value>, Vec<Value>) {
+    let rules: BTreeMap<HazardClass, (bool, f64)> = hazard
+        .meta
+        .classification
+        .iter()
+        .flat_map(|c| c.rules.iter())
+        .map(|r| (r.class, (r.affected, r.displacement_rate)))
+        .collect();
+    let mut total = BTreeMap::<Option<HazardClass>, Tally>::new();
+    let mut units = Vec::new();
+    for (code, classes) in rolled {
+        for (class, t) in classes {
+            let e = total.entry(*class).or_default();
+            e.count += t.count;
+            e.population += t.population;
+            e.households += t.households;
+        }
+        let households: f64 = classes.values().map(|t| t.households).sum();
+        if redact && households < MIN_HOUSEHOLDS_SHOWN {
+            units.push(json!({"code": code, "name": names.get(code), "suppressed": true}));
+            continue;
+        }
+        let mut displaced = 0.0;
+        let mut rows = Vec::new();
+        for (class, t) in classes {
+            let (affected, rate) = class
+                .and_then(|c| rules.get(&c).copied())
+                .unwrap_or((false, 0.0));
+            displaced += if affected { t.population * rate } else { 0.0 };
+            let mut row = figures(t, affected, rate);
+            row["class"] = json!(class.map_or("none", HazardClass::as_str));
+            rows.push(row);
+        }
+        units.push(json!({
+            "code": code,
+            "name": names.get(code),
+            "classes": rows,
+            "needs_of_displaced": needs(displaced),
+        }));
+    }
+    let total_rows: Vec<Value> = total
+        .iter()
+        .map(|(class, t)| {
+            let (affected, rate) = class
+                .and_then(|c| rules.get(&c).copied())
+                .unwrap_or((false, 0.0));
+            let mut row = figures(t, affected, rate);
+            row["class"] = json!(class.map_or("none", HazardClass::as_str));
+            row
+        })
+        .collect();
+    (units, total_rows)
+}
+
+/// Which layer version a result came from.
+fn source_json(s: &LayerSnapshot) -> Value {
+    json!({"layer": s.meta.id, "version": s.version, "title": s.meta.title, "attribution": s.meta.attribution})
+}
+
+/// The hazard layer's version and the classification used.
+fn hazard_source(s: &LayerSnapshot) -> Value {
+    let mut v = source_json(s);
+    v["classification"] = json!(s.meta.classification);
+    v
+}
+
 /// What to compute.
 #[derive(Debug, Clone, Copy)]
 pub struct ExposureRequest<'a> {
@@ -246,13 +320,6 @@ pub fn report(
     let redact = exposed.meta.sensitivity == Sensitivity::Restricted && !authorised;
     let rolled = exposure::roll_up(&exposure::compute(&hazard, &exposed, &finest.0), digits);
 
-    let rules: BTreeMap<HazardClass, (bool, f64)> = hazard
-        .meta
-        .classification
-        .iter()
-        .flat_map(|c| c.rules.iter())
-        .map(|r| (r.class, (r.affected, r.displacement_rate)))
-        .collect();
     let names: BTreeMap<String, String> = names_layer
         .as_ref()
         .map(|s| {
@@ -262,56 +329,11 @@ pub fn report(
                 .collect()
         })
         .unwrap_or_default();
-    let mut total = BTreeMap::<Option<HazardClass>, Tally>::new();
-    let mut units = Vec::new();
-    for (code, classes) in &rolled {
-        for (class, t) in classes {
-            let e = total.entry(*class).or_default();
-            e.count += t.count;
-            e.population += t.population;
-            e.households += t.households;
-        }
-        let households: f64 = classes.values().map(|t| t.households).sum();
-        if redact && households < MIN_HOUSEHOLDS_SHOWN {
-            units.push(json!({"code": code, "name": names.get(code), "suppressed": true}));
-            continue;
-        }
-        let mut displaced = 0.0;
-        let mut rows = Vec::new();
-        for (class, t) in classes {
-            let (affected, rate) = class
-                .and_then(|c| rules.get(&c).copied())
-                .unwrap_or((false, 0.0));
-            displaced += if affected { t.population * rate } else { 0.0 };
-            let mut row = figures(t, affected, rate);
-            row["class"] = json!(class.map_or("none", HazardClass::as_str));
-            rows.push(row);
-        }
-        units.push(json!({
-            "code": code,
-            "name": names.get(code),
-            "classes": rows,
-            "needs_of_displaced": needs(displaced),
-        }));
-    }
-    let total_rows: Vec<Value> = total
-        .iter()
-        .map(|(class, t)| {
-            let (affected, rate) = class
-                .and_then(|c| rules.get(&c).copied())
-                .unwrap_or((false, 0.0));
-            let mut row = figures(t, affected, rate);
-            row["class"] = json!(class.map_or("none", HazardClass::as_str));
-            row
-        })
-        .collect();
-    let source = |s: &LayerSnapshot| json!({"layer": s.meta.id, "version": s.version, "title": s.meta.title, "attribution": s.meta.attribution});
-    let mut hazard_source = source(&hazard);
-    hazard_source["classification"] = json!(hazard.meta.classification);
+    let (units, total_rows) = unit_rows(&hazard, &rolled, &names, redact);
     let report = json!({
-        "hazard": hazard_source,
-        "exposure": source(&exposed),
-        "boundary": source(&finest.0),
+        "hazard": hazard_source(&hazard),
+        "exposure": source_json(&exposed),
+        "boundary": source_json(&finest.0),
         "by": by,
         "computed_at": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
         "redacted": redact,
@@ -410,6 +432,99 @@ pub fn to_geojson(report: &Value, units: Option<&LayerSnapshot>) -> Value {
         "exposure": report["exposure"],
         "computed_at": report["computed_at"],
     })
+}
+
+#[derive(Debug, Deserialize)]
+struct AreaQuery {
+    hazard: String,
+    exposure: String,
+}
+
+/// The (Multi)Polygon of an incident area, from a GeoJSON geometry or Feature.
+fn area_shape(body: &Value) -> Result<geo::MultiPolygon<f64>, ApiError> {
+    let geometry = if body["type"] == "Feature" {
+        &body["geometry"]
+    } else {
+        body
+    };
+    let text = geometry.to_string();
+    let shape = gdal::vector::Geometry::from_geojson(&text)
+        .and_then(|g| g.to_geo())
+        .map_err(|_| ApiError::bad_request("the body must be a GeoJSON Polygon or MultiPolygon (or a Feature holding one) in lon/lat"))?;
+    let shape = match shape {
+        geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+        geo::Geometry::MultiPolygon(m) => m,
+        _ => {
+            return Err(ApiError::bad_request(
+                "the area must be a Polygon or MultiPolygon",
+            ));
+        }
+    };
+    use geo::CoordsIter as _;
+    if shape
+        .coords_iter()
+        .any(|c| !(-180.0..=180.0).contains(&c.x) || !(-85.0..=85.0).contains(&c.y))
+    {
+        return Err(ApiError::bad_request(
+            "the area has coordinates outside lon -180..180 / lat -85..85: send lon/lat degrees (RFC 7946)",
+        ));
+    }
+    Ok(shape)
+}
+
+/// `POST /api/exposure/area?hazard=…&exposure=…` with a GeoJSON (Multi)Polygon: the same
+/// figures for an ad hoc incident area.
+async fn exposure_in_area(
+    State(state): State<AppState>,
+    Query(q): Query<AreaQuery>,
+    headers: HeaderMap,
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body.map_err(|e| {
+        ApiError::bad_request(format!(
+            "send the area as a GeoJSON Polygon or MultiPolygon: {}",
+            e.body_text()
+        ))
+    })?;
+    let shape = area_shape(&body)?;
+    let all = state.engine.snapshots();
+    let hazard = layer(&all, &q.hazard, LayerKind::Hazard, "hazard")?;
+    let exposed = layer(&all, &q.exposure, LayerKind::Exposure, "exposure")?;
+    let authorised = exposed.meta.sensitivity != Sensitivity::Restricted
+        || authorise(&state, &headers).await.is_ok();
+    let report = blocking(move || {
+        use geo::{BoundingRect as _, MapCoords as _};
+        let merc = shape.map_coords(crate::engine::tile::to_mercator);
+        let bbox_m = merc
+            .bounding_rect()
+            .map_or([0.0; 4], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+        let area = crate::engine::snapshot::SnapFeature {
+            fid: 1,
+            geometry: geo::Geometry::MultiPolygon(merc),
+            bbox_m,
+            properties: serde_json::Map::new(),
+            hazard_class: None,
+            code: Some("area".into()),
+            population: None,
+            households: None,
+        };
+        let mut meta = exposed.meta.clone();
+        meta.kind = LayerKind::Boundary;
+        let units = LayerSnapshot::from_features(meta, 0, vec![area]);
+        let computed = exposure::compute(&hazard, &exposed, &units);
+        let redact = exposed.meta.sensitivity == Sensitivity::Restricted && !authorised;
+        let (rows, total) = unit_rows(&hazard, &computed, &BTreeMap::new(), redact);
+        Ok(json!({
+            "hazard": hazard_source(&hazard),
+            "exposure": source_json(&exposed),
+            "computed_at": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            "redacted": redact,
+            "area": rows.into_iter().next(),
+            "total": total,
+        }))
+    })
+    .await?;
+    Ok(Json(report))
 }
 
 /// HXL attribute of an admin level (`adm1` province … `adm5` village).
