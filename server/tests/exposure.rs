@@ -15,20 +15,9 @@ use sitroom::api::{AppState, app};
 use sitroom::store::Store;
 use tower::ServiceExt as _;
 
-/// A point inside sector `code`, from the source file (independently of the engine).
+/// A point inside sector `code` and its extent, from the source file.
 fn inside_sector(code: i64) -> (geo::Point<f64>, geo::Rect<f64>) {
-    let text = std::fs::read_to_string(common::mirror().join("admin/rwa_sectors.geojson")).unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
-    let f = doc["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["properties"]["id"] == code)
-        .unwrap();
-    let g = gdal::vector::Geometry::from_geojson(&f["geometry"].to_string())
-        .unwrap()
-        .to_geo()
-        .unwrap();
+    let g = common::source_sector(code);
     (g.interior_point().unwrap(), g.bounding_rect().unwrap())
 }
 
@@ -50,41 +39,8 @@ async fn get(state: &AppState, uri: &str, token: Option<&str>) -> (StatusCode, V
 async fn exposure_by_district_with_needs_and_redaction() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db").display().to_string();
-    let m = common::mirror();
-    common::sitroom_ok(
-        &db,
-        &[
-            "load",
-            m.join("admin/rwa_sectors.geojson").to_str().unwrap(),
-            "--layer",
-            "sectors",
-            "--kind",
-            "boundary",
-            "--theme",
-            "sector",
-            "--code-field",
-            "id",
-            "--name-field",
-            "name",
-        ],
-    );
-    common::sitroom_ok(
-        &db,
-        &[
-            "load",
-            m.join("admin/rwa_districts.geojson").to_str().unwrap(),
-            "--layer",
-            "districts",
-            "--kind",
-            "boundary",
-            "--theme",
-            "district",
-            "--code-field",
-            "id",
-            "--name-field",
-            "name",
-        ],
-    );
+    common::load_admin(&db, "sectors", "sector");
+    common::load_admin(&db, "districts", "district");
     // A high hazard zone over the whole of Gitega (1101); three points in Gitega, two in
     // sector 2101 (Nyanza district), outside the zone.
     let (g, r) = inside_sector(1101);

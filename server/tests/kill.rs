@@ -12,34 +12,6 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, QueryableByName, RunQueryDsl, pg::PgConnection, sql_types::BigInt};
 use sitroom::store;
 
-fn load_sectors(db: &str) {
-    let out = common::sitroom(
-        db,
-        &[
-            "load",
-            common::mirror()
-                .join("admin/rwa_sectors.geojson")
-                .to_str()
-                .unwrap(),
-            "--layer",
-            "admin",
-            "--kind",
-            "boundary",
-            "--theme",
-            "sector",
-            "--code-field",
-            "id",
-        ],
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn start_villages_load(db: &str) -> Child {
     common::sitroom(
         db,
@@ -100,7 +72,7 @@ fn assert_previous_version_intact(db: &str) {
 fn sqlite_load_killed_mid_write_leaves_previous_version() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kill.db").display().to_string();
-    load_sectors(&db);
+    common::load_admin(&db, "admin", "sector");
     let wal = format!("{db}-wal");
     let child = start_villages_load(&db);
     // Uncommitted pages spill into the write-ahead log once the page cache is full.
@@ -120,7 +92,7 @@ struct Count {
 #[test]
 fn postgis_load_killed_mid_write_leaves_previous_version() {
     let db = common::postgis_url();
-    load_sectors(&db);
+    common::load_admin(&db, "admin", "sector");
     let dbname = db.rsplit('/').next().unwrap().to_owned();
     let mut watcher = PgConnection::establish(&db).unwrap();
     let child = start_villages_load(&db);

@@ -19,24 +19,7 @@ use tower::ServiceExt as _;
 /// A store with the real sectors and camps, and a restricted point layer.
 fn fixture(dir: &tempfile::TempDir) -> String {
     let db = dir.path().join("ogc.db").display().to_string();
-    let m = common::mirror();
-    common::sitroom_ok(
-        &db,
-        &[
-            "load",
-            m.join("admin/rwa_sectors.geojson").to_str().unwrap(),
-            "--layer",
-            "sectors",
-            "--kind",
-            "boundary",
-            "--theme",
-            "sector",
-            "--code-field",
-            "id",
-            "--name-field",
-            "name",
-        ],
-    );
+    common::load_admin(&db, "sectors", "sector");
     let hh = common::write(
         dir,
         "hh.geojson",

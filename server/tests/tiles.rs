@@ -119,16 +119,7 @@ fn tile_at(c: Coord<f64>, z: u32) -> TileId {
 }
 
 fn source_sector(code: i64) -> MultiPolygon<f64> {
-    let text = std::fs::read_to_string(common::mirror().join("admin/rwa_sectors.geojson")).unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
-    let f = doc["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["properties"]["id"] == code)
-        .unwrap();
-    let g = gdal::vector::Geometry::from_geojson(&f["geometry"].to_string()).unwrap();
-    match g.to_geo().unwrap() {
+    match common::source_sector(code) {
         geo::Geometry::MultiPolygon(m) => m,
         geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
         _ => panic!("not a polygon"),

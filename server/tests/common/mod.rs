@@ -164,3 +164,43 @@ pub fn serve(db: &str, extra: &[&str]) -> Server {
         .expect("the server did not start serving");
     server
 }
+
+/// Loads the real admin layer of `level` (province, district, sector, cell or village)
+/// from the mirror as layer `id`, keyed by official code, named by `name`.
+pub fn load_admin(db: &str, id: &str, level: &str) {
+    let file = mirror().join(format!("admin/rwa_{level}s.geojson"));
+    sitroom_ok(
+        db,
+        &[
+            "load",
+            file.to_str().expect("utf-8 path"),
+            "--layer",
+            id,
+            "--kind",
+            "boundary",
+            "--theme",
+            level,
+            "--code-field",
+            "id",
+            "--name-field",
+            "name",
+        ],
+    );
+}
+
+/// The geometry of sector `code` read straight from the mirror's file (independently of
+/// the store and the engine).
+pub fn source_sector(code: i64) -> geo::Geometry<f64> {
+    let text =
+        std::fs::read_to_string(mirror().join("admin/rwa_sectors.geojson")).expect("sectors file");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("sectors JSON");
+    let f = doc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["id"] == code)
+        .expect("sector code");
+    gdal::vector::Geometry::from_geojson(&f["geometry"].to_string())
+        .and_then(|g| g.to_geo())
+        .expect("sector geometry")
+}
