@@ -362,11 +362,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engine = crate::engine::Engine::load(store.as_ref())?;
             // Whoever can open the store sees everything in it.
             let (report, units) = api::exposure::report(
-                &engine.snapshots(),
+                &engine,
                 api::exposure::ExposureRequest {
                     hazard: &hazard,
                     exposure: &exposure,
                     by: &by,
+                    needs: api::exposure::Needs::SPHERE,
                 },
                 true,
             )

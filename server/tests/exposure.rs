@@ -35,30 +35,43 @@ async fn get(state: &AppState, uri: &str, token: Option<&str>) -> (StatusCode, V
     (status, serde_json::from_slice(&bytes).unwrap())
 }
 
-#[tokio::test]
-async fn exposure_by_district_with_needs_and_redaction() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db").display().to_string();
-    common::load_admin(&db, "sectors", "sector");
-    common::load_admin(&db, "districts", "district");
-    // A high hazard zone over the whole of Gitega (1101); three points in Gitega, two in
-    // sector 2101 (Nyanza district), outside the zone.
-    let (g, r) = inside_sector(1101);
-    let zone = format!(
-        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"class":"high"}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#,
+/// Sectors and districts; a high hazard zone `zone` over the whole of Gitega (1101);
+/// an exposure layer `hh` of three points in Gitega and two in sector 2101 (Nyanza
+/// district), outside the zone.
+struct Fixture {
+    db: String,
+    /// A point in Gitega and one in sector 2101.
+    g: geo::Point<f64>,
+    k: geo::Point<f64>,
+    /// The exposure points as CSV.
+    pts: std::path::PathBuf,
+    /// Extent of Gitega.
+    r: geo::Rect<f64>,
+}
+
+fn zone_geojson(r: geo::Rect<f64>, class: &str) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"class":"{class}"}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#,
         w = r.min().x - 0.001,
         s = r.min().y - 0.001,
         e = r.max().x + 0.001,
         n = r.max().y + 0.001
+    )
+}
+
+fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>, class: &str) {
+    let zone = common::write(
+        dir,
+        &format!("{id}-{class}.geojson"),
+        &zone_geojson(r, class),
     );
-    let zone = common::write(&dir, "zone.geojson", &zone);
     common::sitroom_ok(
-        &db,
+        db,
         &[
             "load",
             zone.to_str().unwrap(),
             "--layer",
-            "zone",
+            id,
             "--kind",
             "hazard",
             "--theme",
@@ -69,6 +82,14 @@ async fn exposure_by_district_with_needs_and_redaction() {
             "class-names",
         ],
     );
+}
+
+fn fixture(dir: &tempfile::TempDir) -> Fixture {
+    let db = dir.path().join("x.db").display().to_string();
+    common::load_admin(&db, "sectors", "sector");
+    common::load_admin(&db, "districts", "district");
+    let (g, r) = inside_sector(1101);
+    load_zone(&db, dir, "zone", r, "high");
     let (k, _) = inside_sector(2101);
     let csv = format!(
         "people,households,lon,lat\n10,1,{gx},{gy}\n20,1,{gx},{gy}\n30,1,{gx},{gy}\n40,1,{kx},{ky}\n50,1,{kx},{ky}\n",
@@ -77,7 +98,7 @@ async fn exposure_by_district_with_needs_and_redaction() {
         kx = k.x(),
         ky = k.y()
     );
-    let pts = common::write(&dir, "hh.csv", &csv);
+    let pts = common::write(dir, "hh.csv", &csv);
     common::sitroom_ok(
         &db,
         &[
@@ -96,6 +117,13 @@ async fn exposure_by_district_with_needs_and_redaction() {
         ],
     );
 
+    Fixture { db, g, k, pts, r }
+}
+
+#[tokio::test]
+async fn exposure_by_district_with_needs_and_redaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let Fixture { db, g, k, pts, .. } = fixture(&dir);
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let (token, _) = sitroom::auth::create_token(store.as_ref(), "analyst", None).unwrap();
     let state = AppState::new(store, 1 << 20).unwrap();
@@ -317,6 +345,144 @@ async fn exposure_by_district_with_needs_and_redaction() {
         ),
     ] {
         let (got, body) = get(&state, uri, None).await;
+        assert_eq!(
+            (got, body["detail"].as_str().unwrap_or_default()),
+            (status, detail),
+            "{uri}"
+        );
+    }
+}
+
+async fn get_bytes(state: &AppState, uri: &str) -> (StatusCode, bytes::Bytes) {
+    let resp = app(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.into_body().collect().await.unwrap().to_bytes())
+}
+
+/// The attributes of the unit `code` in a choropleth tile.
+fn unit_in_tile(tile: bytes::Bytes, code: &str) -> std::collections::HashMap<String, f64> {
+    use mvt_reader::feature::Value as V;
+    let reader = mvt_reader::Reader::new(tile.to_vec()).unwrap();
+    assert_eq!(reader.get_layer_names().unwrap(), ["exposure"]);
+    let features = reader.get_features(0).unwrap();
+    let f = features
+        .iter()
+        .find(|f| {
+            f.properties.as_ref().and_then(|p| p.get("code")) == Some(&V::String(code.into()))
+        })
+        .unwrap_or_else(|| panic!("unit {code} is in its tile"));
+    f.properties
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter_map(|(k, v)| {
+            let n = match v {
+                V::Double(d) => *d,
+                V::Float(x) => f64::from(*x),
+                V::Int(i) | V::SInt(i) => *i as f64,
+                V::UInt(u) => *u as f64,
+                _ => return None,
+            };
+            Some((k.clone(), n))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
+    let dir = tempfile::tempdir().unwrap();
+    let Fixture { db, g, r, .. } = fixture(&dir);
+    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let state = AppState::new(store, 1 << 20).unwrap();
+    let uri = "/api/exposure?hazard=zone&exposure=hh&by=district";
+
+    let (_, first) = get(&state, uri, None).await;
+    let computed_at = first["computed_at"].as_str().unwrap().to_owned();
+    assert!(first["compute_ms"].as_f64().unwrap() >= 0.0);
+    let (_, again) = get(&state, uri, None).await;
+    assert_eq!(again["computed_at"], computed_at, "the same inputs: kept");
+
+    // A new layer the result does not depend on: still kept.
+    load_zone(&db, &dir, "other-zone", r, "low");
+    state.sync_engine().await;
+    let (_, after_other) = get(&state, uri, None).await;
+    assert_eq!(after_other["computed_at"], computed_at);
+
+    // The choropleth tile of Nyarugenge (11) shows the same figures as the report.
+    let (status, tilejson) = get(
+        &state,
+        "/api/exposure/tiles.json?hazard=zone&exposure=hh&by=district",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tilejson}");
+    assert!(
+        tilejson["tiles"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/exposure/tiles/{z}/{x}/{y}.mvt?hazard=zone&exposure=hh&by=district")
+    );
+    assert_eq!(tilejson["vector_layers"][0]["id"], "exposure");
+    let t = common::tile_at(g.0, 9);
+    let tile_uri = format!(
+        "/api/exposure/tiles/{}/{}/{}.mvt?hazard=zone&exposure=hh&by=district",
+        t.z, t.x, t.y
+    );
+    let (status, tile) = get_bytes(&state, &tile_uri).await;
+    assert_eq!(status, StatusCode::OK);
+    let unit = unit_in_tile(tile, "11");
+    assert_eq!(unit["population"], 60.0);
+    assert_eq!(unit["exposed"], 60.0);
+    assert_eq!(unit["high"], 60.0);
+    assert_eq!(unit["displaced"], 60.0, "class-names: high displaces all");
+    assert_eq!(unit["exposed_share"], 1.0);
+
+    // A new version of the hazard layer: recomputed, and the tiles follow.
+    load_zone(&db, &dir, "zone", r, "medium");
+    state.sync_engine().await;
+    let (_, second) = get(&state, &format!("{uri}&water_l=20"), None).await;
+    assert_eq!(second["hazard"]["version"], 2);
+    assert_ne!(second["computed_at"], computed_at);
+    let nyarugenge = second["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "11")
+        .unwrap();
+    assert_eq!(nyarugenge["classes"][0]["class"], "medium");
+    assert_eq!(nyarugenge["classes"][0]["displaced"], 30.0);
+    assert_eq!(second["needs_standard"]["water_l"], 20.0);
+    assert_eq!(
+        nyarugenge["needs_of_displaced"]["water_litres_per_day"],
+        600.0
+    );
+    let (_, tile) = get_bytes(&state, &tile_uri).await;
+    let unit = unit_in_tile(tile, "11");
+    assert_eq!(unit["medium"], 60.0);
+    assert_eq!(unit["displaced"], 30.0);
+    assert!(!unit.contains_key("high"));
+
+    for (uri, status, detail) in [
+        (
+            format!("{uri}&kcal=-5"),
+            StatusCode::BAD_REQUEST,
+            "kcal=-5 is not a usable standard: give a positive number (Sphere: kcal=2100, water_l=15, shelter_m2=3.5, people_per_latrine=20)",
+        ),
+        (
+            "/api/exposure/tiles.json?hazard=zone&exposure=hh&by=cell".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "the finest boundary layer loaded is 'sectors' (sector): figures by cell need a finer one",
+        ),
+        (
+            "/api/exposure/tiles/9/1/1.mvt?hazard=zone&exposure=hh&by=province".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "no boundary layer with theme 'province' is loaded, so its units cannot be drawn: choose another level",
+        ),
+    ] {
+        let (got, body) = get(&state, &uri, None).await;
         assert_eq!(
             (got, body["detail"].as_str().unwrap_or_default()),
             (status, detail),

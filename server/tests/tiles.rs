@@ -14,7 +14,7 @@ use http_body_util::BodyExt as _;
 use mvt_reader::Reader;
 use serde_json::Value;
 use sitroom::api::{AppState, app};
-use sitroom::engine::tile::{TileId, to_mercator};
+use sitroom::engine::tile::to_mercator;
 use sitroom::layer::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
 use sitroom::load::{LoadSource, load_file};
 use sitroom::store::Store;
@@ -109,15 +109,6 @@ fn with_villages() -> Served {
     served_with("villages", "village", "admin/rwa_villages.geojson")
 }
 
-/// The tile at zoom `z` containing lon/lat `c`.
-fn tile_at(c: Coord<f64>, z: u32) -> TileId {
-    let m = to_mercator(c);
-    let span = 2.0 * sitroom::engine::tile::HALF_WORLD_M / f64::from(1u32 << z);
-    let x = ((m.x + sitroom::engine::tile::HALF_WORLD_M) / span).floor() as u32;
-    let y = ((sitroom::engine::tile::HALF_WORLD_M - m.y) / span).floor() as u32;
-    TileId::new(z, x, y).unwrap()
-}
-
 fn source_sector(code: i64) -> MultiPolygon<f64> {
     match common::source_sector(code) {
         geo::Geometry::MultiPolygon(m) => m,
@@ -134,7 +125,7 @@ async fn a_sector_in_a_tile_covers_its_true_area_within_a_pixel() {
     let merc = sector.map_coords(to_mercator);
     let mut checked = 0;
     for z in 9u32..=15 {
-        let t = tile_at(sector.centroid().unwrap().0, z);
+        let t = common::tile_at(sector.centroid().unwrap().0, z);
         let [w, s_, e, n] = t.bounds_m();
         let r = merc.bounding_rect().unwrap();
         if !(r.min().x > w && r.max().x < e && r.min().y > s_ && r.max().y < n) {
@@ -206,7 +197,7 @@ async fn a_sector_in_a_tile_covers_its_true_area_within_a_pixel() {
 #[tokio::test]
 async fn http_caching_compression_tilejson_catalog_and_invalidation() {
     let s = with_sectors();
-    let t = tile_at(Coord { x: 30.06, y: -1.95 }, 10);
+    let t = common::tile_at(Coord { x: 30.06, y: -1.95 }, 10);
     let uri = format!("/tiles/sectors/{}/{}/{}.mvt", t.z, t.x, t.y);
     let (status, headers, body) = s.get(&uri, &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -384,7 +375,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         _keep: t,
     };
 
-    let tile = tile_at(Coord { x: 30.06, y: -1.95 }, 8);
+    let tile = common::tile_at(Coord { x: 30.06, y: -1.95 }, 8);
     let uri = format!(
         "/tiles/sectors,households/{}/{}/{}.mvt",
         tile.z, tile.x, tile.y
@@ -423,7 +414,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
     assert_eq!(total, 500, "merged points keep their count");
 
     // At zoom 20 they are apart again.
-    let tile = tile_at(
+    let tile = common::tile_at(
         Coord {
             x: 30.0604,
             y: -1.9496,
@@ -449,8 +440,8 @@ async fn no_village_tile_is_larger_than_500_kb() {
     let (west, south, east, north) = (28.86, -2.84, 30.9, -1.05);
     let mut largest = (0usize, String::new());
     for z in 0..=12u32 {
-        let a = tile_at(Coord { x: west, y: north }, z);
-        let b = tile_at(Coord { x: east, y: south }, z);
+        let a = common::tile_at(Coord { x: west, y: north }, z);
+        let b = common::tile_at(Coord { x: east, y: south }, z);
         // Every tile up to zoom 9; beyond, a sample of columns and rows across the country.
         let step = if z <= 9 { 1 } else { 1 + (b.x - a.x) / 6 };
         for x in (a.x..=b.x).step_by(step as usize) {
@@ -481,7 +472,7 @@ async fn village_polygons_in_tiles_are_valid() {
     let (mut polygons, mut invalid) = (0, Vec::new());
     for z in [8u32, 10, 12, 14] {
         for (lon, lat) in [(30.06, -1.95), (29.6, -1.7), (29.3, -2.4), (30.5, -2.2)] {
-            let tile = tile_at(Coord { x: lon, y: lat }, z);
+            let tile = common::tile_at(Coord { x: lon, y: lat }, z);
             let (_, _, body) = s
                 .get(
                     &format!("/tiles/villages/{}/{}/{}.mvt", tile.z, tile.x, tile.y),

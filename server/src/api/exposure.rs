@@ -18,7 +18,7 @@ use super::{ApiError, AppState, authorise, blocking};
 use crate::classify::HazardClass;
 use crate::engine::exposure::{self, Tally};
 use crate::engine::tile::to_lonlat;
-use crate::engine::{LayerSnapshot, geojson};
+use crate::engine::{Engine, LayerSnapshot, geojson};
 use crate::layer::{LayerId, LayerKind, Sensitivity};
 
 /// Admin levels, coarsest first, with the length of their codes.
@@ -31,15 +31,80 @@ const LEVELS: &[(&str, usize)] = &[
     ("village", 8),
 ];
 
-/// Sphere minimum standards per displaced person per day (or per person for shelter).
-const KCAL_PER_PERSON_DAY: f64 = 2100.0;
-const WATER_L_PER_PERSON_DAY: f64 = 15.0;
-const SHELTER_M2_PER_PERSON: f64 = 3.5;
-const PEOPLE_PER_LATRINE: f64 = 20.0;
+/// Minimum needs of a displaced person: the Sphere standards unless the request gives
+/// others (`kcal`, `water_l`, `shelter_m2`, `people_per_latrine`).
+#[derive(Debug, Clone, Copy, serde::Serialize, PartialEq)]
+pub struct Needs {
+    /// Food, kcal per person per day.
+    pub kcal: f64,
+    /// Drinking and domestic water, litres per person per day.
+    pub water_l: f64,
+    /// Covered living space, m² per person.
+    pub shelter_m2: f64,
+    /// People sharing one latrine.
+    pub people_per_latrine: f64,
+}
+
+/// `kcal`, `water_l`, `shelter_m2` and `people_per_latrine` of a request.
+#[derive(Debug, Default, Deserialize)]
+struct NeedsQuery {
+    kcal: Option<f64>,
+    water_l: Option<f64>,
+    shelter_m2: Option<f64>,
+    people_per_latrine: Option<f64>,
+}
+
+impl NeedsQuery {
+    fn needs(&self) -> Result<Needs, ApiError> {
+        let d = Needs::SPHERE;
+        let needs = Needs {
+            kcal: self.kcal.unwrap_or(d.kcal),
+            water_l: self.water_l.unwrap_or(d.water_l),
+            shelter_m2: self.shelter_m2.unwrap_or(d.shelter_m2),
+            people_per_latrine: self.people_per_latrine.unwrap_or(d.people_per_latrine),
+        };
+        needs.check()?;
+        Ok(needs)
+    }
+}
+
+impl Needs {
+    /// The Sphere standards.
+    pub const SPHERE: Self = Self {
+        kcal: 2100.0,
+        water_l: 15.0,
+        shelter_m2: 3.5,
+        people_per_latrine: 20.0,
+    };
+
+    fn check(&self) -> Result<(), ApiError> {
+        let all = [
+            ("kcal", self.kcal),
+            ("water_l", self.water_l),
+            ("shelter_m2", self.shelter_m2),
+            ("people_per_latrine", self.people_per_latrine),
+        ];
+        match all.iter().find(|(_, v)| !v.is_finite() || *v <= 0.0) {
+            Some((name, v)) => Err(ApiError::bad_request(format!(
+                "{name}={v} is not a usable standard: give a positive number (Sphere: kcal=2100, water_l=15, shelter_m2=3.5, people_per_latrine=20)"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn of(&self, displaced: f64) -> Value {
+        json!({
+            "food_kcal_per_day": displaced * self.kcal,
+            "water_litres_per_day": displaced * self.water_l,
+            "shelter_m2": displaced * self.shelter_m2,
+            "latrines": (displaced / self.people_per_latrine).ceil(),
+        })
+    }
+}
 
 /// Units with fewer households than this are suppressed for restricted exposure layers
 /// when the caller has no token.
-const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
+pub(super) const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -150,7 +215,10 @@ fn layer(
     Ok(snap.clone())
 }
 
-fn name_of(snap: &LayerSnapshot, f: &crate::engine::snapshot::SnapFeature) -> Option<String> {
+pub(super) fn name_of(
+    snap: &LayerSnapshot,
+    f: &crate::engine::snapshot::SnapFeature,
+) -> Option<String> {
     let field = snap.meta.fields.name.as_ref()?;
     f.properties
         .get(field)
@@ -170,15 +238,6 @@ fn figures(t: &Tally, affected: bool, rate: f64) -> Value {
     })
 }
 
-fn needs(displaced: f64) -> Value {
-    json!({
-        "food_kcal_per_day": displaced * KCAL_PER_PERSON_DAY,
-        "water_litres_per_day": displaced * WATER_L_PER_PERSON_DAY,
-        "shelter_m2": displaced * SHELTER_M2_PER_PERSON,
-        "latrines": (displaced / PEOPLE_PER_LATRINE).ceil(),
-    })
-}
-
 /// The rows of a report: per unit (each class with its figures, and the needs of the
 /// displaced) and the totals per class, from unrounded sums.
 fn unit_rows(
@@ -186,14 +245,9 @@ fn unit_rows(
     rolled: &exposure::ByUnit,
     names: &BTreeMap<String, String>,
     redact: bool,
+    needs: &Needs,
 ) -> (Vec<Value>, Vec<Value>) {
-    let rules: BTreeMap<HazardClass, (bool, f64)> = hazard
-        .meta
-        .classification
-        .iter()
-        .flat_map(|c| c.rules.iter())
-        .map(|r| (r.class, (r.affected, r.displacement_rate)))
-        .collect();
+    let rules = rules(hazard);
     let mut total = BTreeMap::<Option<HazardClass>, Tally>::new();
     let mut units = Vec::new();
     for (code, classes) in rolled {
@@ -223,7 +277,7 @@ fn unit_rows(
             "code": code,
             "name": names.get(code),
             "classes": rows,
-            "needs_of_displaced": needs(displaced),
+            "needs_of_displaced": needs.of(displaced),
         }));
     }
     let total_rows: Vec<Value> = total
@@ -238,6 +292,18 @@ fn unit_rows(
         })
         .collect();
     (units, total_rows)
+}
+
+/// Per class of the hazard layer's classification: whether people count as affected,
+/// and the share of them displaced.
+pub(super) fn rules(hazard: &LayerSnapshot) -> BTreeMap<HazardClass, (bool, f64)> {
+    hazard
+        .meta
+        .classification
+        .iter()
+        .flat_map(|c| c.rules.iter())
+        .map(|r| (r.class, (r.affected, r.displacement_rate)))
+        .collect()
 }
 
 /// Which layer version a result came from.
@@ -261,6 +327,8 @@ pub struct ExposureRequest<'a> {
     pub exposure: &'a str,
     /// Level: country, province, district, sector, cell or village.
     pub by: &'a str,
+    /// Minimum needs per displaced person.
+    pub needs: Needs,
 }
 
 /// Formats an exposure report is offered in.
@@ -273,34 +341,93 @@ pub const FORMATS: &[&str] = &["json", "csv", "geojson"];
 /// # Errors
 /// 404 for an unknown layer, 400 for a wrong kind, level or missing boundary layer.
 pub fn report(
-    all: &crate::engine::Snapshots,
+    engine: &Engine,
     req: ExposureRequest<'_>,
     authorised: bool,
 ) -> Result<(Value, Option<Arc<LayerSnapshot>>), ApiError> {
-    let hazard = layer(all, req.hazard, LayerKind::Hazard, "hazard")?;
-    let exposed = layer(all, req.exposure, LayerKind::Exposure, "exposure")?;
+    let inputs = Inputs::resolve(&engine.snapshots(), req.hazard, req.exposure, req.by)?;
+    let computed = engine.exposure(&inputs.hazard, &inputs.exposed, &inputs.finest);
+    let Inputs {
+        hazard,
+        exposed,
+        finest,
+        digits,
+        names_layer,
+    } = inputs;
     let by = req.by;
-    let digits = LEVELS
-        .iter()
-        .find(|(name, _)| *name == by)
-        .map(|(_, d)| *d)
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "by '{by}' is not a level: use one of {}",
-                LEVELS
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
-    // The finest boundary layer there is, to compute at; names from the level asked for.
-    let boundary = |theme: &str| {
-        all.values()
-            .find(|s| s.meta.kind == LayerKind::Boundary && s.meta.theme.as_str() == theme)
-            .cloned()
-    };
-    let finest = LEVELS
+    let redact = exposed.meta.sensitivity == Sensitivity::Restricted && !authorised;
+    let rolled = exposure::roll_up(&computed.by_unit, digits);
+    let names = unit_names(names_layer.as_deref());
+    let (units, total_rows) = unit_rows(&hazard, &rolled, &names, redact, &req.needs);
+    let report = json!({
+        "hazard": hazard_source(&hazard),
+        "exposure": source_json(&exposed),
+        "boundary": source_json(&finest),
+        "by": by,
+        "needs_standard": req.needs,
+        "computed_at": computed.computed_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "compute_ms": computed.millis,
+        "redacted": redact,
+        "units": units,
+        "total": total_rows,
+    });
+    Ok((report, names_layer))
+}
+
+fn unit_names(layer: Option<&LayerSnapshot>) -> BTreeMap<String, String> {
+    layer
+        .map(|s| {
+            s.features
+                .iter()
+                .filter_map(|f| Some((f.code.clone()?, name_of(s, f)?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The layers a report by one level is made from.
+pub(super) struct Inputs {
+    pub(super) hazard: Arc<LayerSnapshot>,
+    pub(super) exposed: Arc<LayerSnapshot>,
+    /// The finest boundary layer loaded: figures are computed by its units.
+    pub(super) finest: Arc<LayerSnapshot>,
+    /// Length of the codes of the level asked for.
+    pub(super) digits: usize,
+    /// The boundary layer of the level asked for (names and shapes), if loaded.
+    pub(super) names_layer: Option<Arc<LayerSnapshot>>,
+}
+
+impl Inputs {
+    /// The layers for `hazard` × `exposure` by the level `by`.
+    pub(super) fn resolve(
+        all: &crate::engine::Snapshots,
+        hazard: &str,
+        exposure: &str,
+        by: &str,
+    ) -> Result<Self, ApiError> {
+        let hazard = layer(all, hazard, LayerKind::Hazard, "hazard")?;
+        let exposed = layer(all, exposure, LayerKind::Exposure, "exposure")?;
+        let digits = LEVELS
+            .iter()
+            .find(|(name, _)| *name == by)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "by '{by}' is not a level: use one of {}",
+                    LEVELS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        // The finest boundary layer there is, to compute at; names from the level asked for.
+        let boundary = |theme: &str| {
+            all.values()
+                .find(|s| s.meta.kind == LayerKind::Boundary && s.meta.theme.as_str() == theme)
+                .cloned()
+        };
+        let finest = LEVELS
         .iter()
         .rev()
         .find_map(|(name, d)| boundary(name).map(|s| (s, *d)))
@@ -309,43 +436,27 @@ pub fn report(
                 "no boundary layer is loaded (themes province, district, sector, cell or village)",
             )
         })?;
-    if finest.1 < digits {
-        return Err(ApiError::bad_request(format!(
-            "the finest boundary layer loaded is '{}' ({}): figures by {by} need a finer one",
-            finest.0.meta.id,
-            finest.0.meta.theme.as_str()
-        )));
-    }
-    let names_layer = boundary(by);
-    let redact = exposed.meta.sensitivity == Sensitivity::Restricted && !authorised;
-    let rolled = exposure::roll_up(&exposure::compute(&hazard, &exposed, &finest.0), digits);
-
-    let names: BTreeMap<String, String> = names_layer
-        .as_ref()
-        .map(|s| {
-            s.features
-                .iter()
-                .filter_map(|f| Some((f.code.clone()?, name_of(s, f)?)))
-                .collect()
+        if finest.1 < digits {
+            return Err(ApiError::bad_request(format!(
+                "the finest boundary layer loaded is '{}' ({}): figures by {by} need a finer one",
+                finest.0.meta.id,
+                finest.0.meta.theme.as_str()
+            )));
+        }
+        Ok(Self {
+            hazard,
+            exposed,
+            finest: finest.0,
+            digits,
+            names_layer: boundary(by),
         })
-        .unwrap_or_default();
-    let (units, total_rows) = unit_rows(&hazard, &rolled, &names, redact);
-    let report = json!({
-        "hazard": hazard_source(&hazard),
-        "exposure": source_json(&exposed),
-        "boundary": source_json(&finest.0),
-        "by": by,
-        "computed_at": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-        "redacted": redact,
-        "units": units,
-        "total": total_rows,
-    });
-    Ok((report, names_layer))
+    }
 }
 
 async fn exposure_by_unit(
     State(state): State<AppState>,
     Query(q): Query<ExposureQuery>,
+    Query(needs): Query<NeedsQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let format = q.format.as_deref().unwrap_or("json");
@@ -354,25 +465,18 @@ async fn exposure_by_unit(
             "format '{format}' is not offered: use json, csv or geojson"
         )));
     }
-    let all = state.engine.snapshots();
-    let restricted = q
-        .exposure
-        .parse::<LayerId>()
-        .ok()
-        .and_then(|id| {
-            all.get(&id)
-                .map(|s| s.meta.sensitivity == Sensitivity::Restricted)
-        })
-        .unwrap_or(false);
-    let authorised = !restricted || authorise(&state, &headers).await.is_ok();
+    let needs = needs.needs()?;
+    let authorised = sees_detail(&state, &headers, &q.exposure).await;
     let by = q.by.clone().unwrap_or_else(|| "district".to_owned());
+    let engine = state.engine.clone();
     let (report, names_layer) = blocking(move || {
         report(
-            &all,
+            &engine,
             ExposureRequest {
                 hazard: &q.hazard,
                 exposure: &q.exposure,
                 by: &by,
+                needs,
             },
             authorised,
         )
@@ -402,6 +506,17 @@ async fn exposure_by_unit(
             .into_response(),
         _ => Json(report).into_response(),
     })
+}
+
+/// Whether the caller may see the figures of `exposure` in full: anyone for layers that
+/// are not restricted, callers with a valid token for restricted ones.
+pub(super) async fn sees_detail(state: &AppState, headers: &HeaderMap, exposure: &str) -> bool {
+    let restricted = exposure
+        .parse::<LayerId>()
+        .ok()
+        .and_then(|id| state.engine.layer(&id))
+        .is_some_and(|s| s.meta.sensitivity == Sensitivity::Restricted);
+    !restricted || authorise(state, headers).await.is_ok()
 }
 
 /// The report's units as GeoJSON features with their shapes (when the level has a
@@ -477,6 +592,7 @@ fn area_shape(body: &Value) -> Result<geo::MultiPolygon<f64>, ApiError> {
 async fn exposure_in_area(
     State(state): State<AppState>,
     Query(q): Query<AreaQuery>,
+    Query(needs): Query<NeedsQuery>,
     headers: HeaderMap,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -487,11 +603,11 @@ async fn exposure_in_area(
         ))
     })?;
     let shape = area_shape(&body)?;
+    let needs = needs.needs()?;
     let all = state.engine.snapshots();
     let hazard = layer(&all, &q.hazard, LayerKind::Hazard, "hazard")?;
     let exposed = layer(&all, &q.exposure, LayerKind::Exposure, "exposure")?;
-    let authorised = exposed.meta.sensitivity != Sensitivity::Restricted
-        || authorise(&state, &headers).await.is_ok();
+    let authorised = sees_detail(&state, &headers, &q.exposure).await;
     let report = blocking(move || {
         use geo::{BoundingRect as _, MapCoords as _};
         let merc = shape.map_coords(crate::engine::tile::to_mercator);
@@ -513,11 +629,12 @@ async fn exposure_in_area(
         let units = LayerSnapshot::from_features(meta, 0, vec![area]);
         let computed = exposure::compute(&hazard, &exposed, &units);
         let redact = exposed.meta.sensitivity == Sensitivity::Restricted && !authorised;
-        let (rows, total) = unit_rows(&hazard, &computed, &BTreeMap::new(), redact);
+        let (rows, total) = unit_rows(&hazard, &computed, &BTreeMap::new(), redact, &needs);
         Ok(json!({
             "hazard": hazard_source(&hazard),
             "exposure": source_json(&exposed),
-            "computed_at": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            "needs_standard": needs,
+            "computed_at": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             "redacted": redact,
             "area": rows.into_iter().next(),
             "total": total,

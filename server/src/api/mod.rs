@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
 
+mod choropleth;
 mod encoding;
 mod events;
 pub mod exposure;
@@ -123,6 +124,7 @@ pub fn app(state: AppState) -> Router {
         .merge(features::router())
         .merge(events::router())
         .merge(exposure::router())
+        .merge(choropleth::router())
         .fallback(problem::not_found)
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -57,7 +57,8 @@ async fn snapshots(
     Ok(out)
 }
 
-fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
+/// An ETag from the layer versions and `what` else the content depends on.
+pub fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
     let mut h = Sha256::new();
     for l in layers {
         h.update(l.meta.id.as_str());
@@ -80,7 +81,8 @@ fn cache_control(layers: &[Arc<LayerSnapshot>]) -> &'static str {
     }
 }
 
-fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+/// Whether the client's `If-None-Match` names `tag`.
+pub fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -114,35 +116,81 @@ impl SelectionQuery {
     }
 }
 
+/// The tile of `…/{z}/{x}/{y}.mvt`; `pattern` is the route's address, for messages.
+///
+/// # Errors
+/// 404 without `.mvt`, 400 for numbers that are not a tile.
+pub fn parse_tile(z: &str, x: &str, y: &str, pattern: &str) -> Result<TileId, ApiError> {
+    let bad = |what: &str, v: &str| {
+        ApiError::bad_request(format!(
+            "{what} '{v}' is not a whole number: tiles are {pattern}"
+        ))
+    };
+    let y_num = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::not_found(format!("no tile format '{y}': tiles end in .mvt")))?;
+    TileId::new(
+        z.parse().map_err(|_| bad("zoom", z))?,
+        x.parse().map_err(|_| bad("x", x))?,
+        y_num.parse().map_err(|_| bad("y", y_num))?,
+    )
+    .map_err(ApiError::bad_request)
+}
+
 async fn tile(
     State(state): State<AppState>,
     Path((layers, z, x, y)): Path<(String, String, String, String)>,
     Query(query): Query<SelectionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let bad = |what: &str, v: &str| {
-        ApiError::bad_request(format!(
-            "{what} '{v}' is not a whole number: tiles are /tiles/{{layers}}/{{z}}/{{x}}/{{y}}.mvt"
-        ))
-    };
-    let y_num = y
-        .strip_suffix(".mvt")
-        .ok_or_else(|| ApiError::not_found(format!("no tile format '{y}': tiles end in .mvt")))?;
-    let t = TileId::new(
-        z.parse().map_err(|_| bad("zoom", &z))?,
-        x.parse().map_err(|_| bad("x", &x))?,
-        y_num.parse().map_err(|_| bad("y", y_num))?,
-    )
-    .map_err(ApiError::bad_request)?;
+    let t = parse_tile(&z, &x, &y, "/tiles/{layers}/{z}/{x}/{y}.mvt")?;
     let snaps = snapshots(&state, &headers, &layers).await?;
     let selection = query.resolve(&snaps)?;
-    let encoding = Encoding::negotiate(&headers);
-    let base_tag = etag(
+    let ids: Vec<String> = snaps.iter().map(|s| s.meta.id.to_string()).collect();
+    let tag = etag(
         &snaps,
         &format!("{}/{}/{} {}", t.z, t.x, t.y, query.cache_key()),
     );
+    let private = snaps
+        .iter()
+        .any(|l| l.meta.sensitivity == Sensitivity::Restricted);
+    serve_tile(
+        &state,
+        &headers,
+        snaps,
+        t,
+        selection,
+        TileSource { tag, ids, private },
+    )
+    .await
+}
+
+/// What identifies a tile's content, for its ETag and cache entry.
+pub struct TileSource {
+    /// ETag of the content before encoding: changes with every input layer version.
+    pub tag: String,
+    /// Layers whose new versions must purge it from the cache.
+    pub ids: Vec<String>,
+    /// Whether shared caches must not keep it.
+    pub private: bool,
+}
+
+/// Renders (or takes from the cache) the tile `t` of `snaps`, compressed as the client
+/// accepts, with ETag, `Cache-Control` and 304 / 204 handling.
+///
+/// # Errors
+/// 500 when the tile cannot be rendered.
+pub async fn serve_tile(
+    state: &AppState,
+    headers: &HeaderMap,
+    snaps: Vec<Arc<LayerSnapshot>>,
+    t: TileId,
+    selection: Selection,
+    source: TileSource,
+) -> Result<Response, ApiError> {
+    let encoding = Encoding::negotiate(headers);
     // One ETag per representation: the same tile in brotli and in gzip differ.
-    let tag = format!("{}-{}\"", base_tag.trim_end_matches('"'), encoding.tag());
+    let tag = format!("{}-{}\"", source.tag.trim_end_matches('"'), encoding.tag());
     let mut resp_headers = HeaderMap::new();
     resp_headers.insert(
         header::ETAG,
@@ -150,16 +198,19 @@ async fn tile(
     );
     resp_headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control(&snaps)),
+        HeaderValue::from_static(if source.private {
+            "private, max-age=60"
+        } else {
+            "public, max-age=60"
+        }),
     );
     resp_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if not_modified(&headers, &tag) {
+    if not_modified(headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
     }
     let body = match state.tiles.get(&tag) {
         Some(cached) => cached,
         None => {
-            let ids: Vec<String> = snaps.iter().map(|s| s.meta.id.to_string()).collect();
             let encoded = blocking(move || {
                 let raw = render(&snaps, t, &selection);
                 Ok(if raw.is_empty() {
@@ -170,7 +221,7 @@ async fn tile(
             })
             .await?;
             let encoded = bytes::Bytes::from(encoded);
-            state.tiles.put(tag.clone(), ids, encoded.clone());
+            state.tiles.put(tag.clone(), source.ids, encoded.clone());
             encoded
         }
     };

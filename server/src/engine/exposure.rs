@@ -6,15 +6,21 @@
 //! finest level) and rolled up by official code to every level above (codes begin with
 //! their parent's code), from unrounded sums.
 //!
+//! Both go through the layers' cell grids (see `cells`): points are located among the
+//! few small pieces of their cell, and shared areas come from exact edge sums rather
+//! than a polygon overlay, cell by cell and in parallel.
+//!
 //! Areas are taken in Web Mercator, where the snapshots hold geometries. Only shares of
 //! one polygon's area are used, and across a village or a hazard zone the Mercator scale
 //! changes by far less than a part in a thousand, so the shares are those on the ground.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use geo::{Area, BooleanOps, BoundingRect, Contains, Geometry, Intersects, MultiPolygon, Point};
+use geo::{Area, BooleanOps, Coord, Geometry, Intersects, Point};
+use rayon::prelude::*;
 use serde::Serialize;
 
+use super::cells::{CellGrid, Piece, Span, multipolygon_rings, overlap, spans_of};
 use super::snapshot::{LayerSnapshot, SnapFeature};
 use crate::classify::HazardClass;
 
@@ -46,24 +52,13 @@ impl Tally {
 /// Figures per unit code, then per hazard class (`None`: outside every hazard zone).
 pub type ByUnit = BTreeMap<String, BTreeMap<Option<HazardClass>, Tally>>;
 
-fn polygons(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
-    match g {
-        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
-        Geometry::MultiPolygon(m) => Some(m.clone()),
-        _ => None,
-    }
-}
-
-fn class_of(f: &SnapFeature) -> Option<HazardClass> {
-    f.hazard_class.as_deref().and_then(|c| c.parse().ok())
-}
-
-/// The highest hazard class of the zones containing `p`.
+/// The highest hazard class of the zones containing `p` (R-tree and exact test: for one
+/// point, with no preparation; bulk work goes through the cell grid).
 pub fn class_at(hazard: &LayerSnapshot, p: Point<f64>) -> Option<HazardClass> {
     hazard
         .in_bounds_m([p.x(), p.y(), p.x(), p.y()])
         .filter(|h| h.geometry.intersects(&p))
-        .filter_map(class_of)
+        .filter_map(SnapFeature::class)
         .min_by_key(|c| c.code())
 }
 
@@ -71,108 +66,171 @@ pub fn class_at(hazard: &LayerSnapshot, p: Point<f64>) -> Option<HazardClass> {
 pub fn unit_at(units: &LayerSnapshot, p: Point<f64>) -> Option<&SnapFeature> {
     units
         .in_bounds_m([p.x(), p.y(), p.x(), p.y()])
-        .find(|u| u.geometry.contains(&p) || u.geometry.intersects(&p))
+        .find(|u| u.geometry.intersects(&p))
 }
 
-/// Splits `shape` among hazard classes, each part counted once in its highest class:
-/// returns (class, area) pairs and the unclassified rest.
-fn split_by_class(
-    hazard: &LayerSnapshot,
-    shape: &MultiPolygon<f64>,
-) -> Vec<(Option<HazardClass>, f64)> {
-    let Some(r) = shape.bounding_rect() else {
-        return Vec::new();
+/// Slot of a hazard class code in a row of figures: 0 for none, 1-4 for the classes.
+const SLOTS: usize = 5;
+
+fn class_of_slot(slot: usize) -> Option<HazardClass> {
+    HazardClass::ALL.get(slot.checked_sub(1)?).copied()
+}
+
+/// Per unit (by index in the boundary layer), figures per slot.
+type UnitRows = Vec<[Tally; SLOTS]>;
+
+/// Points: each counts in the unit and the highest hazard class it falls in. Only the
+/// points within `bounds` (the units' extent) are looked at.
+fn points(
+    hazard: &CellGrid,
+    exposure: &LayerSnapshot,
+    units: &CellGrid,
+    n_units: usize,
+    bounds: [f64; 4],
+) -> UnitRows {
+    let place = |rows: &mut UnitRows, p: Coord<f64>, share: f64, f: &SnapFeature| {
+        let Some(unit) = units.at(p).next() else {
+            return;
+        };
+        let slot = hazard.at(p).map(|h| h.rank).min().unwrap_or(0);
+        rows[unit.label as usize][usize::from(slot)].add(share, f);
     };
-    let total = shape.unsigned_area();
-    let zones: Vec<(HazardClass, MultiPolygon<f64>)> = hazard
-        .in_bounds_m([r.min().x, r.min().y, r.max().x, r.max().y])
-        .filter_map(|h| Some((class_of(h)?, polygons(&h.geometry)?)))
+    let features: Vec<&SnapFeature> = exposure
+        .indices_in_bounds_m(bounds)
+        .map(|i| &exposure.features[i])
+        .filter(|f| matches!(f.geometry, Geometry::Point(_) | Geometry::MultiPoint(_)))
         .collect();
-    let mut out = Vec::new();
-    let mut covered = MultiPolygon::<f64>(vec![]);
-    let mut counted = 0.0;
-    for class in HazardClass::ALL {
-        let union = zones
-            .iter()
-            .filter(|(c, _)| c == class)
-            .fold(MultiPolygon(vec![]), |acc, (_, z)| acc.union(z));
-        if union.0.is_empty() {
-            continue;
-        }
-        // What this class adds beyond the more severe ones, inside the shape.
-        let part = shape.intersection(&union).difference(&covered);
-        let area = part.unsigned_area();
-        covered = covered.union(&shape.intersection(&union));
-        if area > 0.0 {
-            out.push((Some(*class), area));
-            counted += area;
-        }
+    let chunk = (features.len() / (4 * rayon::current_num_threads())).max(4096);
+    features
+        .par_chunks(chunk)
+        .map(|features| {
+            let mut rows: UnitRows = vec![[Tally::default(); SLOTS]; n_units];
+            for f in features {
+                match &f.geometry {
+                    Geometry::Point(p) => place(&mut rows, p.0, 1.0, f),
+                    Geometry::MultiPoint(mp) => {
+                        let share = 1.0 / mp.0.len().max(1) as f64;
+                        for p in mp.iter() {
+                            place(&mut rows, p.0, share, f);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            rows
+        })
+        .reduce(
+            || vec![[Tally::default(); SLOTS]; n_units],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    for (t, u) in x.iter_mut().zip(y) {
+                        t.merge(u);
+                    }
+                }
+                a
+            },
+        )
+}
+
+/// Per exposure polygon and unit: the area they share (slot 0) and the parts of it in
+/// each hazard class (slots 1-4).
+type SharedAreas = HashMap<(u32, u32), [f64; SLOTS]>;
+
+/// Area of `a` in each hazard class of the cell (slot 1-4).
+fn class_areas(a: &[Span], bbox: &Piece, hazard: &[Piece]) -> [f64; SLOTS] {
+    let mut out = [0.0; SLOTS];
+    for h in hazard.iter().filter(|h| h.meets(bbox)) {
+        out[usize::from(h.rank)] += overlap(a, &h.spans);
     }
-    out.push((None, (total - counted).max(0.0)));
     out
+}
+
+/// Polygons: the area each shares with each unit and, inside it, with each class;
+/// cell by cell over the units' cells, in parallel.
+fn polygon_areas(hazard: &CellGrid, exposure: &CellGrid, units: &CellGrid) -> SharedAreas {
+    let cells: Vec<_> = units.iter().collect();
+    cells
+        .par_iter()
+        .fold(SharedAreas::new, |mut acc, (id, in_cell)| {
+            let zones = hazard.pieces(**id);
+            for a in exposure.pieces(**id) {
+                let mut whole: Option<[f64; SLOTS]> = None;
+                for u in in_cell.iter().filter(|u| u.meets(a)) {
+                    let shared = overlap(&a.spans, &u.spans);
+                    if shared <= 0.0 {
+                        continue;
+                    }
+                    // Wholly inside the unit: the piece's own class areas; across a unit
+                    // edge: those of the part inside (a small overlay within the cell).
+                    let mut row = if shared >= a.area * (1.0 - 1e-9) {
+                        *whole.get_or_insert_with(|| class_areas(&a.spans, a, zones))
+                    } else {
+                        let part = a.to_multipolygon().intersection(&u.to_multipolygon());
+                        class_areas(&spans_of(&multipolygon_rings(&part)), a, zones)
+                    };
+                    row[0] = shared;
+                    let slot = acc.entry((a.label, u.label)).or_insert([0.0; SLOTS]);
+                    for (s, v) in slot.iter_mut().zip(row) {
+                        *s += v;
+                    }
+                }
+            }
+            acc
+        })
+        .reduce(SharedAreas::new, |mut a, b| {
+            for (key, row) in b {
+                let slot = a.entry(key).or_insert([0.0; SLOTS]);
+                for (s, v) in slot.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            a
+        })
 }
 
 /// Exposure of `exposure` to `hazard` in each unit of `units` (keyed by unit code).
 #[must_use]
 pub fn compute(hazard: &LayerSnapshot, exposure: &LayerSnapshot, units: &LayerSnapshot) -> ByUnit {
+    let (hazard_cells, unit_cells) = (hazard.cells(), units.cells());
+    let mut rows = points(
+        hazard_cells,
+        exposure,
+        unit_cells,
+        units.features.len(),
+        units.extent_m(),
+    );
+    let shared = polygon_areas(hazard_cells, exposure.cells(), unit_cells);
+    // Units that overlap one another (slivers between neighbours) must not count the same
+    // people twice: a polygon's shares never add up to more than one.
+    let mut covered: HashMap<u32, f64> = HashMap::new();
+    for ((label, _), r) in &shared {
+        *covered.entry(*label).or_default() += r[0];
+    }
+    for ((label, unit), r) in shared {
+        let f = &exposure.features[label as usize];
+        let denominator = f.geometry.unsigned_area().max(covered[&label]);
+        if denominator <= 0.0 {
+            continue;
+        }
+        let classed: f64 = r[1..].iter().sum();
+        let row = &mut rows[unit as usize];
+        row[0].add((r[0] - classed).max(0.0) / denominator, f);
+        for slot in 1..SLOTS {
+            if r[slot] > 0.0 {
+                row[slot].add(r[slot] / denominator, f);
+            }
+        }
+    }
     let mut out: ByUnit = BTreeMap::new();
-    for f in &exposure.features {
-        match &f.geometry {
-            Geometry::Point(p) => {
-                let Some(code) = unit_at(units, *p).and_then(|u| u.code.clone()) else {
-                    continue;
-                };
-                out.entry(code)
+    for (unit, row) in units.features.iter().zip(rows) {
+        let Some(code) = &unit.code else { continue };
+        for (slot, t) in row.iter().enumerate() {
+            if t.count > 0.0 {
+                out.entry(code.clone())
                     .or_default()
-                    .entry(class_at(hazard, *p))
+                    .entry(class_of_slot(slot))
                     .or_default()
-                    .add(1.0, f);
-            }
-            Geometry::MultiPoint(mp) => {
-                let share = 1.0 / mp.0.len().max(1) as f64;
-                for p in mp.iter() {
-                    if let Some(code) = unit_at(units, *p).and_then(|u| u.code.clone()) {
-                        out.entry(code)
-                            .or_default()
-                            .entry(class_at(hazard, *p))
-                            .or_default()
-                            .add(share, f);
-                    }
-                }
-            }
-            g => {
-                let Some(shape) = polygons(g) else { continue };
-                let total = shape.unsigned_area();
-                if total <= 0.0 {
-                    continue;
-                }
-                let parts: Vec<(String, MultiPolygon<f64>, f64)> = units
-                    .in_bounds_m(f.bbox_m)
-                    .filter_map(|u| {
-                        let inside = shape.intersection(&polygons(&u.geometry)?);
-                        let area = inside.unsigned_area();
-                        if area > 0.0 {
-                            Some((u.code.clone()?, inside, area))
-                        } else {
-                            None
-                        }
-                    })
-                    .collect();
-                // Units that overlap one another (slivers between neighbours) must not
-                // count the same people twice: shares never add up to more than one.
-                let covered: f64 = parts.iter().map(|p| p.2).sum();
-                let denominator = total.max(covered);
-                for (code, inside, _) in parts {
-                    for (class, area) in split_by_class(hazard, &inside) {
-                        if area > 0.0 {
-                            out.entry(code.clone())
-                                .or_default()
-                                .entry(class)
-                                .or_default()
-                                .add(area / denominator, f);
-                        }
-                    }
-                }
+                    .merge(t);
             }
         }
     }
@@ -202,7 +260,7 @@ mod tests {
     use super::*;
     use crate::classify::Classification;
     use crate::layer::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
-    use geo::polygon;
+    use geo::{BoundingRect, polygon};
     use serde_json::Map;
 
     fn meta(kind: LayerKind) -> LayerMeta {

@@ -4,10 +4,12 @@
 //! the snapshots.
 
 pub mod cache;
+pub mod cells;
 pub mod exposure;
 pub mod filter;
 pub mod geojson;
 pub mod mvt;
+pub mod results;
 pub mod snapshot;
 pub mod tile;
 
@@ -39,6 +41,7 @@ pub enum EngineError {
 #[derive(Default)]
 pub struct Engine {
     current: RwLock<Arc<Snapshots>>,
+    results: results::Results,
 }
 
 fn build(store: &dyn Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineError> {
@@ -82,7 +85,19 @@ impl Engine {
         self.snapshots().get(id).cloned()
     }
 
+    /// The exposure of `exposure` to `hazard` by the units of `units`, kept until one of
+    /// the three layers gets a new version.
+    pub fn exposure(
+        &self,
+        hazard: &LayerSnapshot,
+        exposure: &LayerSnapshot,
+        units: &LayerSnapshot,
+    ) -> Arc<results::Computed> {
+        self.results.get(hazard, exposure, units)
+    }
+
     fn publish(&self, next: Snapshots) {
+        self.results.retain_current(&next);
         let next = Arc::new(next);
         match self.current.write() {
             Ok(mut g) => *g = next,

@@ -1,13 +1,17 @@
 //! An immutable, query-ready copy of one layer version: geometries pre-projected to Web
 //! Mercator and indexed with an R-tree.
 
+use std::sync::OnceLock;
+
 use geo::{BoundingRect, Geometry, MapCoords};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::{Map, Value};
 
+use super::cells::CellGrid;
 use super::tile::to_mercator;
-use crate::layer::{Bbox, Feature, LayerMeta};
+use crate::classify::HazardClass;
+use crate::layer::{Bbox, Feature, LayerKind, LayerMeta};
 
 /// One feature of a snapshot.
 #[derive(Debug)]
@@ -30,6 +34,14 @@ pub struct SnapFeature {
     pub households: Option<f64>,
 }
 
+impl SnapFeature {
+    /// The hazard class, for features of hazard layers that have one.
+    #[must_use]
+    pub fn class(&self) -> Option<HazardClass> {
+        self.hazard_class.as_deref().and_then(|c| c.parse().ok())
+    }
+}
+
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// One layer version, ready to serve.
@@ -46,6 +58,7 @@ pub struct LayerSnapshot {
     /// The features.
     pub features: Vec<SnapFeature>,
     index: RTree<Entry>,
+    cells: OnceLock<CellGrid>,
 }
 
 fn json_type(v: &Value) -> Option<&'static str> {
@@ -127,7 +140,28 @@ impl LayerSnapshot {
             fields,
             features,
             index: RTree::bulk_load(entries),
+            cells: OnceLock::new(),
         }
+    }
+
+    /// The polygons cut along the exposure grid, made on first use and kept for the
+    /// life of the version. Hazard zones are labelled with their class code and cut so
+    /// that overlapping zones count once, in their highest class; features of other
+    /// layers are labelled 0.
+    pub fn cells(&self) -> &CellGrid {
+        self.cells.get_or_init(|| {
+            let hazard = self.meta.kind == LayerKind::Hazard;
+            let shapes = self
+                .features
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| {
+                    let rank = if hazard { f.class()?.code() } else { 0 };
+                    Some((u32::try_from(i).ok()?, rank, &f.geometry))
+                })
+                .collect();
+            CellGrid::build(shapes, hazard)
+        })
     }
 
     /// Names of the attributes.
@@ -141,6 +175,18 @@ impl LayerSnapshot {
         self.index
             .locate_in_envelope_intersecting(&AABB::from_corners([b[0], b[1]], [b[2], b[3]]))
             .map(|e| e.data as usize)
+    }
+
+    /// The extent of every feature in metres (west, south, east, north); all zeros for an
+    /// empty layer.
+    #[must_use]
+    pub fn extent_m(&self) -> [f64; 4] {
+        if self.features.is_empty() {
+            return [0.0; 4];
+        }
+        let e = self.index.root().envelope();
+        let (lo, hi) = (e.lower(), e.upper());
+        [lo[0], lo[1], hi[0], hi[1]]
     }
 
     /// Features whose bounding box meets `b` (west, south, east, north; metres).

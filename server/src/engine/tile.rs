@@ -119,7 +119,7 @@ impl Grid {
 }
 
 /// Sutherland–Hodgman clip of a closed ring to a rectangle (w, s, e, n).
-fn clip_ring(ring: &[Coord<f64>], b: [f64; 4]) -> Vec<Coord<f64>> {
+pub(crate) fn clip_ring(ring: &[Coord<f64>], b: [f64; 4]) -> Vec<Coord<f64>> {
     let mut pts: Vec<Coord<f64>> = ring.to_vec();
     if pts.len() > 1 && pts.first() == pts.last() {
         pts.pop();

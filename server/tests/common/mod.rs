@@ -204,3 +204,14 @@ pub fn source_sector(code: i64) -> geo::Geometry<f64> {
         .and_then(|g| g.to_geo())
         .expect("sector geometry")
 }
+
+/// The tile at zoom `z` containing lon/lat `c`.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tile::TileId {
+    use sitroom::engine::tile::{HALF_WORLD_M, TileId, to_mercator};
+    let m = to_mercator(c);
+    let span = 2.0 * HALF_WORLD_M / f64::from(1u32 << z);
+    let x = ((m.x + HALF_WORLD_M) / span).floor() as u32;
+    let y = ((HALF_WORLD_M - m.y) / span).floor() as u32;
+    TileId::new(z, x, y).unwrap()
+}

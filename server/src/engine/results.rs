@@ -1,0 +1,121 @@
+//! Exposure results kept by their inputs: the hazard, exposure and boundary layer
+//! versions. A result is computed once (concurrent requests for it wait for the same
+//! computation) and dropped when any of its layers gets a new version; results that do
+//! not depend on the changed layer stay.
+//!
+//! The classification travels with the hazard layer's version and the rates and needs
+//! are applied when a report is written, so the versions are the whole key.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use super::exposure::{ByUnit, compute};
+use super::{LayerSnapshot, Snapshots};
+use crate::layer::LayerId;
+
+/// A layer version.
+type Version = (LayerId, i32);
+
+/// What a result depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Inputs {
+    hazard: Version,
+    exposure: Version,
+    units: Version,
+}
+
+fn version(s: &LayerSnapshot) -> Version {
+    (s.meta.id.clone(), s.version)
+}
+
+impl Inputs {
+    fn current_in(&self, all: &Snapshots) -> bool {
+        [&self.hazard, &self.exposure, &self.units]
+            .iter()
+            .all(|(id, v)| all.get(id).is_some_and(|s| s.version == *v))
+    }
+}
+
+/// One computed exposure at the finest boundary level, with what was derived from it.
+#[derive(Debug)]
+pub struct Computed {
+    /// Figures per unit of the boundary layer and hazard class.
+    pub by_unit: ByUnit,
+    /// When it was computed.
+    pub computed_at: DateTime<Utc>,
+    /// How long the computation took, in milliseconds.
+    pub millis: f64,
+    derived: Mutex<HashMap<String, Arc<LayerSnapshot>>>,
+}
+
+impl Computed {
+    /// A layer derived from this result (e.g. a choropleth of one level), made once per
+    /// `key`.
+    pub fn derived(&self, key: &str, make: impl FnOnce() -> LayerSnapshot) -> Arc<LayerSnapshot> {
+        if let Some(s) = self.lock().get(key) {
+            return s.clone();
+        }
+        let made = Arc::new(make());
+        self.lock().entry(key.to_owned()).or_insert(made).clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<LayerSnapshot>>> {
+        self.derived
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Results by their inputs.
+#[derive(Debug, Default)]
+pub struct Results {
+    map: Mutex<HashMap<Inputs, Arc<OnceLock<Arc<Computed>>>>>,
+}
+
+impl Results {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Inputs, Arc<OnceLock<Arc<Computed>>>>> {
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The exposure of `exposure` to `hazard` by the units of `units`, computed now or
+    /// earlier from these same versions.
+    pub fn get(
+        &self,
+        hazard: &LayerSnapshot,
+        exposure: &LayerSnapshot,
+        units: &LayerSnapshot,
+    ) -> Arc<Computed> {
+        let key = Inputs {
+            hazard: version(hazard),
+            exposure: version(exposure),
+            units: version(units),
+        };
+        let slot = self.lock().entry(key).or_default().clone();
+        slot.get_or_init(|| {
+            let started = Instant::now();
+            let by_unit = compute(hazard, exposure, units);
+            let millis = started.elapsed().as_secs_f64() * 1000.0;
+            tracing::info!(
+                hazard = %hazard.meta.id, exposure = %exposure.meta.id, units = %units.meta.id,
+                millis = format!("{millis:.0}"), "exposure computed"
+            );
+            Arc::new(Computed {
+                by_unit,
+                computed_at: Utc::now(),
+                millis,
+                derived: Mutex::default(),
+            })
+        })
+        .clone()
+    }
+
+    /// Drops the results of layer versions that are no longer current.
+    pub fn retain_current(&self, all: &Snapshots) {
+        self.lock().retain(|k, _| k.current_in(all));
+    }
+}
