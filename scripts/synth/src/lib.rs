@@ -5,8 +5,10 @@
 //! reproducibly (same seed, same files) and labelled synthetic:
 //! - [`landslide`]: susceptibility classes from DEM slope;
 //! - [`flood`]: flood depth from height above the nearest drainage;
-//! - [`returnees`]: returnee household points in villages.
+//! - [`returnees`]: returnee household points in villages;
+//! - [`buildings`]: building points for the exposure benchmark (not part of the demo).
 
+pub mod buildings;
 pub mod flood;
 pub mod grid;
 pub mod landslide;

@@ -28,13 +28,16 @@ const ORIGINS: [(&str, u32); 5] = [
     ("Malawi", 10),
 ];
 
-struct Village {
-    code: String,
-    shape: MultiPolygon<f64>,
-    weight: f64,
+/// A village with the weight it is drawn with.
+pub(crate) struct Village {
+    pub(crate) code: String,
+    pub(crate) shape: MultiPolygon<f64>,
+    pub(crate) weight: f64,
 }
 
-fn read_villages(path: &Path) -> anyhow::Result<Vec<Village>> {
+/// The villages of the mirror's file, weighted by population (x4 in the main return
+/// districts when `return_boost`).
+pub(crate) fn read_villages(path: &Path, return_boost: bool) -> anyhow::Result<Vec<Village>> {
     let ds = Dataset::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut layer = ds.layer(0)?;
     let mut out = Vec::new();
@@ -54,7 +57,7 @@ fn read_villages(path: &Path) -> anyhow::Result<Vec<Village>> {
             .field_as_integer64(f.field_index("population")?)?
             .unwrap_or(0)
             .max(1) as f64;
-        let boost = if RETURN_DISTRICTS.iter().any(|d| code.starts_with(d)) {
+        let boost = if return_boost && RETURN_DISTRICTS.iter().any(|d| code.starts_with(d)) {
             4.0
         } else {
             1.0
@@ -68,7 +71,8 @@ fn read_villages(path: &Path) -> anyhow::Result<Vec<Village>> {
     Ok(out)
 }
 
-fn point_in(shape: &MultiPolygon<f64>, rng: &mut ChaCha8Rng) -> Option<Point<f64>> {
+/// A uniformly random point inside `shape` (rejection sampling in its extent).
+pub(crate) fn point_in(shape: &MultiPolygon<f64>, rng: &mut ChaCha8Rng) -> Option<Point<f64>> {
     let rect = shape.bounding_rect()?;
     for _ in 0..1000 {
         let p = Point::new(
@@ -87,7 +91,7 @@ fn point_in(shape: &MultiPolygon<f64>, rng: &mut ChaCha8Rng) -> Option<Point<f64
 /// # Errors
 /// When the villages file cannot be read.
 pub fn households(villages_path: &Path, count: usize, seed: u64) -> anyhow::Result<Value> {
-    let villages = read_villages(villages_path)?;
+    let villages = read_villages(villages_path, true)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let pick = WeightedIndex::new(villages.iter().map(|v| v.weight))?;
     let origin = WeightedIndex::new(ORIGINS.iter().map(|o| o.1))?;

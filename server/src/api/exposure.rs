@@ -18,18 +18,8 @@ use super::{ApiError, AppState, authorise, blocking};
 use crate::classify::HazardClass;
 use crate::engine::exposure::{self, Tally};
 use crate::engine::tile::to_lonlat;
-use crate::engine::{Engine, LayerSnapshot, geojson};
+use crate::engine::{Engine, LEVELS, LayerSnapshot, finest_boundary, geojson};
 use crate::layer::{LayerId, LayerKind, Sensitivity};
-
-/// Admin levels, coarsest first, with the length of their codes.
-const LEVELS: &[(&str, usize)] = &[
-    ("country", 0),
-    ("province", 1),
-    ("district", 2),
-    ("sector", 4),
-    ("cell", 6),
-    ("village", 8),
-];
 
 /// Minimum needs of a displaced person: the Sphere standards unless the request gives
 /// others (`kcal`, `water_l`, `shelter_m2`, `people_per_latrine`).
@@ -427,11 +417,7 @@ impl Inputs {
                 .find(|s| s.meta.kind == LayerKind::Boundary && s.meta.theme.as_str() == theme)
                 .cloned()
         };
-        let finest = LEVELS
-        .iter()
-        .rev()
-        .find_map(|(name, d)| boundary(name).map(|s| (s, *d)))
-        .ok_or_else(|| {
+        let finest = finest_boundary(all).ok_or_else(|| {
             ApiError::bad_request(
                 "no boundary layer is loaded (themes province, district, sector, cell or village)",
             )

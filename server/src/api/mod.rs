@@ -60,6 +60,7 @@ impl AppState {
         upload_limit: u64,
     ) -> Result<Self, crate::engine::EngineError> {
         let engine = Arc::new(Engine::load(store.as_ref())?);
+        engine.prepare_in_background(&engine.snapshots().keys().cloned().collect::<Vec<_>>());
         Ok(Self {
             store,
             upload_limit,
@@ -78,6 +79,7 @@ impl AppState {
         match tokio::task::spawn_blocking(move || engine.sync(store.as_ref())).await {
             Ok(Ok(changed)) if !changed.is_empty() => {
                 tracing::info!(?changed, "engine snapshots updated");
+                self.engine.prepare_in_background(&changed);
                 let ids: Vec<String> = changed.iter().map(ToString::to_string).collect();
                 self.tiles.purge(&ids);
                 for id in changed {

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use geo::{BooleanOps, Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
+use super::snapshot::SnapFeature;
 use super::tile::clip_ring;
 
 /// Side of a grid cell in Web Mercator metres.
@@ -163,6 +164,9 @@ pub struct Piece {
     pub rings: Rings,
     /// The rings' non-vertical edges, sorted by x.
     pub spans: Vec<Span>,
+    /// The vertical edges as (x, lower y, upper y), sorted by x: only for telling points
+    /// on the boundary.
+    verticals: Vec<[f64; 3]>,
 }
 
 impl Piece {
@@ -186,6 +190,17 @@ impl Piece {
             ];
         }
         let spans = spans_of(&rings);
+        let mut verticals: Vec<[f64; 3]> = rings
+            .iter()
+            .flat_map(|ring| {
+                ring.iter().enumerate().filter_map(|(k, a)| {
+                    let b = ring[(k + 1) % ring.len()];
+                    (a.x == b.x && !on_cell_border(*a, b))
+                        .then(|| [a.x, a.y.min(b.y), a.y.max(b.y)])
+                })
+            })
+            .collect();
+        verticals.sort_by(|p, q| p[0].total_cmp(&q[0]));
         Some(Self {
             label,
             rank,
@@ -193,6 +208,7 @@ impl Piece {
             bbox,
             rings,
             spans,
+            verticals,
         })
     }
 
@@ -207,33 +223,30 @@ impl Piece {
 
     /// Whether the piece covers `p` (cell coordinates); its boundary counts as inside
     /// (edges the cut made along the cell's sides are not boundary: there the crossing
-    /// number decides).
+    /// number decides). Counts the edges above `p` on a vertical ray, looking only at
+    /// the spans that start at or left of it.
     #[must_use]
     pub fn contains(&self, p: Coord<f64>) -> bool {
         if p.x < self.bbox[0] || p.x > self.bbox[2] || p.y < self.bbox[1] || p.y > self.bbox[3] {
             return false;
         }
+        let first = self.verticals.partition_point(|v| v[0] < p.x);
+        if self.verticals[first..]
+            .iter()
+            .take_while(|v| v[0] == p.x)
+            .any(|v| v[1] <= p.y && p.y <= v[2])
+        {
+            return true;
+        }
         let mut inside = false;
-        for ring in &self.rings {
-            for (k, a) in ring.iter().enumerate() {
-                let b = ring[(k + 1) % ring.len()];
-                if (a.y > p.y) != (b.y > p.y) || (a.y == p.y && b.y == p.y) {
-                    let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
-                    if cross == 0.0
-                        && !on_cell_border(*a, b)
-                        && p.x >= a.x.min(b.x)
-                        && p.x <= a.x.max(b.x)
-                        && p.y >= a.y.min(b.y)
-                        && p.y <= a.y.max(b.y)
-                    {
-                        return true;
-                    }
-                    if (a.y > p.y) != (b.y > p.y) {
-                        let x = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
-                        if p.x < x {
-                            inside = !inside;
-                        }
-                    }
+        for s in self.spans.iter().take_while(|s| s.x0 <= p.x) {
+            if p.x < s.x1 || (p.x == s.x1 && s.y1 == p.y) {
+                let y = s.at(p.x);
+                if y == p.y && !(s.y0 == s.y1 && (y == 0.0 || y == CELL_M)) {
+                    return true;
+                }
+                if y > p.y && p.x < s.x1 {
+                    inside = !inside;
                 }
             }
         }
@@ -290,6 +303,49 @@ pub fn multipolygon_rings(m: &MultiPolygon<f64>) -> Rings {
             out.push(pts);
         }
     }
+    out
+}
+
+/// One point of a point layer with what it carries, and its grid cell.
+#[derive(Debug, Clone, Copy)]
+pub struct CellPoint {
+    /// The cell it lies in.
+    pub cell: CellId,
+    /// Where, in Web Mercator metres.
+    pub at: Coord<f64>,
+    /// Its share of its feature (1, or 1/n for each of n points of a multipoint).
+    pub count: f64,
+    /// That share of the feature's population.
+    pub population: f64,
+    /// That share of the feature's households.
+    pub households: f64,
+}
+
+/// The points of the features at `indices`, sorted by cell: looking millions of points
+/// up cell by cell keeps each cell's pieces in the processor cache, where looking them
+/// up in any order spends most of its time waiting for memory.
+#[must_use]
+pub fn points_by_cell(features: &[SnapFeature], indices: &[usize]) -> Vec<CellPoint> {
+    let mut out: Vec<CellPoint> = indices
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let f = &features[i];
+            let pts: &[geo::Point<f64>] = match &f.geometry {
+                Geometry::Point(p) => std::slice::from_ref(p),
+                Geometry::MultiPoint(mp) => &mp.0,
+                _ => &[],
+            };
+            let share = 1.0 / pts.len().max(1) as f64;
+            pts.iter().map(move |p| CellPoint {
+                cell: locate_cell(p.0).0,
+                at: p.0,
+                count: share,
+                population: share * f.population.unwrap_or(0.0),
+                households: share * f.households.unwrap_or(0.0),
+            })
+        })
+        .collect();
+    out.par_sort_unstable_by_key(|p| p.cell);
     out
 }
 
@@ -376,10 +432,34 @@ pub fn polygons(g: &Geometry<f64>) -> &[Polygon<f64>] {
     }
 }
 
+/// Hashes cell ids with one multiply per number (SipHash, the default, costs more than
+/// the lookup it serves; the keys are not attacker-chosen).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CellHasher(u64);
+
+impl std::hash::Hasher for CellHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(26) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_i32(&mut self, v: i32) {
+        self.write_u64(u64::from(v.cast_unsigned()));
+    }
+}
+
+type Cells = HashMap<CellId, Vec<Piece>, std::hash::BuildHasherDefault<CellHasher>>;
+
 /// A layer's polygons cut into cells.
 #[derive(Debug, Default)]
 pub struct CellGrid {
-    cells: HashMap<CellId, Vec<Piece>>,
+    cells: Cells,
 }
 
 impl CellGrid {
@@ -398,7 +478,7 @@ impl CellGrid {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let mut cells: HashMap<CellId, Vec<Piece>> = HashMap::new();
+        let mut cells = Cells::default();
         for (id, p) in cut_pieces {
             cells.entry(id).or_default().push(p);
         }
@@ -457,6 +537,8 @@ fn resolve_cell(pieces: &mut Vec<Piece>) {
     }
     pieces.retain(|p| p.area >= 0.0);
     pieces.append(&mut resolved);
+    // Most severe first, so the first piece found at a point is the one that counts.
+    pieces.sort_by_key(|p| (p.rank, p.label));
 }
 
 #[cfg(test)]

@@ -14,13 +14,17 @@
 //! one polygon's area are used, and across a village or a hazard zone the Mercator scale
 //! changes by far less than a part in a thousand, so the shares are those on the ground.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use geo::{Area, BooleanOps, Coord, Geometry, Intersects, Point};
+use geo::{Area, BooleanOps, Intersects, Point};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::cells::{CellGrid, Piece, Span, multipolygon_rings, overlap, spans_of};
+use super::cells::{
+    CellGrid, CellId, CellPoint, Piece, Span, locate_cell, multipolygon_rings, overlap,
+    points_by_cell, spans_of,
+};
 use super::snapshot::{LayerSnapshot, SnapFeature};
 use crate::classify::HazardClass;
 
@@ -79,6 +83,18 @@ fn class_of_slot(slot: usize) -> Option<HazardClass> {
 /// Per unit (by index in the boundary layer), figures per slot.
 type UnitRows = Vec<[Tally; SLOTS]>;
 
+/// The points of `exposure` within `bounds` in cell order (see `CellPoint`); for the
+/// whole layer, kept with the layer's version.
+fn located_points(exposure: &LayerSnapshot, bounds: [f64; 4]) -> Cow<'_, [CellPoint]> {
+    let e = exposure.extent_m();
+    if bounds[0] <= e[0] && bounds[1] <= e[1] && bounds[2] >= e[2] && bounds[3] >= e[3] {
+        Cow::Borrowed(exposure.points_by_cell())
+    } else {
+        let inside: Vec<usize> = exposure.indices_in_bounds_m(bounds).collect();
+        Cow::Owned(points_by_cell(&exposure.features, &inside))
+    }
+}
+
 /// Points: each counts in the unit and the highest hazard class it falls in. Only the
 /// points within `bounds` (the units' extent) are looked at.
 fn points(
@@ -88,34 +104,31 @@ fn points(
     n_units: usize,
     bounds: [f64; 4],
 ) -> UnitRows {
-    let place = |rows: &mut UnitRows, p: Coord<f64>, share: f64, f: &SnapFeature| {
-        let Some(unit) = units.at(p).next() else {
-            return;
-        };
-        let slot = hazard.at(p).map(|h| h.rank).min().unwrap_or(0);
-        rows[unit.label as usize][usize::from(slot)].add(share, f);
-    };
-    let features: Vec<&SnapFeature> = exposure
-        .indices_in_bounds_m(bounds)
-        .map(|i| &exposure.features[i])
-        .filter(|f| matches!(f.geometry, Geometry::Point(_) | Geometry::MultiPoint(_)))
-        .collect();
-    let chunk = (features.len() / (4 * rayon::current_num_threads())).max(4096);
-    features
+    let located = located_points(exposure, bounds);
+    let chunk = (located.len() / (4 * rayon::current_num_threads())).max(4096);
+    located
         .par_chunks(chunk)
-        .map(|features| {
+        .map(|points| {
             let mut rows: UnitRows = vec![[Tally::default(); SLOTS]; n_units];
-            for f in features {
-                match &f.geometry {
-                    Geometry::Point(p) => place(&mut rows, p.0, 1.0, f),
-                    Geometry::MultiPoint(mp) => {
-                        let share = 1.0 / mp.0.len().max(1) as f64;
-                        for p in mp.iter() {
-                            place(&mut rows, p.0, share, f);
-                        }
-                    }
-                    _ => {}
-                }
+            let mut cell: Option<(CellId, &[Piece], &[Piece])> = None;
+            for l in points {
+                let (_, in_units, zones) = match cell {
+                    Some(c) if c.0 == l.cell => c,
+                    _ => *cell.insert((l.cell, units.pieces(l.cell), hazard.pieces(l.cell))),
+                };
+                let local = locate_cell(l.at).1;
+                let Some(unit) = in_units.iter().find(|u| u.contains(local)) else {
+                    continue;
+                };
+                // Hazard pieces do not overlap and come most severe first in their cell.
+                let slot = zones
+                    .iter()
+                    .find(|h| h.contains(local))
+                    .map_or(0, |h| h.rank);
+                let t = &mut rows[unit.label as usize][usize::from(slot)];
+                t.count += l.count;
+                t.population += l.population;
+                t.households += l.households;
             }
             rows
         })
@@ -199,7 +212,11 @@ pub fn compute(hazard: &LayerSnapshot, exposure: &LayerSnapshot, units: &LayerSn
         units.features.len(),
         units.extent_m(),
     );
-    let shared = polygon_areas(hazard_cells, exposure.cells(), unit_cells);
+    let shared = if exposure.has_polygons() {
+        polygon_areas(hazard_cells, exposure.cells(), unit_cells)
+    } else {
+        SharedAreas::new()
+    };
     // Units that overlap one another (slivers between neighbours) must not count the same
     // people twice: a polygon's shares never add up to more than one.
     let mut covered: HashMap<u32, f64> = HashMap::new();
@@ -260,7 +277,7 @@ mod tests {
     use super::*;
     use crate::classify::Classification;
     use crate::layer::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
-    use geo::{BoundingRect, polygon};
+    use geo::{BoundingRect, Geometry, polygon};
     use serde_json::Map;
 
     fn meta(kind: LayerKind) -> LayerMeta {

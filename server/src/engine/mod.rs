@@ -18,10 +18,32 @@ use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
-use crate::layer::LayerId;
+use crate::layer::{LayerId, LayerKind};
 use crate::store::{Store, StoreError};
 pub use snapshot::LayerSnapshot;
 use tile::{TileId, to_tile};
+
+/// Admin levels, coarsest first, with the length of their codes (a unit's code begins
+/// with its parent's).
+pub const LEVELS: &[(&str, usize)] = &[
+    ("country", 0),
+    ("province", 1),
+    ("district", 2),
+    ("sector", 4),
+    ("cell", 6),
+    ("village", 8),
+];
+
+/// The boundary layer of the finest admin level loaded, and its code length: exposure is
+/// computed by its units and rolled up from there.
+#[must_use]
+pub fn finest_boundary(all: &Snapshots) -> Option<(Arc<LayerSnapshot>, usize)> {
+    LEVELS.iter().rev().find_map(|(level, digits)| {
+        all.values()
+            .find(|s| s.meta.kind == LayerKind::Boundary && s.meta.theme.as_str() == *level)
+            .map(|s| (s.clone(), *digits))
+    })
+}
 
 /// The current snapshots, by layer id.
 pub type Snapshots = BTreeMap<LayerId, Arc<LayerSnapshot>>;
@@ -94,6 +116,31 @@ impl Engine {
         units: &LayerSnapshot,
     ) -> Arc<results::Computed> {
         self.results.get(hazard, exposure, units)
+    }
+
+    /// Prepares, on the thread pool, what exposure needs from the given layers (their
+    /// cell grids, or points sorted by cell), so the first request does not wait for it.
+    /// Only layers exposure uses are prepared: hazard and exposure layers and the finest
+    /// boundary layer.
+    pub fn prepare_in_background(&self, ids: &[LayerId]) {
+        let all = self.snapshots();
+        let finest = finest_boundary(&all).map(|(s, _)| s.meta.id.clone());
+        let layers: Vec<Arc<LayerSnapshot>> = ids
+            .iter()
+            .filter_map(|id| all.get(id).cloned())
+            .filter(|s| s.meta.kind != LayerKind::Boundary || Some(&s.meta.id) == finest.as_ref())
+            .collect();
+        rayon::spawn(move || {
+            for s in layers {
+                let started = std::time::Instant::now();
+                if s.meta.kind == LayerKind::Exposure && !s.has_polygons() {
+                    s.points_by_cell();
+                } else {
+                    s.cells();
+                }
+                tracing::info!(layer = %s.meta.id, millis = started.elapsed().as_millis(), "prepared for exposure");
+            }
+        });
     }
 
     fn publish(&self, next: Snapshots) {

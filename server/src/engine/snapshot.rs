@@ -8,7 +8,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::{Map, Value};
 
-use super::cells::CellGrid;
+use super::cells::{CellGrid, CellPoint, points_by_cell};
 use super::tile::to_mercator;
 use crate::classify::HazardClass;
 use crate::layer::{Bbox, Feature, LayerKind, LayerMeta};
@@ -58,7 +58,9 @@ pub struct LayerSnapshot {
     /// The features.
     pub features: Vec<SnapFeature>,
     index: RTree<Entry>,
+    has_polygons: bool,
     cells: OnceLock<CellGrid>,
+    points: OnceLock<Vec<CellPoint>>,
 }
 
 fn json_type(v: &Value) -> Option<&'static str> {
@@ -116,7 +118,9 @@ impl LayerSnapshot {
     pub fn from_features(meta: LayerMeta, version: i32, features: Vec<SnapFeature>) -> Self {
         let mut fields: Vec<(String, &'static str)> = Vec::new();
         let mut entries = Vec::with_capacity(features.len());
+        let mut has_polygons = false;
         for (i, f) in features.iter().enumerate() {
+            has_polygons |= matches!(f.geometry, Geometry::Polygon(_) | Geometry::MultiPolygon(_));
             for (k, v) in &f.properties {
                 if let Some(t) = json_type(v)
                     && !fields.iter().any(|(name, _)| name == k)
@@ -140,7 +144,9 @@ impl LayerSnapshot {
             fields,
             features,
             index: RTree::bulk_load(entries),
+            has_polygons,
             cells: OnceLock::new(),
+            points: OnceLock::new(),
         }
     }
 
@@ -161,6 +167,21 @@ impl LayerSnapshot {
                 })
                 .collect();
             CellGrid::build(shapes, hazard)
+        })
+    }
+
+    /// Whether any feature is a polygon or multipolygon.
+    #[must_use]
+    pub fn has_polygons(&self) -> bool {
+        self.has_polygons
+    }
+
+    /// Every point of the layer, sorted by grid cell; made on first use and kept for the
+    /// life of the version.
+    pub fn points_by_cell(&self) -> &[CellPoint] {
+        self.points.get_or_init(|| {
+            let all: Vec<usize> = (0..self.features.len()).collect();
+            points_by_cell(&self.features, &all)
         })
     }
 
