@@ -24,15 +24,26 @@ CSV=target/bench/buildings-$N.csv
 admin=$(scripts/pg-cluster.sh start)
 work=$(mktemp -d)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; scripts/pg-cluster.sh stop; rm -rf "$work"; }
+# REUSE=1 keeps the cluster (and the loaded database) for the next run.
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ "${REUSE:-0}" = 1 ] || scripts/pg-cluster.sh stop
+  rm -rf "$work"
+}
 trap cleanup EXIT
-psql -q "$admin" -c "DROP DATABASE IF EXISTS bench_exposure" -c "CREATE DATABASE bench_exposure TEMPLATE sitroom_template" >/dev/null
 DB=${admin%/*}/bench_exposure
-echo "loading the demo and $N buildings into PostGIS…" >&2
-SITROOM_MIRROR=$MIRROR "$BIN" --db "$DB" demo >/dev/null 2>&1
-"$BIN" --db "$DB" load "$CSV" --layer buildings --kind exposure --theme building \
-  --population-field occupants --title "Buildings (synthetic)" >/dev/null 2>&1
-psql -q "$DB" -c "VACUUM ANALYZE features" >/dev/null
+# REUSE=1 uses a database loaded by an earlier REUSE=1 run with the same N (loading takes minutes).
+if [ "${REUSE:-0}" = 1 ] && [ "$(psql -At "$DB" -c "SELECT feature_count FROM layer_versions WHERE layer_id = 'buildings'" 2>/dev/null)" = "$N" ]; then
+  echo "reusing the loaded database" >&2
+else
+  psql -q "$admin" -c "DROP DATABASE IF EXISTS bench_exposure" -c "CREATE DATABASE bench_exposure TEMPLATE sitroom_template" >/dev/null
+  echo "loading the demo and $N buildings into PostGIS…" >&2
+  SITROOM_MIRROR=$MIRROR "$BIN" --db "$DB" demo >/dev/null 2>&1
+  "$BIN" --db "$DB" load "$CSV" --layer buildings --kind exposure --theme building \
+    --population-field occupants --title "Buildings (synthetic)" >/dev/null 2>&1
+  psql -q "$DB" -c "VACUUM ANALYZE features" >/dev/null
+fi
+compute_ms() { python3 -c 'import json, sys; print(round(json.load(sys.stdin)["compute_ms"]))'; }
 
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc; }
@@ -42,7 +53,7 @@ HAZARDS=(flood-zones landslide-susceptibility volcanic-zones)
 #    cell) for its first result; compute_ms excludes reading the store.
 cold() { # HAZARD EXPOSURE
   /usr/bin/time -f "%M" -o "$work/rss" "$BIN" --db "$DB" exposure --hazard "$1" --exposure "$2" \
-    --by village --format json 2>/dev/null | python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"compute_ms\"]:.0f}")'
+    --by village --format json 2>/dev/null | compute_ms
 }
 echo "cold runs…" >&2
 cold_b=$(cold flood-zones buildings); rss_cli=$(($(cat "$work/rss") / 1024))
@@ -58,9 +69,9 @@ done
 declare -A warm_b warm_p wall_b
 for h in "${HAZARDS[@]}"; do
   t0=$(now)
-  warm_b[$h]=$(curl -sf "http://127.0.0.1:18090/api/exposure?hazard=$h&exposure=buildings&by=village" | python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"compute_ms\"]:.0f}")')
+  warm_b[$h]=$(curl -sf "http://127.0.0.1:18090/api/exposure?hazard=$h&exposure=buildings&by=village" | compute_ms)
   wall_b[$h]=$(secs "$t0" "$(now)")
-  warm_p[$h]=$(curl -sf "http://127.0.0.1:18090/api/exposure?hazard=$h&exposure=population-2022&by=village" | python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"compute_ms\"]:.0f}")')
+  warm_p[$h]=$(curl -sf "http://127.0.0.1:18090/api/exposure?hazard=$h&exposure=population-2022&by=village" | compute_ms)
 done
 rss_server=$(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))
 

@@ -41,6 +41,12 @@ enum Command {
         /// Memory for rendered tiles, in MiB (0 turns the tile cache off).
         #[arg(long, default_value_t = config::DEFAULT_TILE_CACHE_MB)]
         tile_cache_mb: usize,
+        /// The built web map, served at `/`.
+        #[arg(long, default_value = config::DEFAULT_WEB_DIR)]
+        web_dir: std::path::PathBuf,
+        /// Fonts (TrueType/OpenType) for map labels.
+        #[arg(long, default_value = config::DEFAULT_FONTS_DIR)]
+        fonts_dir: std::path::PathBuf,
     },
     /// Load a file as a new version of a layer (one transaction: all or nothing).
     Load(Box<LoadArgs>),
@@ -188,6 +194,8 @@ pub fn main() -> ExitCode {
                 .unwrap_or_else(|_| "sitroom=info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: not in log files, journals or pipes.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     gdal::config::set_error_handler(|_, _, _| {});
     let cli = Cli::parse();
@@ -219,6 +227,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             upload_limit_mb,
             tile_cache_mb,
+            web_dir,
+            fonts_dir,
         } => {
             let store = open_store(&cli.db)?;
             let runtime = tokio::runtime::Runtime::new()?;
@@ -234,6 +244,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 })
                 .await??;
                 state.tiles = Arc::new(TileCache::new(tile_cache_mb.saturating_mul(1024 * 1024)));
+                state.fonts = Arc::new(api::glyphs::Fonts::discover(&fonts_dir));
+                if web_dir.join("index.html").is_file() {
+                    state.web_dir = Some(web_dir);
+                } else {
+                    tracing::warn!(dir = %web_dir.display(), "no built web map there: / explains how to build it");
+                }
                 tracing::info!(
                     layers = state.engine.snapshots().len(),
                     seconds = started.elapsed().as_secs_f64(),

@@ -22,3 +22,9 @@ pub fn cli_user() -> String {
 
 /// Default memory for rendered tiles, in MiB.
 pub const DEFAULT_TILE_CACHE_MB: usize = 256;
+
+/// Folder of TrueType/OpenType fonts for map labels (Debian's fonts-dejavu-core).
+pub const DEFAULT_FONTS_DIR: &str = "/usr/share/fonts/truetype/dejavu";
+
+/// The built web map, relative to where the server starts (the repository).
+pub const DEFAULT_WEB_DIR: &str = "web-map/dist";

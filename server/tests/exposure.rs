@@ -490,3 +490,166 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
         );
     }
 }
+
+async fn post_area(state: &AppState, body: &str) -> (StatusCode, Value) {
+    let resp = app(state.clone())
+        .oneshot(
+            Request::post("/api/exposure/area?hazard=zone&exposure=hh")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+fn rect_polygon(w: f64, s: f64, e: f64, n: f64) -> String {
+    format!(
+        r#"{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}"#
+    )
+}
+
+#[tokio::test]
+async fn an_incident_area_gets_the_figures_of_what_lies_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let Fixture { db, g, k, r, .. } = fixture(&dir);
+    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let state = AppState::new(store, 1 << 20).unwrap();
+    let population = |report: &Value, class: &str| {
+        report["total"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["class"] == class)
+            .map_or(0.0, |t| t["population"].as_f64().unwrap())
+    };
+
+    // Gitega's extent: its three points, all in the high zone.
+    let (status, around_gitega) = post_area(
+        &state,
+        &rect_polygon(r.min().x, r.min().y, r.max().x, r.max().y),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{around_gitega}");
+    assert_eq!(population(&around_gitega, "high"), 60.0);
+    assert_eq!(population(&around_gitega, "none"), 0.0);
+    assert_eq!(around_gitega["hazard"]["version"], 1);
+
+    // An area over both groups of points, as a Feature: everyone, by class.
+    let (w, s) = (g.x().min(k.x()) - 0.01, g.y().min(k.y()) - 0.01);
+    let (e, n) = (g.x().max(k.x()) + 0.01, g.y().max(k.y()) + 0.01);
+    let feature = format!(
+        r#"{{"type":"Feature","properties":{{}},"geometry":{}}}"#,
+        rect_polygon(w, s, e, n)
+    );
+    let (_, both) = post_area(&state, &feature).await;
+    assert_eq!(population(&both, "high"), 60.0);
+    assert_eq!(population(&both, "none"), 90.0);
+
+    // An area with nobody in it.
+    let (_, empty) = post_area(&state, &rect_polygon(29.0, -2.8, 29.001, -2.799)).await;
+    assert_eq!(population(&empty, "high") + population(&empty, "none"), 0.0);
+
+    for (body, detail) in [
+        (
+            r#"{"type":"Point","coordinates":[30,-2]}"#.to_owned(),
+            "the area must be a Polygon or MultiPolygon",
+        ),
+        (
+            rect_polygon(300000.0, 9700000.0, 310000.0, 9710000.0),
+            "the area has coordinates outside lon -180..180 / lat -85..85: send lon/lat degrees (RFC 7946)",
+        ),
+    ] {
+        let (status, problem) = post_area(&state, &body).await;
+        assert_eq!(
+            (status, problem["detail"].as_str().unwrap_or_default()),
+            (StatusCode::BAD_REQUEST, detail)
+        );
+    }
+}
+
+/// A 2 x 2 GeoTIFF of people per cell (55 m cells) centred on `at`: 10.5, 0, no data, 4.5.
+fn population_raster(dir: &tempfile::TempDir, at: geo::Point<f64>) -> std::path::PathBuf {
+    use gdal::raster::Buffer;
+    let path = dir.path().join("people.tif");
+    let driver = gdal::DriverManager::get_driver_by_name("GTiff").unwrap();
+    let mut ds = driver
+        .create_with_band_type::<f32, _>(&path, 2, 2, 1)
+        .unwrap();
+    let cell = 0.0005;
+    ds.set_geo_transform(&[at.x() - cell, cell, 0.0, at.y() + cell, 0.0, -cell])
+        .unwrap();
+    ds.set_spatial_ref(&gdal::spatial_ref::SpatialRef::from_epsg(4326).unwrap())
+        .unwrap();
+    let mut band = ds.rasterband(1).unwrap();
+    band.set_no_data_value(Some(-1.0)).unwrap();
+    let mut values = Buffer::new((2, 2), vec![10.5_f32, 0.0, -1.0, 4.5]);
+    band.write((0, 0), (2, 2), &mut values).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_population_raster_is_summed_by_where_its_cells_lie() {
+    let dir = tempfile::tempdir().unwrap();
+    let Fixture { db, g, .. } = fixture(&dir);
+    let tif = population_raster(&dir, g);
+    let out = common::sitroom_ok(
+        &db,
+        &[
+            "load",
+            tif.to_str().unwrap(),
+            "--layer",
+            "people-grid",
+            "--kind",
+            "exposure",
+            "--theme",
+            "population",
+            "--json",
+        ],
+    );
+    let loaded: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        loaded["report"]["loaded"], 2,
+        "cells of 0 and no data are left out: {loaded}"
+    );
+    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let state = AppState::new(store, 1 << 20).unwrap();
+    let (status, report) = get(
+        &state,
+        "/api/exposure?hazard=zone&exposure=people-grid&by=sector",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let gitega = &report["units"][0];
+    assert_eq!(gitega["code"], "1101");
+    assert_eq!(gitega["classes"][0]["class"], "high");
+    assert_eq!(gitega["classes"][0]["population"], 15.0);
+    assert_eq!(gitega["classes"][0]["count"], 2.0);
+
+    // A raster cannot be a boundary layer.
+    let out = common::sitroom(
+        &db,
+        &[
+            "load",
+            tif.to_str().unwrap(),
+            "--layer",
+            "b",
+            "--kind",
+            "boundary",
+            "--theme",
+            "district",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a raster can be a hazard layer (classified cells) or an exposure layer (people per cell), not a boundary layer"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

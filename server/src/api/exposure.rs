@@ -233,7 +233,7 @@ fn figures(t: &Tally, affected: bool, rate: f64) -> Value {
 fn unit_rows(
     hazard: &LayerSnapshot,
     rolled: &exposure::ByUnit,
-    names: &BTreeMap<String, String>,
+    names: &BTreeMap<String, UnitInfo>,
     redact: bool,
     needs: &Needs,
 ) -> (Vec<Value>, Vec<Value>) {
@@ -249,7 +249,8 @@ fn unit_rows(
         }
         let households: f64 = classes.values().map(|t| t.households).sum();
         if redact && households < MIN_HOUSEHOLDS_SHOWN {
-            units.push(json!({"code": code, "name": names.get(code), "suppressed": true}));
+            let info = names.get(code);
+            units.push(json!({"code": code, "name": info.map(|i| &i.name), "bbox": info.map(|i| i.bbox), "suppressed": true}));
             continue;
         }
         let mut displaced = 0.0;
@@ -265,7 +266,8 @@ fn unit_rows(
         }
         units.push(json!({
             "code": code,
-            "name": names.get(code),
+            "name": names.get(code).map(|i| &i.name),
+            "bbox": names.get(code).map(|i| i.bbox),
             "classes": rows,
             "needs_of_displaced": needs.of(displaced),
         }));
@@ -364,12 +366,34 @@ pub fn report(
     Ok((report, names_layer))
 }
 
-fn unit_names(layer: Option<&LayerSnapshot>) -> BTreeMap<String, String> {
+/// A unit's name and extent (west, south, east, north in lon/lat).
+pub(super) struct UnitInfo {
+    name: String,
+    bbox: [f64; 4],
+}
+
+/// The extent of a feature in lon/lat, rounded to about a metre.
+pub(super) fn lonlat_bbox(f: &crate::engine::snapshot::SnapFeature) -> [f64; 4] {
+    let [w, s, e, n] = f.bbox_m;
+    let sw = to_lonlat(geo::Coord { x: w, y: s });
+    let ne = to_lonlat(geo::Coord { x: e, y: n });
+    [sw.x, sw.y, ne.x, ne.y].map(|v| (v * 1e5).round() / 1e5)
+}
+
+fn unit_names(layer: Option<&LayerSnapshot>) -> BTreeMap<String, UnitInfo> {
     layer
         .map(|s| {
             s.features
                 .iter()
-                .filter_map(|f| Some((f.code.clone()?, name_of(s, f)?)))
+                .filter_map(|f| {
+                    Some((
+                        f.code.clone()?,
+                        UnitInfo {
+                            name: name_of(s, f)?,
+                            bbox: lonlat_bbox(f),
+                        },
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default()

@@ -5,9 +5,11 @@ mod encoding;
 mod events;
 pub mod exposure;
 mod features;
+pub mod glyphs;
 mod health;
 mod layers;
 mod problem;
+mod search;
 mod tiles;
 
 use std::sync::Arc;
@@ -39,6 +41,10 @@ pub struct AppState {
     pub tiles: Arc<TileCache>,
     /// Layer version changes, for `/events`.
     pub events: tokio::sync::broadcast::Sender<LayerEvent>,
+    /// Fonts for map labels (`/fonts`).
+    pub fonts: Arc<glyphs::Fonts>,
+    /// The built web map, served at `/` (none: `/` says how to build it).
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 /// A layer got a new current version (or was deleted: `version` is `None`).
@@ -69,6 +75,10 @@ impl AppState {
                 crate::config::DEFAULT_TILE_CACHE_MB * 1024 * 1024,
             )),
             events: tokio::sync::broadcast::channel(256).0,
+            fonts: Arc::new(glyphs::Fonts::discover(std::path::Path::new(
+                crate::config::DEFAULT_FONTS_DIR,
+            ))),
+            web_dir: None,
         })
     }
 
@@ -119,7 +129,7 @@ async fn authorise(
 /// The whole application, without a socket (tests call it with `oneshot`).
 pub fn app(state: AppState) -> Router {
     let limit = usize::try_from(state.upload_limit).unwrap_or(usize::MAX);
-    Router::new()
+    let router = Router::new()
         .merge(health::router())
         .merge(layers::router())
         .merge(tiles::router())
@@ -127,11 +137,29 @@ pub fn app(state: AppState) -> Router {
         .merge(events::router())
         .merge(exposure::router())
         .merge(choropleth::router())
-        .fallback(problem::not_found)
+        .merge(search::router())
+        .merge(glyphs::router());
+    let router = match &state.web_dir {
+        Some(dir) => router.fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .not_found_service(axum::routing::any(problem::not_found)),
+        ),
+        None => router
+            .route("/", axum::routing::get(web_map_missing))
+            .fallback(problem::not_found),
+    };
+    router
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `/` when the web map has not been built.
+async fn web_map_missing() -> axum::response::Html<&'static str> {
+    axum::response::Html(
+        "<!doctype html><title>sitroom</title><h1>sitroom is running</h1><p>The web map is not built here: run <code>npm --prefix web-map ci &amp;&amp; npm --prefix web-map run build</code> (or <code>scripts/demo.sh</code>) and start the server from the repository, or pass <code>--web-dir</code>. The APIs are at <a href=\"/catalog\">/catalog</a>, <a href=\"/ogc\">/ogc</a> and <code>/api/…</code>.</p>",
+    )
 }
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, letting requests in flight finish.

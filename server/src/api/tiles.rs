@@ -331,6 +331,7 @@ async fn catalog(State(state): State<AppState>) -> Json<Value> {
                     "sensitivity": s.meta.sensitivity,
                     "version": s.version,
                     "features": s.features.len(),
+                    "geometry": s.geometry_kind(),
                     "bounds": s.bbox,
                     "attribution": s.meta.attribution,
                     "tilejson": format!("/tiles/{}.json", s.meta.id),

@@ -17,13 +17,12 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use geo::{Area, BooleanOps, Intersects, Point};
+use geo::{Area, BooleanOps, Coord, Intersects, Point};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cells::{
-    CellGrid, CellId, CellPoint, Piece, Span, locate_cell, multipolygon_rings, overlap,
-    points_by_cell, spans_of,
+    CellGrid, CellId, CellPoint, Piece, Span, locate_cell, multipolygon_rings, overlap, spans_of,
 };
 use super::snapshot::{LayerSnapshot, SnapFeature};
 use crate::classify::HazardClass;
@@ -83,16 +82,30 @@ fn class_of_slot(slot: usize) -> Option<HazardClass> {
 /// Per unit (by index in the boundary layer), figures per slot.
 type UnitRows = Vec<[Tally; SLOTS]>;
 
-/// The points of `exposure` within `bounds` in cell order (see `CellPoint`); for the
-/// whole layer, kept with the layer's version.
+/// The points of `exposure` within `bounds` in cell order (see `CellPoint`), from the
+/// layer's points kept sorted by cell: for the whole layer that list itself, for a
+/// smaller area the runs of it in the area's cells (one run per column of cells).
 fn located_points(exposure: &LayerSnapshot, bounds: [f64; 4]) -> Cow<'_, [CellPoint]> {
+    let all = exposure.points_by_cell();
     let e = exposure.extent_m();
     if bounds[0] <= e[0] && bounds[1] <= e[1] && bounds[2] >= e[2] && bounds[3] >= e[3] {
-        Cow::Borrowed(exposure.points_by_cell())
-    } else {
-        let inside: Vec<usize> = exposure.indices_in_bounds_m(bounds).collect();
-        Cow::Owned(points_by_cell(&exposure.features, &inside))
+        return Cow::Borrowed(all);
     }
+    let ((c0, r0), _) = locate_cell(Coord {
+        x: bounds[0],
+        y: bounds[1],
+    });
+    let ((c1, r1), _) = locate_cell(Coord {
+        x: bounds[2],
+        y: bounds[3],
+    });
+    let mut out = Vec::new();
+    for c in c0..=c1 {
+        let lo = all.partition_point(|p| p.cell < (c, r0));
+        let hi = all.partition_point(|p| p.cell <= (c, r1));
+        out.extend_from_slice(&all[lo..hi]);
+    }
+    Cow::Owned(out)
 }
 
 /// Points: each counts in the unit and the highest hazard class it falls in. Only the

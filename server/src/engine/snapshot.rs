@@ -176,6 +176,19 @@ impl LayerSnapshot {
         self.has_polygons
     }
 
+    /// What the layer draws as: "polygon" if it has any, else "point" or "line" (by its
+    /// first feature); none for an empty layer.
+    #[must_use]
+    pub fn geometry_kind(&self) -> Option<&'static str> {
+        if self.has_polygons {
+            return Some("polygon");
+        }
+        self.features.first().map(|f| match f.geometry {
+            Geometry::Point(_) | Geometry::MultiPoint(_) => "point",
+            _ => "line",
+        })
+    }
+
     /// Every point of the layer, sorted by grid cell; made on first use and kept for the
     /// life of the version.
     pub fn points_by_cell(&self) -> &[CellPoint] {

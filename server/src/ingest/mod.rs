@@ -290,7 +290,7 @@ pub fn read(
     };
 
     let raster_opts;
-    let mapping_opts = if source.kind == SourceKind::GeoTiff {
+    let mapping_opts = if source.kind == SourceKind::GeoTiff && opts.kind == LayerKind::Hazard {
         // Polygonised cells carry class codes; read them with the same rates and flags.
         let mut o = opts.clone();
         o.fields.hazard = Some(raster::CLASS_CODE_FIELD.into());
@@ -298,6 +298,15 @@ pub fn read(
             .classification
             .as_ref()
             .map(Classification::by_class_code);
+        raster_opts = o;
+        &raster_opts
+    } else if source.kind == SourceKind::GeoTiff {
+        // Cell points carry the cell's value: people, unless mapped otherwise.
+        let mut o = opts.clone();
+        o.fields.population = o
+            .fields
+            .population
+            .or_else(|| Some(raster::CELL_VALUE_FIELD.into()));
         raster_opts = o;
         &raster_opts
     } else {

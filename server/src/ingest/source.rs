@@ -7,6 +7,7 @@ use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use serde_json::{Map, Value};
 
 use super::{IngestError, LoadOptions, geometry, properties, raster};
+use crate::layer::LayerKind;
 
 /// One feature as read, before any check.
 #[derive(Debug)]
@@ -158,7 +159,16 @@ impl Opened {
 pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, IngestError> {
     let kind = SourceKind::of(path);
     if kind == SourceKind::GeoTiff {
-        let dataset = raster::polygonise(path, shown, opts)?;
+        let dataset = match opts.kind {
+            LayerKind::Hazard => raster::polygonise(path, shown, opts)?,
+            LayerKind::Exposure => raster::cell_points(path, shown)?,
+            LayerKind::Boundary => {
+                return Err(IngestError::Raster {
+                    path: shown.to_owned(),
+                    reason: "a raster can be a hazard layer (classified cells) or an exposure layer (people per cell), not a boundary layer: load boundaries as polygons".into(),
+                });
+            }
+        };
         return Ok(Opened {
             driver: "GTiff".into(),
             dataset,
