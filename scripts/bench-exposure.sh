@@ -75,7 +75,7 @@ for h in "${HAZARDS[@]}"; do
 done
 rss_server=$(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))
 
-# 3. The ad hoc area query: one district's outline (Rubavu, 34), 200 requests.
+# 3. The ad hoc area query: one district's outline (Nyabihu, 34), 200 requests.
 python3 - "$MIRROR/admin/rwa_districts.geojson" > "$work/area.json" <<'PY'
 import json, sys
 for f in json.load(open(sys.argv[1]))["features"]:
@@ -150,7 +150,7 @@ ms() { python3 -c "print(f'{$1*1000:.0f}')"; }
   echo "- PostGIS SQL: \`scripts/sql/exposure-common.sql\` + \`exposure-points.sql\` / \`exposure-polygons.sql\`,"
   echo "  wall time of psql (merging and cutting the class zones included, as our cold figure includes our grids)."
   echo
-  echo "Ad hoc area query (Rubavu district's outline, flood zones x buildings, 200 sequential requests):"
+  echo "Ad hoc area query (Nyabihu district's outline, flood zones x buildings, 200 sequential requests):"
   echo "sitroom p50 ${area_p50} ms, p99 ${area_p99} ms (success ${area_ok}); PostGIS SQL (zones prepared) median ${pg_area_p50} ms, max ${pg_area_max} ms of 20."
   echo
   echo "Memory: server ${rss_server} MiB resident with the demo and $N buildings loaded and prepared;"
