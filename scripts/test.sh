@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up everything and runs every test: system packages, a throwaway PostGIS cluster,
-# then the Rust tests against both store backends, then lints.
+# lints, the Rust tests against both store backends, the web map's unit tests, and its
+# end-to-end tests in headless Chromium against the real server and demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --web
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
 url=$(scripts/pg-cluster.sh start)
@@ -11,7 +12,9 @@ trap 'scripts/pg-cluster.sh stop' EXIT
 export SITROOM_TEST_PG="$url"
 export SITROOM_MIRROR="${SITROOM_MIRROR:-$PWD/../shared/data}"
 
+(cd web-map && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
 cargo build --all-targets --locked
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked -- --test-threads 4
+(cd web-map && SITROOM_BIN=../target/debug/sitroom npm run e2e)

@@ -151,7 +151,7 @@ async fn places_are_found_by_name_or_code() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         r["detail"],
-        "give at least two characters of a name or code, e.g. ?q=Rubavu or ?q=34"
+        "give a code or at least two characters of a name, e.g. ?q=Rubavu or ?q=34"
     );
 }
 

@@ -49,9 +49,10 @@ async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let query = fold(q.q.trim());
-    if query.chars().count() < 2 {
+    let code = !query.is_empty() && query.chars().all(|c| c.is_ascii_digit());
+    if !code && query.chars().count() < 2 {
         return Err(ApiError::bad_request(
-            "give at least two characters of a name or code, e.g. ?q=Rubavu or ?q=34",
+            "give a code or at least two characters of a name, e.g. ?q=Rubavu or ?q=34",
         ));
     }
     let limit = q.limit.unwrap_or(20).clamp(1, MAX_RESULTS);

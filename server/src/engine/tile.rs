@@ -422,43 +422,32 @@ fn quantise_line(line: &[Coord<f64>], grid: &Grid) -> Option<Vec<[i32; 2]>> {
     (out.len() >= 2).then_some(out)
 }
 
-/// One polygon clipped, simplified and quantised; exterior first, holes after, each
-/// wound as MVT wants. `None` when the exterior is gone or smaller than `min_area2`.
-fn polygon_to_tile(
+/// A ring quantised and simplified: the simplified ring if it stays simple, else the
+/// quantised one if that is; `None` if neither is (the caller decides what to do).
+fn simple_ring(points: &[Coord<f64>], tolerance: f64, grid: &Grid) -> Option<Vec<[i32; 2]>> {
+    let mut ring = quantise_ring(points, grid)?;
+    // Close it for the simplification so both ends stay anchored, then reopen.
+    ring.push(ring[0]);
+    let mut simplified = simplify_units(&ring, tolerance);
+    simplified.pop();
+    ring.pop();
+    if simplified.len() >= 3 && is_simple(&simplified) {
+        Some(simplified)
+    } else if ring.len() >= 3 && is_simple(&ring) {
+        Some(ring)
+    } else {
+        None
+    }
+}
+
+/// Exterior first, holes after, each wound as MVT wants; rings under `min_area2` left
+/// out. `ring` turns one source ring into tile units (`None`: leave it out).
+fn wind_rings(
     p: &Polygon<f64>,
-    bounds: [f64; 4],
-    tolerance: f64,
-    grid: &Grid,
     min_area2: i64,
+    mut ring: impl FnMut(&LineString<f64>) -> Option<Vec<[i32; 2]>>,
 ) -> Option<Vec<Vec<[i32; 2]>>> {
-    // Most polygons lie wholly inside the (buffered) tile: then nothing needs clipping.
-    let inside = p
-        .exterior()
-        .0
-        .iter()
-        .all(|c| c.x >= bounds[0] && c.x <= bounds[2] && c.y >= bounds[1] && c.y <= bounds[3]);
-    let ring_to_tile = |ls: &LineString<f64>| {
-        let mut ring = if inside {
-            quantise_ring(&ls.0, grid)?
-        } else {
-            quantise_ring(&clip_ring(&ls.0, bounds), grid)?
-        };
-        // Close it for the simplification so both ends stay anchored, then reopen.
-        ring.push(ring[0]);
-        let mut simplified = simplify_units(&ring, tolerance);
-        simplified.pop();
-        ring.pop();
-        // Simplifying (or snapping to the grid) can make a ring cross itself: fall back
-        // to the unsimplified ring, and failing that to its convex hull.
-        if simplified.len() >= 3 && is_simple(&simplified) {
-            Some(simplified)
-        } else if ring.len() >= 3 && is_simple(&ring) {
-            Some(ring)
-        } else {
-            convex_hull(&ring)
-        }
-    };
-    let mut exterior = ring_to_tile(p.exterior())?;
+    let mut exterior = ring(p.exterior())?;
     let area = ring_area2(&exterior);
     if area.abs() < min_area2 {
         return None;
@@ -468,7 +457,7 @@ fn polygon_to_tile(
     }
     let mut rings = vec![exterior];
     for hole in p.interiors() {
-        if let Some(mut h) = ring_to_tile(hole) {
+        if let Some(mut h) = ring(hole) {
             let a = ring_area2(&h);
             if a.abs() < min_area2 {
                 continue;
@@ -480,6 +469,74 @@ fn polygon_to_tile(
         }
     }
     Some(rings)
+}
+
+/// One polygon clipped, simplified and quantised, as one or more tile polygons (a
+/// concave polygon cut by the tile edge can fall apart into several).
+///
+/// Clipping ring by ring (Sutherland–Hodgman) is exact and cheap, but where a concave
+/// ring leaves and re-enters the tile it joins the pieces with zero-width bridges along
+/// the edge, so the ring touches itself. Those polygons, and any whose rings cross
+/// themselves once snapped to the grid, are clipped again with a boolean overlay, which
+/// gives separate, valid pieces. Only a piece that is still not simple after snapping
+/// (a sliver a few units wide) is drawn as its convex hull.
+fn polygon_to_tile(
+    p: &Polygon<f64>,
+    bounds: [f64; 4],
+    tolerance: f64,
+    grid: &Grid,
+    min_area2: i64,
+) -> Vec<Vec<Vec<[i32; 2]>>> {
+    // Most polygons lie wholly inside the (buffered) tile: then nothing needs clipping.
+    let inside = p
+        .exterior()
+        .0
+        .iter()
+        .all(|c| c.x >= bounds[0] && c.x <= bounds[2] && c.y >= bounds[1] && c.y <= bounds[3]);
+    let mut failed = false;
+    let quick = wind_rings(p, min_area2, |ls| {
+        let clipped;
+        let points = if inside {
+            &ls.0
+        } else {
+            clipped = clip_ring(&ls.0, bounds);
+            &clipped
+        };
+        if points.len() < 3 {
+            return None;
+        }
+        let r = simple_ring(points, tolerance, grid);
+        failed |= r.is_none();
+        r
+    });
+    if !failed {
+        return quick.into_iter().collect();
+    }
+    let window = geo::Rect::new(
+        Coord {
+            x: bounds[0],
+            y: bounds[1],
+        },
+        Coord {
+            x: bounds[2],
+            y: bounds[3],
+        },
+    )
+    .to_polygon();
+    let pieces = if inside {
+        geo::MultiPolygon(vec![p.clone()])
+    } else {
+        geo::BooleanOps::intersection(p, &window)
+    };
+    pieces
+        .iter()
+        .filter_map(|piece| {
+            wind_rings(piece, min_area2, |ls| {
+                simple_ring(&ls.0, tolerance, grid)
+                    .or_else(|| convex_hull(&quantise_ring(&ls.0, grid)?))
+            })
+        })
+        .collect()
 }
 
 /// Polygons under about one screen pixel of area (in doubled tile units²) are dropped.
@@ -525,12 +582,14 @@ pub fn to_tile(g: &Geometry<f64>, t: TileId) -> Option<TileGeometry> {
             lines_to_tile(std::slice::from_ref(ls), bounds, tolerance, &grid)
         }
         Geometry::MultiLineString(mls) => lines_to_tile(&mls.0, bounds, tolerance, &grid),
-        Geometry::Polygon(p) => polygon_to_tile(p, bounds, tolerance, &grid, min_area2)
-            .map(|rings| TileGeometry::Polygons(vec![rings])),
+        Geometry::Polygon(p) => {
+            let polys = polygon_to_tile(p, bounds, tolerance, &grid, min_area2);
+            (!polys.is_empty()).then_some(TileGeometry::Polygons(polys))
+        }
         Geometry::MultiPolygon(mp) => {
             let polys: Vec<_> = mp
                 .iter()
-                .filter_map(|p| polygon_to_tile(p, bounds, tolerance, &grid, min_area2))
+                .flat_map(|p| polygon_to_tile(p, bounds, tolerance, &grid, min_area2))
                 .collect();
             (!polys.is_empty()).then_some(TileGeometry::Polygons(polys))
         }
@@ -569,6 +628,40 @@ mod tests {
         assert!((back.x - kigali.x).abs() < 1e-9 && (back.y - kigali.y).abs() < 1e-9);
         let edge = to_mercator(Coord { x: 180.0, y: 0.0 });
         assert!((edge.x - HALF_WORLD_M).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_concave_polygon_cut_by_the_tile_edge_falls_apart_into_pieces() {
+        // A U whose bottom bar lies below the tile: inside, only its two arms show.
+        let t = TileId::new(10, 600, 500).unwrap();
+        let [w, s, _, _] = t.bounds_m();
+        let span = t.span_m();
+        let at = |fx: f64, fy: f64| (w + fx * span, s + fy * span);
+        let u = Geometry::Polygon(Polygon::new(
+            LineString::from(vec![
+                at(0.2, -0.3),
+                at(0.8, -0.3),
+                at(0.8, 0.5),
+                at(0.7, 0.5),
+                at(0.7, -0.2),
+                at(0.3, -0.2),
+                at(0.3, 0.5),
+                at(0.2, 0.5),
+            ]),
+            vec![],
+        ));
+        let Some(TileGeometry::Polygons(polys)) = to_tile(&u, t) else {
+            panic!("the arms are in the tile");
+        };
+        assert_eq!(polys.len(), 2, "two arms, not one shape bridging them");
+        // Each arm: 0.1 x (0.5 + buffer) of the tile, in doubled tile units².
+        let buffer = BUFFER / f64::from(EXTENT);
+        let arm = 0.1 * (0.5 + buffer) * f64::from(EXTENT).powi(2) * 2.0;
+        for p in &polys {
+            #[allow(clippy::cast_precision_loss)]
+            let a = ring_area2(&p[0]).abs() as f64;
+            assert!((a - arm).abs() / arm < 0.01, "arm area {a} vs {arm}");
+        }
     }
 
     #[test]

@@ -1,0 +1,158 @@
+// Figures of an exposure report, as the dashboard and the briefing show them: per unit
+// the exposed, affected and displaced people and their needs; ranked; as CSV.
+import { CLASS_ORDER, type HazardClass } from './style';
+
+export interface ClassRow {
+  class: HazardClass | 'none';
+  count: number;
+  population: number;
+  households: number;
+  affected: number;
+  displaced: number;
+}
+
+export interface Needs {
+  food_kcal_per_day: number;
+  water_litres_per_day: number;
+  shelter_m2: number;
+  latrines: number;
+}
+
+export interface ReportUnit {
+  code: string;
+  name: string | null;
+  suppressed?: boolean;
+  classes?: ClassRow[];
+  needs_of_displaced?: Needs;
+  bbox?: [number, number, number, number];
+}
+
+export interface Source {
+  layer: string;
+  version: number;
+  title: string;
+  attribution: string;
+}
+
+export interface Report {
+  hazard: Source;
+  exposure: Source;
+  boundary: Source;
+  by: string;
+  computed_at: string;
+  compute_ms: number;
+  redacted: boolean;
+  needs_standard: { kcal: number; water_l: number; shelter_m2: number; people_per_latrine: number };
+  units: ReportUnit[];
+  total: ClassRow[];
+}
+
+export interface UnitFigures {
+  code: string;
+  name: string;
+  suppressed: boolean;
+  population: number;
+  exposed: number;
+  affected: number;
+  displaced: number;
+  byClass: Record<HazardClass, number>;
+  bbox: [number, number, number, number] | null;
+}
+
+/** Sums class rows: everyone, those in a hazard class, affected, displaced, per class. */
+export function summarise(rows: ClassRow[]): Omit<UnitFigures, 'code' | 'name' | 'suppressed' | 'bbox'> {
+  const byClass = Object.fromEntries(CLASS_ORDER.map((c) => [c, 0])) as Record<HazardClass, number>;
+  let population = 0;
+  let exposed = 0;
+  let affected = 0;
+  let displaced = 0;
+  for (const r of rows) {
+    population += r.population;
+    affected += r.affected;
+    displaced += r.displaced;
+    if (r.class !== 'none') {
+      exposed += r.population;
+      byClass[r.class] += r.population;
+    }
+  }
+  return { population, exposed, affected, displaced, byClass };
+}
+
+export function unitFigures(u: ReportUnit): UnitFigures {
+  const s = summarise(u.classes ?? []);
+  return {
+    code: u.code,
+    name: u.name ?? u.code,
+    suppressed: !!u.suppressed,
+    bbox: u.bbox ?? null,
+    ...s,
+  };
+}
+
+/** The units under `parent` (all when null), most exposed first. */
+export function ranked(report: Report, parent: string | null): UnitFigures[] {
+  return report.units
+    .filter((u) => parent === null || u.code.startsWith(parent))
+    .map(unitFigures)
+    .sort((a, b) => b.exposed - a.exposed || a.code.localeCompare(b.code));
+}
+
+export type SortKey = 'name' | 'population' | 'exposed' | 'affected' | 'displaced';
+
+export function sortBy(rows: UnitFigures[], key: SortKey, descending: boolean): UnitFigures[] {
+  const sign = descending ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const d = key === 'name' ? a.name.localeCompare(b.name) : a[key] - b[key];
+    return sign * d || a.code.localeCompare(b.code);
+  });
+}
+
+/** Needs of `displaced` people by the report's standards. */
+export function needsOf(displaced: number, std: Report['needs_standard']): Needs {
+  return {
+    food_kcal_per_day: displaced * std.kcal,
+    water_litres_per_day: displaced * std.water_l,
+    shelter_m2: displaced * std.shelter_m2,
+    latrines: Math.ceil(displaced / std.people_per_latrine),
+  };
+}
+
+/** Headline figures of a set of units (from their unrounded sums). */
+export function headline(rows: UnitFigures[]) {
+  const t = { population: 0, exposed: 0, affected: 0, displaced: 0 };
+  for (const r of rows) {
+    t.population += r.population;
+    t.exposed += r.exposed;
+    t.affected += r.affected;
+    t.displaced += r.displaced;
+  }
+  return t;
+}
+
+const csvField = (v: string | number) => {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The table as CSV (what the planner sees, with the sources on every row). */
+export function toCsv(rows: UnitFigures[], report: Report): string {
+  const head = ['code', 'name', 'population', 'exposed', 'affected', 'displaced', ...CLASS_ORDER, 'hazard_layer', 'hazard_version', 'exposure_layer', 'exposure_version', 'computed_at'];
+  const lines = [head.join(',')];
+  for (const r of rows) {
+    const figures = r.suppressed
+      ? ['', '', '', '', ...CLASS_ORDER.map(() => '')]
+      : [r.population, r.exposed, r.affected, r.displaced, ...CLASS_ORDER.map((c) => r.byClass[c])].map((v) => (typeof v === 'number' ? v.toFixed(1) : v));
+    lines.push(
+      [r.code, r.name, ...figures, report.hazard.layer, report.hazard.version, report.exposure.layer, report.exposure.version, report.computed_at]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** People, rounded for display: 12,345 or 1.2 M. */
+export function people(v: number): string {
+  if (v >= 1e6) return `${(v / 1e6).toFixed(v >= 1e7 ? 1 : 2)} M`;
+  return Math.round(v).toLocaleString('en-GB');
+}
