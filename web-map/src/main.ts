@@ -557,13 +557,18 @@ async function start() {
     saveState();
   });
   map.on('click', (e) => void showPlace(e));
+  // No view in the link: frame the country, whatever the screen size.
+  if (!window.location.hash.includes('map=')) {
+    const extent = layers.find((l) => l.kind === 'boundary' && l.theme !== 'country' && l.bounds)?.bounds;
+    if (extent) map.fitBounds(extent, { padding: 20, animate: false });
+  }
   map.on('idle', () => document.body.setAttribute('data-map-idle', 'true'));
   map.on('dataloading', () => document.body.removeAttribute('data-map-idle'));
   renderLayers();
   renderLegend();
   renderControls();
-  saveState();
   await loadReport();
+  saveState();
   void renderCamps();
 
   $('briefing-button').addEventListener('click', () => setBriefing(!state.briefing));
