@@ -189,7 +189,21 @@ try {
   check(true, 'a layer is rolled back from the page');
   await staff.page.screenshot({ path: join(shots, 'layers-page.png'), fullPage: true });
 
-  // 6c. Keyboard: search reached and used without a mouse.
+  // 6c. With a token, restricted layers (returnee households) can be drawn.
+  const restricted = second.page.locator('[data-layer=returnee-households] input[type=checkbox]');
+  check(await restricted.isDisabled(), 'without a token the returnee layer cannot be shown');
+  await second.page.fill('#token', token);
+  await second.page.click('#sign-in button');
+  await second.page.waitForFunction(() => !document.querySelector('[data-layer=returnee-households] input[type=checkbox]')?.disabled, null, { timeout: 30000 });
+  const returneeTiles = [];
+  second.page.on('response', (r) => r.url().includes('/tiles/returnee-households/') && returneeTiles.push(r.status()));
+  await second.page.locator('[data-layer=returnee-households] input[type=checkbox]').check();
+  await second.page.waitForFunction(() => window.sitroom.map.getLayoutProperty('returnee-households:circle', 'visibility') === 'visible', null, { timeout: 30000 });
+  await ready(second.page);
+  check(returneeTiles.length > 0 && returneeTiles.every((s) => s === 200 || s === 204), `with a token its tiles are served (${returneeTiles.join(',')})`);
+  await second.page.evaluate(() => sessionStorage.removeItem('sitroom-token'));
+
+  // 6d. Keyboard: search reached and used without a mouse.
   await second.page.reload();
   await ready(second.page);
   await second.page.keyboard.press('Tab');

@@ -5,8 +5,17 @@ import type { Report } from './figures';
 
 export const origin = () => window.location.origin;
 
+/** The caller's token, if they gave one (kept for this browser tab only). */
+export const token = (): string | null => sessionStorage.getItem('sitroom-token') || null;
+
+/** Headers that carry the token, for our own server only. */
+export const authHeaders = (): Record<string, string> => {
+  const t = token();
+  return t ? { authorization: `Bearer ${t}` } : {};
+};
+
 async function json<T>(path: string): Promise<T> {
-  const r = await fetch(path, { headers: { accept: 'application/json' } });
+  const r = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
   if (!r.ok) {
     let detail = `${r.status} ${r.statusText}`;
     try {

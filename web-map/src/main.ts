@@ -66,7 +66,7 @@ function saveState() {
 function completeState() {
   const ids = new Set(layers.map((l) => l.id));
   const hazards = layers.filter((l) => l.kind === 'hazard');
-  const exposures = layers.filter((l) => l.kind === 'exposure' && l.sensitivity === 'public');
+  const exposures = layers.filter((l) => l.kind === 'exposure' && (l.sensitivity === 'public' || api.token()));
   if (!state.hazard || !ids.has(state.hazard)) state.hazard = hazards.find((l) => l.theme === 'flood')?.id ?? hazards[0]?.id ?? null;
   if (!state.exposure || !ids.has(state.exposure))
     state.exposure = exposures.find((l) => l.theme === 'population')?.id ?? exposures[0]?.id ?? null;
@@ -92,6 +92,7 @@ function style() {
         ? { url: choroplethUrl(api.origin(), state.hazard, state.exposure, level, stamp), breaks, level }
         : null,
     selected: null,
+    authorised: api.token() !== null,
   });
 }
 
@@ -107,7 +108,7 @@ function renderLayers() {
   const rest = data.filter((l) => !state.layers.includes(l.id));
   const row = (l: CatalogLayer) => {
     const on = state.layers.includes(l.id);
-    const restricted = l.sensitivity === 'restricted';
+    const restricted = l.sensitivity === 'restricted' && !api.token();
     const opacity = state.opacity[l.id] ?? defaultOpacity(l);
     return el(
       'li',
@@ -132,7 +133,7 @@ function renderLayers() {
         ` ${l.title}`,
         el('span', { class: 'version' }, ` v${l.version}`),
       ),
-      restricted ? el('div', { class: 'note' }, 'Restricted: shown as aggregates in the dashboard only') : null,
+      restricted ? el('div', { class: 'note' }, 'Restricted: aggregates in the dashboard only; sign in below to see it') : null,
       on
         ? el(
             'div',
@@ -546,6 +547,8 @@ async function start() {
     zoom: state.view.zoom,
     attributionControl: { compact: true },
     canvasContextAttributes: { preserveDrawingBuffer: true },
+    // The token goes to our own server only.
+    transformRequest: (url) => (url.startsWith(api.origin()) ? { url, headers: api.authHeaders() } : { url }),
   });
   // For scripts and tests driving the page.
   window.sitroom = { map };
@@ -571,6 +574,15 @@ async function start() {
   saveState();
   void renderCamps();
 
+  const tokenInput = $('token') as HTMLInputElement;
+  tokenInput.value = api.token() ?? '';
+  $('sign-in').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const t = tokenInput.value.trim();
+    if (t) sessionStorage.setItem('sitroom-token', t);
+    else sessionStorage.removeItem('sitroom-token');
+    void refresh();
+  });
   $('briefing-button').addEventListener('click', () => setBriefing(!state.briefing));
   $('print-button').addEventListener('click', () => {
     preparePrint();

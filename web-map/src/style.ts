@@ -219,15 +219,17 @@ export interface StyleOptions {
   choropleth: { url: string; breaks: number[]; level: string } | null;
   /** Code of the unit drilled into, outlined. */
   selected: string | null;
+  /** Whether the caller has a token: restricted layers are drawn only then. */
+  authorised?: boolean;
 }
 
 const BOUNDARY_ORDER = ['country', 'province', 'district', 'sector', 'cell', 'village'];
 
 /** The whole style: land, choropleth, data layers in the chosen order, boundaries and
- *  labels on top. Layers the caller may not read (restricted) are left out. */
+ *  labels on top. Restricted layers are left out unless the caller has a token. */
 export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
-  const readable = catalog.filter((l) => l.sensitivity === 'public');
+  const readable = catalog.filter((l) => l.sensitivity === 'public' || o.authorised);
   for (const l of readable) {
     sources[l.id] = {
       type: 'vector',

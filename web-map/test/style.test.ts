@@ -71,4 +71,12 @@ describe('style', () => {
     const village = s.layers.find((l) => l.id === 'rwa-villages:label');
     expect(village?.minzoom).toBe(14);
   });
+
+  it('draws restricted layers only for a caller with a token', () => {
+    const opts = { origin: 'http://127.0.0.1:8080', visible: ['returnees'], opacity: {}, choropleth: null, selected: null };
+    expect(Object.keys(buildStyle(catalog, opts).sources)).not.toContain('returnees');
+    const signedIn = buildStyle(catalog, { ...opts, authorised: true });
+    expect(Object.keys(signedIn.sources)).toContain('returnees');
+    expect(signedIn.layers.map((l) => l.id)).toContain('returnees:circle');
+  });
 });
