@@ -4,7 +4,23 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::layer::string_enum;
 use crate::store::{ApiToken, Store, StoreError};
+
+string_enum! {
+    /// What a token may do; each role may do everything the ones before it may.
+    Role, "role" {
+        /// Reads public layers, tiles, features and exposure (aggregates of restricted
+        /// layers only).
+        Viewer => "viewer",
+        /// Also sees restricted layers in detail (protection-sensitive locations).
+        Analyst => "analyst",
+        /// Also loads, rolls back and deletes layers.
+        Editor => "editor",
+        /// Also manages tokens and reads the audit log.
+        Admin => "admin",
+    }
+}
 
 /// Prefix that makes our tokens recognisable in logs and secret scanners.
 const PREFIX: &str = "sitroom_";
@@ -25,6 +41,18 @@ pub enum AuthError {
         "the token is not valid (unknown, revoked or expired): ask an administrator for a new one"
     )]
     Invalid,
+    /// Valid, but its role is not enough.
+    #[error(
+        "this needs a token with the {need} role; yours ({name}) is {have}: ask an administrator"
+    )]
+    Forbidden {
+        /// The token's name.
+        name: String,
+        /// Its role.
+        have: Role,
+        /// The role needed.
+        need: Role,
+    },
     /// The token store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -43,6 +71,7 @@ pub fn hash_secret(secret: &str) -> String {
 pub fn create_token(
     store: &dyn Store,
     name: &str,
+    role: Role,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<(String, ApiToken), StoreError> {
     let mut bytes = [0u8; 32];
@@ -51,12 +80,34 @@ pub fn create_token(
     let token = ApiToken {
         name: name.to_owned(),
         token_sha256: hash_secret(&secret),
+        role,
         created_at: Utc::now(),
         expires_at,
         revoked_at: None,
     };
     store.add_token(&token)?;
     Ok((secret, token))
+}
+
+/// Checks an `Authorization` header value against the stored tokens, and that the
+/// token's role is at least `need`.
+///
+/// # Errors
+/// An [`AuthError`] saying what is wrong.
+pub fn verify_role(
+    store: &dyn Store,
+    header: Option<&str>,
+    need: Role,
+) -> Result<ApiToken, AuthError> {
+    let token = verify(store, header)?;
+    if token.role < need {
+        return Err(AuthError::Forbidden {
+            name: token.name,
+            have: token.role,
+            need,
+        });
+    }
+    Ok(token)
 }
 
 /// Checks an `Authorization` header value against the stored tokens.

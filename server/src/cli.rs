@@ -114,6 +114,10 @@ enum TokenCommand {
     Create {
         /// Unique name (who or what uses it).
         name: String,
+        /// What it may do: viewer (read), analyst (also restricted detail), editor (also
+        /// load layers) or admin (also tokens and the audit log).
+        #[arg(long, default_value = "viewer")]
+        role: crate::auth::Role,
         /// Days until it expires (default: never).
         #[arg(long)]
         expires_days: Option<u32>,
@@ -417,17 +421,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db)?;
     match cmd {
-        TokenCommand::Create { name, expires_days } => {
+        TokenCommand::Create {
+            name,
+            role,
+            expires_days,
+        } => {
             let expires =
                 expires_days.map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
-            let (secret, _) = crate::auth::create_token(store.as_ref(), &name, expires)
+            let (secret, _) = crate::auth::create_token(store.as_ref(), &name, role, expires)
                 .with_context(|| {
                     format!(
                         "creating token '{name}' (is the name already taken? `sitroom token list`)"
                     )
                 })?;
             println!("{secret}");
-            eprintln!("token '{name}' created: keep the line above secret; it is not shown again");
+            eprintln!(
+                "token '{name}' ({role}) created: keep the line above secret; it is not shown again"
+            );
         }
         TokenCommand::List { json } => {
             let tokens = store.tokens()?;
@@ -441,10 +451,14 @@ fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
                         "revoked/expired"
                     };
                     println!(
-                        "{:<24} {:<16} created {}",
+                        "{:<24} {:<8} {:<16} created {}{}",
                         t.name,
+                        t.role,
                         state,
-                        t.created_at.format("%Y-%m-%d")
+                        t.created_at.format("%Y-%m-%d"),
+                        t.expires_at
+                            .map(|e| format!(", expires {}", e.format("%Y-%m-%d")))
+                            .unwrap_or_default()
                     );
                 }
             }

@@ -24,7 +24,13 @@ struct Api {
 impl Api {
     fn new(t: common::TestStore, upload_limit: u64) -> Self {
         let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
-        let (token, _) = sitroom::auth::create_token(store.as_ref(), "tester", None).unwrap();
+        let (token, _) = sitroom::auth::create_token(
+            store.as_ref(),
+            "tester",
+            sitroom::auth::Role::Editor,
+            None,
+        )
+        .unwrap();
         Self {
             state: AppState::new(store, upload_limit).unwrap(),
             token,

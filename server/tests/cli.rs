@@ -149,7 +149,9 @@ fn every_command_has_complete_help() {
 fn serve_answers_a_real_http_client() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("serve.db").display().to_string();
-    let token = String::from_utf8(sitroom(&db, &["token", "create", "gis"]).stdout).unwrap();
+    let token =
+        String::from_utf8(sitroom(&db, &["token", "create", "gis", "--role", "editor"]).stdout)
+            .unwrap();
     let token = token.trim();
     let server = common::serve(&db, &["--upload-limit-mb", "1"]);
     let base = server.base.clone();

@@ -125,7 +125,13 @@ async fn exposure_by_district_with_needs_and_redaction() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, g, k, pts, .. } = fixture(&dir);
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let (token, _) = sitroom::auth::create_token(store.as_ref(), "analyst", None).unwrap();
+    let (token, _) = sitroom::auth::create_token(
+        store.as_ref(),
+        "analyst",
+        sitroom::auth::Role::Analyst,
+        None,
+    )
+    .unwrap();
     let state = AppState::new(store, 1 << 20).unwrap();
 
     let (status, body) = get(

@@ -228,23 +228,30 @@ fn an_empty_version_is_allowed(s: &dyn Store) {
 }
 
 fn tokens_are_stored_hashed_revoked_and_expire(s: &dyn Store) {
-    let (secret, token) = sitroom::auth::create_token(s, "gis-team", None).unwrap();
+    let (secret, token) =
+        sitroom::auth::create_token(s, "gis-team", sitroom::auth::Role::Editor, None).unwrap();
     assert!(secret.starts_with("sitroom_") && secret.len() > 60);
     assert_ne!(token.token_sha256, secret);
     let header = format!("Bearer {secret}");
+    let found = sitroom::auth::verify(s, Some(&header)).unwrap();
     assert_eq!(
-        sitroom::auth::verify(s, Some(&header)).unwrap().name,
-        "gis-team"
+        (found.name.as_str(), found.role),
+        ("gis-team", sitroom::auth::Role::Editor)
     );
+    assert!(matches!(
+        sitroom::auth::verify_role(s, Some(&header), sitroom::auth::Role::Admin),
+        Err(sitroom::auth::AuthError::Forbidden { .. })
+    ));
     assert!(sitroom::auth::verify(s, Some("Bearer sitroom_nope")).is_err());
     assert!(
-        sitroom::auth::create_token(s, "gis-team", None).is_err(),
+        sitroom::auth::create_token(s, "gis-team", sitroom::auth::Role::Editor, None).is_err(),
         "names are unique"
     );
 
     s.add_token(&ApiToken {
         name: "old".into(),
         token_sha256: sitroom::auth::hash_secret("old-secret"),
+        role: sitroom::auth::Role::Viewer,
         created_at: Utc::now() - Duration::days(10),
         expires_at: Some(Utc::now() - Duration::days(1)),
         revoked_at: None,

@@ -368,7 +368,8 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         ..meta("households", LayerKind::Exposure, "returnee", None)
     };
     load(store, &restricted, &file);
-    let (token, _) = sitroom::auth::create_token(store, "analyst", None).unwrap();
+    let (token, _) =
+        sitroom::auth::create_token(store, "analyst", sitroom::auth::Role::Analyst, None).unwrap();
     let shared: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     let s = Served {
         state: AppState::new(shared, 1 << 20).unwrap(),

@@ -30,7 +30,7 @@ if (!existsSync(db)) {
   console.log(`loading the demo into ${db}…`);
   execFileSync(bin, ['--db', db, 'demo'], { stdio: 'inherit', env: process.env });
 }
-const token = execFileSync(bin, ['--db', db, 'token', 'create', `e2e-${port}`]).toString().trim().split(/\s+/).find((w) => w.startsWith('sitroom_'));
+const token = execFileSync(bin, ['--db', db, 'token', 'create', `e2e-${port}`, '--role', 'editor']).toString().trim().split(/\s+/).find((w) => w.startsWith('sitroom_'));
 const server = spawn(bin, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`, '--web-dir', join(here, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });
 const stop = () => server.kill('SIGTERM');
 process.on('exit', stop);

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, authorise, blocking};
+use crate::auth::Role;
 use crate::classify::HazardClass;
 use crate::engine::exposure::{self, Tally};
 use crate::engine::tile::to_lonlat;
@@ -526,7 +527,7 @@ pub(super) async fn sees_detail(state: &AppState, headers: &HeaderMap, exposure:
         .ok()
         .and_then(|id| state.engine.layer(&id))
         .is_some_and(|s| s.meta.sensitivity == Sensitivity::Restricted);
-    !restricted || authorise(state, headers).await.is_ok()
+    !restricted || authorise(state, headers, Role::Analyst).await.is_ok()
 }
 
 /// The report's units as GeoJSON features with their shapes (when the level has a

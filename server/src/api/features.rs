@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::tiles::{SelectionQuery, base_url};
 use super::{ApiError, AppState, authorise, blocking};
+use crate::auth::Role;
 use crate::engine::filter::{Filter, Literal, Op};
 use crate::engine::tile::{to_lonlat, to_mercator};
 use crate::engine::{LayerSnapshot, geojson};
@@ -106,7 +107,7 @@ async fn snapshot(
         ))
     })?;
     if snap.meta.sensitivity == Sensitivity::Restricted {
-        authorise(state, headers).await?;
+        authorise(state, headers, Role::Analyst).await?;
     }
     Ok(snap)
 }

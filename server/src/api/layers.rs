@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, authorise, blocking};
+use crate::auth::Role;
 use crate::layer::{Layer, LayerDetail, LayerId, MetaChanges};
 use crate::load::{LoadSource, load_file};
 
@@ -108,7 +109,7 @@ async fn upload(
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let id = layer_id(&id)?;
-    let token = authorise(&state, &headers).await?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
     let limit = state.upload_limit;
     // Refuse before reading a byte when the declared size is already too large.
     if let Some(len) = headers
@@ -207,7 +208,7 @@ async fn rollback(
     body: Result<Json<RollbackBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Layer>, ApiError> {
     let id = layer_id(&id)?;
-    let token = authorise(&state, &headers).await?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
     let Json(body) = body.map_err(|e| {
         ApiError::bad_request(format!(
             "send a JSON body like {{\"version\": 2}}: {}",
@@ -226,7 +227,7 @@ async fn remove(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let id = layer_id(&id)?;
-    authorise(&state, &headers).await?;
+    authorise(&state, &headers, Role::Editor).await?;
     let store = state.store.clone();
     let shown = id.clone();
     if blocking(move || Ok(store.delete_layer(&id)?)).await? {

@@ -11,6 +11,7 @@ mod layers;
 mod problem;
 mod search;
 mod tiles;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -109,10 +110,11 @@ impl AppState {
     }
 }
 
-/// Checks the request's bearer token.
+/// Checks the request's bearer token and that its role is at least `need`.
 async fn authorise(
     state: &AppState,
     headers: &axum::http::HeaderMap,
+    need: auth::Role,
 ) -> Result<ApiToken, ApiError> {
     let store = state.store.clone();
     let value = headers
@@ -123,7 +125,7 @@ async fn authorise(
         Some(Err(_)) => return Err(auth::AuthError::Malformed.into()),
         None => None,
     };
-    blocking(move || Ok(auth::verify(store.as_ref(), value.as_deref())?)).await
+    blocking(move || Ok(auth::verify_role(store.as_ref(), value.as_deref(), need)?)).await
 }
 
 /// The whole application, without a socket (tests call it with `oneshot`).
@@ -138,7 +140,8 @@ pub fn app(state: AppState) -> Router {
         .merge(exposure::router())
         .merge(choropleth::router())
         .merge(search::router())
-        .merge(glyphs::router());
+        .merge(glyphs::router())
+        .merge(tokens::router());
     let router = match &state.web_dir {
         Some(dir) => router.fallback_service(
             tower_http::services::ServeDir::new(dir)

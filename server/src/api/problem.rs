@@ -133,6 +133,9 @@ impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
             AuthError::Store(s) => s.into(),
+            e @ AuthError::Forbidden { .. } => {
+                Self::new(StatusCode::FORBIDDEN, "Forbidden", e.to_string())
+            }
             other => Self::new(StatusCode::UNAUTHORIZED, "Unauthorized", other.to_string()),
         }
     }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::encoding::Encoding;
 use super::{ApiError, AppState, authorise, blocking};
+use crate::auth::Role;
 use crate::engine::tile::{MAX_ZOOM, TileId};
 use crate::engine::{LayerSnapshot, Selection, render};
 use crate::layer::{LayerId, Sensitivity};
@@ -52,7 +53,7 @@ async fn snapshots(
         .iter()
         .any(|s| s.meta.sensitivity == Sensitivity::Restricted)
     {
-        authorise(state, headers).await?;
+        authorise(state, headers, Role::Analyst).await?;
     }
     Ok(out)
 }

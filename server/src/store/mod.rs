@@ -75,6 +75,8 @@ pub struct ApiToken {
     /// SHA-256 of the secret, hex.
     #[serde(skip)]
     pub token_sha256: String,
+    /// What it may do.
+    pub role: crate::auth::Role,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// When it stops working, if ever.

@@ -71,6 +71,7 @@ mod schema {
             created_at -> Timestamptz,
             expires_at -> Nullable<Timestamptz>,
             revoked_at -> Nullable<Timestamptz>,
+            role -> Text,
         }
     }
     diesel::allow_tables_to_appear_in_same_query!(layers, layer_versions);
@@ -138,6 +139,7 @@ struct TokenRow {
     created_at: DateTime<Utc>,
     expires_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    role: String,
 }
 
 fn from_value<T: serde::de::DeserializeOwned>(what: &str, v: serde_json::Value) -> StoreResult<T> {
@@ -175,15 +177,19 @@ fn to_layer(row: LayerRow, feature_count: i64) -> StoreResult<Layer> {
     })
 }
 
-impl From<TokenRow> for ApiToken {
-    fn from(r: TokenRow) -> Self {
-        Self {
-            name: r.name,
-            token_sha256: r.token_sha256,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
-            revoked_at: r.revoked_at,
-        }
+impl TokenRow {
+    fn into_token(self) -> StoreResult<ApiToken> {
+        Ok(ApiToken {
+            role: self
+                .role
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("token {}: {e}", self.name)))?,
+            name: self.name,
+            token_sha256: self.token_sha256,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+        })
     }
 }
 
@@ -556,6 +562,7 @@ impl Store for PostgisStore {
                 created_at: token.created_at,
                 expires_at: token.expires_at,
                 revoked_at: token.revoked_at,
+                role: token.role.as_str().to_owned(),
             })
             .execute(&mut conn)?;
         Ok(())
@@ -563,23 +570,24 @@ impl Store for PostgisStore {
 
     fn token_by_hash(&self, sha256: &str) -> StoreResult<Option<ApiToken>> {
         let mut conn = self.conn()?;
-        Ok(api_tokens::table
+        api_tokens::table
             .filter(api_tokens::token_sha256.eq(sha256))
             .select(TokenRow::as_select())
             .first(&mut conn)
             .optional()?
-            .map(ApiToken::from))
+            .map(TokenRow::into_token)
+            .transpose()
     }
 
     fn tokens(&self) -> StoreResult<Vec<ApiToken>> {
         let mut conn = self.conn()?;
-        Ok(api_tokens::table
+        api_tokens::table
             .order(api_tokens::name)
             .select(TokenRow::as_select())
             .load(&mut conn)?
             .into_iter()
-            .map(ApiToken::from)
-            .collect())
+            .map(TokenRow::into_token)
+            .collect::<StoreResult<_>>()
     }
 
     fn revoke_token(&self, name: &str) -> StoreResult<bool> {

@@ -77,6 +77,7 @@ mod schema {
             created_at -> Text,
             expires_at -> Nullable<Text>,
             revoked_at -> Nullable<Text>,
+            role -> Text,
         }
     }
     diesel::joinable!(layer_versions -> layers (layer_id));
@@ -152,6 +153,7 @@ struct TokenRow {
     created_at: String,
     expires_at: Option<String>,
     revoked_at: Option<String>,
+    role: String,
 }
 
 impl VersionRow {
@@ -184,6 +186,10 @@ fn to_layer(row: LayerRow, feature_count: i64) -> StoreResult<Layer> {
 impl TokenRow {
     fn into_token(self) -> StoreResult<ApiToken> {
         Ok(ApiToken {
+            role: self
+                .role
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("token {}: {e}", self.name)))?,
             name: self.name,
             token_sha256: self.token_sha256,
             created_at: parse_ts(&self.created_at)?,
@@ -481,6 +487,7 @@ impl Store for SqliteStore {
                 created_at: ts(token.created_at),
                 expires_at: token.expires_at.map(ts),
                 revoked_at: token.revoked_at.map(ts),
+                role: token.role.as_str().to_owned(),
             })
             .execute(&mut conn)?;
         Ok(())
