@@ -348,6 +348,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rollback { id, version, json } => {
             let store = open_store(&cli.db)?;
             let layer = store.rollback(&id, version, &config::cli_user())?;
+            record(
+                store.as_ref(),
+                "layer.rollback",
+                id.as_str(),
+                json!({"version": version}),
+            );
             if json {
                 print_json(&serde_json::to_value(&layer)?);
             } else {
@@ -361,6 +367,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Delete { id } => {
             let store = open_store(&cli.db)?;
             if store.delete_layer(&id)? {
+                record(store.as_ref(), "layer.delete", id.as_str(), json!({}));
                 println!("deleted layer {id} and all its versions");
                 Ok(ExitCode::SUCCESS)
             } else {
@@ -402,6 +409,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { mirror, json } => {
             let store = open_store(&cli.db)?;
             let loaded = demo::load_all(store.as_ref(), &mirror, !json)?;
+            for l in loaded.iter().filter(|l| l.loaded) {
+                record(
+                    store.as_ref(),
+                    "layer.load",
+                    &l.layer,
+                    json!({"version": l.version, "features": l.feature_count, "source": "demo"}),
+                );
+            }
             if json {
                 print_json(&serde_json::to_value(&loaded)?);
             } else {
@@ -415,6 +430,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Appends a change made from the command line to the audit log. The change is made:
+/// failing to record it is reported, not undone.
+fn record(store: &dyn Store, action: &str, target: &str, detail: serde_json::Value) {
+    let entry = crate::store::AuditEntry {
+        at: chrono::Utc::now(),
+        actor: config::cli_user(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        detail,
+    };
+    if let Err(e) = store.record(&entry) {
+        eprintln!("warning: could not write the audit log: {e}");
     }
 }
 
@@ -434,6 +464,12 @@ fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
                         "creating token '{name}' (is the name already taken? `sitroom token list`)"
                     )
                 })?;
+            record(
+                store.as_ref(),
+                "token.create",
+                &name,
+                json!({"role": role, "expires_at": expires}),
+            );
             println!("{secret}");
             eprintln!(
                 "token '{name}' ({role}) created: keep the line above secret; it is not shown again"
@@ -467,6 +503,7 @@ fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
             if !store.revoke_token(&name)? {
                 anyhow::bail!("no active token named '{name}'");
             }
+            record(store.as_ref(), "token.revoke", &name, json!({}));
             println!("token '{name}' revoked");
         }
     }
@@ -527,6 +564,12 @@ fn load(db: &str, a: LoadArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     match result {
         Ok(v) => {
+            record(
+                store.as_ref(),
+                "layer.load",
+                meta.id.as_str(),
+                json!({"version": v.version, "features": v.feature_count, "source": v.source_name}),
+            );
             if a.json {
                 print_json(&json!({
                     "layer": meta.id,

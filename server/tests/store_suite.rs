@@ -8,7 +8,7 @@ use serde_json::json;
 use sitroom::classify::Classification;
 use sitroom::ingest::LoadReport;
 use sitroom::layer::{Feature, FieldMapping, LayerId, LayerKind, LayerMeta, Sensitivity};
-use sitroom::store::{ApiToken, NewVersion, Store, StoreError};
+use sitroom::store::{ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError};
 
 fn id(s: &str) -> LayerId {
     s.parse().unwrap()
@@ -289,7 +289,61 @@ fn concurrent_loads_of_one_layer_get_distinct_versions(s: &dyn Store) {
     }
 }
 
+fn the_audit_log_keeps_entries_and_filters_them(s: &dyn Store) {
+    let entry = |minutes_ago: i64, actor: &str, action: &str, target: &str| AuditEntry {
+        at: Utc::now() - Duration::minutes(minutes_ago),
+        actor: actor.into(),
+        action: action.into(),
+        target: target.into(),
+        detail: json!({"version": minutes_ago}),
+    };
+    s.record(&entry(30, "gis-team", "layer.load", "flood-zones"))
+        .unwrap();
+    s.record(&entry(20, "analyst", "restricted.read", "returnees"))
+        .unwrap();
+    s.record(&entry(10, "gis-team", "layer.rollback", "flood-zones"))
+        .unwrap();
+    let all = s
+        .audit_log(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["layer.rollback", "restricted.read", "layer.load"],
+        "newest first"
+    );
+    assert_eq!(all[2].detail, json!({"version": 30}));
+    let by_team = s
+        .audit_log(&AuditQuery {
+            actor: Some("gis-team".into()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(by_team.len(), 2);
+    let recent = s
+        .audit_log(&AuditQuery {
+            since: Some(Utc::now() - Duration::minutes(15)),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(recent.len(), 1);
+    let reads = s
+        .audit_log(&AuditQuery {
+            action: Some("restricted.read".into()),
+            target: Some("returnees".into()),
+            limit: 1,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(reads[0].actor, "analyst");
+}
+
 on_both_backends!(
+    the_audit_log_keeps_entries_and_filters_them,
     a_load_round_trips_exactly,
     new_versions_become_current_and_rollback_restores,
     a_failed_load_leaves_the_previous_version_current_and_complete,

@@ -14,7 +14,7 @@ use chrono::{SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, authorise, blocking};
+use super::{ApiError, AppState, audit_restricted_read, authorise, blocking};
 use crate::auth::Role;
 use crate::classify::HazardClass;
 use crate::engine::exposure::{self, Tally};
@@ -527,7 +527,16 @@ pub(super) async fn sees_detail(state: &AppState, headers: &HeaderMap, exposure:
         .ok()
         .and_then(|id| state.engine.layer(&id))
         .is_some_and(|s| s.meta.sensitivity == Sensitivity::Restricted);
-    !restricted || authorise(state, headers, Role::Analyst).await.is_ok()
+    if !restricted {
+        return true;
+    }
+    match authorise(state, headers, Role::Analyst).await {
+        Ok(token) => {
+            audit_restricted_read(state, &token.name, exposure, "exposure").await;
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// The report's units as GeoJSON features with their shapes (when the level has a

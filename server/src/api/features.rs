@@ -14,7 +14,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 use super::tiles::{SelectionQuery, base_url};
-use super::{ApiError, AppState, authorise, blocking};
+use super::{ApiError, AppState, audit_restricted_read, authorise, blocking};
 use crate::auth::Role;
 use crate::engine::filter::{Filter, Literal, Op};
 use crate::engine::tile::{to_lonlat, to_mercator};
@@ -107,7 +107,8 @@ async fn snapshot(
         ))
     })?;
     if snap.meta.sensitivity == Sensitivity::Restricted {
-        authorise(state, headers, Role::Analyst).await?;
+        let token = authorise(state, headers, Role::Analyst).await?;
+        audit_restricted_read(state, &token.name, snap.meta.id.as_str(), "features").await;
     }
     Ok(snap)
 }

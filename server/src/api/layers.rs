@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, authorise, blocking};
+use super::{ApiError, AppState, audit, authorise, blocking};
 use crate::auth::Role;
 use crate::layer::{Layer, LayerDetail, LayerId, MetaChanges};
 use crate::load::{LoadSource, load_file};
@@ -151,6 +151,7 @@ async fn upload(
         )
     })?;
     let store = state.store.clone();
+    let token_name = token.name.clone();
     let (layer, version) = blocking(move || {
         let current = store.layer(&id)?;
         let meta = form
@@ -169,6 +170,14 @@ async fn upload(
         Ok((meta.id, version))
     })
     .await?;
+    audit(
+        &state,
+        &token_name,
+        "layer.load",
+        layer.as_str(),
+        json!({"version": version.version, "features": version.feature_count, "source": version.source_name}),
+    )
+    .await;
     state.sync_engine().await;
     Ok((
         StatusCode::CREATED,
@@ -216,7 +225,16 @@ async fn rollback(
         ))
     })?;
     let store = state.store.clone();
+    let actor = token.name.clone();
     let layer = blocking(move || Ok(store.rollback(&id, body.version, &token.name)?)).await?;
+    audit(
+        &state,
+        &actor,
+        "layer.rollback",
+        layer.meta.id.as_str(),
+        json!({"version": body.version}),
+    )
+    .await;
     state.sync_engine().await;
     Ok(Json(layer))
 }
@@ -227,10 +245,18 @@ async fn remove(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let id = layer_id(&id)?;
-    authorise(&state, &headers, Role::Editor).await?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
     let store = state.store.clone();
     let shown = id.clone();
     if blocking(move || Ok(store.delete_layer(&id)?)).await? {
+        audit(
+            &state,
+            &token.name,
+            "layer.delete",
+            shown.as_str(),
+            json!({}),
+        )
+        .await;
         state.sync_engine().await;
         Ok(StatusCode::NO_CONTENT)
     } else {

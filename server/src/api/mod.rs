@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
 
+mod audit;
 mod choropleth;
 mod encoding;
 mod events;
@@ -46,6 +47,9 @@ pub struct AppState {
     pub fonts: Arc<glyphs::Fonts>,
     /// The built web map, served at `/` (none: `/` says how to build it).
     pub web_dir: Option<std::path::PathBuf>,
+    /// When each (actor, layer) last had a restricted read recorded.
+    recent_reads:
+        Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
 }
 
 /// A layer got a new current version (or was deleted: `version` is `None`).
@@ -80,6 +84,7 @@ impl AppState {
                 crate::config::DEFAULT_FONTS_DIR,
             ))),
             web_dir: None,
+            recent_reads: Arc::default(),
         })
     }
 
@@ -108,6 +113,63 @@ impl AppState {
             _ => {}
         }
     }
+}
+
+/// Appends to the audit log, off the async threads. The action has happened: failing to
+/// record it is logged as an error rather than undoing it.
+async fn audit(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+) {
+    let store = state.store.clone();
+    let entry = crate::store::AuditEntry {
+        at: chrono::Utc::now(),
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        detail,
+    };
+    match tokio::task::spawn_blocking(move || store.record(&entry)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, action, target, "could not write the audit log"),
+        Err(e) => tracing::error!(error = %e, action, target, "could not write the audit log"),
+    }
+}
+
+/// How often the same actor's reads of the same restricted layer are recorded: a map
+/// fetches dozens of tiles a second, one entry a minute says the same.
+const RESTRICTED_READ_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Records that `actor` read restricted detail of `layer` (through `what`: tiles,
+/// features, exposure).
+async fn audit_restricted_read(state: &AppState, actor: &str, layer: &str, what: &str) {
+    let now = std::time::Instant::now();
+    {
+        let mut recent = state
+            .recent_reads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (actor.to_owned(), layer.to_owned());
+        if recent
+            .get(&key)
+            .is_some_and(|t| now.duration_since(*t) < RESTRICTED_READ_EVERY)
+        {
+            return;
+        }
+        recent.retain(|_, t| now.duration_since(*t) < RESTRICTED_READ_EVERY);
+        recent.insert(key, now);
+    }
+    audit(
+        state,
+        actor,
+        "restricted.read",
+        layer,
+        serde_json::json!({ "through": what }),
+    )
+    .await;
 }
 
 /// Checks the request's bearer token and that its role is at least `need`.
@@ -141,7 +203,8 @@ pub fn app(state: AppState) -> Router {
         .merge(choropleth::router())
         .merge(search::router())
         .merge(glyphs::router())
-        .merge(tokens::router());
+        .merge(tokens::router())
+        .merge(audit::router());
     let router = match &state.web_dir {
         Some(dir) => router.fallback_service(
             tower_http::services::ServeDir::new(dir)

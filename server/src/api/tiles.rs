@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::encoding::Encoding;
-use super::{ApiError, AppState, authorise, blocking};
+use super::{ApiError, AppState, audit_restricted_read, authorise, blocking};
 use crate::auth::Role;
 use crate::engine::tile::{MAX_ZOOM, TileId};
 use crate::engine::{LayerSnapshot, Selection, render};
@@ -49,11 +49,15 @@ async fn snapshots(
         })?;
         out.push(snap.clone());
     }
-    if out
+    let restricted: Vec<&Arc<LayerSnapshot>> = out
         .iter()
-        .any(|s| s.meta.sensitivity == Sensitivity::Restricted)
-    {
-        authorise(state, headers, Role::Analyst).await?;
+        .filter(|s| s.meta.sensitivity == Sensitivity::Restricted)
+        .collect();
+    if !restricted.is_empty() {
+        let token = authorise(state, headers, Role::Analyst).await?;
+        for s in restricted {
+            audit_restricted_read(state, &token.name, s.meta.id.as_str(), "tiles").await;
+        }
     }
     Ok(out)
 }

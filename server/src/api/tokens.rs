@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, authorise, blocking};
+use super::{ApiError, AppState, audit, authorise, blocking};
 use crate::auth::{self, Role};
 use crate::store::ApiToken;
 
@@ -43,7 +43,7 @@ async fn create(
     headers: HeaderMap,
     body: Result<Json<NewToken>, axum::extract::rejection::JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    authorise(&state, &headers, Role::Admin).await?;
+    let admin = authorise(&state, &headers, Role::Admin).await?;
     let Json(new) = body.map_err(|e| {
         ApiError::bad_request(format!(
             "send {{\"name\": \"…\", \"role\": \"viewer|analyst|editor|admin\", \"expires_days\": 90}}: {}",
@@ -78,6 +78,14 @@ async fn create(
         )?)
     })
     .await?;
+    audit(
+        &state,
+        &admin.name,
+        "token.create",
+        &token.name,
+        json!({"role": token.role, "expires_at": token.expires_at}),
+    )
+    .await;
     let mut body: Value = serde_json::to_value(&token).unwrap_or_default();
     body["secret"] = json!(secret);
     Ok((StatusCode::CREATED, Json(body)))
@@ -88,10 +96,11 @@ async fn revoke(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    authorise(&state, &headers, Role::Admin).await?;
+    let admin = authorise(&state, &headers, Role::Admin).await?;
     let store = state.store.clone();
     let shown = name.clone();
     if blocking(move || Ok(store.revoke_token(&name)?)).await? {
+        audit(&state, &admin.name, "token.revoke", &shown, json!({})).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!(

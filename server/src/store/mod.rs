@@ -93,6 +93,37 @@ impl ApiToken {
     }
 }
 
+/// One entry of the audit log: who did what to what, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Token name, `cli:<user>`, or `anonymous`.
+    pub actor: String,
+    /// `layer.load`, `layer.rollback`, `layer.delete`, `token.create`, `token.revoke`,
+    /// `restricted.read`.
+    pub action: String,
+    /// The layer or token acted on.
+    pub target: String,
+    /// Anything else worth keeping (version, feature count, what was read).
+    pub detail: serde_json::Value,
+}
+
+/// Which audit entries to read (newest first).
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only this target.
+    pub target: Option<String>,
+    /// Only from then on.
+    pub since: Option<DateTime<Utc>>,
+    /// At most this many.
+    pub limit: i64,
+}
+
 /// The system of record. Implementations are cheap to share across threads.
 pub trait Store: Send + Sync {
     /// `sqlite` or `postgis`.
@@ -162,6 +193,18 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// When the database fails.
     fn revoke_token(&self, name: &str) -> StoreResult<bool>;
+
+    /// Appends an entry to the audit log.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn record(&self, entry: &AuditEntry) -> StoreResult<()>;
+
+    /// Audit entries matching `query`, newest first.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn audit_log(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Opens the store `url` names: `postgres://…` for PostGIS, anything else a SQLite file

@@ -9,7 +9,10 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::{ApiToken, NewVersion, Store, StoreError, StoreResult, bbox_of, version_not_found};
+use super::{
+    ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError, StoreResult, bbox_of,
+    version_not_found,
+};
 use crate::layer::{Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -74,9 +77,19 @@ mod schema {
             role -> Text,
         }
     }
+    diesel::table! {
+        audit_log (id) {
+            id -> BigInt,
+            at -> Timestamptz,
+            actor -> Text,
+            action -> Text,
+            target -> Text,
+            detail -> Jsonb,
+        }
+    }
     diesel::allow_tables_to_appear_in_same_query!(layers, layer_versions);
 }
-use schema::{api_tokens, features, layer_versions, layers};
+use schema::{api_tokens, audit_log, features, layer_versions, layers};
 
 diesel::define_sql_function! {
     /// ISO WKB of a geometry.
@@ -175,6 +188,16 @@ fn to_layer(row: LayerRow, feature_count: i64) -> StoreResult<Layer> {
         updated_by: row.updated_by,
         updated_at: row.updated_at,
     })
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+struct AuditRow {
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    target: String,
+    detail: serde_json::Value,
 }
 
 impl TokenRow {
@@ -600,5 +623,50 @@ impl Store for PostgisStore {
         .set(api_tokens::revoked_at.eq(Utc::now()))
         .execute(&mut conn)?
             > 0)
+    }
+
+    fn record(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        diesel::insert_into(audit_log::table)
+            .values(&AuditRow {
+                at: entry.at,
+                actor: entry.actor.clone(),
+                action: entry.action.clone(),
+                target: entry.target.clone(),
+                detail: entry.detail.clone(),
+            })
+            .execute(&mut conn)?;
+        Ok(())
+    }
+
+    fn audit_log(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let mut conn = self.conn()?;
+        let mut query = audit_log::table.into_boxed();
+        if let Some(a) = &q.actor {
+            query = query.filter(audit_log::actor.eq(a));
+        }
+        if let Some(a) = &q.action {
+            query = query.filter(audit_log::action.eq(a));
+        }
+        if let Some(t) = &q.target {
+            query = query.filter(audit_log::target.eq(t));
+        }
+        if let Some(since) = q.since {
+            query = query.filter(audit_log::at.ge(since));
+        }
+        Ok(query
+            .order(audit_log::id.desc())
+            .limit(q.limit)
+            .select(AuditRow::as_select())
+            .load(&mut conn)?
+            .into_iter()
+            .map(|r| AuditEntry {
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                target: r.target,
+                detail: r.detail,
+            })
+            .collect())
     }
 }

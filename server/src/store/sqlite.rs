@@ -11,8 +11,8 @@ use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::{
-    ApiToken, NewVersion, Store, StoreError, StoreResult, bbox_of, from_json, to_json,
-    version_not_found,
+    ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError, StoreResult, bbox_of,
+    from_json, to_json, version_not_found,
 };
 use crate::layer::{Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
 
@@ -81,9 +81,19 @@ mod schema {
         }
     }
     diesel::joinable!(layer_versions -> layers (layer_id));
+    diesel::table! {
+        audit_log (id) {
+            id -> Integer,
+            at -> Text,
+            actor -> Text,
+            action -> Text,
+            target -> Text,
+            detail -> Text,
+        }
+    }
     diesel::allow_tables_to_appear_in_same_query!(layers, layer_versions);
 }
-use schema::{api_tokens, features, layer_versions, layers};
+use schema::{api_tokens, audit_log, features, layer_versions, layers};
 
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -181,6 +191,16 @@ fn to_layer(row: LayerRow, feature_count: i64) -> StoreResult<Layer> {
         updated_by: row.updated_by,
         updated_at: parse_ts(&row.updated_at)?,
     })
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+struct AuditRow {
+    at: String,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
 }
 
 impl TokenRow {
@@ -525,5 +545,53 @@ impl Store for SqliteStore {
         .set(api_tokens::revoked_at.eq(ts(Utc::now())))
         .execute(&mut conn)?
             > 0)
+    }
+
+    fn record(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        diesel::insert_into(audit_log::table)
+            .values(&AuditRow {
+                at: ts(entry.at),
+                actor: entry.actor.clone(),
+                action: entry.action.clone(),
+                target: entry.target.clone(),
+                detail: entry.detail.to_string(),
+            })
+            .execute(&mut conn)?;
+        Ok(())
+    }
+
+    fn audit_log(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let mut conn = self.conn()?;
+        let mut query = audit_log::table.into_boxed();
+        if let Some(a) = &q.actor {
+            query = query.filter(audit_log::actor.eq(a));
+        }
+        if let Some(a) = &q.action {
+            query = query.filter(audit_log::action.eq(a));
+        }
+        if let Some(t) = &q.target {
+            query = query.filter(audit_log::target.eq(t));
+        }
+        if let Some(since) = q.since {
+            query = query.filter(audit_log::at.ge(ts(since)));
+        }
+        query
+            .order(audit_log::id.desc())
+            .limit(q.limit)
+            .select(AuditRow::as_select())
+            .load(&mut conn)?
+            .into_iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: parse_ts(&r.at)?,
+                    detail: serde_json::from_str(&r.detail)
+                        .map_err(|e| StoreError::Corrupt(format!("audit detail: {e}")))?,
+                    actor: r.actor,
+                    action: r.action,
+                    target: r.target,
+                })
+            })
+            .collect()
     }
 }
