@@ -61,7 +61,7 @@ cold_p=$(cold flood-zones population-2022)
 
 # 2. Warm: a running server that has prepared its layers in the background after start;
 #    the first request for each hazard computes (then the result is kept).
-"$BIN" --db "$DB" serve --bind 127.0.0.1:18090 > "$work/server.log" 2>&1 & pid=$!
+"$BIN" --db "$DB" serve --bind 127.0.0.1:18090 --rate-limit 0 > "$work/server.log" 2>&1 & pid=$!
 until curl -sf http://127.0.0.1:18090/health >/dev/null; do sleep 1; done
 for l in buildings population-2022 rwa-villages "${HAZARDS[@]}"; do
   until grep -q "prepared for exposure.*layer=$l " "$work/server.log"; do sleep 1; done

@@ -57,8 +57,8 @@ open(sys.argv[1], "w").write("\n".join(f"{z}/{x}/{y}" for z, x, y in out) + "\n"
 PY
 ntiles=$(wc -l < "$work/tiles.txt")
 
-"$BIN" --db "$DB" serve --bind 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
-"$BIN" --db "$DB" serve --bind 127.0.0.1:18082 >/dev/null 2>&1 & pids+=($!)
+"$BIN" --db "$DB" serve --bind 127.0.0.1:18081 --tile-cache-mb 0 --rate-limit 0 >/dev/null 2>&1 & pids+=($!)
+"$BIN" --db "$DB" serve --bind 127.0.0.1:18082 --rate-limit 0 >/dev/null 2>&1 & pids+=($!)
 "$MARTIN" --listen-addresses 127.0.0.1:18083 --cache-size 0 "postgres://postgres@127.0.0.1:$port/tiles" >/dev/null 2>&1 & pids+=($!)
 "$MARTIN" --listen-addresses 127.0.0.1:18084 "postgres://postgres@127.0.0.1:$port/tiles" >/dev/null 2>&1 & pids+=($!)
 for p in 18081 18082 18083 18084; do

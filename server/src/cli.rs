@@ -47,6 +47,10 @@ enum Command {
         /// Fonts (TrueType/OpenType) for map labels.
         #[arg(long, default_value = config::DEFAULT_FONTS_DIR)]
         fonts_dir: std::path::PathBuf,
+        /// Requests a second per client (token, or address without one), with bursts
+        /// of four times as many; 0 turns the limit off.
+        #[arg(long, default_value_t = config::DEFAULT_RATE_LIMIT)]
+        rate_limit: f64,
     },
     /// Load a file as a new version of a layer (one transaction: all or nothing).
     Load(Box<LoadArgs>),
@@ -233,6 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tile_cache_mb,
             web_dir,
             fonts_dir,
+            rate_limit,
         } => {
             let store = open_store(&cli.db)?;
             let runtime = tokio::runtime::Runtime::new()?;
@@ -249,6 +254,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await??;
                 state.tiles = Arc::new(TileCache::new(tile_cache_mb.saturating_mul(1024 * 1024)));
                 state.fonts = Arc::new(api::glyphs::Fonts::discover(&fonts_dir));
+                state.limiter = Arc::new(api::limits::RateLimiter::new(rate_limit, rate_limit * 4.0));
                 if web_dir.join("index.html").is_file() {
                     state.web_dir = Some(web_dir);
                 } else {

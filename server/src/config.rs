@@ -28,3 +28,6 @@ pub const DEFAULT_FONTS_DIR: &str = "/usr/share/fonts/truetype/dejavu";
 
 /// The built web map, relative to where the server starts (the repository).
 pub const DEFAULT_WEB_DIR: &str = "web-map/dist";
+
+/// Requests a second each client may make on average (bursts of four times as many).
+pub const DEFAULT_RATE_LIMIT: f64 = 100.0;

@@ -562,3 +562,21 @@ fn geojson_with_a_legacy_crs_member_is_reprojected() {
         "{a:?}"
     );
 }
+
+#[test]
+fn a_zip_bomb_is_refused_before_anything_is_unpacked() {
+    let dir = tempfile::tempdir().unwrap();
+    // 64 MiB of zeros as a ".shp": a few tens of KB zipped.
+    let zeros = dir.path().join("bomb.shp");
+    std::fs::write(&zeros, vec![0u8; 64 * 1024 * 1024]).unwrap();
+    let bomb = zip(dir.path(), "bomb.zip", &[&zeros]);
+    let packed = std::fs::metadata(&bomb).unwrap().len();
+    let err = sitroom::ingest::read(&bomb, "bomb.zip", &opts(LayerKind::Exposure), &|_, _| {})
+        .expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "'bomb.zip' would expand from {packed} to 67108864 bytes (over 200 times its size, which no real shapefile does): send the files unzipped or in smaller parts"
+        )
+    );
+}

@@ -15,7 +15,7 @@ const db = process.env.SITROOM_DB;
 if (!db) throw new Error('set SITROOM_DB to a store holding the demo');
 const port = 18000 + Math.floor(Math.random() * 2000);
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`, '--web-dir', join(here, 'dist')], { stdio: 'ignore' });
+const server = spawn(bin, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`, '--web-dir', join(here, 'dist'), '--rate-limit', '0'], { stdio: 'ignore' });
 process.on('exit', () => server.kill('SIGTERM'));
 for (let i = 0; ; i++) {
   try {

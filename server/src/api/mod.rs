@@ -9,6 +9,7 @@ mod features;
 pub mod glyphs;
 mod health;
 mod layers;
+pub mod limits;
 mod problem;
 mod search;
 mod tiles;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub fonts: Arc<glyphs::Fonts>,
     /// The built web map, served at `/` (none: `/` says how to build it).
     pub web_dir: Option<std::path::PathBuf>,
+    /// Requests per client.
+    pub limiter: Arc<limits::RateLimiter>,
     /// When each (actor, layer) last had a restricted read recorded.
     recent_reads:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
@@ -85,6 +88,10 @@ impl AppState {
             ))),
             web_dir: None,
             recent_reads: Arc::default(),
+            limiter: Arc::new(limits::RateLimiter::new(
+                crate::config::DEFAULT_RATE_LIMIT,
+                crate::config::DEFAULT_RATE_LIMIT * 4.0,
+            )),
         })
     }
 
@@ -215,6 +222,10 @@ pub fn app(state: AppState) -> Router {
             .fallback(problem::not_found),
     };
     router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit,
+        ))
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -242,9 +253,12 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             syncing.sync_engine().await;
         }
     });
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -143,6 +143,20 @@ pub enum IngestError {
         /// What it holds.
         contents: String,
     },
+    /// A zip that would expand to far more than it holds (a zip bomb, or simply too big).
+    #[error(
+        "'{path}' would expand from {packed} to {unpacked} bytes ({reason}): send the files unzipped or in smaller parts"
+    )]
+    ZipTooLarge {
+        /// The zip.
+        path: String,
+        /// Its size.
+        packed: u64,
+        /// What its entries declare uncompressed.
+        unpacked: u64,
+        /// Which limit it passes.
+        reason: String,
+    },
     /// Several layers and none chosen.
     #[error("'{path}' has several layers ({available}): choose one with --source-layer")]
     SeveralLayers {

@@ -227,11 +227,57 @@ pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, Inge
 
 /// The `/vsizip/` path of the shapefile inside a zip (the one named by `source_layer`
 /// when there are several).
+/// Largest total a zip may expand to.
+const MAX_UNZIPPED_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Largest expansion ratio for zips over [`RATIO_CHECKED_FROM`] bytes unpacked: real
+/// shapefiles compress 3-20 times, zip bombs thousands.
+const MAX_ZIP_RATIO: u64 = 200;
+const RATIO_CHECKED_FROM: u64 = 16 * 1024 * 1024;
+
+/// Refuses zips whose entries declare more than we will unpack, before GDAL reads any.
+fn check_zip_size(path: &Path, shown: &str) -> Result<(), IngestError> {
+    let unparseable = |reason: String| IngestError::Unparseable {
+        path: shown.to_owned(),
+        expected: "a zip file".into(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unparseable(e.to_string()))?;
+    let packed = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| unparseable(e.to_string()))?;
+    let mut unpacked: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| unparseable(e.to_string()))?;
+        unpacked = unpacked.saturating_add(entry.size());
+    }
+    let too_large = |reason: String| IngestError::ZipTooLarge {
+        path: shown.to_owned(),
+        packed,
+        unpacked,
+        reason,
+    };
+    if unpacked > MAX_UNZIPPED_BYTES {
+        return Err(too_large(format!(
+            "more than the {} GiB we unpack",
+            MAX_UNZIPPED_BYTES >> 30
+        )));
+    }
+    if unpacked > RATIO_CHECKED_FROM && unpacked / packed.max(1) > MAX_ZIP_RATIO {
+        return Err(too_large(format!(
+            "over {MAX_ZIP_RATIO} times its size, which no real shapefile does"
+        )));
+    }
+    Ok(())
+}
+
 fn zipped_shapefile(
     path: &Path,
     shown: &str,
     source_layer: &mut Option<String>,
 ) -> Result<PathBuf, IngestError> {
+    check_zip_size(path, shown)?;
     let root = PathBuf::from(format!("/vsizip/{}", path.display()));
     let entries = gdal::vsi::read_dir(&root, true).map_err(|e| IngestError::Unparseable {
         path: shown.to_owned(),

@@ -1,0 +1,107 @@
+//! Rate limits per client: a token bucket per bearer token (or per address for callers
+//! without one). Past the burst, requests get 429 with `Retry-After` saying when the
+//! next one will be accepted. `/health` is never limited (load balancers poll it).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, AppState};
+
+/// Buckets kept before idle full ones are dropped.
+const MAX_BUCKETS: usize = 10_000;
+
+/// Token buckets by client.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    /// `per_second` requests a second on average, up to `burst` at once; a rate of 0
+    /// turns limiting off.
+    #[must_use]
+    pub fn new(per_second: f64, burst: f64) -> Self {
+        Self {
+            per_second,
+            burst: burst.max(1.0),
+            buckets: Mutex::default(),
+        }
+    }
+
+    /// Takes one request from `client`'s bucket, or says how many seconds until one is
+    /// available.
+    fn take(&self, client: &str) -> Result<(), f64> {
+        if self.per_second <= 0.0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() > MAX_BUCKETS {
+            let (rate, burst) = (self.per_second, self.burst);
+            buckets.retain(|_, (left, at)| {
+                *left + now.duration_since(*at).as_secs_f64() * rate < burst
+            });
+        }
+        let (left, at) = buckets
+            .entry(client.to_owned())
+            .or_insert((self.burst, now));
+        *left = (*left + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        *at = now;
+        if *left >= 1.0 {
+            *left -= 1.0;
+            Ok(())
+        } else {
+            Err((1.0 - *left) / self.per_second)
+        }
+    }
+}
+
+/// Who is asking: a hash of the bearer token, else the peer address.
+fn client(req: &Request) -> String {
+    if let Some(auth) = req.headers().get(header::AUTHORIZATION) {
+        let digest = hex::encode(Sha256::digest(auth.as_bytes()));
+        return format!("token:{}", &digest[..16]);
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| format!("ip:{}", c.0.ip()))
+}
+
+/// The middleware.
+pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path() == "/health" {
+        return next.run(req).await;
+    }
+    match state.limiter.take(&client(&req)) {
+        Ok(()) => next.run(req).await,
+        Err(wait) => {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let seconds = wait.ceil().max(1.0) as u64;
+            let mut resp = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                format!(
+                    "this client is over its limit of requests: retry in {seconds} s (the operator sets the limit with --rate-limit)"
+                ),
+            )
+            .into_response();
+            if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
+    }
+}
