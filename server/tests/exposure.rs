@@ -65,23 +65,7 @@ fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>, cla
         &format!("{id}-{class}.geojson"),
         &zone_geojson(r, class),
     );
-    common::sitroom_ok(
-        db,
-        &[
-            "load",
-            zone.to_str().unwrap(),
-            "--layer",
-            id,
-            "--kind",
-            "hazard",
-            "--theme",
-            "flood",
-            "--hazard-field",
-            "class",
-            "--classification",
-            "class-names",
-        ],
-    );
+    common::load_class_zones(db, &zone, id);
 }
 
 fn fixture(dir: &tempfile::TempDir) -> Fixture {

@@ -29,13 +29,10 @@ async fn send(state: &AppState, req: Request<Body>) -> (StatusCode, Value) {
 }
 
 fn upload(token: &str) -> Request<Body> {
-    let b = "faultsboundary";
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"zone.geojson\"\r\n\r\n{ZONE}\r\n--{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nhazard\r\n--{b}\r\nContent-Disposition: form-data; name=\"theme\"\r\n\r\nflood\r\n--{b}\r\nContent-Disposition: form-data; name=\"hazard_field\"\r\n\r\nclass\r\n--{b}\r\nContent-Disposition: form-data; name=\"classification\"\r\n\r\nclass-names\r\n--{b}--\r\n"
-    );
+    let (kind, body) = common::class_zones_upload(ZONE);
     Request::post("/api/layers/zone")
         .header("authorization", format!("Bearer {token}"))
-        .header("content-type", format!("multipart/form-data; boundary={b}"))
+        .header("content-type", kind)
         .body(Body::from(body))
         .unwrap()
 }
@@ -63,23 +60,7 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
     let url = common::postgis_url();
     let dir = tempfile::tempdir().unwrap();
     let zone = common::write(&dir, "zone.geojson", ZONE);
-    common::sitroom_ok(
-        &url,
-        &[
-            "load",
-            zone.to_str().unwrap(),
-            "--layer",
-            "zone",
-            "--kind",
-            "hazard",
-            "--theme",
-            "flood",
-            "--hazard-field",
-            "class",
-            "--classification",
-            "class-names",
-        ],
-    );
+    common::load_class_zones(&url, &zone, "zone");
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&url).unwrap());
     let (token, _) = create_token(store.as_ref(), "gis", Role::Editor, None).unwrap();
     let state = AppState::new(store, 1 << 20).unwrap();

@@ -50,17 +50,6 @@ async fn call(
     )
 }
 
-fn multipart(file: &str) -> (String, Vec<u8>) {
-    let boundary = "sitroomboundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"zone.geojson\"\r\nContent-Type: application/geo+json\r\n\r\n{file}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nhazard\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"theme\"\r\n\r\nflood\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"hazard_field\"\r\n\r\nclass\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"classification\"\r\n\r\nclass-names\r\n--{boundary}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
-    )
-}
-
 #[tokio::test]
 async fn each_role_may_do_what_it_is_for_and_no_more() {
     let dir = tempfile::tempdir().unwrap();
@@ -85,23 +74,7 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
         ],
     );
     let zone = common::write(&dir, "zone.geojson", ZONE);
-    common::sitroom_ok(
-        &db,
-        &[
-            "load",
-            zone.to_str().unwrap(),
-            "--layer",
-            "zone",
-            "--kind",
-            "hazard",
-            "--theme",
-            "flood",
-            "--hazard-field",
-            "class",
-            "--classification",
-            "class-names",
-        ],
-    );
+    common::load_class_zones(&db, &zone, "zone");
 
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let mut tokens = vec![(None::<String>, "anonymous")];
@@ -113,7 +86,7 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
     let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 8);
     let restricted_tile = format!("/tiles/hh/{}/{}/{}.mvt", t.z, t.x, t.y);
     let public_tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);
-    let (kind, upload) = multipart(ZONE);
+    let (kind, upload) = common::class_zones_upload(ZONE);
 
     // (what, method, uri, body?, expected status for anonymous, viewer, analyst, editor, admin)
     type Row<'a> = (&'a str, &'a str, String, bool, [u16; 5]);

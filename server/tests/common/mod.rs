@@ -215,3 +215,49 @@ pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tile::TileId {
     let y = ((HALF_WORLD_M - m.y) / span).floor() as u32;
     TileId::new(z, x, y).unwrap()
 }
+
+/// Loads `path` into `db` as hazard layer `id` (theme flood) whose `class` field holds
+/// class names (high, medium, low, very_low).
+pub fn load_class_zones(db: &str, path: &std::path::Path, id: &str) {
+    sitroom_ok(
+        db,
+        &[
+            "load",
+            path.to_str().expect("utf-8 path"),
+            "--layer",
+            id,
+            "--kind",
+            "hazard",
+            "--theme",
+            "flood",
+            "--hazard-field",
+            "class",
+            "--classification",
+            "class-names",
+        ],
+    );
+}
+
+/// A multipart upload body for `POST /api/layers/{id}` of a GeoJSON hazard layer like
+/// `load_class_zones` loads: its content type and bytes.
+pub fn class_zones_upload(geojson: &str) -> (String, Vec<u8>) {
+    let b = "sitroomtestboundary";
+    let mut body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"zone.geojson\"\r\nContent-Type: application/geo+json\r\n\r\n{geojson}\r\n"
+    );
+    for (k, v) in [
+        ("kind", "hazard"),
+        ("theme", "flood"),
+        ("hazard_field", "class"),
+        ("classification", "class-names"),
+    ] {
+        body.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{b}--\r\n"));
+    (
+        format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
+}
