@@ -253,7 +253,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 })
                 .await??;
                 state.tiles = Arc::new(TileCache::new(tile_cache_mb.saturating_mul(1024 * 1024)));
-                state.fonts = Arc::new(api::glyphs::Fonts::discover(&fonts_dir));
+                state.fonts = Arc::new(api::glyphs::Fonts::in_dir(&fonts_dir));
                 state.limiter = Arc::new(api::limits::RateLimiter::new(rate_limit, rate_limit * 4.0));
                 if web_dir.join("index.html").is_file() {
                     state.web_dir = Some(web_dir);

@@ -6,14 +6,11 @@ mod common;
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use geo::{BoundingRect, InteriorPoint};
-use http_body_util::BodyExt as _;
 use serde_json::Value;
-use sitroom::api::{AppState, app};
+use sitroom::api::AppState;
 use sitroom::store::Store;
-use tower::ServiceExt as _;
 
 /// A point inside sector `code` and its extent, from the source file.
 fn inside_sector(code: i64) -> (geo::Point<f64>, geo::Rect<f64>) {
@@ -22,17 +19,8 @@ fn inside_sector(code: i64) -> (geo::Point<f64>, geo::Rect<f64>) {
 }
 
 async fn get(state: &AppState, uri: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut req = Request::get(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let resp = app(state.clone())
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap())
+    let a = common::call(state, "GET", uri, token, None).await;
+    (a.status, a.json())
 }
 
 /// Sectors and districts; a high hazard zone `zone` over the whole of Gitega (1101);
@@ -183,24 +171,16 @@ async fn exposure_by_district_with_needs_and_redaction() {
     assert_eq!(total, 150.0);
 
     // CSV with a HXL row, naming the versions on every row; GeoJSON with unit shapes.
-    let resp = app(state.clone())
-        .oneshot(
-            Request::get("/api/exposure?hazard=zone&exposure=hh&by=district&format=csv")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
-    let csv = String::from_utf8(
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
+    let resp = common::call(
+        &state,
+        "GET",
+        "/api/exposure?hazard=zone&exposure=hh&by=district&format=csv",
+        None,
+        None,
     )
-    .unwrap();
+    .await;
+    assert_eq!(resp.headers["content-type"], "text/csv; charset=utf-8");
+    let csv = String::from_utf8(resp.body.to_vec()).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -223,16 +203,15 @@ async fn exposure_by_district_with_needs_and_redaction() {
             .any(|l| l.starts_with("21,Nyanza,none,2.0,90.0,2.0,0.0,0.0,zone,1,hh,1,")),
         "{csv}"
     );
-    let resp = app(state.clone())
-        .oneshot(
-            Request::get("/api/exposure?hazard=zone&exposure=hh&by=district&format=geojson")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let fc: Value =
-        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let fc = common::call(
+        &state,
+        "GET",
+        "/api/exposure?hazard=zone&exposure=hh&by=district&format=geojson",
+        None,
+        None,
+    )
+    .await
+    .json();
     let f11 = fc["features"]
         .as_array()
         .unwrap()
@@ -344,12 +323,8 @@ async fn exposure_by_district_with_needs_and_redaction() {
 }
 
 async fn get_bytes(state: &AppState, uri: &str) -> (StatusCode, bytes::Bytes) {
-    let resp = app(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.into_body().collect().await.unwrap().to_bytes())
+    let a = common::call(state, "GET", uri, None, None).await;
+    (a.status, a.body)
 }
 
 /// The attributes of the unit `code` in a choropleth tile.
@@ -482,18 +457,15 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
 }
 
 async fn post_area(state: &AppState, body: &str) -> (StatusCode, Value) {
-    let resp = app(state.clone())
-        .oneshot(
-            Request::post("/api/exposure/area?hazard=zone&exposure=hh")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_owned()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap())
+    let a = common::call(
+        state,
+        "POST",
+        "/api/exposure/area?hazard=zone&exposure=hh",
+        None,
+        Some(("application/json", body.as_bytes().to_vec())),
+    )
+    .await;
+    (a.status, a.json())
 }
 
 fn rect_polygon(w: f64, s: f64, e: f64, n: f64) -> String {

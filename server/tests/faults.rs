@@ -6,35 +6,31 @@ mod common;
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
-use http_body_util::BodyExt as _;
 use serde_json::Value;
-use sitroom::api::{AppState, app};
+use sitroom::api::AppState;
 use sitroom::auth::{Role, create_token};
 use sitroom::store::Store;
-use tower::ServiceExt as _;
 
 const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"high"},"geometry":{"type":"Polygon","coordinates":[[[29.9,-2.1],[30.2,-2.1],[30.2,-1.8],[29.9,-1.8],[29.9,-2.1]]]}}]}"#;
 
-async fn send(state: &AppState, req: Request<Body>) -> (StatusCode, Value) {
-    let resp = app(state.clone()).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+async fn upload(state: &AppState, token: &str) -> (StatusCode, Value) {
+    let (kind, body) = common::class_zones_upload(ZONE);
+    let a = common::call(
+        state,
+        "POST",
+        "/api/layers/zone",
+        Some(token),
+        Some((&kind, body)),
     )
+    .await;
+    (a.status, a.json())
 }
 
-fn upload(token: &str) -> Request<Body> {
-    let (kind, body) = common::class_zones_upload(ZONE);
-    Request::post("/api/layers/zone")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", kind)
-        .body(Body::from(body))
-        .unwrap()
+async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
+    let a = common::call(state, "GET", uri, None, None).await;
+    (a.status, a.json())
 }
 
 /// Closes the test database to new connections and ends the open ones (`away`), or
@@ -65,33 +61,23 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
     let (token, _) = create_token(store.as_ref(), "gis", Role::Editor, None).unwrap();
     let state = AppState::new(store, 1 << 20).unwrap();
     let t = common::tile_at(geo::Coord { x: 30.0, y: -2.0 }, 8);
-    let tile = || {
-        Request::get(format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y))
-            .body(Body::empty())
-            .unwrap()
-    };
+    let tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);
 
     outage(&url, true);
     state.sync_engine().await; // fails, and keeps what it has
-    let (status, _) = send(&state, tile()).await;
+    let (status, _) = get(&state, &tile).await;
     assert_eq!(
         status,
         StatusCode::OK,
         "tiles come from memory while PostGIS is away"
     );
-    let (status, items) = send(
-        &state,
-        Request::get("/ogc/collections/zone/items")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, items) = get(&state, "/ogc/collections/zone/items").await;
     assert_eq!(
         (status, items["numberReturned"].as_i64()),
         (StatusCode::OK, Some(1)),
         "so do features"
     );
-    let (status, problem) = send(&state, upload(&token)).await;
+    let (status, problem) = upload(&state, &token).await;
     assert_eq!(
         (status, problem["detail"].as_str()),
         (
@@ -102,13 +88,13 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
     );
 
     outage(&url, false);
-    let (status, loaded) = send(&state, upload(&token)).await;
+    let (status, loaded) = upload(&state, &token).await;
     assert_eq!(
         status,
         StatusCode::CREATED,
         "writes work again once it is back: {loaded}"
     );
     assert_eq!(loaded["version"], 2);
-    let (status, _) = send(&state, tile()).await;
+    let (status, _) = get(&state, &tile).await;
     assert_eq!(status, StatusCode::OK);
 }

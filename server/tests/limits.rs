@@ -6,39 +6,23 @@ mod common;
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt as _;
+use axum::http::{StatusCode, header};
 use serde_json::Value;
+use sitroom::api::AppState;
 use sitroom::api::limits::RateLimiter;
-use sitroom::api::{AppState, app};
 use sitroom::store::Store;
-use tower::ServiceExt as _;
 
 async fn get(
     state: &AppState,
     uri: &str,
     token: Option<&str>,
 ) -> (StatusCode, Option<String>, Value) {
-    let mut req = Request::get(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let resp = app(state.clone())
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let retry = resp
-        .headers()
+    let a = common::call(state, "GET", uri, token, None).await;
+    let retry = a
+        .headers
         .get(header::RETRY_AFTER)
         .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        retry,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    (a.status, retry, a.json())
 }
 
 #[tokio::test]

@@ -5,14 +5,11 @@ mod common;
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt as _;
+use axum::http::StatusCode;
 use serde_json::Value;
-use sitroom::api::{AppState, app};
+use sitroom::api::AppState;
 use sitroom::auth::{Role, create_token};
 use sitroom::store::Store;
-use tower::ServiceExt as _;
 
 const POINTS: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"hh":3},"geometry":{"type":"Point","coordinates":[30.06,-1.95]}},
@@ -27,27 +24,8 @@ async fn call(
     token: Option<&str>,
     body: Option<(&str, Vec<u8>)>,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let body = match body {
-        Some((kind, bytes)) => {
-            req = req.header("content-type", kind);
-            Body::from(bytes)
-        }
-        None => Body::empty(),
-    };
-    let resp = app(state.clone())
-        .oneshot(req.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let a = common::call(state, method, uri, token, body).await;
+    (a.status, a.json())
 }
 
 #[tokio::test]

@@ -6,31 +6,20 @@ mod common;
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt as _;
+use axum::http::StatusCode;
 use pbf_font_tools::prost::Message as _;
 use serde_json::Value;
-use sitroom::api::{AppState, app};
+use sitroom::api::AppState;
 use sitroom::store::Store;
-use tower::ServiceExt as _;
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String, bytes::Bytes) {
-    let resp = app(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let kind = resp
-        .headers()
+    let a = common::call(state, "GET", uri, None, None).await;
+    let kind = a
+        .headers
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    (
-        status,
-        kind,
-        resp.into_body().collect().await.unwrap().to_bytes(),
-    )
+    (a.status, kind, a.body)
 }
 
 fn state_with_admin() -> (tempfile::TempDir, AppState) {

@@ -85,11 +85,8 @@ impl ChoroplethQuery {
     }
 }
 
-/// The layers and the cached result for a request.
-fn inputs(
-    state: &AppState,
-    q: &ChoroplethQuery,
-) -> Result<(Inputs, Arc<LayerSnapshot>, Arc<Computed>), ApiError> {
+/// The layers of a request and the boundary layer whose units are drawn.
+fn layers(state: &AppState, q: &ChoroplethQuery) -> Result<(Inputs, Arc<LayerSnapshot>), ApiError> {
     let inputs = Inputs::resolve(&state.engine.snapshots(), &q.hazard, &q.exposure, q.by())?;
     let units = inputs.names_layer.clone().ok_or_else(|| {
         ApiError::bad_request(format!(
@@ -97,6 +94,15 @@ fn inputs(
             q.by()
         ))
     })?;
+    Ok((inputs, units))
+}
+
+/// The layers and the cached result for a request.
+fn inputs(
+    state: &AppState,
+    q: &ChoroplethQuery,
+) -> Result<(Inputs, Arc<LayerSnapshot>, Arc<Computed>), ApiError> {
+    let (inputs, units) = layers(state, q)?;
     let computed = state
         .engine
         .exposure(&inputs.hazard, &inputs.exposed, &inputs.finest);
@@ -234,14 +240,7 @@ async fn tilejson(
     Query(q): Query<ChoroplethQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let snaps = state.engine.snapshots();
-    let inputs = Inputs::resolve(&snaps, &q.hazard, &q.exposure, q.by())?;
-    let units = inputs.names_layer.clone().ok_or_else(|| {
-        ApiError::bad_request(format!(
-            "no boundary layer with theme '{}' is loaded: choose another level",
-            q.by()
-        ))
-    })?;
+    let (inputs, units) = layers(&state, &q)?;
     let layers = layers_of(&inputs, &units);
     let tag = etag(
         &layers,

@@ -1,13 +1,13 @@
 //! Map label glyphs, served by us so the map needs nothing from the internet:
 //! `GET /fonts/{fontstack}/{start}-{end}.pbf` renders signed-distance-field glyphs of a
-//! 256-character range from the fonts found at start (TrueType/OpenType files in the
+//! 256-character range from the fonts found on first use (TrueType/OpenType files in the
 //! fonts folder, named "Family Style", e.g. "DejaVu Sans Book"), as MapLibre and Martin
 //! expect; `GET /fonts` lists them. A stack of several names uses the first one known.
 //! Rendered ranges are kept in memory.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{Path as UrlPath, State};
 use axum::http::header;
@@ -19,10 +19,12 @@ use pbf_font_tools::prost::Message as _;
 
 use super::{ApiError, AppState, blocking};
 
-/// Fonts by stack name, and the glyph ranges rendered so far.
-#[derive(Debug, Default)]
+/// The fonts of one folder, found on first use (the server's start does not wait for
+/// them), by stack name; and the glyph ranges rendered so far.
+#[derive(Debug)]
 pub struct Fonts {
-    files: BTreeMap<String, PathBuf>,
+    dir: PathBuf,
+    files: OnceLock<BTreeMap<String, PathBuf>>,
     rendered: Mutex<HashMap<(String, u32), Bytes>>,
 }
 
@@ -34,52 +36,23 @@ pub fn router() -> Router<AppState> {
 }
 
 impl Fonts {
-    /// The fonts in `dir` (not recursive): each face named by its family and style.
+    /// The fonts in `dir` (not recursive), looked for when first asked for.
     #[must_use]
-    pub fn discover(dir: &Path) -> Self {
-        let mut files = BTreeMap::new();
-        let Ok(lib) = pbf_font_tools::freetype::Library::init() else {
-            tracing::warn!("FreeType could not start: map labels will be missing");
-            return Self::default();
-        };
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf"))
-            })
-            .collect();
-        paths.sort();
-        for path in paths {
-            let Ok(face) = lib.new_face(&path, 0) else {
-                continue;
-            };
-            if let Some(family) = face.family_name() {
-                let name = match face.style_name() {
-                    Some(style) => format!("{family} {style}"),
-                    None => family,
-                };
-                files.entry(name).or_insert(path);
-            }
-        }
-        if files.is_empty() {
-            tracing::warn!(dir = %dir.display(), "no fonts found: map labels will be missing (install fonts-dejavu-core or pass --fonts-dir)");
-        } else {
-            tracing::info!(fonts = files.len(), dir = %dir.display(), "fonts for map labels");
-        }
+    pub fn in_dir(dir: &Path) -> Self {
         Self {
-            files,
+            dir: dir.to_path_buf(),
+            files: OnceLock::new(),
             rendered: Mutex::default(),
         }
     }
 
+    fn files(&self) -> &BTreeMap<String, PathBuf> {
+        self.files.get_or_init(|| discover(&self.dir))
+    }
+
     /// Names of the fonts, for `GET /fonts`.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        self.files().keys().map(String::as_str)
     }
 
     /// The glyphs of `start..=start+255` in the first font of `stack` we have.
@@ -87,7 +60,7 @@ impl Fonts {
         let (name, path) = stack
             .split(',')
             .map(str::trim)
-            .find_map(|n| self.files.get_key_value(n))
+            .find_map(|n| self.files().get_key_value(n))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "no font '{stack}' here: GET /fonts lists the fonts this server has"
@@ -112,6 +85,45 @@ impl Fonts {
         cache.insert(key, bytes.clone());
         Ok(bytes)
     }
+}
+
+/// The fonts in `dir` (not recursive): each face named by its family and style.
+fn discover(dir: &Path) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    let Ok(lib) = pbf_font_tools::freetype::Library::init() else {
+        tracing::warn!("FreeType could not start: map labels will be missing");
+        return files;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf"))
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Ok(face) = lib.new_face(&path, 0) else {
+            continue;
+        };
+        if let Some(family) = face.family_name() {
+            let name = match face.style_name() {
+                Some(style) => format!("{family} {style}"),
+                None => family,
+            };
+            files.entry(name).or_insert(path);
+        }
+    }
+    if files.is_empty() {
+        tracing::warn!(dir = %dir.display(), "no fonts found: map labels will be missing (install fonts-dejavu-core or pass --fonts-dir)");
+    } else {
+        tracing::info!(fonts = files.len(), dir = %dir.display(), "fonts for map labels");
+    }
+    files
 }
 
 async fn list(State(state): State<AppState>) -> Json<Vec<String>> {

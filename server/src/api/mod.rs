@@ -83,7 +83,7 @@ impl AppState {
                 crate::config::DEFAULT_TILE_CACHE_MB * 1024 * 1024,
             )),
             events: tokio::sync::broadcast::channel(256).0,
-            fonts: Arc::new(glyphs::Fonts::discover(std::path::Path::new(
+            fonts: Arc::new(glyphs::Fonts::in_dir(std::path::Path::new(
                 crate::config::DEFAULT_FONTS_DIR,
             ))),
             web_dir: None,

@@ -75,11 +75,15 @@ pub fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
     format!("\"{}\"", &hex::encode(h.finalize())[..20])
 }
 
-fn cache_control(layers: &[Arc<LayerSnapshot>]) -> &'static str {
-    if layers
+/// Whether any of `layers` is restricted (its responses must not sit in shared caches).
+fn any_restricted(layers: &[Arc<LayerSnapshot>]) -> bool {
+    layers
         .iter()
         .any(|l| l.meta.sensitivity == Sensitivity::Restricted)
-    {
+}
+
+fn cache_control(private: bool) -> &'static str {
+    if private {
         "private, max-age=60"
     } else {
         "public, max-age=60"
@@ -156,9 +160,7 @@ async fn tile(
         &snaps,
         &format!("{}/{}/{} {}", t.z, t.x, t.y, query.cache_key()),
     );
-    let private = snaps
-        .iter()
-        .any(|l| l.meta.sensitivity == Sensitivity::Restricted);
+    let private = any_restricted(&snaps);
     serve_tile(
         &state,
         &headers,
@@ -203,11 +205,7 @@ pub async fn serve_tile(
     );
     resp_headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if source.private {
-            "private, max-age=60"
-        } else {
-            "public, max-age=60"
-        }),
+        HeaderValue::from_static(cache_control(source.private)),
     );
     resp_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if not_modified(headers, &tag) {
@@ -314,7 +312,10 @@ async fn tilejson(
     Ok((
         [
             (header::ETAG, tag),
-            (header::CACHE_CONTROL, cache_control(&snaps).to_owned()),
+            (
+                header::CACHE_CONTROL,
+                cache_control(any_restricted(&snaps)).to_owned(),
+            ),
         ],
         Json(body),
     )

@@ -56,7 +56,7 @@ pub fn polygonise(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Datase
     let codes: Vec<u8> = values
         .iter()
         .map(|&v| {
-            if nodata.is_some_and(|nd| v == nd) || !v.is_finite() {
+            if !is_value(v, nodata) {
                 0
             } else {
                 classification.classify_number(v).map_or(0, |c| c.code())
@@ -131,7 +131,7 @@ pub fn cell_points(path: &Path, shown: &str) -> Result<Dataset, IngestError> {
         let layer = out.layer(0).map_err(gdal_err)?;
         let defn = layer.defn();
         for (i, &v) in values.iter().enumerate() {
-            if nodata.is_some_and(|nd| v == nd) || !v.is_finite() || v <= 0.0 {
+            if !is_value(v, nodata) || v <= 0.0 {
                 continue;
             }
             #[allow(clippy::cast_precision_loss)]
@@ -148,6 +148,11 @@ pub fn cell_points(path: &Path, shown: &str) -> Result<Dataset, IngestError> {
         }
     }
     Ok(out)
+}
+
+/// Whether a cell holds a value (not the band's no-data value, not NaN or infinite).
+fn is_value(v: f64, nodata: Option<f64>) -> bool {
+    v.is_finite() && nodata.is_none_or(|nd| v != nd)
 }
 
 /// Band 1 of a GeoTIFF, read whole.

@@ -261,3 +261,51 @@ pub fn class_zones_upload(geojson: &str) -> (String, Vec<u8>) {
         body.into_bytes(),
     )
 }
+
+/// An answer from the app in process (no socket).
+pub struct Answer {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Answer {
+    /// The body as JSON (`Null` when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Sends `method uri` to the app in process, with a bearer `token` and a body of the
+/// given content type if any.
+pub async fn call(
+    state: &sitroom::api::AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> Answer {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some((kind, bytes)) => {
+            req = req.header("content-type", kind);
+            axum::body::Body::from(bytes)
+        }
+        None => axum::body::Body::empty(),
+    };
+    let resp = sitroom::api::app(state.clone())
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("answer");
+    let (parts, body) = resp.into_parts();
+    Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.collect().await.expect("body").to_bytes(),
+    }
+}
