@@ -51,6 +51,12 @@ enum Command {
         /// of four times as many; 0 turns the limit off.
         #[arg(long, default_value_t = config::DEFAULT_RATE_LIMIT)]
         rate_limit: f64,
+        /// Seconds a request may take before it is answered with 503 (uploads and the
+        /// event stream excepted).
+        #[arg(long, default_value_t = config::DEFAULT_REQUEST_TIMEOUT_S)]
+        request_timeout_s: u64,
+        #[command(flatten)]
+        load_limits: LoadLimitArgs,
     },
     /// Load a file as a new version of a layer (one transaction: all or nothing).
     Load(Box<LoadArgs>),
@@ -188,9 +194,31 @@ struct LoadArgs {
     /// Load the good features even when some are rejected (they are listed in the report).
     #[arg(long)]
     allow_rejects: bool,
+    #[command(flatten)]
+    limits: LoadLimitArgs,
     /// Print the load report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// How much one load may hold (`serve` for uploads, `load` for files).
+#[derive(Debug, Args)]
+struct LoadLimitArgs {
+    /// Most features one load may hold.
+    #[arg(long, default_value_t = config::DEFAULT_MAX_FEATURES)]
+    max_features: u64,
+    /// Most vertices (coordinates) one load may hold over all its geometries.
+    #[arg(long, default_value_t = config::DEFAULT_MAX_VERTICES)]
+    max_vertices: u64,
+}
+
+impl LoadLimitArgs {
+    fn limits(&self) -> crate::ingest::LoadLimits {
+        crate::ingest::LoadLimits {
+            features: self.max_features,
+            vertices: self.max_vertices,
+        }
+    }
 }
 
 /// Entry point of the binary.
@@ -238,6 +266,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             web_dir,
             fonts_dir,
             rate_limit,
+            request_timeout_s,
+            load_limits,
         } => {
             let store = open_store(&cli.db)?;
             let runtime = tokio::runtime::Runtime::new()?;
@@ -255,6 +285,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 state.tiles = Arc::new(TileCache::new(tile_cache_mb.saturating_mul(1024 * 1024)));
                 state.fonts = Arc::new(api::glyphs::Fonts::in_dir(&fonts_dir));
                 state.limiter = Arc::new(api::limits::RateLimiter::new(rate_limit, rate_limit * 4.0));
+                state.request_timeout = std::time::Duration::from_secs(request_timeout_s);
+                state.load_limits = load_limits.limits();
                 if web_dir.join("index.html").is_file() {
                     state.web_dir = Some(web_dir);
                 } else {
@@ -563,6 +595,7 @@ fn load(db: &str, a: LoadArgs) -> anyhow::Result<ExitCode> {
             srs: a.srs,
             source_layer: a.source_layer,
             allow_rejects: a.allow_rejects,
+            limits: a.limits.limits(),
         },
         &config::cli_user(),
         &progress,

@@ -31,3 +31,12 @@ pub const DEFAULT_WEB_DIR: &str = "web-map/dist";
 
 /// Requests a second each client may make on average (bursts of four times as many).
 pub const DEFAULT_RATE_LIMIT: f64 = 100.0;
+
+/// Most features one load may hold (the 5 M-building benchmark fits twice).
+pub const DEFAULT_MAX_FEATURES: u64 = 10_000_000;
+
+/// Most coordinates one load may hold over all its geometries.
+pub const DEFAULT_MAX_VERTICES: u64 = 100_000_000;
+
+/// Longest a read request may take before it is answered with 503, in seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_S: u64 = 60;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::ingest::{self, IngestError, LoadOptions, LoadReport};
+use crate::ingest::{self, IngestError, LoadLimits, LoadOptions, LoadReport};
 use crate::layer::{LayerMeta, LayerVersion};
 use crate::store::{NewVersion, Store, StoreError};
 
@@ -42,6 +42,8 @@ pub struct LoadSource<'a> {
     pub source_layer: Option<String>,
     /// Load the good features even when some are rejected.
     pub allow_rejects: bool,
+    /// Most features and vertices the file may hold.
+    pub limits: LoadLimits,
 }
 
 /// Reads `source` as `meta` says and commits it as the layer's new current version.
@@ -62,6 +64,7 @@ pub fn load_file(
         fields: meta.fields.clone(),
         classification: meta.classification.clone(),
         allow_rejects: source.allow_rejects,
+        limits: source.limits,
     };
     let started = std::time::Instant::now();
     let read = ingest::read(source.path, source.name, &opts, progress)?;

@@ -22,6 +22,7 @@ fn opts(kind: LayerKind) -> LoadOptions {
         fields: FieldMapping::default(),
         classification: None,
         allow_rejects: false,
+        limits: sitroom::ingest::LoadLimits::default(),
     }
 }
 

@@ -47,6 +47,7 @@ fn load(store: &dyn Store, m: &LayerMeta, path: &std::path::Path) {
             srs: None,
             source_layer: None,
             allow_rejects: false,
+            limits: sitroom::ingest::LoadLimits::default(),
         },
         "test",
         &|_, _| {},

@@ -97,11 +97,25 @@ impl Needs {
 /// when the caller has no token.
 pub(super) const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
 
+/// Largest incident-area body accepted, in bytes.
+const AREA_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Most vertices an incident area may have.
+const AREA_MAX_VERTICES: usize = 100_000;
+
+/// Largest incident area, in km² (about four times Rwanda): a bigger one is a mistake in
+/// the coordinates, or a question the per-unit report answers.
+const AREA_MAX_KM2: f64 = 100_000.0;
+
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/exposure", get(exposure_by_unit))
-        .route("/api/exposure/area", axum::routing::post(exposure_in_area))
+        .route(
+            "/api/exposure/area",
+            axum::routing::post(exposure_in_area)
+                .layer(axum::extract::DefaultBodyLimit::max(AREA_BODY_LIMIT)),
+        )
         .route("/api/hazards/at", get(hazards_at))
 }
 
@@ -595,7 +609,7 @@ fn area_shape(body: &Value) -> Result<geo::MultiPolygon<f64>, ApiError> {
             ));
         }
     };
-    use geo::CoordsIter as _;
+    use geo::{CoordsIter as _, GeodesicArea as _};
     if shape
         .coords_iter()
         .any(|c| !(-180.0..=180.0).contains(&c.x) || !(-85.0..=85.0).contains(&c.y))
@@ -603,6 +617,18 @@ fn area_shape(body: &Value) -> Result<geo::MultiPolygon<f64>, ApiError> {
         return Err(ApiError::bad_request(
             "the area has coordinates outside lon -180..180 / lat -85..85: send lon/lat degrees (RFC 7946)",
         ));
+    }
+    let vertices = shape.coords_count();
+    if vertices > AREA_MAX_VERTICES {
+        return Err(ApiError::bad_request(format!(
+            "the area has {vertices} vertices, more than {AREA_MAX_VERTICES}: simplify it"
+        )));
+    }
+    let km2 = shape.geodesic_area_unsigned() / 1e6;
+    if km2 > AREA_MAX_KM2 {
+        return Err(ApiError::bad_request(format!(
+            "the area covers {km2:.0} km², more than {AREA_MAX_KM2:.0} km²: are the coordinates lon/lat? For whole districts or the country use GET /api/exposure"
+        )));
     }
     Ok(shape)
 }
@@ -617,10 +643,21 @@ async fn exposure_in_area(
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Json(body) = body.map_err(|e| {
-        ApiError::bad_request(format!(
-            "send the area as a GeoJSON Polygon or MultiPolygon: {}",
-            e.body_text()
-        ))
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                e.status(),
+                "Area too large",
+                format!(
+                    "the area body is over {} MiB: simplify the outline",
+                    AREA_BODY_LIMIT / 1024 / 1024
+                ),
+            )
+        } else {
+            ApiError::bad_request(format!(
+                "send the area as a GeoJSON Polygon or MultiPolygon: {}",
+                e.body_text()
+            ))
+        }
     })?;
     let shape = area_shape(&body)?;
     let needs = needs.needs()?;

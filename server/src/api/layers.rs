@@ -111,6 +111,7 @@ async fn upload(
     let id = layer_id(&id)?;
     let token = authorise(&state, &headers, Role::Editor).await?;
     let limit = state.upload_limit;
+    let limits = state.load_limits;
     // Refuse before reading a byte when the declared size is already too large.
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
@@ -164,6 +165,7 @@ async fn upload(
             srs: form.srs,
             source_layer: form.source_layer,
             allow_rejects: form.allow_rejects,
+            limits,
         };
         let version = load_file(store.as_ref(), &meta, &source, &token.name, &|_, _| {})?;
         drop(dir);

@@ -1,6 +1,10 @@
 //! Rate limits per client: a token bucket per bearer token (or per address for callers
 //! without one). Past the burst, requests get 429 with `Retry-After` saying when the
 //! next one will be accepted. `/health` is never limited (load balancers poll it).
+//!
+//! Reads also have a time limit: past `--request-timeout-s` they are answered with 503.
+//! Writes are not cut off (a write in progress commits or rolls back as a whole, and its
+//! caller must learn which), nor is the event stream, which is open by design.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -8,7 +12,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -102,6 +106,39 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
             resp
+        }
+    }
+}
+
+/// Whether `req` only reads, and so may be cut off by the request timeout.
+fn is_timed(req: &Request) -> bool {
+    let path = req.uri().path();
+    match *req.method() {
+        Method::GET | Method::HEAD => path != "/events",
+        Method::POST => path == "/api/exposure/area",
+        _ => false,
+    }
+}
+
+/// The request-timeout middleware.
+pub async fn timeout(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !is_timed(&req) {
+        return next.run(req).await;
+    }
+    let limit = state.request_timeout;
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs_f64(), "request timed out");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Request timed out",
+                format!(
+                    "the request took longer than {} s and was stopped: ask for less (a smaller area, fewer layers, a page of features), or ask the operator to raise --request-timeout-s",
+                    limit.as_secs_f64()
+                ),
+            )
+            .into_response()
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Largest upload accepted, in bytes.
     pub upload_limit: u64,
+    /// Most features and vertices one load may hold.
+    pub load_limits: crate::ingest::LoadLimits,
+    /// Longest a request (other than an upload or the event stream) may take.
+    pub request_timeout: std::time::Duration,
     /// In-memory snapshots of every layer, for reads.
     pub engine: Arc<Engine>,
     /// Rendered tiles.
@@ -78,6 +82,10 @@ impl AppState {
         Ok(Self {
             store,
             upload_limit,
+            load_limits: crate::ingest::LoadLimits::default(),
+            request_timeout: std::time::Duration::from_secs(
+                crate::config::DEFAULT_REQUEST_TIMEOUT_S,
+            ),
             engine,
             tiles: Arc::new(TileCache::new(
                 crate::config::DEFAULT_TILE_CACHE_MB * 1024 * 1024,
@@ -222,6 +230,10 @@ pub fn app(state: AppState) -> Router {
             .fallback(problem::not_found),
     };
     router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::timeout,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::limit,

@@ -146,6 +146,11 @@ impl From<LoadError> for ApiError {
         let report = e.report().and_then(|r| serde_json::to_value(r).ok());
         match e {
             LoadError::Store(s) => s.into(),
+            LoadError::Ingest(i @ crate::ingest::IngestError::TooLarge { .. }) => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Load too large",
+                format!("{i}; nothing was loaded and the current version is unchanged"),
+            ),
             LoadError::Ingest(i) => {
                 let err = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -140,6 +140,7 @@ fn load_one(store: &dyn Store, spec: &Spec, progress: bool) -> anyhow::Result<Lo
             srs: None,
             source_layer: None,
             allow_rejects: false,
+            limits: crate::ingest::LoadLimits::default(),
         },
         "demo",
         &|_, _| {},

@@ -16,6 +16,8 @@ pub struct Good {
     pub wkb: Vec<u8>,
     /// Extent.
     pub bbox: Bbox,
+    /// Number of coordinates (vertices) as read, for the per-load limit.
+    pub vertices: u64,
 }
 
 /// The outcome of checking one geometry.
@@ -116,7 +118,7 @@ fn polygonal_parts(g: Geometry) -> Result<Geometry, String> {
     Ok(out)
 }
 
-fn finish(g: &Geometry) -> Result<Good, String> {
+fn finish(g: &Geometry, vertices: u64) -> Result<Good, String> {
     let env = g.envelope();
     let wkb = g
         .wkb()
@@ -124,6 +126,7 @@ fn finish(g: &Geometry) -> Result<Good, String> {
     Ok(Good {
         wkb,
         bbox: [env.MinX, env.MinY, env.MaxX, env.MaxY],
+        vertices,
     })
 }
 
@@ -177,8 +180,9 @@ pub fn check(
     if let Some(why) = bad_coordinate(&shape, true) {
         return Checked::Rejected(why);
     }
+    let vertices = shape.coords_count() as u64;
     if g.is_valid() {
-        return match finish(&g) {
+        return match finish(&g, vertices) {
             Ok(good) => Checked::Ok(good),
             Err(why) => Checked::Rejected(why),
         };
@@ -198,7 +202,7 @@ pub fn check(
             }
         });
     match repaired {
-        Ok(r) if !r.is_empty() && r.is_valid() => match finish(&r) {
+        Ok(r) if !r.is_empty() && r.is_valid() => match finish(&r, vertices) {
             Ok(good) => Checked::Repaired(good, format!("invalid geometry repaired: {reason}")),
             Err(why) => Checked::Rejected(why),
         },

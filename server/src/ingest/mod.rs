@@ -36,6 +36,27 @@ pub struct LoadOptions {
     pub classification: Option<Classification>,
     /// Load the good features even when some are rejected.
     pub allow_rejects: bool,
+    /// Largest file accepted, in features and vertices.
+    pub limits: LoadLimits,
+}
+
+/// How much one load may hold: a guard against files that would exhaust memory (every
+/// layer version is held in memory to serve it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// Features read from the source.
+    pub features: u64,
+    /// Coordinates over all geometries.
+    pub vertices: u64,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        Self {
+            features: crate::config::DEFAULT_MAX_FEATURES,
+            vertices: crate::config::DEFAULT_MAX_VERTICES,
+        }
+    }
 }
 
 /// What happened to one feature that was not loaded as read.
@@ -156,6 +177,20 @@ pub enum IngestError {
         unpacked: u64,
         /// Which limit it passes.
         reason: String,
+    },
+    /// More features or vertices than a load may hold.
+    #[error(
+        "'{path}' has {count} {what}, more than the {limit} a load may hold: split it into several layers, simplify it, or ask the operator to raise --max-{what}"
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// `features` or `vertices`.
+        what: &'static str,
+        /// How many it has (vertices: at least this many, counting stopped there).
+        count: u64,
+        /// The limit.
+        limit: u64,
     },
     /// Several layers and none chosen.
     #[error("'{path}' has several layers ({available}): choose one with --source-layer")]
@@ -344,6 +379,14 @@ pub fn read(
     }
 
     let total = source.features.len() as u64;
+    if total > opts.limits.features {
+        return Err(IngestError::TooLarge {
+            path: shown,
+            what: "features",
+            count: total,
+            limit: opts.limits.features,
+        });
+    }
     progress(total, total);
     let outcomes: Vec<Outcome> = source
         .features
@@ -378,6 +421,7 @@ pub fn read(
 
     let mut features = Vec::with_capacity(outcomes.len());
     let mut bbox: Option<Bbox> = None;
+    let mut vertices = 0u64;
     for (raw, outcome) in source.features.into_iter().zip(outcomes) {
         report.read += 1;
         let mut note = |action: IssueAction, reason: String| {
@@ -408,6 +452,15 @@ pub fn read(
         };
         for w in outcome.warnings {
             note(IssueAction::Warning, w);
+        }
+        vertices += good.vertices;
+        if vertices > opts.limits.vertices {
+            return Err(IngestError::TooLarge {
+                path: shown,
+                what: "vertices",
+                count: vertices,
+                limit: opts.limits.vertices,
+            });
         }
         let mapped = outcome.mapped;
         if mapping.has_hazard() && mapped.hazard_class.is_none() {
