@@ -99,7 +99,14 @@ pub fn verify_role(
     header: Option<&str>,
     need: Role,
 ) -> Result<ApiToken, AuthError> {
-    let token = verify(store, header)?;
+    require(verify(store, header)?, need)
+}
+
+/// `token` if its role is at least `need`.
+///
+/// # Errors
+/// [`AuthError::Forbidden`] naming the role needed.
+pub fn require(token: ApiToken, need: Role) -> Result<ApiToken, AuthError> {
     if token.role < need {
         return Err(AuthError::Forbidden {
             name: token.name,
@@ -110,20 +117,90 @@ pub fn verify_role(
     Ok(token)
 }
 
+/// The secret of an `Authorization: Bearer …` header value.
+fn bearer(header: Option<&str>) -> Result<&str, AuthError> {
+    let value = header.ok_or(AuthError::Missing)?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or(AuthError::Malformed)
+}
+
 /// Checks an `Authorization` header value against the stored tokens.
 ///
 /// # Errors
 /// An [`AuthError`] saying what is wrong.
 pub fn verify(store: &dyn Store, header: Option<&str>) -> Result<ApiToken, AuthError> {
-    let value = header.ok_or(AuthError::Missing)?;
-    let secret = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or(AuthError::Malformed)?;
-    match store.token_by_hash(&hash_secret(secret))? {
+    match store.token_by_hash(&hash_secret(bearer(header)?))? {
         Some(t) if t.is_usable(Utc::now()) => Ok(t),
         _ => Err(AuthError::Invalid),
+    }
+}
+
+/// How long a verified token is trusted before the store is asked again: a revocation
+/// made elsewhere (the CLI, another replica) takes effect within this time.
+pub const TOKEN_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Tokens verified lately, by secret hash. Spares the store a query on every tile, and
+/// keeps known tokens working while the store is unavailable: no token can be revoked
+/// then either, since revoking is a write to the store. Expiry is checked every time.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, (ApiToken, std::time::Instant)>>,
+}
+
+impl TokenCache {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (ApiToken, std::time::Instant)>>
+    {
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// [`verify`], through the cache.
+    ///
+    /// # Errors
+    /// An [`AuthError`] saying what is wrong.
+    pub fn verify(&self, store: &dyn Store, header: Option<&str>) -> Result<ApiToken, AuthError> {
+        let hash = hash_secret(bearer(header)?);
+        let now = Utc::now();
+        let cached = self.lock().get(&hash).cloned();
+        if let Some((t, at)) = &cached
+            && at.elapsed() < TOKEN_FRESH_FOR
+        {
+            return if t.is_usable(now) {
+                Ok(t.clone())
+            } else {
+                Err(AuthError::Invalid)
+            };
+        }
+        match store.token_by_hash(&hash) {
+            Ok(Some(t)) if t.is_usable(now) => {
+                let mut map = self.lock();
+                if map.len() > 10_000 {
+                    map.retain(|_, (_, at)| at.elapsed() < TOKEN_FRESH_FOR);
+                }
+                map.insert(hash, (t.clone(), std::time::Instant::now()));
+                Ok(t)
+            }
+            Ok(_) => {
+                self.lock().remove(&hash);
+                Err(AuthError::Invalid)
+            }
+            Err(StoreError::Unavailable(why)) => match cached {
+                Some((t, _)) if t.is_usable(now) => Ok(t),
+                _ => Err(StoreError::Unavailable(why).into()),
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Forgets the token named `name` (revoked through this server: at once).
+    pub fn forget(&self, name: &str) {
+        self.lock().retain(|_, (t, _)| t.name != name);
     }
 }

@@ -164,6 +164,9 @@ struct LoadArgs {
     /// public or restricted.
     #[arg(long)]
     sensitivity: Option<String>,
+    /// true: readable without a token (a public map); false (the default for a new layer).
+    #[arg(long)]
+    anonymous: Option<String>,
     /// Credit and licence shown wherever the layer is.
     #[arg(long)]
     attribution: Option<String>,
@@ -317,6 +320,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             "kind": l.meta.kind,
                             "theme": l.meta.theme,
                             "sensitivity": l.meta.sensitivity,
+                            "anonymous": l.meta.anonymous,
                             "current_version": l.current_version,
                             "feature_count": l.feature_count,
                             "updated_at": l.updated_at,
@@ -556,6 +560,7 @@ fn load(db: &str, a: LoadArgs) -> anyhow::Result<ExitCode> {
         kind: a.kind,
         theme: a.theme,
         sensitivity: a.sensitivity,
+        anonymous: a.anonymous,
         attribution: a.attribution,
         fields: FieldMapping {
             name: a.name_field,

@@ -218,6 +218,10 @@ pub struct LayerMeta {
     pub theme: Theme,
     /// Public or restricted.
     pub sensitivity: Sensitivity,
+    /// Readable without a token (for a public map). Restricted layers open this way show
+    /// callers without a token aggregates only, as they show any caller without clearance.
+    #[serde(default)]
+    pub anonymous: bool,
     /// Source fields for the engine's columns.
     pub fields: FieldMapping,
     /// How raw hazard values map to classes (hazard layers).
@@ -319,6 +323,8 @@ pub struct MetaChanges {
     pub theme: Option<String>,
     /// Default `public`.
     pub sensitivity: Option<String>,
+    /// `true` or `false` (default): readable without a token.
+    pub anonymous: Option<String>,
     /// Credit and licence.
     pub attribution: Option<String>,
     /// Field mapping entries given (each replaces the current one).
@@ -356,6 +362,11 @@ impl MetaChanges {
             (None, Some(c)) => c.sensitivity,
             (None, None) => Sensitivity::Public,
         };
+        let anonymous = match (&self.anonymous, current) {
+            (Some(a), _) => parse_flag("anonymous", a)?,
+            (None, Some(c)) => c.anonymous,
+            (None, None) => false,
+        };
         let pick = |given: &Option<String>, old: Option<&Option<String>>| {
             given.clone().or_else(|| old.cloned().flatten())
         };
@@ -386,6 +397,7 @@ impl MetaChanges {
             kind,
             theme,
             sensitivity,
+            anonymous,
             fields,
             classification,
             attribution: self
@@ -394,6 +406,15 @@ impl MetaChanges {
                 .or_else(|| current.map(|c| c.attribution.clone()))
                 .unwrap_or_default(),
         })
+    }
+}
+
+/// `true`/`false` (also `yes`/`no`, `1`/`0`) given for `what`.
+fn parse_flag(what: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(format!("{what} '{value}' is not true or false")),
     }
 }
 

@@ -54,9 +54,16 @@ impl Api {
         (status, ctype, body)
     }
 
+    /// A read with the tester's token (anonymous reads are `tests/roles.rs`'s).
     async fn get(&self, path: &str) -> (StatusCode, Option<String>, Value) {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
+        self.send(self.read(path)).await
+    }
+
+    fn read(&self, path: &str) -> Request<Body> {
+        Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .body(Body::empty())
+            .unwrap()
     }
 
     fn upload_request(
@@ -260,7 +267,7 @@ async fn bad_requests_get_exact_problems(api: Api) {
                 ("z.geojson", &file),
             ),
             StatusCode::BAD_REQUEST,
-            "unknown form field 'colour': send 'file' and any of title, kind, theme, sensitivity, attribution, classification, name_field, code_field, population_field, households_field, hazard_field, srs, source_layer, allow_rejects",
+            "unknown form field 'colour': send 'file' and any of title, kind, theme, sensitivity, anonymous, attribution, classification, name_field, code_field, population_field, households_field, hazard_field, srs, source_layer, allow_rejects",
         ),
         (
             "a file name without extension",
@@ -350,7 +357,7 @@ api_tests!(
 
 async fn events_announce_new_versions(api: Api) {
     let resp = app(api.state.clone())
-        .oneshot(Request::get("/events").body(Body::empty()).unwrap())
+        .oneshot(api.read("/events"))
         .await
         .unwrap();
     assert_eq!(resp.headers()[header::CONTENT_TYPE], "text/event-stream");
@@ -378,11 +385,7 @@ async fn events_announce_new_versions(api: Api) {
     // The new layer is in the engine: its tiles are served, the second time from cache.
     for _ in 0..2 {
         let resp = app(api.state.clone())
-            .oneshot(
-                Request::get("/tiles/flood/8/149/129.mvt")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .oneshot(api.read("/tiles/flood/8/149/129.mvt"))
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);

@@ -212,6 +212,7 @@ fn serve_answers_a_real_http_client() {
 
     let layers: Value = client
         .get(format!("{base}/api/layers"))
+        .bearer_auth(token)
         .send()
         .unwrap()
         .json()
@@ -238,6 +239,9 @@ fn a_load_by_another_process_reaches_a_running_server() {
             "flood",
             "--hazard-field",
             "depth",
+            // Read below without a token; the next load keeps it open.
+            "--anonymous",
+            "true",
         ],
     );
     let server = common::serve(&db, &[]);

@@ -86,6 +86,8 @@ fn fixture(dir: &tempfile::TempDir) -> Fixture {
             "people",
             "--households-field",
             "households",
+            "--anonymous",
+            "true",
         ],
     );
 
@@ -569,6 +571,8 @@ async fn a_population_raster_is_summed_by_where_its_cells_lie() {
             "exposure",
             "--theme",
             "population",
+            "--anonymous",
+            "true",
             "--json",
         ],
     );

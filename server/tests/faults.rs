@@ -59,9 +59,20 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
     common::load_class_zones(&url, &zone, "zone");
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&url).unwrap());
     let (token, _) = create_token(store.as_ref(), "gis", Role::Editor, None).unwrap();
+    let (seen, _) = create_token(store.as_ref(), "seen", Role::Viewer, None).unwrap();
+    let (unseen, _) = create_token(store.as_ref(), "unseen", Role::Viewer, None).unwrap();
     let state = AppState::new(store, 1 << 20).unwrap();
     let t = common::tile_at(geo::Coord { x: 30.0, y: -2.0 }, 8);
     let tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);
+    let read_as = |token: &str| {
+        let (state, tile, token) = (state.clone(), tile.clone(), token.to_owned());
+        async move {
+            common::call(&state, "GET", &tile, Some(&token), None)
+                .await
+                .status
+        }
+    };
+    assert_eq!(read_as(&seen).await, StatusCode::OK);
 
     outage(&url, true);
     state.sync_engine().await; // fails, and keeps what it has
@@ -70,6 +81,16 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
         status,
         StatusCode::OK,
         "tiles come from memory while PostGIS is away"
+    );
+    assert_eq!(
+        read_as(&seen).await,
+        StatusCode::OK,
+        "a token seen before the outage keeps reading"
+    );
+    assert_eq!(
+        read_as(&unseen).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "a token never seen cannot be checked"
     );
     let (status, items) = get(&state, "/ogc/collections/zone/items").await;
     assert_eq!(

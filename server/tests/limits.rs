@@ -34,9 +34,9 @@ async fn each_client_gets_its_own_budget_and_is_told_when_to_retry() {
     // One request a second, three at once.
     state.limiter = Arc::new(RateLimiter::new(1.0, 3.0));
     for _ in 0..3 {
-        assert_eq!(get(&state, "/catalog", Some("a")).await.0, StatusCode::OK);
+        assert_eq!(get(&state, "/ogc", Some("a")).await.0, StatusCode::OK);
     }
-    let (status, retry, problem) = get(&state, "/catalog", Some("a")).await;
+    let (status, retry, problem) = get(&state, "/ogc", Some("a")).await;
     assert_eq!(
         (status, retry.as_deref()),
         (StatusCode::TOO_MANY_REQUESTS, Some("1"))
@@ -46,7 +46,7 @@ async fn each_client_gets_its_own_budget_and_is_told_when_to_retry() {
         "this client is over its limit of requests: retry in 1 s (the operator sets the limit with --rate-limit)"
     );
     assert_eq!(
-        get(&state, "/catalog", Some("b")).await.0,
+        get(&state, "/ogc", Some("b")).await.0,
         StatusCode::OK,
         "another token has its own budget"
     );
@@ -57,7 +57,7 @@ async fn each_client_gets_its_own_budget_and_is_told_when_to_retry() {
     );
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(
-        get(&state, "/catalog", Some("a")).await.0,
+        get(&state, "/ogc", Some("a")).await.0,
         StatusCode::OK,
         "the budget refills"
     );
@@ -160,7 +160,7 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
         "'zone.geojson' has 10 vertices, more than the 9 a load may hold: split it into several layers, simplify it, or ask the operator to raise --max-vertices; nothing was loaded and the current version is unchanged"
     );
 
-    let layer = common::call(&state, "GET", "/api/layers/zones", None, None)
+    let layer = common::call(&state, "GET", "/api/layers/zones", Some(&editor), None)
         .await
         .json();
     assert_eq!(layer["current_version"], 1, "{layer}");
@@ -241,6 +241,8 @@ async fn incident_areas_are_limited_in_size_vertices_and_bytes() {
             "camp",
             "--population-field",
             "population",
+            "--anonymous",
+            "true",
         ],
     );
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());

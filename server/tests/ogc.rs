@@ -16,7 +16,8 @@ use sitroom::api::{AppState, app};
 use sitroom::store::Store;
 use tower::ServiceExt as _;
 
-/// A store with the real sectors and camps, and a restricted point layer.
+/// A store with the real sectors (open without a token) and a restricted point layer
+/// (not open).
 fn fixture(dir: &tempfile::TempDir) -> String {
     let db = dir.path().join("ogc.db").display().to_string();
     common::load_admin(&db, "sectors", "sector");
@@ -92,9 +93,9 @@ async fn documents_paging_filters_and_errors() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["returnees", "sectors"]);
+    assert_eq!(ids, ["sectors"], "without a token, only the open layers");
     assert_eq!(
-        cols["collections"][1]["links"][1]["href"],
+        cols["collections"][0]["links"][1]["href"],
         "http://test.local/ogc/collections/sectors/items"
     );
 
@@ -208,7 +209,7 @@ async fn documents_paging_filters_and_errors() {
         (
             "/ogc/collections/returnees/items",
             StatusCode::UNAUTHORIZED,
-            "this request needs a token: send 'Authorization: Bearer <token>' (create one with `sitroom token create NAME`)",
+            "layer 'returnees' is not open without a token: send 'Authorization: Bearer <token>' (an administrator creates tokens with `sitroom token create NAME`)",
         ),
     ] {
         let (got, body) = get(&state, uri).await;
@@ -260,14 +261,14 @@ fn gdal_oapif_reads_every_public_collection() {
         .collect();
     assert!(names.contains("Gitega") && names.contains("Shyrongi"));
 
-    // Listing all collections works without a token (the restricted one's items do not).
+    // Without a token GDAL lists the open collections only.
     let out = Command::new("ogrinfo")
         .args(["-ro", "-q", &url])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("sectors") && text.contains("returnees"),
+        text.contains("sectors") && !text.contains("returnees"),
         "{text}"
     );
 }

@@ -13,7 +13,7 @@ use sitroom::store::Store;
 
 const POINTS: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"hh":3},"geometry":{"type":"Point","coordinates":[30.06,-1.95]}},
-{"type":"Feature","properties":{"hh":9},"geometry":{"type":"Point","coordinates":[30.07,-1.96]}}]}"#;
+{"type":"Feature","properties":{"hh":9},"geometry":{"type":"Point","coordinates":[30.12,-1.97]}}]}"#;
 
 const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"high"},"geometry":{"type":"Polygon","coordinates":[[[29.9,-2.1],[30.2,-2.1],[30.2,-1.8],[29.9,-1.8],[29.9,-2.1]]]}}]}"#;
 
@@ -28,12 +28,14 @@ async fn call(
     (a.status, a.json())
 }
 
-#[tokio::test]
-async fn each_role_may_do_what_it_is_for_and_no_more() {
-    let dir = tempfile::tempdir().unwrap();
+/// Districts and a flood zone open to callers without a token (a public map), a public
+/// zone that is not open, and restricted returnee households (3 and 9 of them at two
+/// points) that are not open either. Returns the state and the tokens of each role after
+/// the anonymous caller.
+fn fixture(dir: &tempfile::TempDir) -> (AppState, Vec<(Option<String>, &'static str)>) {
     let db = dir.path().join("roles.db").display().to_string();
     common::load_admin(&db, "districts", "district");
-    let pts = common::write(&dir, "hh.geojson", POINTS);
+    let pts = common::write(dir, "hh.geojson", POINTS);
     common::sitroom_ok(
         &db,
         &[
@@ -51,19 +53,42 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
             "restricted",
         ],
     );
-    let zone = common::write(&dir, "zone.geojson", ZONE);
+    let zone = common::write(dir, "zone.geojson", ZONE);
     common::load_class_zones(&db, &zone, "zone");
-
+    common::sitroom_ok(
+        &db,
+        &[
+            "load",
+            zone.to_str().unwrap(),
+            "--layer",
+            "closed",
+            "--kind",
+            "hazard",
+            "--theme",
+            "flood",
+            "--hazard-field",
+            "class",
+            "--classification",
+            "class-names",
+        ],
+    );
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let mut tokens = vec![(None::<String>, "anonymous")];
     for role in Role::ALL {
         let (secret, _) = create_token(store.as_ref(), role.as_str(), *role, None).unwrap();
         tokens.push((Some(secret), role.as_str()));
     }
-    let state = AppState::new(store, 1 << 20).unwrap();
+    (AppState::new(store, 1 << 20).unwrap(), tokens)
+}
+
+#[tokio::test]
+async fn each_role_may_do_what_it_is_for_and_no_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, tokens) = fixture(&dir);
     let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 8);
     let restricted_tile = format!("/tiles/hh/{}/{}/{}.mvt", t.z, t.x, t.y);
     let public_tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);
+    let closed_tile = format!("/tiles/closed/{}/{}/{}.mvt", t.z, t.x, t.y);
     let (kind, upload) = common::class_zones_upload(ZONE);
 
     // (what, method, uri, body?, expected status for anonymous, viewer, analyst, editor, admin)
@@ -77,18 +102,53 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
             [200, 200, 200, 200, 200],
         ),
         (
-            "restricted tiles",
+            "tiles of a layer not open without a token",
+            "GET",
+            closed_tile,
+            false,
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            "restricted tiles (aggregates for viewers)",
             "GET",
             restricted_tile,
             false,
-            [401, 403, 200, 200, 200],
+            [401, 200, 200, 200, 200],
         ),
         (
-            "restricted features",
+            "restricted features (aggregates for viewers)",
             "GET",
             "/ogc/collections/hh/items".into(),
             false,
-            [401, 403, 200, 200, 200],
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            "restricted exposure (aggregates for viewers)",
+            "GET",
+            "/api/exposure?hazard=zone&exposure=hh&by=district".into(),
+            false,
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            "exposure to a hazard not open without a token",
+            "GET",
+            "/api/exposure?hazard=closed&exposure=hh&by=district".into(),
+            false,
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            "catalog (lists what the caller may read)",
+            "GET",
+            "/catalog".into(),
+            false,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "a layer's versions",
+            "GET",
+            "/api/layers/closed".into(),
+            false,
+            [401, 200, 200, 200, 200],
         ),
         (
             "public features",
@@ -134,19 +194,54 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
         }
     }
 
-    // Restricted exposure: aggregates suppressed for anonymous and viewer callers only.
+    // Restricted exposure: redacted for viewers only (anonymous callers may not read it).
     let uri = "/api/exposure?hazard=zone&exposure=hh&by=district";
-    for ((token, who), redacted) in tokens.iter().zip([true, true, false, false, false]) {
-        let (status, report) = call(&state, "GET", uri, token.as_deref(), None).await;
-        assert_eq!(
-            (status, report["redacted"].as_bool()),
-            (StatusCode::OK, Some(redacted)),
-            "exposure as {who}"
-        );
+    for ((token, who), redacted) in
+        tokens
+            .iter()
+            .zip([None, Some(true), Some(false), Some(false), Some(false)])
+    {
+        let (_, report) = call(&state, "GET", uri, token.as_deref(), None).await;
+        assert_eq!(report["redacted"].as_bool(), redacted, "exposure as {who}");
     }
 
-    // A viewer is told what role is needed.
+    // Without a token the lists hold the open layers only.
+    let (_, catalog) = call(&state, "GET", "/catalog", None, None).await;
+    let open: Vec<&String> = catalog["tiles"].as_object().unwrap().keys().collect();
+    assert_eq!(open, ["districts", "zone"]);
+    let (_, layers) = call(&state, "GET", "/api/layers", None, None).await;
+    assert_eq!(layers.as_array().unwrap().len(), 2);
     let viewer = tokens[1].0.as_deref();
+    let (_, catalog) = call(&state, "GET", "/catalog", viewer, None).await;
+    assert_eq!(
+        catalog["tiles"].as_object().unwrap().len(),
+        5,
+        "every layer, with the one the editor uploaded above"
+    );
+    assert_eq!(
+        catalog["tiles"]["hh"]["detail"], false,
+        "a viewer gets aggregates"
+    );
+    let (status, problem) = call(
+        &state,
+        "GET",
+        "/tiles/zone/0/0/0.mvt",
+        Some("sitroom_forged"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, problem["detail"].as_str()),
+        (
+            StatusCode::UNAUTHORIZED,
+            Some(
+                "the token is not valid (unknown, revoked or expired): ask an administrator for a new one"
+            )
+        ),
+        "a bad token is refused, not read as anonymous"
+    );
+
+    // A viewer is told what role is needed.
     let (_, problem) = call(&state, "GET", "/api/tokens", viewer, None).await;
     assert_eq!(
         problem["detail"],
@@ -228,4 +323,155 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+}
+
+#[tokio::test]
+async fn restricted_layers_reach_viewers_only_as_aggregates_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, tokens) = fixture(&dir);
+    let (viewer, analyst) = (tokens[1].0.as_deref(), tokens[2].0.as_deref());
+    let nyarugenge = serde_json::json!({"code": "11", "level": "district", "name": "Nyarugenge", "suppressed": true});
+    let kicukiro = serde_json::json!({"code": "13", "level": "district", "name": "Kicukiro", "suppressed": false,
+        "features": 1.0, "population": 0.0, "households": 9.0});
+
+    // Features: district shapes with totals; 3 households in Nyarugenge are suppressed.
+    let (status, items) = call(&state, "GET", "/ogc/collections/hh/items", viewer, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let features = items["features"].as_array().unwrap();
+    let props: Vec<&Value> = features.iter().map(|f| &f["properties"]).collect();
+    assert_eq!(props, [&nyarugenge, &kicukiro]);
+    for f in features {
+        assert!(
+            matches!(
+                f["geometry"]["type"].as_str(),
+                Some("Polygon" | "MultiPolygon")
+            ),
+            "{}",
+            f["geometry"]["type"]
+        );
+    }
+    let (_, one) = call(&state, "GET", "/ogc/collections/hh/items/2", viewer, None).await;
+    assert_eq!(one["properties"], kicukiro);
+    let (_, collection) = call(&state, "GET", "/ogc/collections/hh", viewer, None).await;
+    assert_eq!(collection["title"], "hh (aggregates by district)");
+    // Filters and bboxes work on the aggregates, not on the hidden points.
+    let (status, problem) = call(
+        &state,
+        "GET",
+        "/ogc/collections/hh/items?hh=3",
+        viewer,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    let (_, near) = call(
+        &state,
+        "GET",
+        "/ogc/collections/hh/items?bbox=30.0599,-1.9501,30.0601,-1.9499",
+        viewer,
+        None,
+    )
+    .await;
+    assert_eq!(near["numberMatched"], 1, "the district, not the household");
+    assert_ne!(near["features"][0]["geometry"]["type"], "Point");
+
+    // Tiles: the same district shapes and figures.
+    let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 10);
+    let tile_uri = format!("/tiles/hh/{}/{}/{}.mvt", t.z, t.x, t.y);
+    let tile = common::call(&state, "GET", &tile_uri, viewer, None).await;
+    let reader = mvt_reader::Reader::new(tile.body.to_vec()).unwrap();
+    let tiled = reader.get_features(0).unwrap();
+    assert!(!tiled.is_empty());
+    for f in &tiled {
+        assert!(matches!(
+            f.geometry,
+            geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
+        ));
+        let p = f.properties.as_ref().unwrap();
+        assert!(
+            p.contains_key("suppressed") && !p.contains_key("hh"),
+            "{p:?}"
+        );
+    }
+
+    // Exposure, in each format: Nyarugenge suppressed, Kicukiro's 9 households shown.
+    let base = "/api/exposure?hazard=zone&exposure=hh&by=district";
+    let (_, report) = call(&state, "GET", base, viewer, None).await;
+    assert_eq!(report["redacted"], true);
+    let unit = |code: &str| {
+        report["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(unit("11")["suppressed"], true);
+    assert!(unit("11").get("classes").is_none());
+    assert_eq!(unit("13")["classes"][0]["households"], 9.0);
+    let csv = common::call(&state, "GET", &format!("{base}&format=csv"), viewer, None).await;
+    let csv = String::from_utf8_lossy(&csv.body).into_owned();
+    let nyarugenge_row = csv.lines().find(|l| l.contains("Nyarugenge")).unwrap();
+    assert!(
+        nyarugenge_row.contains("suppressed") && !nyarugenge_row.contains(",3"),
+        "{nyarugenge_row}"
+    );
+    let (_, gj) = call(
+        &state,
+        "GET",
+        &format!("{base}&format=geojson"),
+        viewer,
+        None,
+    )
+    .await;
+    let gj_unit = gj["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["code"] == "11")
+        .unwrap();
+    assert_eq!(gj_unit["properties"]["suppressed"], true);
+    let choropleth = common::call(
+        &state,
+        "GET",
+        &format!(
+            "/api/exposure/tiles/{}/{}/{}.mvt?hazard=zone&exposure=hh&by=district",
+            t.z, t.x, t.y
+        ),
+        viewer,
+        None,
+    )
+    .await;
+    assert_eq!(choropleth.status, StatusCode::OK);
+
+    // With clearance: the households themselves, and the read is audited.
+    let (_, items) = call(&state, "GET", "/ogc/collections/hh/items", analyst, None).await;
+    let points: Vec<&Value> = items["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"]["hh"])
+        .collect();
+    assert_eq!(points, [&serde_json::json!(3), &serde_json::json!(9)]);
+    let admin = tokens[4].0.as_deref();
+    let (_, log) = call(
+        &state,
+        "GET",
+        "/api/audit?action=restricted.read",
+        admin,
+        None,
+    )
+    .await;
+    let readers: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        readers,
+        ["analyst"],
+        "viewers' aggregate reads are not restricted reads"
+    );
 }

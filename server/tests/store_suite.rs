@@ -21,6 +21,7 @@ fn meta(layer: &str, title: &str) -> LayerMeta {
         kind: LayerKind::Hazard,
         theme: "flood".parse().unwrap(),
         sensitivity: Sensitivity::Public,
+        anonymous: true,
         fields: FieldMapping {
             hazard: Some("depth".into()),
             ..FieldMapping::default()

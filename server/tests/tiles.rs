@@ -27,6 +27,7 @@ fn meta(id: &str, kind: LayerKind, theme: &str, code: Option<&str>) -> LayerMeta
         kind,
         theme: theme.parse().unwrap(),
         sensitivity: Sensitivity::Public,
+        anonymous: true,
         fields: FieldMapping {
             code: code.map(str::to_owned),
             ..FieldMapping::default()
@@ -382,12 +383,25 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         "/tiles/sectors,households/{}/{}/{}.mvt",
         tile.z, tile.x, tile.y
     );
-    let (status, _, _) = s.get(&uri, &[]).await;
+    // Without clearance: the restricted layer comes as its sector's aggregate (its
+    // households are not mapped, so the sector is suppressed), never as points.
+    let (status, headers, body) = s.get(&uri, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "private, max-age=60");
+    assert_eq!(headers[header::VARY], "accept-encoding, authorization");
+    let reader = Reader::new(body).unwrap();
+    let agg = reader.get_features(1).unwrap();
+    assert_eq!(agg.len(), 1, "one sector holds the points");
+    assert!(matches!(
+        agg[0].geometry,
+        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
+    ));
+    let props = agg[0].properties.as_ref().unwrap();
     assert_eq!(
-        status,
-        StatusCode::UNAUTHORIZED,
-        "restricted layers need a token"
+        props.get("suppressed"),
+        Some(&mvt_reader::feature::Value::Bool(true))
     );
+    assert!(props.get("households").is_none() && props.get("n").is_none());
     let auth = format!("Bearer {token}");
     let (status, headers, body) = s.get(&uri, &[("authorization", &auth)]).await;
     assert_eq!(status, StatusCode::OK);

@@ -189,18 +189,24 @@ try {
   check(true, 'a layer is rolled back from the page');
   await staff.page.screenshot({ path: join(shots, 'layers-page.png'), fullPage: true });
 
-  // 6c. With a token, restricted layers (returnee households) can be drawn.
-  const restricted = second.page.locator('[data-layer=returnee-households] input[type=checkbox]');
-  check(await restricted.isDisabled(), 'without a token the returnee layer cannot be shown');
+  // 6c. Restricted layers (returnee households): households per unit without clearance,
+  // the households themselves with an analyst token.
+  const returneeTiles = [];
+  second.page.on('response', (r) => r.url().includes('/tiles/returnee-households/') && returneeTiles.push({ url: r.url(), status: r.status() }));
+  const returnees = second.page.locator('[data-layer=returnee-households] input[type=checkbox]');
+  check(!(await returnees.isDisabled()), 'without a token the returnee layer can be shown (as aggregates)');
+  await returnees.check();
+  await second.page.waitForFunction(() => window.sitroom.map.getLayoutProperty('returnee-households:fill', 'visibility') === 'visible', null, { timeout: 30000 });
+  await ready(second.page);
+  check(returneeTiles.length > 0 && returneeTiles.every((t) => t.url.includes('agg=1') && (t.status === 200 || t.status === 204)), `without a token its tiles are aggregates (${returneeTiles.map((t) => t.status).join(',')})`);
+  check((await second.page.textContent('[data-layer=returnee-households] .note'))?.includes('under 5 withheld'), 'the layer panel says the figures are aggregates');
+  await second.page.screenshot({ path: join(shots, 'returnees-aggregated.png') });
+  returneeTiles.length = 0;
   await second.page.fill('#token', token);
   await second.page.click('#sign-in button');
-  await second.page.waitForFunction(() => !document.querySelector('[data-layer=returnee-households] input[type=checkbox]')?.disabled, null, { timeout: 30000 });
-  const returneeTiles = [];
-  second.page.on('response', (r) => r.url().includes('/tiles/returnee-households/') && returneeTiles.push(r.status()));
-  await second.page.locator('[data-layer=returnee-households] input[type=checkbox]').check();
-  await second.page.waitForFunction(() => window.sitroom.map.getLayoutProperty('returnee-households:circle', 'visibility') === 'visible', null, { timeout: 30000 });
+  await second.page.waitForFunction(() => window.sitroom.map.getLayer('returnee-households:circle') && window.sitroom.map.getLayoutProperty('returnee-households:circle', 'visibility') === 'visible', null, { timeout: 30000 });
   await ready(second.page);
-  check(returneeTiles.length > 0 && returneeTiles.every((s) => s === 200 || s === 204), `with a token its tiles are served (${returneeTiles.join(',')})`);
+  check(returneeTiles.length > 0 && returneeTiles.every((t) => !t.url.includes('agg=1') && (t.status === 200 || t.status === 204)), `with a token its households are drawn (${returneeTiles.map((t) => t.status).join(',')})`);
   await second.page.evaluate(() => sessionStorage.removeItem('sitroom-token'));
 
   // 6d. Keyboard: search reached and used without a mouse.

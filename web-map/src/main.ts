@@ -31,6 +31,8 @@ import {
   toHash,
 } from './state';
 import {
+  AGGREGATE_BREAKS,
+  AGGREGATE_COLOURS,
   CHOROPLETH_COLOURS,
   CLASS_COLOURS,
   CLASS_LABELS,
@@ -40,6 +42,7 @@ import {
   choroplethUrl,
   defaultOpacity,
   quantileBreaks,
+  WITHHELD_COLOUR,
 } from './style';
 
 declare global {
@@ -92,7 +95,6 @@ function style() {
         ? { url: choroplethUrl(api.origin(), state.hazard, state.exposure, level, stamp), breaks, level }
         : null,
     selected: null,
-    authorised: api.token() !== null,
   });
 }
 
@@ -108,7 +110,7 @@ function renderLayers() {
   const rest = data.filter((l) => !state.layers.includes(l.id));
   const row = (l: CatalogLayer) => {
     const on = state.layers.includes(l.id);
-    const restricted = l.sensitivity === 'restricted' && !api.token();
+    const aggregated = !l.detail;
     const opacity = state.opacity[l.id] ?? defaultOpacity(l);
     return el(
       'li',
@@ -119,7 +121,6 @@ function renderLayers() {
         el('input', {
           type: 'checkbox',
           checked: on,
-          disabled: restricted,
           'aria-label': `Show ${l.title}`,
           onchange: (e: Event) => {
             const checked = (e.target as HTMLInputElement).checked;
@@ -133,7 +134,7 @@ function renderLayers() {
         ` ${l.title}`,
         el('span', { class: 'version' }, ` v${l.version}`),
       ),
-      restricted ? el('div', { class: 'note' }, 'Restricted: aggregates in the dashboard only; sign in below to see it') : null,
+      aggregated ? el('div', { class: 'note' }, 'Restricted: households per admin unit (under 5 withheld); an analyst token shows them') : null,
       on
         ? el(
             'div',
@@ -189,6 +190,21 @@ function renderLegend() {
           { class: 'key' },
           el('span', { class: 'swatch', style: `background:${CHOROPLETH_COLOURS[i]}` }),
           i + 1 < bounds.length ? `${people(b)} – ${people(bounds[i + 1])}` : `${people(b)} or more`,
+        ),
+      ),
+    );
+  }
+  for (const l of layers.filter((x) => !x.detail && state.layers.includes(x.id))) {
+    const bounds = [1, ...AGGREGATE_BREAKS];
+    parts.push(
+      el('h3', {}, `${l.title}: households per unit`),
+      el('div', { class: 'key' }, el('span', { class: 'swatch', style: `background:${WITHHELD_COLOUR}` }), 'Under 5: withheld'),
+      ...bounds.slice(1).map((b, i) =>
+        el(
+          'div',
+          { class: 'key' },
+          el('span', { class: 'swatch', style: `background:${AGGREGATE_COLOURS[i + 1]}` }),
+          i + 2 < bounds.length ? `${people(b)} – ${people(bounds[i + 2])}` : `${people(b)} or more`,
         ),
       ),
     );
@@ -407,7 +423,7 @@ function exportCsv(rows: UnitFigures[]) {
 }
 
 async function renderCamps() {
-  const camps = layers.filter((l) => l.theme === 'camp' && l.sensitivity === 'public');
+  const camps = layers.filter((l) => l.theme === 'camp' && l.detail);
   const hazard = state.hazard;
   if (!camps.length || !hazard) return;
   const items: Node[] = [];

@@ -17,6 +17,11 @@ export interface CatalogLayer {
   kind: Kind;
   theme: string;
   sensitivity: 'public' | 'restricted';
+  /** Readable without a token. */
+  anonymous: boolean;
+  /** Whether this caller gets the features themselves; false: aggregates by admin unit
+   *  (restricted layers without clearance). */
+  detail: boolean;
   version: number;
   features: number;
   geometry: GeometryKind;
@@ -91,8 +96,10 @@ export function choroplethFill(breaks: number[], field = 'exposed'): ExpressionS
   return ['step', ['coalesce', ['get', field], 0], ...steps] as unknown as ExpressionSpecification;
 }
 
-export const tileUrl = (origin: string, id: string, version: number) =>
-  `${origin}/tiles/${id}/{z}/{x}/{y}.mvt?v=${version}`;
+/** Tiles of a layer; the address changes with the version and with whether the caller
+ *  gets detail, so no cache mixes aggregates and features. */
+export const tileUrl = (origin: string, l: CatalogLayer) =>
+  `${origin}/tiles/${l.id}/{z}/{x}/{y}.mvt?v=${l.version}${l.detail ? '' : '&agg=1'}`;
 
 export const choroplethUrl = (origin: string, hazard: string, exposure: string, by: string, stamp: string) =>
   `${origin}/api/exposure/tiles/{z}/{x}/{y}.mvt?hazard=${hazard}&exposure=${exposure}&by=${by}&v=${encodeURIComponent(stamp)}`;
@@ -106,10 +113,47 @@ export function defaultOpacity(l: CatalogLayer): number {
 
 const nameField: ExpressionSpecification = ['coalesce', ['get', 'name'], ['get', 'NAME'], ['get', 'title'], ''];
 
+/** Households per unit at which the aggregate fill steps to the next colour. */
+export const AGGREGATE_BREAKS = [5, 20, 50, 100];
+
+/** ColorBrewer Blues (sequential, colour-blind safe), apart from the exposure purples;
+ *  grey for units withheld. */
+export const AGGREGATE_COLOURS = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'];
+export const WITHHELD_COLOUR = '#bdbdbd';
+
+/** A restricted layer without clearance: admin units shaded by households, units
+ *  withheld for having fewer than 5 hatched in grey. */
+export function aggregateLayers(l: CatalogLayer, opacity: number, visible: boolean): LayerSpecification[] {
+  const layout = { visibility: visible ? 'visible' : 'none' } as const;
+  const base = { source: l.id, 'source-layer': l.id };
+  const steps: (string | number)[] = [AGGREGATE_COLOURS[0]];
+  AGGREGATE_BREAKS.forEach((b, i) => steps.push(b, AGGREGATE_COLOURS[i + 1]));
+  return [
+    {
+      id: `${l.id}:fill`,
+      type: 'fill',
+      ...base,
+      layout,
+      paint: {
+        'fill-color': ['case', ['==', ['get', 'suppressed'], true], WITHHELD_COLOUR, ['step', ['coalesce', ['get', 'households'], 0], ...steps]] as unknown as ExpressionSpecification,
+        'fill-opacity': opacity * 0.8,
+      },
+    },
+    {
+      id: `${l.id}:outline`,
+      type: 'line',
+      ...base,
+      layout,
+      paint: { 'line-color': '#08519c', 'line-width': 0.8, 'line-opacity': opacity },
+    },
+  ];
+}
+
 /** The map layers drawing one catalog layer (ids start with the layer id). */
 export function dataLayers(l: CatalogLayer, opacity: number, visible: boolean): LayerSpecification[] {
   const layout = { visibility: visible ? 'visible' : 'none' } as const;
   const base = { source: l.id, 'source-layer': l.id };
+  if (!l.detail) return aggregateLayers(l, opacity, visible);
   if (l.kind === 'hazard') {
     return [
       {
@@ -219,27 +263,25 @@ export interface StyleOptions {
   choropleth: { url: string; breaks: number[]; level: string } | null;
   /** Code of the unit drilled into, outlined. */
   selected: string | null;
-  /** Whether the caller has a token: restricted layers are drawn only then. */
-  authorised?: boolean;
 }
 
 const BOUNDARY_ORDER = ['country', 'province', 'district', 'sector', 'cell', 'village'];
 
 /** The whole style: land, choropleth, data layers in the chosen order, boundaries and
- *  labels on top. Restricted layers are left out unless the caller has a token. */
+ *  labels on top. The catalog lists only what the caller may read; restricted layers
+ *  without clearance are drawn as their aggregates. */
 export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
-  const readable = catalog.filter((l) => l.sensitivity === 'public' || o.authorised);
-  for (const l of readable) {
+  for (const l of catalog) {
     sources[l.id] = {
       type: 'vector',
-      tiles: [tileUrl(o.origin, l.id, l.version)],
+      tiles: [tileUrl(o.origin, l)],
       maxzoom: 14,
       attribution: l.attribution,
       ...(l.bounds ? { bounds: l.bounds } : {}),
     };
   }
-  const boundaries = readable
+  const boundaries = catalog
     .filter((l) => l.kind === 'boundary')
     .sort((a, b) => BOUNDARY_ORDER.indexOf(b.theme) - BOUNDARY_ORDER.indexOf(a.theme));
   const countries = boundaries.filter((l) => l.theme === 'country');
@@ -258,7 +300,7 @@ export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpeci
       paint: { 'fill-color': choroplethFill(o.choropleth.breaks), 'fill-opacity': o.opacity['exposure'] ?? 0.8 },
     });
   }
-  const data = readable.filter((l) => l.kind !== 'boundary');
+  const data = catalog.filter((l) => l.kind !== 'boundary');
   const ordered = [
     ...data.filter((l) => !o.visible.includes(l.id)),
     ...o.visible.map((id) => data.find((l) => l.id === id)).filter((l): l is CatalogLayer => !!l),

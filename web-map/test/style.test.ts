@@ -16,6 +16,8 @@ const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Par
   kind,
   theme,
   sensitivity: 'public',
+  anonymous: true,
+  detail: true,
   version: 3,
   features: 1,
   geometry: kind === 'exposure' && theme === 'camp' ? 'point' : 'polygon',
@@ -30,7 +32,7 @@ const catalog = [
   layer('rwa-villages', 'boundary', 'village'),
   layer('flood-zones', 'hazard', 'flood'),
   layer('camps', 'exposure', 'camp'),
-  layer('returnees', 'exposure', 'returnee', { sensitivity: 'restricted', geometry: 'point' }),
+  layer('returnees', 'exposure', 'returnee', { sensitivity: 'restricted', geometry: 'point', detail: false }),
 ];
 
 describe('style', () => {
@@ -59,7 +61,6 @@ describe('style', () => {
     expect(s.glyphs).toBe('http://127.0.0.1:8080/fonts/{fontstack}/{range}.pbf');
     const urls = Object.values(s.sources).flatMap((src) => ('tiles' in src && src.tiles) || []);
     expect(urls.every((u) => u.startsWith('http://127.0.0.1:8080/'))).toBe(true);
-    expect(Object.keys(s.sources)).not.toContain('returnees');
     const ids = s.layers.map((l) => l.id);
     expect(ids[0]).toBe('background');
     expect(ids.indexOf('exposure:fill')).toBeLessThan(ids.indexOf('flood-zones:fill'));
@@ -72,11 +73,19 @@ describe('style', () => {
     expect(village?.minzoom).toBe(14);
   });
 
-  it('draws restricted layers only for a caller with a token', () => {
+  it('draws restricted layers as aggregates by unit unless the caller has clearance', () => {
     const opts = { origin: 'http://127.0.0.1:8080', visible: ['returnees'], opacity: {}, choropleth: null, selected: null };
-    expect(Object.keys(buildStyle(catalog, opts).sources)).not.toContain('returnees');
-    const signedIn = buildStyle(catalog, { ...opts, authorised: true });
-    expect(Object.keys(signedIn.sources)).toContain('returnees');
-    expect(signedIn.layers.map((l) => l.id)).toContain('returnees:circle');
+    const url = (s: ReturnType<typeof buildStyle>) => {
+      const src = s.sources.returnees;
+      return 'tiles' in src ? src.tiles?.[0] : undefined;
+    };
+    const aggregated = buildStyle(catalog, opts);
+    expect(url(aggregated)).toBe('http://127.0.0.1:8080/tiles/returnees/{z}/{x}/{y}.mvt?v=3&agg=1');
+    const ids = aggregated.layers.map((l) => l.id);
+    expect(ids).toContain('returnees:fill');
+    expect(ids).not.toContain('returnees:circle');
+    const cleared = buildStyle(catalog.map((l) => ({ ...l, detail: true })), opts);
+    expect(url(cleared)).toBe('http://127.0.0.1:8080/tiles/returnees/{z}/{x}/{y}.mvt?v=3');
+    expect(cleared.layers.map((l) => l.id)).toContain('returnees:circle');
   });
 });

@@ -14,9 +14,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::exposure::{Inputs, MIN_HOUSEHOLDS_SHOWN, name_of, rules, sees_detail};
+use super::exposure::{Inputs, rules, sees_detail};
 use super::tiles::{TileSource, base_url, etag, not_modified, parse_tile, serve_tile};
 use super::{ApiError, AppState, blocking};
+use crate::engine::aggregate::MIN_HOUSEHOLDS_SHOWN;
 use crate::engine::exposure::{ByUnit, roll_up};
 use crate::engine::results::Computed;
 use crate::engine::snapshot::SnapFeature;
@@ -123,7 +124,7 @@ fn choropleth_layer(
         .map(|u| {
             let mut p = Map::new();
             p.insert("code".into(), json!(u.code));
-            p.insert("name".into(), json!(name_of(units, u)));
+            p.insert("name".into(), json!(units.name(u)));
             let classes = u.code.as_ref().and_then(|c| rolled.get(c));
             let households: f64 = classes
                 .map(|c| c.values().map(|t| t.households).sum())
@@ -200,7 +201,7 @@ async fn tile(
         &y,
         "/api/exposure/tiles/{z}/{x}/{y}.mvt?hazard=…&exposure=…&by=…",
     )?;
-    let redact = !sees_detail(&state, &headers, &q.exposure).await;
+    let redact = !sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
     let st = state.clone();
     let (layer, source) = blocking(move || {
         let (inputs, units, computed) = inputs(&st, &q)?;
@@ -240,6 +241,7 @@ async fn tilejson(
     Query(q): Query<ChoroplethQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
     let (inputs, units) = layers(&state, &q)?;
     let layers = layers_of(&inputs, &units);
     let tag = etag(

@@ -14,9 +14,10 @@ use chrono::{SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, audit_restricted_read, authorise, blocking};
-use crate::auth::Role;
+use super::access::Reader;
+use super::{ApiError, AppState, audit_restricted_read, blocking};
 use crate::classify::HazardClass;
+use crate::engine::aggregate;
 use crate::engine::exposure::{self, Tally};
 use crate::engine::tile::to_lonlat;
 use crate::engine::{Engine, LEVELS, LayerSnapshot, finest_boundary, geojson};
@@ -93,10 +94,6 @@ impl Needs {
     }
 }
 
-/// Units with fewer households than this are suppressed for restricted exposure layers
-/// when the caller has no token.
-pub(super) const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
-
 /// Largest incident-area body accepted, in bytes.
 const AREA_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
@@ -129,7 +126,9 @@ struct PointQuery {
 async fn hazards_at(
     State(state): State<AppState>,
     query: Result<Query<PointQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
     let Query(q) = query.map_err(|e| {
         ApiError::bad_request(format!(
             "give lon and lat in degrees, e.g. ?lon=30.06&lat=-1.95 ({})",
@@ -149,7 +148,7 @@ async fn hazards_at(
     let all = state.engine.snapshots();
     let hazards: Vec<Value> = all
         .values()
-        .filter(|s| s.meta.kind == LayerKind::Hazard)
+        .filter(|s| s.meta.kind == LayerKind::Hazard && reader.may_read(&s.meta))
         .map(|s| {
             json!({
                 "layer": s.meta.id,
@@ -162,7 +161,7 @@ async fn hazards_at(
         .collect();
     let mut units: Vec<(usize, Value)> = all
         .values()
-        .filter(|s| s.meta.kind == LayerKind::Boundary)
+        .filter(|s| s.meta.kind == LayerKind::Boundary && reader.may_read(&s.meta))
         .filter_map(|s| {
             let u = exposure::unit_at(s, p)?;
             let level = LEVELS
@@ -175,7 +174,7 @@ async fn hazards_at(
                     "layer": s.meta.id,
                     "level": s.meta.theme,
                     "code": u.code,
-                    "name": name_of(s, u),
+                    "name": s.name(u),
                 }),
             ))
         })
@@ -220,17 +219,6 @@ fn layer(
     Ok(snap.clone())
 }
 
-pub(super) fn name_of(
-    snap: &LayerSnapshot,
-    f: &crate::engine::snapshot::SnapFeature,
-) -> Option<String> {
-    let field = snap.meta.fields.name.as_ref()?;
-    f.properties
-        .get(field)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-}
-
 fn figures(t: &Tally, affected: bool, rate: f64) -> Value {
     let affected_people = if affected { t.population } else { 0.0 };
     let displaced = affected_people * rate;
@@ -263,7 +251,7 @@ fn unit_rows(
             e.households += t.households;
         }
         let households: f64 = classes.values().map(|t| t.households).sum();
-        if redact && households < MIN_HOUSEHOLDS_SHOWN {
+        if redact && households < aggregate::MIN_HOUSEHOLDS_SHOWN {
             let info = names.get(code);
             units.push(json!({"code": code, "name": info.map(|i| &i.name), "bbox": info.map(|i| i.bbox), "suppressed": true}));
             continue;
@@ -404,7 +392,7 @@ fn unit_names(layer: Option<&LayerSnapshot>) -> BTreeMap<String, UnitInfo> {
                     Some((
                         f.code.clone()?,
                         UnitInfo {
-                            name: name_of(s, f)?,
+                            name: s.name(f)?.to_owned(),
                             bbox: lonlat_bbox(f),
                         },
                     ))
@@ -491,7 +479,7 @@ async fn exposure_by_unit(
         )));
     }
     let needs = needs.needs()?;
-    let authorised = sees_detail(&state, &headers, &q.exposure).await;
+    let authorised = sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
     let by = q.by.clone().unwrap_or_else(|| "district".to_owned());
     let engine = state.engine.clone();
     let (report, names_layer) = blocking(move || {
@@ -533,24 +521,40 @@ async fn exposure_by_unit(
     })
 }
 
-/// Whether the caller may see the figures of `exposure` in full: anyone for layers that
-/// are not restricted, callers with a valid token for restricted ones.
-pub(super) async fn sees_detail(state: &AppState, headers: &HeaderMap, exposure: &str) -> bool {
-    let restricted = exposure
-        .parse::<LayerId>()
-        .ok()
-        .and_then(|id| state.engine.layer(&id))
-        .is_some_and(|s| s.meta.sensitivity == Sensitivity::Restricted);
-    if !restricted {
-        return true;
+/// Whether the caller may see the figures of `exposure` in full (see [`Reader`]), after
+/// checking that it may read the hazard, exposure and finest boundary layers at all.
+///
+/// # Errors
+/// 401 for a bad token, or a layer not open to callers without one.
+pub(super) async fn sees_detail(
+    state: &AppState,
+    headers: &HeaderMap,
+    hazard: &str,
+    exposure: &str,
+) -> Result<bool, ApiError> {
+    let reader = Reader::of(state, headers).await?;
+    let all = state.engine.snapshots();
+    let find = |name: &str| {
+        name.parse::<LayerId>()
+            .ok()
+            .and_then(|id| all.get(&id).cloned())
+    };
+    for s in [find(hazard), find(exposure)]
+        .into_iter()
+        .flatten()
+        .chain(finest_boundary(&all).map(|(s, _)| s))
+    {
+        reader.check(&s.meta)?;
     }
-    match authorise(state, headers, Role::Analyst).await {
-        Ok(token) => {
-            audit_restricted_read(state, &token.name, exposure, "exposure").await;
-            true
-        }
-        Err(_) => false,
+    // An unknown layer: the report says so.
+    let Some(exposed) = find(exposure) else {
+        return Ok(true);
+    };
+    let detail = reader.sees_detail(&exposed.meta);
+    if detail && exposed.meta.sensitivity == Sensitivity::Restricted {
+        audit_restricted_read(state, reader.name(), exposure, "exposure").await;
     }
+    Ok(detail)
 }
 
 /// The report's units as GeoJSON features with their shapes (when the level has a
@@ -664,7 +668,7 @@ async fn exposure_in_area(
     let all = state.engine.snapshots();
     let hazard = layer(&all, &q.hazard, LayerKind::Hazard, "hazard")?;
     let exposed = layer(&all, &q.exposure, LayerKind::Exposure, "exposure")?;
-    let authorised = sees_detail(&state, &headers, &q.exposure).await;
+    let authorised = sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
     let report = blocking(move || {
         use geo::{BoundingRect as _, MapCoords as _};
         let merc = shape.map_coords(crate::engine::tile::to_mercator);

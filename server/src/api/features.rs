@@ -13,13 +13,13 @@ use axum::{Json, Router};
 use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
+use super::access::Reader;
 use super::tiles::{SelectionQuery, base_url};
-use super::{ApiError, AppState, audit_restricted_read, authorise, blocking};
-use crate::auth::Role;
+use super::{ApiError, AppState, blocking};
 use crate::engine::filter::{Filter, Literal, Op};
 use crate::engine::tile::{to_lonlat, to_mercator};
 use crate::engine::{LayerSnapshot, geojson};
-use crate::layer::{LayerId, Sensitivity};
+use crate::layer::LayerId;
 
 const GEOJSON: &str = "application/geo+json";
 /// Default page size, as the standard suggests.
@@ -78,21 +78,27 @@ fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
     })
 }
 
-async fn collections(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
+async fn collections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
     let base = format!("{}/ogc", base_url(&headers));
     let list: Vec<Value> = state
         .engine
         .snapshots()
         .values()
+        .filter(|s| reader.may_read(&s.meta))
         .map(|s| collection_json(s, &base))
         .collect();
-    Json(json!({
+    Ok(Json(json!({
         "links": [{"href": format!("{base}/collections"), "rel": "self", "type": "application/json"}],
         "collections": list,
-    }))
+    })))
 }
 
-/// The snapshot of collection `id`; restricted ones need a valid token.
+/// Collection `id` as the caller may see it (a restricted one as aggregates by admin unit
+/// without clearance).
 async fn snapshot(
     state: &AppState,
     headers: &HeaderMap,
@@ -106,11 +112,8 @@ async fn snapshot(
             "collection '{id}' does not exist: GET /ogc/collections lists them"
         ))
     })?;
-    if snap.meta.sensitivity == Sensitivity::Restricted {
-        let token = authorise(state, headers, Role::Analyst).await?;
-        audit_restricted_read(state, &token.name, snap.meta.id.as_str(), "features").await;
-    }
-    Ok(snap)
+    let reader = Reader::of(state, headers).await?;
+    Ok(reader.view(state, snap, "features").await?.layer)
 }
 
 async fn collection(

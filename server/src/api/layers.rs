@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::access::Reader;
 use super::{ApiError, AppState, audit, authorise, blocking};
 use crate::auth::Role;
 use crate::layer::{Layer, LayerDetail, LayerId, MetaChanges};
@@ -29,20 +30,31 @@ fn layer_id(raw: &str) -> Result<LayerId, ApiError> {
         .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
-async fn list(State(state): State<AppState>) -> Result<Json<Vec<Layer>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Layer>>, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
     let store = state.store.clone();
-    Ok(Json(blocking(move || Ok(store.layers()?)).await?))
+    let mut layers = blocking(move || Ok(store.layers()?)).await?;
+    layers.retain(|l| reader.may_read(&l.meta));
+    Ok(Json(layers))
 }
 
 async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<LayerDetail>, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
     let id = layer_id(&id)?;
     let store = state.store.clone();
     let found = blocking(move || Ok(store.layer(&id)?.ok_or(id))).await?;
     match found {
-        Ok(detail) => Ok(Json(detail)),
+        Ok(detail) => {
+            reader.check(&detail.layer.meta)?;
+            Ok(Json(detail))
+        }
         Err(id) => Err(ApiError::not_found(format!(
             "layer '{id}' does not exist: GET /api/layers lists the layers there are"
         ))),
@@ -66,6 +78,7 @@ impl UploadForm {
             "kind" => self.meta.kind = v,
             "theme" => self.meta.theme = v,
             "sensitivity" => self.meta.sensitivity = v,
+            "anonymous" => self.meta.anonymous = v,
             "attribution" => self.meta.attribution = v,
             "classification" => self.meta.classification = v,
             "name_field" => self.meta.fields.name = v,
@@ -80,7 +93,7 @@ impl UploadForm {
             }
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "unknown form field '{other}': send 'file' and any of title, kind, theme, sensitivity, attribution, classification, name_field, code_field, population_field, households_field, hazard_field, srs, source_layer, allow_rejects"
+                    "unknown form field '{other}': send 'file' and any of title, kind, theme, sensitivity, anonymous, attribution, classification, name_field, code_field, population_field, households_field, hazard_field, srs, source_layer, allow_rejects"
                 )));
             }
         }

@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
 
+pub mod access;
 mod audit;
 mod choropleth;
 mod encoding;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub web_dir: Option<std::path::PathBuf>,
     /// Requests per client.
     pub limiter: Arc<limits::RateLimiter>,
+    /// Tokens verified lately.
+    pub token_cache: Arc<auth::TokenCache>,
     /// When each (actor, layer) last had a restricted read recorded.
     recent_reads:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
@@ -96,6 +99,7 @@ impl AppState {
             ))),
             web_dir: None,
             recent_reads: Arc::default(),
+            token_cache: Arc::default(),
             limiter: Arc::new(limits::RateLimiter::new(
                 crate::config::DEFAULT_RATE_LIMIT,
                 crate::config::DEFAULT_RATE_LIMIT * 4.0,
@@ -193,16 +197,7 @@ async fn authorise(
     headers: &axum::http::HeaderMap,
     need: auth::Role,
 ) -> Result<ApiToken, ApiError> {
-    let store = state.store.clone();
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .map(|v| v.to_str().map(str::to_owned));
-    let value = match value {
-        Some(Ok(v)) => Some(v),
-        Some(Err(_)) => return Err(auth::AuthError::Malformed.into()),
-        None => None,
-    };
-    blocking(move || Ok(auth::verify_role(store.as_ref(), value.as_deref(), need)?)).await
+    access::Reader::of(state, headers).await?.require(need)
 }
 
 /// The whole application, without a socket (tests call it with `oneshot`).

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::exposure::{lonlat_bbox, name_of};
+use super::exposure::lonlat_bbox;
 use super::{ApiError, AppState};
 use crate::engine::LEVELS;
 use crate::layer::{LayerKind, Sensitivity};
@@ -47,7 +47,9 @@ fn fold(s: &str) -> String {
 async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
+    let reader = super::access::Reader::of(&state, &headers).await?;
     let query = fold(q.q.trim());
     let code = !query.is_empty() && query.chars().all(|c| c.is_ascii_digit());
     if !code && query.chars().count() < 2 {
@@ -60,7 +62,8 @@ async fn search(
     // (how well it matches, level rank, name) → result
     let mut hits: Vec<((u8, usize, String), Value)> = Vec::new();
     for snap in all.values() {
-        if snap.meta.sensitivity != Sensitivity::Public {
+        // Restricted layers are never searched: a hit would be a precise location.
+        if snap.meta.sensitivity != Sensitivity::Public || !reader.may_read(&snap.meta) {
             continue;
         }
         let level_rank = LEVELS
@@ -76,10 +79,10 @@ async fn search(
             continue;
         }
         for f in &snap.features {
-            let Some(name) = name_of(snap, f) else {
+            let Some(name) = snap.name(f) else {
                 continue;
             };
-            let folded = fold(&name);
+            let folded = fold(name);
             let code_match = f.code.as_deref().is_some_and(|c| c.starts_with(&query));
             let quality = if folded == query || f.code.as_deref() == Some(query.as_str()) {
                 0
@@ -91,7 +94,7 @@ async fn search(
                 continue;
             };
             hits.push((
-                (quality, level_rank, name.clone()),
+                (quality, level_rank, name.to_owned()),
                 json!({
                     "name": name,
                     "code": f.code,

@@ -11,9 +11,9 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::access::Reader;
 use super::encoding::Encoding;
-use super::{ApiError, AppState, audit_restricted_read, authorise, blocking};
-use crate::auth::Role;
+use super::{ApiError, AppState, blocking};
 use crate::engine::tile::{MAX_ZOOM, TileId};
 use crate::engine::{LayerSnapshot, Selection, render};
 use crate::layer::{LayerId, Sensitivity};
@@ -29,15 +29,16 @@ pub fn router() -> Router<AppState> {
         .route("/tiles/{layers}/{z}/{x}/{y}", get(tile))
 }
 
-/// The snapshots of the named layers, refusing restricted ones to callers without a
-/// valid token.
-async fn snapshots(
+/// The named layers as the caller may see them (restricted ones as aggregates without
+/// clearance), and every layer their content depends on, for ETags and cache purges.
+async fn views(
     state: &AppState,
     headers: &HeaderMap,
     names: &str,
-) -> Result<Vec<Arc<LayerSnapshot>>, ApiError> {
+) -> Result<(Vec<Arc<LayerSnapshot>>, Vec<Arc<LayerSnapshot>>), ApiError> {
+    let reader = Reader::of(state, headers).await?;
     let all = state.engine.snapshots();
-    let mut out = Vec::new();
+    let (mut shown, mut sources) = (Vec::new(), Vec::new());
     for name in names.split(',') {
         let id: LayerId = name
             .parse()
@@ -47,19 +48,11 @@ async fn snapshots(
                 "layer '{id}' does not exist: GET /catalog lists the tile layers"
             ))
         })?;
-        out.push(snap.clone());
+        let view = reader.view(state, snap.clone(), "tiles").await?;
+        sources.extend(view.sources());
+        shown.push(view.layer);
     }
-    let restricted: Vec<&Arc<LayerSnapshot>> = out
-        .iter()
-        .filter(|s| s.meta.sensitivity == Sensitivity::Restricted)
-        .collect();
-    if !restricted.is_empty() {
-        let token = authorise(state, headers, Role::Analyst).await?;
-        for s in restricted {
-            audit_restricted_read(state, &token.name, s.meta.id.as_str(), "tiles").await;
-        }
-    }
-    Ok(out)
+    Ok((shown, sources))
 }
 
 /// An ETag from the layer versions and `what` else the content depends on.
@@ -153,11 +146,11 @@ async fn tile(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let t = parse_tile(&z, &x, &y, "/tiles/{layers}/{z}/{x}/{y}.mvt")?;
-    let snaps = snapshots(&state, &headers, &layers).await?;
+    let (snaps, sources) = views(&state, &headers, &layers).await?;
     let selection = query.resolve(&snaps)?;
-    let ids: Vec<String> = snaps.iter().map(|s| s.meta.id.to_string()).collect();
+    let ids: Vec<String> = sources.iter().map(|s| s.meta.id.to_string()).collect();
     let tag = etag(
-        &snaps,
+        &sources,
         &format!("{}/{}/{} {}", t.z, t.x, t.y, query.cache_key()),
     );
     let private = any_restricted(&snaps);
@@ -207,7 +200,15 @@ pub async fn serve_tile(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control(source.private)),
     );
-    resp_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // A restricted layer's tile depends on who asks (aggregates or detail).
+    resp_headers.insert(
+        header::VARY,
+        HeaderValue::from_static(if source.private {
+            "accept-encoding, authorization"
+        } else {
+            "accept-encoding"
+        }),
+    );
     if not_modified(headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
     }
@@ -276,8 +277,8 @@ async fn tilejson(
             "no resource at /tiles/{name}: TileJSON is at /tiles/{{layer}}.json, tiles at /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt"
         ))
     })?;
-    let snaps = snapshots(&state, &headers, layers).await?;
-    let tag = etag(&snaps, &format!("tilejson {}", base_url(&headers)));
+    let (snaps, sources) = views(&state, &headers, layers).await?;
+    let tag = etag(&sources, &format!("tilejson {}", base_url(&headers)));
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
@@ -322,11 +323,16 @@ async fn tilejson(
         .into_response())
 }
 
-async fn catalog(State(state): State<AppState>) -> Json<Value> {
+async fn catalog(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
     let tiles: serde_json::Map<String, Value> = state
         .engine
         .snapshots()
         .values()
+        .filter(|s| reader.may_read(&s.meta))
         .map(|s| {
             (
                 s.meta.id.to_string(),
@@ -335,6 +341,8 @@ async fn catalog(State(state): State<AppState>) -> Json<Value> {
                     "kind": s.meta.kind,
                     "theme": s.meta.theme,
                     "sensitivity": s.meta.sensitivity,
+                    "anonymous": s.meta.anonymous,
+                    "detail": reader.sees_detail(&s.meta),
                     "version": s.version,
                     "features": s.features.len(),
                     "geometry": s.geometry_kind(),
@@ -345,5 +353,5 @@ async fn catalog(State(state): State<AppState>) -> Json<Value> {
             )
         })
         .collect();
-    Json(json!({ "tiles": tiles }))
+    Ok(Json(json!({ "tiles": tiles })))
 }

@@ -100,6 +100,7 @@ async fn revoke(
     let store = state.store.clone();
     let shown = name.clone();
     if blocking(move || Ok(store.revoke_token(&name)?)).await? {
+        state.token_cache.forget(&shown);
         audit(&state, &admin.name, "token.revoke", &shown, json!({})).await;
         Ok(StatusCode::NO_CONTENT)
     } else {

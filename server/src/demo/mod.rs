@@ -55,6 +55,9 @@ fn meta(
         kind,
         theme: theme.parse()?,
         sensitivity: Sensitivity::Public,
+        // The demo is a public map: every layer opens without a token (the restricted one
+        // as aggregates).
+        anonymous: true,
         fields,
         classification,
         attribution: attribution.into(),

@@ -300,6 +300,7 @@ mod tests {
             kind,
             theme: "t".parse().unwrap(),
             sensitivity: Sensitivity::Public,
+            anonymous: true,
             fields: FieldMapping::default(),
             classification: Some(Classification::class_names()),
             attribution: String::new(),

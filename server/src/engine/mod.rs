@@ -3,6 +3,7 @@
 //! so readers never wait for a load and never see half of one. Tiles are rendered from
 //! the snapshots.
 
+pub mod aggregate;
 pub mod cache;
 pub mod cells;
 pub mod exposure;
@@ -116,6 +117,24 @@ impl Engine {
         units: &LayerSnapshot,
     ) -> Arc<results::Computed> {
         self.results.get(hazard, exposure, units)
+    }
+
+    /// `layer` as aggregates by the units of the finest boundary level (see
+    /// [`aggregate`]), with that boundary layer; kept until either gets a new version.
+    /// `None` when no boundary layer is loaded.
+    #[must_use]
+    pub fn aggregated(
+        &self,
+        layer: &LayerSnapshot,
+    ) -> Option<(Arc<LayerSnapshot>, Arc<LayerSnapshot>)> {
+        let (units, _) = finest_boundary(&self.snapshots())?;
+        let computed = self
+            .results
+            .get(&aggregate::no_hazard(&layer.meta), layer, &units);
+        let agg = computed.derived("aggregate", || {
+            aggregate::build(layer, &units, &computed.by_unit)
+        });
+        Some((agg, units))
     }
 
     /// Prepares, on the thread pool, what exposure needs from the given layers (their

@@ -33,9 +33,14 @@ fn version(s: &LayerSnapshot) -> Version {
 
 impl Inputs {
     fn current_in(&self, all: &Snapshots) -> bool {
-        [&self.hazard, &self.exposure, &self.units]
-            .iter()
-            .all(|(id, v)| all.get(id).is_some_and(|s| s.version == *v))
+        let hazard_current = self.hazard.1 == super::aggregate::NO_HAZARD_VERSION
+            || all
+                .get(&self.hazard.0)
+                .is_some_and(|s| s.version == self.hazard.1);
+        hazard_current
+            && [&self.exposure, &self.units]
+                .iter()
+                .all(|(id, v)| all.get(id).is_some_and(|s| s.version == *v))
     }
 }
 
@@ -100,8 +105,13 @@ impl Results {
             let started = Instant::now();
             let by_unit = compute(hazard, exposure, units);
             let millis = started.elapsed().as_secs_f64() * 1000.0;
+            let hazard_id = if hazard.version == super::aggregate::NO_HAZARD_VERSION {
+                "none (aggregates)".to_owned()
+            } else {
+                hazard.meta.id.to_string()
+            };
             tracing::info!(
-                hazard = %hazard.meta.id, exposure = %exposure.meta.id, units = %units.meta.id,
+                hazard = %hazard_id, exposure = %exposure.meta.id, units = %units.meta.id,
                 millis = format!("{millis:.0}"), "exposure computed"
             );
             Arc::new(Computed {

@@ -73,6 +73,13 @@ fn json_type(v: &Value) -> Option<&'static str> {
 }
 
 impl LayerSnapshot {
+    /// The name of feature `f` (the mapped name field), when it has one.
+    #[must_use]
+    pub fn name<'a>(&self, f: &'a SnapFeature) -> Option<&'a str> {
+        let field = self.meta.fields.name.as_ref()?;
+        f.properties.get(field).and_then(Value::as_str)
+    }
+
     /// Builds the snapshot of `version` from its stored features.
     ///
     /// # Errors

@@ -166,7 +166,8 @@ pub fn serve(db: &str, extra: &[&str]) -> Server {
 }
 
 /// Loads the real admin layer of `level` (province, district, sector, cell or village)
-/// from the mirror as layer `id`, keyed by official code, named by `name`.
+/// from the mirror as layer `id`, keyed by official code, named by `name`, open to
+/// callers without a token (a public map).
 pub fn load_admin(db: &str, id: &str, level: &str) {
     let file = mirror().join(format!("admin/rwa_{level}s.geojson"));
     sitroom_ok(
@@ -184,6 +185,8 @@ pub fn load_admin(db: &str, id: &str, level: &str) {
             "id",
             "--name-field",
             "name",
+            "--anonymous",
+            "true",
         ],
     );
 }
@@ -217,7 +220,7 @@ pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tile::TileId {
 }
 
 /// Loads `path` into `db` as hazard layer `id` (theme flood) whose `class` field holds
-/// class names (high, medium, low, very_low).
+/// class names (high, medium, low, very_low), open to callers without a token.
 pub fn load_class_zones(db: &str, path: &std::path::Path, id: &str) {
     sitroom_ok(
         db,
@@ -234,6 +237,8 @@ pub fn load_class_zones(db: &str, path: &std::path::Path, id: &str) {
             "class",
             "--classification",
             "class-names",
+            "--anonymous",
+            "true",
         ],
     );
 }

@@ -1,0 +1,155 @@
+//! Who may read which layer, and in how much detail.
+//!
+//! A caller without a token reads the layers marked `anonymous` (a public map) and
+//! nothing else; any valid token reads every layer. Restricted layers are shown in detail
+//! to analysts and above, each such read recorded in the audit log; everyone else gets
+//! them as aggregates per admin unit ([`crate::engine::aggregate`]), in tiles, features
+//! and exposure alike.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, StatusCode, header};
+
+use super::{ApiError, AppState, audit_restricted_read, blocking};
+use crate::auth::{self, AuthError, Role};
+use crate::engine::LayerSnapshot;
+use crate::layer::{LayerMeta, Sensitivity};
+use crate::store::ApiToken;
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub enum Reader {
+    /// No `Authorization` header.
+    Anonymous,
+    /// A valid token.
+    Token(ApiToken),
+}
+
+/// A layer as one reader may see it.
+pub struct View {
+    /// The layer itself, or its aggregates.
+    pub layer: Arc<LayerSnapshot>,
+    /// The boundary layer the aggregates are by (`None`: the layer itself).
+    pub by: Option<Arc<LayerSnapshot>>,
+}
+
+impl View {
+    /// The layers the view's content depends on (for ETags and cache purges).
+    #[must_use]
+    pub fn sources(&self) -> Vec<Arc<LayerSnapshot>> {
+        std::iter::once(self.layer.clone())
+            .chain(self.by.clone())
+            .collect()
+    }
+}
+
+impl Reader {
+    /// The caller of a request: anonymous without an `Authorization` header, else its
+    /// token, which must be valid.
+    ///
+    /// # Errors
+    /// 401 for a malformed, unknown, revoked or expired token; 503 when the store is
+    /// down and the token has not been seen lately.
+    pub async fn of(state: &AppState, headers: &HeaderMap) -> Result<Self, ApiError> {
+        let value = match headers.get(header::AUTHORIZATION) {
+            None => return Ok(Self::Anonymous),
+            Some(v) => v.to_str().map_err(|_| AuthError::Malformed)?.to_owned(),
+        };
+        let (store, cache) = (state.store.clone(), state.token_cache.clone());
+        let token = blocking(move || Ok(cache.verify(store.as_ref(), Some(&value))?)).await?;
+        Ok(Self::Token(token))
+    }
+
+    /// Who, for the audit log.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Anonymous => "anonymous",
+            Self::Token(t) => &t.name,
+        }
+    }
+
+    /// The token, if its role is at least `need`.
+    ///
+    /// # Errors
+    /// 401 without a token, 403 when its role is too low.
+    pub fn require(self, need: Role) -> Result<ApiToken, ApiError> {
+        match self {
+            Self::Anonymous => Err(AuthError::Missing.into()),
+            Self::Token(t) => Ok(auth::require(t, need)?),
+        }
+    }
+
+    /// Whether the reader may read the layer at all.
+    #[must_use]
+    pub fn may_read(&self, meta: &LayerMeta) -> bool {
+        matches!(self, Self::Token(_)) || meta.anonymous
+    }
+
+    /// Whether the reader sees the layer's features as they are.
+    #[must_use]
+    pub fn sees_detail(&self, meta: &LayerMeta) -> bool {
+        meta.sensitivity == Sensitivity::Public
+            || matches!(self, Self::Token(t) if t.role >= Role::Analyst)
+    }
+
+    /// 401 unless the reader may read the layer.
+    ///
+    /// # Errors
+    /// 401 naming the layer.
+    pub fn check(&self, meta: &LayerMeta) -> Result<(), ApiError> {
+        if self.may_read(meta) {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                format!(
+                    "layer '{}' is not open without a token: send 'Authorization: Bearer <token>' (an administrator creates tokens with `sitroom token create NAME`)",
+                    meta.id
+                ),
+            ))
+        }
+    }
+
+    /// `layer` as this reader may see it: itself, or its aggregates when it is restricted
+    /// and the reader has no clearance. Reads of restricted detail are audited (as read
+    /// `through` tiles, features, ...).
+    ///
+    /// # Errors
+    /// 401 when the reader may not read it; 403 when it can only be shown as aggregates
+    /// and there is no boundary layer to aggregate by.
+    pub async fn view(
+        &self,
+        state: &AppState,
+        layer: Arc<LayerSnapshot>,
+        through: &str,
+    ) -> Result<View, ApiError> {
+        self.check(&layer.meta)?;
+        if layer.meta.sensitivity == Sensitivity::Public {
+            return Ok(View { layer, by: None });
+        }
+        if self.sees_detail(&layer.meta) {
+            audit_restricted_read(state, self.name(), layer.meta.id.as_str(), through).await;
+            return Ok(View { layer, by: None });
+        }
+        let engine = state.engine.clone();
+        let id = layer.meta.id.clone();
+        let (agg, by) = blocking(move || {
+            engine.aggregated(&layer).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "Forbidden",
+                    format!(
+                        "layer '{id}' is restricted: without the analyst role it is shown only as aggregates by admin unit, and no boundary layer is loaded to aggregate by"
+                    ),
+                )
+            })
+        })
+        .await?;
+        Ok(View {
+            layer: agg,
+            by: Some(by),
+        })
+    }
+}
