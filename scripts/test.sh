@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything and runs every test: system packages, a throwaway PostGIS cluster,
 # lints, the Rust tests against both store backends, the web map's unit tests, and its
-# end-to-end tests in headless Chromium against the real server and demo.
+# end-to-end tests in headless Chromium against the real server and demo, and the
+# schema-driven API test (schemathesis against docs/openapi.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --web
@@ -18,3 +19,4 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked -- --test-threads 4
 (cd web-map && SITROOM_BIN=../target/debug/sitroom npm run e2e)
+SITROOM_BIN=target/debug/sitroom scripts/schemathesis.sh

@@ -58,6 +58,41 @@ pub enum AuthError {
     Store(#[from] StoreError),
 }
 
+/// Checks a new token's name: a letter or digit, then up to 99 letters, digits, spaces
+/// or `. _ : @ -` (who or what uses it: a person, a team, a system).
+///
+/// # Errors
+/// A message saying what a name may hold.
+pub fn check_token_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() <= 100
+        && chars.all(|c| c.is_ascii_alphanumeric() || " ._:@-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "token name '{name}' is not allowed: use 1 to 100 letters, digits, spaces or . _ : @ -, starting with a letter or digit (who or what uses it, e.g. 'field-team')"
+        ))
+    }
+}
+
+/// Longest a token may be made to last, in days (ten years).
+pub const MAX_EXPIRES_DAYS: u32 = 3650;
+
+/// When a token made now for `days` days expires.
+///
+/// # Errors
+/// A message when `days` is not from 1 to [`MAX_EXPIRES_DAYS`].
+pub fn expiry_in(days: u32) -> Result<DateTime<Utc>, String> {
+    if !(1..=MAX_EXPIRES_DAYS).contains(&days) {
+        return Err(format!(
+            "expires_days {days} is out of range: give 1 to {MAX_EXPIRES_DAYS} days, or none for a token that does not expire"
+        ));
+    }
+    Ok(Utc::now() + chrono::Duration::days(i64::from(days)))
+}
+
 /// SHA-256 of a secret, hex.
 #[must_use]
 pub fn hash_secret(secret: &str) -> String {

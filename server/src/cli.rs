@@ -498,8 +498,11 @@ fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
             role,
             expires_days,
         } => {
-            let expires =
-                expires_days.map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
+            crate::auth::check_token_name(&name).map_err(anyhow::Error::msg)?;
+            let expires = expires_days
+                .map(crate::auth::expiry_in)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
             let (secret, _) = crate::auth::create_token(store.as_ref(), &name, role, expires)
                 .with_context(|| {
                     format!(

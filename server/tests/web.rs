@@ -183,3 +183,45 @@ async fn the_built_web_map_is_served_at_the_root() {
         (StatusCode::NOT_FOUND, "application/problem+json")
     );
 }
+
+#[tokio::test]
+async fn every_error_is_a_problem_document_and_the_spec_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db").display().to_string();
+    let store: std::sync::Arc<dyn sitroom::store::Store> =
+        std::sync::Arc::from(sitroom::store::open(&db).unwrap());
+    let state = sitroom::api::AppState::new(store, 1 << 20).unwrap();
+    // The framework's own refusals: a method the path does not take, a query that does
+    // not parse.
+    for (method, uri, status, detail) in [
+        (
+            "PUT",
+            "/catalog",
+            405,
+            "this path does not take that method: see the API table in the README",
+        ),
+        (
+            "GET",
+            "/api/hazards/at?lon=east&lat=1",
+            400,
+            "give lon and lat in degrees, e.g. ?lon=30.06&lat=-1.95 (Failed to deserialize query string: lon: invalid float literal)",
+        ),
+        (
+            "GET",
+            "/api/search",
+            400,
+            "Failed to deserialize query string: missing field `q`: see the API table in the README",
+        ),
+    ] {
+        let a = common::call(&state, method, uri, None, None).await;
+        assert_eq!(a.status.as_u16(), status, "{method} {uri}");
+        assert_eq!(
+            a.headers["content-type"], "application/problem+json",
+            "{method} {uri}"
+        );
+        assert_eq!(a.json()["detail"], detail, "{method} {uri}");
+    }
+    let spec = common::call(&state, "GET", "/openapi.yaml", None, None).await;
+    assert_eq!(spec.headers["content-type"], "application/yaml");
+    assert!(String::from_utf8_lossy(&spec.body).starts_with("openapi: 3.1.0"));
+}

@@ -221,7 +221,9 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RollbackBody {
+    #[serde(deserialize_with = "super::number::whole")]
     version: i32,
 }
 

@@ -11,6 +11,7 @@ pub mod glyphs;
 mod health;
 mod layers;
 pub mod limits;
+mod number;
 mod problem;
 mod search;
 mod tiles;
@@ -214,7 +215,8 @@ pub fn app(state: AppState) -> Router {
         .merge(search::router())
         .merge(glyphs::router())
         .merge(tokens::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .route("/openapi.yaml", axum::routing::get(openapi));
     let router = match &state.web_dir {
         Some(dir) => router.fallback_service(
             tower_http::services::ServeDir::new(dir)
@@ -225,6 +227,7 @@ pub fn app(state: AppState) -> Router {
             .fallback(problem::not_found),
     };
     router
+        .layer(axum::middleware::from_fn(problem::normalise))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::timeout,
@@ -237,6 +240,15 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The OpenAPI 3.1 description of this API (`docs/openapi.yaml`, checked against the
+/// server by schemathesis in the tests).
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/yaml")],
+        include_str!("../../../docs/openapi.yaml"),
+    )
 }
 
 /// `/` when the web map has not been built.

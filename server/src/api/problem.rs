@@ -173,3 +173,39 @@ pub async fn not_found(uri: Uri) -> ApiError {
         uri.path()
     ))
 }
+
+/// Middleware turning the framework's own plain-text errors (a query string that does not
+/// parse, a method the path does not take, …) into problem details like ours, so every
+/// error a client sees has the same shape.
+pub async fn normalise(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let detail = match (status, text.is_empty()) {
+        (StatusCode::METHOD_NOT_ALLOWED, _) => {
+            "this path does not take that method: see the API table in the README".to_owned()
+        }
+        (_, false) => format!("{text}: see the API table in the README"),
+        (_, true) => "the request was refused: see the API table in the README".to_owned(),
+    };
+    let mut out =
+        ApiError::new(status, status.canonical_reason().unwrap_or("Error"), detail).into_response();
+    for (k, v) in &parts.headers {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}

@@ -57,7 +57,12 @@ async fn search(
             "give a code or at least two characters of a name, e.g. ?q=Rubavu or ?q=34",
         ));
     }
-    let limit = q.limit.unwrap_or(20).clamp(1, MAX_RESULTS);
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=MAX_RESULTS).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit {limit} is out of range: ask for 1 to {MAX_RESULTS} results"
+        )));
+    }
     let all = state.engine.snapshots();
     // (how well it matches, level rank, name) → result
     let mut hits: Vec<((u8, usize, String), Value)> = Vec::new();

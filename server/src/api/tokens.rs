@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
 struct NewToken {
     name: String,
     role: Role,
+    #[serde(default, deserialize_with = "super::number::whole_opt")]
     expires_days: Option<u32>,
 }
 
@@ -50,16 +51,14 @@ async fn create(
             e.body_text()
         ))
     })?;
-    if new.name.trim().is_empty() || new.name.len() > 100 {
-        return Err(ApiError::bad_request(
-            "the token name must be 1 to 100 characters: who or what uses it",
-        ));
-    }
+    auth::check_token_name(&new.name).map_err(ApiError::bad_request)?;
+    let expires = new
+        .expires_days
+        .map(auth::expiry_in)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
     let store = state.store.clone();
     let (secret, token) = blocking(move || {
-        let expires = new
-            .expires_days
-            .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
         if store.tokens()?.iter().any(|t| t.name == new.name) {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
