@@ -2,6 +2,7 @@
 # A throwaway PostGIS cluster for tests, on loopback, on a free port, in target/pg.
 #   scripts/pg-cluster.sh start   -> prints the admin URL (postgres://…/postgres)
 #   scripts/pg-cluster.sh stop
+#   scripts/pg-cluster.sh restart (fast: ends every connection; for the soak test)
 # It also makes the template database `sitroom_template` (PostGIS enabled) from which
 # each test creates its own database. Never touches a PostgreSQL it did not start.
 set -euo pipefail
@@ -41,8 +42,11 @@ case "${1:-}" in
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
     fi
     ;;
+  restart)
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w restart >/dev/null
+    ;;
   *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|restart" >&2
     exit 2
     ;;
 esac

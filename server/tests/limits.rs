@@ -96,6 +96,19 @@ const TWO_ZONES: &str = r#"{"type":"FeatureCollection","features":[
  {"type":"Feature","properties":{"class":"high"},"geometry":{"type":"Polygon","coordinates":[[[30.0,-2.0],[30.1,-2.0],[30.1,-1.9],[30.0,-1.9],[30.0,-2.0]]]}},
  {"type":"Feature","properties":{"class":"low"},"geometry":{"type":"Polygon","coordinates":[[[30.2,-2.0],[30.3,-2.0],[30.3,-1.9],[30.2,-1.9],[30.2,-2.0]]]}}]}"#;
 
+/// Uploads `geojson` as hazard layer `zones` with `token`.
+async fn upload(state: &AppState, token: &str, geojson: &str) -> common::Answer {
+    let (kind, body) = common::class_zones_upload(geojson);
+    common::call(
+        state,
+        "POST",
+        "/api/layers/zones",
+        Some(token),
+        Some((&kind, body)),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
@@ -111,30 +124,14 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
         "",
         1,
     );
-    let (kind, body) = common::class_zones_upload(&one_zone);
-    let first = common::call(
-        &state,
-        "POST",
-        "/api/layers/zones",
-        Some(&editor),
-        Some((&kind, body)),
-    )
-    .await;
+    let first = upload(&state, &editor, &one_zone).await;
     assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.json());
 
     state.load_limits = sitroom::ingest::LoadLimits {
         features: 1,
         vertices: 100,
     };
-    let (kind, body) = common::class_zones_upload(TWO_ZONES);
-    let refused = common::call(
-        &state,
-        "POST",
-        "/api/layers/zones",
-        Some(&editor),
-        Some((&kind, body)),
-    )
-    .await;
+    let refused = upload(&state, &editor, TWO_ZONES).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         refused.json()["detail"],
@@ -145,15 +142,7 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
         features: 10,
         vertices: 9,
     };
-    let (kind, body) = common::class_zones_upload(TWO_ZONES);
-    let refused = common::call(
-        &state,
-        "POST",
-        "/api/layers/zones",
-        Some(&editor),
-        Some((&kind, body)),
-    )
-    .await;
+    let refused = upload(&state, &editor, TWO_ZONES).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         refused.json()["detail"],
@@ -167,15 +156,7 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
     assert_eq!(layer["feature_count"], 1);
 
     state.load_limits.vertices = 10;
-    let (kind, body) = common::class_zones_upload(TWO_ZONES);
-    let loaded = common::call(
-        &state,
-        "POST",
-        "/api/layers/zones",
-        Some(&editor),
-        Some((&kind, body)),
-    )
-    .await;
+    let loaded = upload(&state, &editor, TWO_ZONES).await;
     assert_eq!(
         loaded.status,
         StatusCode::CREATED,
