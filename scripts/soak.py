@@ -96,17 +96,17 @@ def in_outage():
     return s is not None and now >= s and (e is None or now <= e + 5)
 
 
-def record_write(gen, status):
+def record_write(gen, status, began):
     during = in_outage()
     with lock:
-        writes.append((round(time.time() - started), gen, status, during))
+        writes.append((round(began - started), gen, status, during, round(time.time() - began, 1)))
 
 
 def uploader(stop):
     gen = 1
     while not stop.is_set():
-        status = upload(gen)
-        record_write(gen, status)
+        began = time.time()
+        record_write(gen, upload(gen), began)
         gen += 1
         stop.wait(UPLOAD_EVERY)
 
@@ -172,7 +172,8 @@ def restarter(stop):
     # Writes while it is down.
     for gen in (10_000, 10_001):
         time.sleep(3)
-        record_write(gen, upload(gen))
+        began = time.time()
+        record_write(gen, upload(gen), began)
     proc.wait()
     with lock:
         outage["end"] = time.time()
@@ -235,6 +236,8 @@ def main():
           f"{len(outage_503)} refused with 503 during the PostGIS restart "
           f"({(e - s) if s and e else 0:.1f} s at t={round(s - started) if s else '-'} s); "
           f"{len(bad_writes)} other failures {bad_writes}.")
+    print("During the outage (start s, generation, status, seconds taken): "
+          + ", ".join(f"({w[0]}, {w[1]}, {w[2]}, {w[4]})" for w in writes if w[3]) + ".")
     print(f"Mixed versions: {len(checks['mixed'])} in {checks['features']} feature pages and "
           f"{checks['exposure']} exposure reports checked while versions changed"
           + (f": {checks['mixed'][:5]}" if checks["mixed"] else "."))

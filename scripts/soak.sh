@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak test: the release server on PostGIS with the demo, 10 minutes of mixed tile,
 # feature and exposure load from oha at 64 connections on loopback, a new layer version
-# every 30 s, and PostGIS restarted once half way (down for 10 s) (scripts/soak.py drives and checks it).
+# every 30 s, and PostGIS restarted once half way (down for 30 s) (scripts/soak.py drives and checks it).
 # Writes the report to docs/benchmarks/soak.md; exits non-zero if the run failed.
 #
 #   scripts/soak.sh                  # 600 s
@@ -41,8 +41,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 pid=$!
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
 export BASE=http://127.0.0.1:$port TOKEN SERVER_PID=$pid
-# Down for 10 s, so that writes meet the outage.
-export RESTART_CMD="$PWD/scripts/pg-cluster.sh restart 10"
+# Down for 30 s: longer than the 10 s a write waits for a connection, so writes meet
+# the outage (a shorter one only delays them).
+export RESTART_CMD="$PWD/scripts/pg-cluster.sh restart 30"
 
 echo "soaking for $DURATION s…" >&2
 status=0
