@@ -375,10 +375,22 @@ async fn restricted_layers_reach_viewers_only_as_aggregates_in_every_format() {
     assert_eq!(near["numberMatched"], 1, "the district, not the household");
     assert_ne!(near["features"][0]["geometry"]["type"], "Point");
 
-    // Tiles: the same district shapes and figures.
+    // Tiles: the same district shapes and figures, even when an analyst has just had
+    // the households and the districts (what the aggregates are made of) in one tile.
     let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 10);
+    let detail_uri = format!("/tiles/hh,districts/{}/{}/{}.mvt", t.z, t.x, t.y);
+    let detail = common::call(&state, "GET", &detail_uri, analyst, None).await;
+    let reader = mvt_reader::Reader::new(detail.body.to_vec()).unwrap();
+    assert!(
+        reader.get_features(0).unwrap().iter().all(|f| matches!(
+            f.geometry,
+            geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_)
+        )),
+        "the analyst gets the households"
+    );
     let tile_uri = format!("/tiles/hh/{}/{}/{}.mvt", t.z, t.x, t.y);
     let tile = common::call(&state, "GET", &tile_uri, viewer, None).await;
+    assert_ne!(tile.headers["etag"], detail.headers["etag"]);
     let reader = mvt_reader::Reader::new(tile.body.to_vec()).unwrap();
     let tiled = reader.get_features(0).unwrap();
     assert!(!tiled.is_empty());

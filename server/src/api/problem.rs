@@ -204,7 +204,7 @@ pub async fn normalise(req: axum::extract::Request, next: axum::middleware::Next
         ApiError::new(status, status.canonical_reason().unwrap_or("Error"), detail).into_response();
     for (k, v) in &parts.headers {
         if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
-            out.headers_mut().insert(k.clone(), v.clone());
+            out.headers_mut().append(k.clone(), v.clone());
         }
     }
     out

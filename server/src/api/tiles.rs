@@ -29,16 +29,23 @@ pub fn router() -> Router<AppState> {
         .route("/tiles/{layers}/{z}/{x}/{y}", get(tile))
 }
 
-/// The named layers as the caller may see them (restricted ones as aggregates without
-/// clearance), and every layer their content depends on, for ETags and cache purges.
-async fn views(
-    state: &AppState,
-    headers: &HeaderMap,
-    names: &str,
-) -> Result<(Vec<Arc<LayerSnapshot>>, Vec<Arc<LayerSnapshot>>), ApiError> {
+/// The layers of a tile request as the caller may see them.
+struct Views {
+    /// What is drawn: each layer, or its aggregates (restricted, without clearance).
+    shown: Vec<Arc<LayerSnapshot>>,
+    /// Every layer the content depends on, for cache purges.
+    sources: Vec<Arc<LayerSnapshot>>,
+    /// The layers in order, aggregated ones marked: with the sources' versions, what
+    /// tells one tile's content from another's (a viewer's aggregates of a layer never
+    /// share an ETag or a cache entry with an analyst's detail).
+    key: String,
+}
+
+/// The named layers as the caller may see them.
+async fn views(state: &AppState, headers: &HeaderMap, names: &str) -> Result<Views, ApiError> {
     let reader = Reader::of(state, headers).await?;
     let all = state.engine.snapshots();
-    let (mut shown, mut sources) = (Vec::new(), Vec::new());
+    let (mut shown, mut sources, mut key) = (Vec::new(), Vec::new(), Vec::new());
     for name in names.split(',') {
         let id: LayerId = name
             .parse()
@@ -49,10 +56,19 @@ async fn views(
             ))
         })?;
         let view = reader.view(state, snap.clone(), "tiles").await?;
+        key.push(if view.by.is_some() {
+            format!("{id}:aggregates")
+        } else {
+            id.to_string()
+        });
         sources.extend(view.sources());
         shown.push(view.layer);
     }
-    Ok((shown, sources))
+    Ok(Views {
+        shown,
+        sources,
+        key: key.join(","),
+    })
 }
 
 /// An ETag from the layer versions and `what` else the content depends on.
@@ -146,18 +162,29 @@ async fn tile(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let t = parse_tile(&z, &x, &y, "/tiles/{layers}/{z}/{x}/{y}.mvt")?;
-    let (snaps, sources) = views(&state, &headers, &layers).await?;
-    let selection = query.resolve(&snaps)?;
-    let ids: Vec<String> = sources.iter().map(|s| s.meta.id.to_string()).collect();
+    let views = views(&state, &headers, &layers).await?;
+    let selection = query.resolve(&views.shown)?;
+    let ids: Vec<String> = views
+        .sources
+        .iter()
+        .map(|s| s.meta.id.to_string())
+        .collect();
     let tag = etag(
-        &sources,
-        &format!("{}/{}/{} {}", t.z, t.x, t.y, query.cache_key()),
+        &views.sources,
+        &format!(
+            "{} {}/{}/{} {}",
+            views.key,
+            t.z,
+            t.x,
+            t.y,
+            query.cache_key()
+        ),
     );
-    let private = any_restricted(&snaps);
+    let private = any_restricted(&views.shown);
     serve_tile(
         &state,
         &headers,
-        snaps,
+        views.shown,
         t,
         selection,
         TileSource { tag, ids, private },
@@ -277,8 +304,12 @@ async fn tilejson(
             "no resource at /tiles/{name}: TileJSON is at /tiles/{{layer}}.json, tiles at /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt"
         ))
     })?;
-    let (snaps, sources) = views(&state, &headers, layers).await?;
-    let tag = etag(&sources, &format!("tilejson {}", base_url(&headers)));
+    let Views {
+        shown: snaps,
+        sources,
+        key,
+    } = views(&state, &headers, layers).await?;
+    let tag = etag(&sources, &format!("tilejson {key} {}", base_url(&headers)));
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
