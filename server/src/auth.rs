@@ -168,7 +168,12 @@ fn bearer(header: Option<&str>) -> Result<&str, AuthError> {
 /// # Errors
 /// An [`AuthError`] saying what is wrong.
 pub fn verify(store: &dyn Store, header: Option<&str>) -> Result<ApiToken, AuthError> {
-    match store.token_by_hash(&hash_secret(bearer(header)?))? {
+    lookup(store, &hash_secret(bearer(header)?))
+}
+
+/// The usable token whose secret hashes to `hash`.
+fn lookup(store: &dyn Store, hash: &str) -> Result<ApiToken, AuthError> {
+    match store.token_by_hash(hash)? {
         Some(t) if t.is_usable(Utc::now()) => Ok(t),
         _ => Err(AuthError::Invalid),
     }
@@ -213,8 +218,8 @@ impl TokenCache {
                 Err(AuthError::Invalid)
             };
         }
-        match store.token_by_hash(&hash) {
-            Ok(Some(t)) if t.is_usable(now) => {
+        match lookup(store, &hash) {
+            Ok(t) => {
                 let mut map = self.lock();
                 if map.len() > 10_000 {
                     map.retain(|_, (_, at)| at.elapsed() < TOKEN_FRESH_FOR);
@@ -222,15 +227,15 @@ impl TokenCache {
                 map.insert(hash, (t.clone(), std::time::Instant::now()));
                 Ok(t)
             }
-            Ok(_) => {
+            Err(AuthError::Invalid) => {
                 self.lock().remove(&hash);
                 Err(AuthError::Invalid)
             }
-            Err(StoreError::Unavailable(why)) => match cached {
+            Err(AuthError::Store(StoreError::Unavailable(why))) => match cached {
                 Some((t, _)) if t.is_usable(now) => Ok(t),
                 _ => Err(StoreError::Unavailable(why).into()),
             },
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
     }
 

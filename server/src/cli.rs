@@ -478,13 +478,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Appends a change made from the command line to the audit log. The change is made:
 /// failing to record it is reported, not undone.
 fn record(store: &dyn Store, action: &str, target: &str, detail: serde_json::Value) {
-    let entry = crate::store::AuditEntry {
-        at: chrono::Utc::now(),
-        actor: config::cli_user(),
-        action: action.to_owned(),
-        target: target.to_owned(),
-        detail,
-    };
+    let entry = crate::store::AuditEntry::now(&config::cli_user(), action, target, detail);
     if let Err(e) = store.record(&entry) {
         eprintln!("warning: could not write the audit log: {e}");
     }

@@ -145,13 +145,7 @@ async fn audit(
     detail: serde_json::Value,
 ) {
     let store = state.store.clone();
-    let entry = crate::store::AuditEntry {
-        at: chrono::Utc::now(),
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        target: target.to_owned(),
-        detail,
-    };
+    let entry = crate::store::AuditEntry::now(actor, action, target, detail);
     match tokio::task::spawn_blocking(move || store.record(&entry)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::error!(error = %e, action, target, "could not write the audit log"),

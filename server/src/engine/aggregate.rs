@@ -44,9 +44,7 @@ pub fn build(layer: &LayerSnapshot, units: &LayerSnapshot, by_unit: &ByUnit) -> 
             let code = u.code.as_ref()?;
             let mut total = Tally::default();
             for t in by_unit.get(code)?.values() {
-                total.count += t.count;
-                total.population += t.population;
-                total.households += t.households;
+                total.merge(t);
             }
             let mut properties = Map::new();
             properties.insert("code".into(), json!(code));

@@ -45,7 +45,8 @@ impl Tally {
         self.households += share * f.households.unwrap_or(0.0);
     }
 
-    fn merge(&mut self, o: &Tally) {
+    /// Adds another tally's figures to this one.
+    pub fn merge(&mut self, o: &Tally) {
         self.count += o.count;
         self.population += o.population;
         self.households += o.households;

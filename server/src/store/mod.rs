@@ -109,6 +109,20 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
 }
 
+impl AuditEntry {
+    /// An entry for something `actor` did just now.
+    #[must_use]
+    pub fn now(actor: &str, action: &str, target: &str, detail: serde_json::Value) -> Self {
+        Self {
+            at: Utc::now(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            detail,
+        }
+    }
+}
+
 /// Which audit entries to read (newest first).
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
