@@ -57,9 +57,15 @@ fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>, cla
 }
 
 fn fixture(dir: &tempfile::TempDir) -> Fixture {
+    fixture_by(dir, &["sector", "district"])
+}
+
+/// The same with boundary layers of the given levels only (layer ids: the plural).
+fn fixture_by(dir: &tempfile::TempDir, levels: &[&str]) -> Fixture {
     let db = dir.path().join("x.db").display().to_string();
-    common::load_admin(&db, "sectors", "sector");
-    common::load_admin(&db, "districts", "district");
+    for level in levels {
+        common::load_admin(&db, &format!("{level}s"), level);
+    }
     let (g, r) = inside_sector(1101);
     load_zone(&db, dir, "zone", r, "high");
     let (k, _) = inside_sector(2101);
@@ -618,4 +624,45 @@ async fn a_population_raster_is_summed_by_where_its_cells_lie() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Layers being prepared in the background while requests ask for the same exposure,
+/// on several engines at once (as a server sees just after loads): every computation
+/// finishes. Preparation once ran on rayon workers, which then waited for grids that
+/// requests were building with the same pool; with every worker so blocked, the pool
+/// deadlocked (one run of the role tests in eight on two cores; this test, without the
+/// fix, within five rounds). A watchdog turns a deadlock into a failure, not a hung run.
+#[test]
+fn background_preparation_and_requests_never_deadlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let Fixture { db, .. } = fixture_by(&dir, &["district"]);
+    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let id = |s: &str| s.parse::<sitroom::layer::LayerId>().unwrap();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for _ in 0..20 {
+            let engines: Vec<sitroom::engine::Engine> = (0..2)
+                .map(|_| sitroom::engine::Engine::load(store.as_ref()).unwrap())
+                .collect();
+            let ids: Vec<_> = engines[0].snapshots().keys().cloned().collect();
+            std::thread::scope(|s| {
+                for e in &engines {
+                    e.prepare_in_background(&ids);
+                    s.spawn(|| {
+                        let (zone, hh, districts) = (
+                            e.layer(&id("zone")).unwrap(),
+                            e.layer(&id("hh")).unwrap(),
+                            e.layer(&id("districts")).unwrap(),
+                        );
+                        assert!(!e.exposure(&zone, &hh, &districts).by_unit.is_empty());
+                        assert!(e.aggregated(&hh).is_some());
+                    });
+                }
+            });
+        }
+        done_tx.send(()).unwrap();
+    });
+    done_rx
+        .recv_timeout(std::time::Duration::from_secs(300))
+        .expect("exposure deadlocked: requests and background preparation wait on each other");
 }

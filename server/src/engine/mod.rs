@@ -137,10 +137,15 @@ impl Engine {
         Some((agg, units))
     }
 
-    /// Prepares, on the thread pool, what exposure needs from the given layers (their
+    /// Prepares, on a thread of its own, what exposure needs from the given layers (their
     /// cell grids, or points sorted by cell), so the first request does not wait for it.
     /// Only layers exposure uses are prepared: hazard and exposure layers and the finest
     /// boundary layer.
+    ///
+    /// Not on a rayon worker: a request may be building the same grid (which uses the
+    /// pool), and a worker waiting for that grid would take a thread from the very pool
+    /// the grid needs; with every worker so blocked, the pool and all exposure would
+    /// deadlock.
     pub fn prepare_in_background(&self, ids: &[LayerId]) {
         let all = self.snapshots();
         let finest = finest_boundary(&all).map(|(s, _)| s.meta.id.clone());
@@ -149,17 +154,22 @@ impl Engine {
             .filter_map(|id| all.get(id).cloned())
             .filter(|s| s.meta.kind != LayerKind::Boundary || Some(&s.meta.id) == finest.as_ref())
             .collect();
-        rayon::spawn(move || {
-            for s in layers {
-                let started = std::time::Instant::now();
-                if s.meta.kind == LayerKind::Exposure && !s.has_polygons() {
-                    s.points_by_cell();
-                } else {
-                    s.cells();
+        let spawned = std::thread::Builder::new()
+            .name("prepare-exposure".into())
+            .spawn(move || {
+                for s in layers {
+                    let started = std::time::Instant::now();
+                    if s.meta.kind == LayerKind::Exposure && !s.has_polygons() {
+                        s.points_by_cell();
+                    } else {
+                        s.cells();
+                    }
+                    tracing::info!(layer = %s.meta.id, millis = started.elapsed().as_millis(), "prepared for exposure");
                 }
-                tracing::info!(layer = %s.meta.id, millis = started.elapsed().as_millis(), "prepared for exposure");
-            }
-        });
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "could not start preparing layers; the first request will");
+        }
     }
 
     fn publish(&self, next: Snapshots) {
