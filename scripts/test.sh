@@ -17,6 +17,9 @@ export SITROOM_MIRROR="${SITROOM_MIRROR:-$PWD/../shared/data}"
 cargo build --all-targets --locked
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked -- --test-threads 4
+# cargo-nextest (.config/nextest.toml): test binaries side by side, and a test that hangs
+# is ended and named after 10 minutes instead of stalling the run.
+cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
+cargo nextest run --locked
 (cd web-map && SITROOM_BIN=../target/debug/sitroom npm run e2e)
 SITROOM_BIN=target/debug/sitroom scripts/schemathesis.sh
