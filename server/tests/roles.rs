@@ -325,6 +325,65 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
 }
 
+/// Only what anyone may read is marked for shared caches: a tile that needs a token
+/// (or depends on who asks) is `private` and varies by `Authorization`, or a proxy could
+/// keep a viewer's copy and hand it to callers without a token.
+#[tokio::test]
+async fn only_open_layers_may_be_kept_by_shared_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, tokens) = fixture(&dir);
+    let (viewer, editor) = (tokens[1].0.as_deref(), tokens[3].0.as_deref());
+    // An open, public exposure layer beside the restricted one.
+    let (kind, body) = common::upload_form(
+        "people.geojson",
+        POINTS,
+        &[
+            ("kind", "exposure"),
+            ("theme", "settlement"),
+            ("households_field", "hh"),
+            ("anonymous", "true"),
+        ],
+    );
+    let a = common::call(
+        &state,
+        "POST",
+        "/api/layers/people",
+        editor,
+        Some((&kind, body)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 8);
+    let (public, private) = ("public, max-age=60", "private, max-age=60");
+    for (layers, expected) in [
+        ("zone", public),
+        ("zone,districts,people", public),
+        ("closed", private),
+        ("zone,closed", private),
+        ("hh", private),
+    ] {
+        let uri = format!("/tiles/{layers}/{}/{}/{}.mvt", t.z, t.x, t.y);
+        for path in [uri, format!("/tiles/{layers}.json")] {
+            let a = common::call(&state, "GET", &path, viewer, None).await;
+            assert_eq!(a.status, StatusCode::OK, "{path}");
+            assert_eq!(a.headers["cache-control"], expected, "{path}");
+        }
+    }
+    for (hazard, exposure, expected) in [
+        ("zone", "people", public),
+        ("closed", "people", private),
+        ("zone", "hh", private),
+    ] {
+        let uri = format!(
+            "/api/exposure/tiles/{}/{}/{}.mvt?hazard={hazard}&exposure={exposure}&by=district",
+            t.z, t.x, t.y
+        );
+        let a = common::call(&state, "GET", &uri, viewer, None).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}");
+        assert_eq!(a.headers["cache-control"], expected, "{uri}");
+    }
+}
+
 #[tokio::test]
 async fn restricted_layers_reach_viewers_only_as_aggregates_in_every_format() {
     let dir = tempfile::tempdir().unwrap();

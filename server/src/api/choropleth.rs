@@ -15,7 +15,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::exposure::{Inputs, rules, sees_detail};
-use super::tiles::{TileSource, base_url, etag, not_modified, parse_tile, serve_tile};
+use super::tiles::{
+    TileSource, base_url, etag, not_modified, parse_tile, private_to_caller, serve_tile,
+};
 use super::{ApiError, AppState, blocking};
 use crate::engine::aggregate::MIN_HOUSEHOLDS_SHOWN;
 use crate::engine::exposure::{ByUnit, roll_up};
@@ -212,7 +214,7 @@ async fn tile(
                 &format!("choropleth {} {redact} {}/{}/{}", q.by(), t.z, t.x, t.y),
             ),
             ids: layers.iter().map(|l| l.meta.id.to_string()).collect(),
-            private: inputs.exposed.meta.sensitivity == Sensitivity::Restricted,
+            private: private_to_caller(&layers),
         };
         let layer = computed.derived(&format!("choropleth {} {redact}", q.by()), || {
             choropleth_layer(

@@ -85,10 +85,13 @@ pub fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
 }
 
 /// Whether any of `layers` is restricted (its responses must not sit in shared caches).
-fn any_restricted(layers: &[Arc<LayerSnapshot>]) -> bool {
+/// Whether a response drawn from `layers` is for its caller only: when any of them is
+/// restricted (aggregates or detail by who asks) or needs a token. Marked `public`, a
+/// shared cache could keep a tile fetched with a token and hand it to anyone.
+pub fn private_to_caller(layers: &[Arc<LayerSnapshot>]) -> bool {
     layers
         .iter()
-        .any(|l| l.meta.sensitivity == Sensitivity::Restricted)
+        .any(|l| l.meta.sensitivity == Sensitivity::Restricted || !l.meta.anonymous)
 }
 
 fn cache_control(private: bool) -> &'static str {
@@ -180,7 +183,7 @@ async fn tile(
             query.cache_key()
         ),
     );
-    let private = any_restricted(&views.shown);
+    let private = private_to_caller(&views.shown);
     serve_tile(
         &state,
         &headers,
@@ -227,7 +230,7 @@ pub async fn serve_tile(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control(source.private)),
     );
-    // A restricted layer's tile depends on who asks (aggregates or detail).
+    // A private tile depends on who asks (aggregates or detail, or refused).
     resp_headers.insert(
         header::VARY,
         HeaderValue::from_static(if source.private {
@@ -346,7 +349,7 @@ async fn tilejson(
             (header::ETAG, tag),
             (
                 header::CACHE_CONTROL,
-                cache_control(any_restricted(&snaps)).to_owned(),
+                cache_control(private_to_caller(&snaps)).to_owned(),
             ),
         ],
         Json(body),

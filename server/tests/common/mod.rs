@@ -246,16 +246,26 @@ pub fn load_class_zones(db: &str, path: &std::path::Path, id: &str) {
 /// A multipart upload body for `POST /api/layers/{id}` of a GeoJSON hazard layer like
 /// `load_class_zones` loads: its content type and bytes.
 pub fn class_zones_upload(geojson: &str) -> (String, Vec<u8>) {
+    upload_form(
+        "zone.geojson",
+        geojson,
+        &[
+            ("kind", "hazard"),
+            ("theme", "flood"),
+            ("hazard_field", "class"),
+            ("classification", "class-names"),
+        ],
+    )
+}
+
+/// A multipart upload of `geojson` as file `name` with the given form fields: (content
+/// type, body).
+pub fn upload_form(name: &str, geojson: &str, fields: &[(&str, &str)]) -> (String, Vec<u8>) {
     let b = "sitroomtestboundary";
     let mut body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"zone.geojson\"\r\nContent-Type: application/geo+json\r\n\r\n{geojson}\r\n"
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/geo+json\r\n\r\n{geojson}\r\n"
     );
-    for (k, v) in [
-        ("kind", "hazard"),
-        ("theme", "flood"),
-        ("hazard_field", "class"),
-        ("classification", "class-names"),
-    ] {
+    for (k, v) in fields {
         body.push_str(&format!(
             "--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
         ));
