@@ -84,6 +84,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open a layer to callers without a token, or close it (every version, no reload).
+    Access {
+        /// Layer id.
+        id: LayerId,
+        /// true: readable without a token (a public map); false: a token is needed.
+        #[arg(long, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+        anonymous: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a layer and all its versions.
     Delete {
         /// Layer id.
@@ -403,6 +414,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "{id}: version {version} is current again ({} features)",
                     layer.feature_count
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Access {
+            id,
+            anonymous,
+            json,
+        } => {
+            let store = open_store(&cli.db)?;
+            let layer = store.set_anonymous(&id, anonymous, &config::cli_user())?;
+            record(
+                store.as_ref(),
+                "layer.access",
+                id.as_str(),
+                json!({"anonymous": anonymous}),
+            );
+            if json {
+                print_json(&serde_json::to_value(&layer)?);
+            } else if anonymous {
+                println!("{id}: readable without a token (running servers follow within 3 s)");
+            } else {
+                println!("{id}: a token is needed to read it (running servers follow within 3 s)");
             }
             Ok(ExitCode::SUCCESS)
         }

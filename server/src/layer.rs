@@ -234,7 +234,7 @@ pub struct LayerMeta {
 /// A layer as stored: its metadata and which version is current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layer {
-    /// The metadata of the latest load.
+    /// The metadata of the current version (who may read it: the layer's own setting).
     #[serde(flatten)]
     pub meta: LayerMeta,
     /// Version served now.

@@ -256,22 +256,36 @@ fn a_load_by_another_process_reaches_a_running_server() {
         catalog["tiles"]["flood"]["version"].clone()
     };
     assert_eq!(version(), 1);
+    let wait_for = |wanted: Value, what: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while version() != wanted {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
     common::sitroom_ok(&db, &["load", file, "--layer", "flood"]);
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while version() != 2 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the new version never reached the server"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(2.into(), "the new version never reached the server");
+    // Closed to callers without a token: gone from their catalog; open again: back.
+    let closed = common::sitroom_ok(&db, &["access", "flood", "--anonymous", "false"]);
+    assert_eq!(
+        String::from_utf8_lossy(&closed.stdout).trim(),
+        "flood: a token is needed to read it (running servers follow within 3 s)"
+    );
+    wait_for(
+        Value::Null,
+        "the closed layer is still served without a token",
+    );
+    common::sitroom_ok(&db, &["access", "flood", "--anonymous", "yes"]);
+    wait_for(2.into(), "the reopened layer never came back");
+    let refused = common::sitroom(&db, &["access", "nowhere", "--anonymous", "true"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("layer 'nowhere' does not exist"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     common::sitroom_ok(&db, &["delete", "flood"]);
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while !version().is_null() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the deleted layer is still served"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(Value::Null, "the deleted layer is still served");
 }

@@ -92,103 +92,125 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
     let (kind, upload) = common::class_zones_upload(ZONE);
 
     // (what, method, uri, body?, expected status for anonymous, viewer, analyst, editor, admin)
-    type Row<'a> = (&'a str, &'a str, String, bool, [u16; 5]);
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        String,
+        Option<(&'a str, &'a [u8])>,
+        [u16; 5],
+    );
+    let form = (kind.as_str(), upload.as_slice());
+    let open_body = ("application/json", br#"{"anonymous": true}"#.as_slice());
     let table: Vec<Row> = vec![
+        (
+            "open or close a layer",
+            "PATCH",
+            "/api/layers/zone".into(),
+            Some(open_body),
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "open or close a layer that does not exist",
+            "PATCH",
+            "/api/layers/nowhere".into(),
+            Some(open_body),
+            [401, 403, 403, 404, 404],
+        ),
         (
             "public tiles",
             "GET",
             public_tile,
-            false,
+            None,
             [200, 200, 200, 200, 200],
         ),
         (
             "tiles of a layer not open without a token",
             "GET",
             closed_tile,
-            false,
+            None,
             [401, 200, 200, 200, 200],
         ),
         (
             "restricted tiles (aggregates for viewers)",
             "GET",
             restricted_tile,
-            false,
+            None,
             [401, 200, 200, 200, 200],
         ),
         (
             "restricted features (aggregates for viewers)",
             "GET",
             "/ogc/collections/hh/items".into(),
-            false,
+            None,
             [401, 200, 200, 200, 200],
         ),
         (
             "restricted exposure (aggregates for viewers)",
             "GET",
             "/api/exposure?hazard=zone&exposure=hh&by=district".into(),
-            false,
+            None,
             [401, 200, 200, 200, 200],
         ),
         (
             "exposure to a hazard not open without a token",
             "GET",
             "/api/exposure?hazard=closed&exposure=hh&by=district".into(),
-            false,
+            None,
             [401, 200, 200, 200, 200],
         ),
         (
             "catalog (lists what the caller may read)",
             "GET",
             "/catalog".into(),
-            false,
+            None,
             [200, 200, 200, 200, 200],
         ),
         (
             "a layer's versions",
             "GET",
             "/api/layers/closed".into(),
-            false,
+            None,
             [401, 200, 200, 200, 200],
         ),
         (
             "public features",
             "GET",
             "/ogc/collections/zone/items".into(),
-            false,
+            None,
             [200, 200, 200, 200, 200],
         ),
         (
             "upload",
             "POST",
             "/api/layers/zone2".into(),
-            true,
+            Some(form),
             [401, 403, 403, 201, 201],
         ),
         (
             "rollback",
             "POST",
             "/api/layers/zone/rollback".into(),
-            false,
+            None,
             [401, 403, 403, 400, 400],
         ),
         (
             "list tokens",
             "GET",
             "/api/tokens".into(),
-            false,
+            None,
             [401, 403, 403, 403, 200],
         ),
         (
             "revoke a token",
             "DELETE",
             "/api/tokens/nobody".into(),
-            false,
+            None,
             [401, 403, 403, 403, 404],
         ),
     ];
-    for (what, method, uri, with_body, expected) in &table {
+    for (what, method, uri, body, expected) in &table {
         for ((token, who), want) in tokens.iter().zip(expected) {
-            let body = with_body.then(|| (kind.as_str(), upload.clone()));
+            let body = body.map(|(kind, bytes)| (kind, bytes.to_vec()));
             let (got, problem) = call(&state, method, uri, token.as_deref(), body).await;
             assert_eq!(got.as_u16(), *want, "{what} as {who}: {problem}");
         }
@@ -544,5 +566,87 @@ async fn restricted_layers_reach_viewers_only_as_aggregates_in_every_format() {
         readers,
         ["analyst"],
         "viewers' aggregate reads are not restricted reads"
+    );
+}
+
+/// An editor closes an open layer and opens it again over HTTP: no new version, callers
+/// without a token are refused (and no longer see it listed) at once, and each change is
+/// audited.
+#[tokio::test]
+async fn a_layer_is_opened_and_closed_without_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, tokens) = fixture(&dir);
+    let (viewer, editor, admin) = (
+        tokens[1].0.as_deref(),
+        tokens[3].0.as_deref(),
+        tokens[4].0.as_deref(),
+    );
+    let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 8);
+    let tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);
+    let set = |anonymous: &str| {
+        Some((
+            "application/json",
+            format!(r#"{{"anonymous": {anonymous}}}"#).into_bytes(),
+        ))
+    };
+    assert_eq!(
+        call(&state, "GET", &tile, None, None).await.0,
+        StatusCode::OK
+    );
+
+    let (status, layer) = call(&state, "PATCH", "/api/layers/zone", editor, set("false")).await;
+    assert_eq!(status, StatusCode::OK, "{layer}");
+    assert_eq!(
+        (&layer["anonymous"], &layer["current_version"]),
+        (&Value::Bool(false), &serde_json::json!(1))
+    );
+    let (status, problem) = call(&state, "GET", &tile, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+    let (_, catalog) = call(&state, "GET", "/catalog", None, None).await;
+    assert!(catalog["tiles"].get("zone").is_none());
+    let a = common::call(&state, "GET", &tile, viewer, None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["cache-control"], "private, max-age=60");
+
+    for bad in [
+        r#"{"anonymous": "maybe"}"#,
+        r#"{"sensitivity": "public"}"#,
+        "{}",
+    ] {
+        let body = Some(("application/json", bad.as_bytes().to_vec()));
+        let (status, problem) = call(&state, "PATCH", "/api/layers/zone", editor, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with(r#"send a JSON body like {"anonymous": true}"#),
+            "{problem}"
+        );
+    }
+
+    let (status, _) = call(&state, "PATCH", "/api/layers/zone", editor, set("true")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        call(&state, "GET", &tile, None, None).await.0,
+        StatusCode::OK
+    );
+    let (_, log) = call(&state, "GET", "/api/audit?action=layer.access", admin, None).await;
+    let changes: Vec<(&str, &str, bool)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap(),
+                e["target"].as_str().unwrap(),
+                e["detail"]["anonymous"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [("editor", "zone", true), ("editor", "zone", false)],
+        "newest first"
     );
 }

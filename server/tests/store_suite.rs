@@ -121,7 +121,7 @@ fn a_load_round_trips_exactly(s: &dyn Store) {
     assert_eq!(detail.versions[0].source_name, "zones-3.geojson");
 }
 
-fn new_versions_become_current_and_rollback_restores(s: &dyn Store) {
+fn new_versions_become_current_and_rollback_restores_all_but_access(s: &dyn Store) {
     let m1 = meta("flood-zones", "Flood zones v1");
     s.commit_version(&version(&m1, 2), &features(2)).unwrap();
     let m2 = meta("flood-zones", "Flood zones v2");
@@ -159,6 +159,29 @@ fn new_versions_become_current_and_rollback_restores(s: &dyn Store) {
         "layer 'flood-zones' has no version 9: its versions are 1, 2"
     );
     let err = s.rollback(&id("nothing"), 1, "admin").unwrap_err();
+    assert!(matches!(err, StoreError::LayerNotFound(_)), "{err}");
+
+    // Who may read is the layer's, not the version's: closing it takes effect at once
+    // and a rollback keeps it closed.
+    let closed = s
+        .set_anonymous(&id("flood-zones"), false, "editor")
+        .unwrap();
+    assert_eq!(
+        (
+            closed.meta.anonymous,
+            closed.current_version,
+            closed.feature_count
+        ),
+        (false, 1, 2)
+    );
+    assert_eq!(closed.updated_by, "editor");
+    let back = s.rollback(&id("flood-zones"), 2, "admin").unwrap();
+    assert_eq!(
+        (back.meta.title.as_str(), back.meta.anonymous),
+        ("Flood zones v2", false)
+    );
+    assert!(!s.layers().unwrap()[0].meta.anonymous);
+    let err = s.set_anonymous(&id("nothing"), true, "editor").unwrap_err();
     assert!(matches!(err, StoreError::LayerNotFound(_)), "{err}");
 
     // A load after a rollback gets the next number, not a reused one.
@@ -346,7 +369,7 @@ fn the_audit_log_keeps_entries_and_filters_them(s: &dyn Store) {
 on_both_backends!(
     the_audit_log_keeps_entries_and_filters_them,
     a_load_round_trips_exactly,
-    new_versions_become_current_and_rollback_restores,
+    new_versions_become_current_and_rollback_restores_all_but_access,
     a_failed_load_leaves_the_previous_version_current_and_complete,
     deleting_a_layer_removes_it_and_its_versions,
     an_empty_version_is_allowed,

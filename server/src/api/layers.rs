@@ -1,5 +1,6 @@
 //! `/api/layers`: list layers, show one with its versions, upload a new version
-//! (multipart), roll back, delete. Writes need a bearer token.
+//! (multipart), open or close it to callers without a token, roll back, delete. Writes
+//! need a bearer token.
 
 use std::io::Write as _;
 use std::path::Path as FsPath;
@@ -21,7 +22,10 @@ use crate::load::{LoadSource, load_file};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/layers", get(list))
-        .route("/api/layers/{id}", get(show).post(upload).delete(remove))
+        .route(
+            "/api/layers/{id}",
+            get(show).post(upload).patch(settings).delete(remove),
+        )
         .route("/api/layers/{id}/rollback", post(rollback))
 }
 
@@ -250,6 +254,43 @@ async fn rollback(
         "layer.rollback",
         layer.meta.id.as_str(),
         json!({"version": body.version}),
+    )
+    .await;
+    state.sync_engine().await;
+    Ok(Json(layer))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsBody {
+    anonymous: bool,
+}
+
+/// Opens a layer to callers without a token or closes it, for every version, at once and
+/// without reloading it.
+async fn settings(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<SettingsBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Layer>, ApiError> {
+    let id = layer_id(&id)?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
+    let Json(body) = body.map_err(|e| {
+        ApiError::bad_request(format!(
+            "send a JSON body like {{\"anonymous\": true}} (true: readable without a token; false: a token is needed): {}",
+            e.body_text()
+        ))
+    })?;
+    let store = state.store.clone();
+    let actor = token.name.clone();
+    let layer = blocking(move || Ok(store.set_anonymous(&id, body.anonymous, &actor)?)).await?;
+    audit(
+        &state,
+        &token.name,
+        "layer.access",
+        layer.meta.id.as_str(),
+        json!({"anonymous": body.anonymous}),
     )
     .await;
     state.sync_engine().await;

@@ -166,11 +166,18 @@ pub trait Store: Send + Sync {
         features: &[Feature],
     ) -> StoreResult<LayerVersion>;
 
-    /// Makes an earlier version current again (its metadata too).
+    /// Makes an earlier version current again, its metadata too except who may read the
+    /// layer (`anonymous`), which is the layer's and stays as it is.
     ///
     /// # Errors
     /// When the layer or version does not exist.
     fn rollback(&self, id: &LayerId, version: i32, by: &str) -> StoreResult<Layer>;
+
+    /// Opens the layer to callers without a token, or closes it, without a new version.
+    ///
+    /// # Errors
+    /// When the layer does not exist or the database fails.
+    fn set_anonymous(&self, id: &LayerId, anonymous: bool, by: &str) -> StoreResult<Layer>;
 
     /// Deletes a layer and all its versions. Returns whether it existed.
     ///

@@ -484,10 +484,47 @@ impl Store for PostgisStore {
             else {
                 return Err(version_not_found(id, version, &existing));
             };
+            let current: serde_json::Value = layers::table
+                .find(id.as_str())
+                .select(layers::meta)
+                .for_update()
+                .first(c)?;
+            let mut restored = from_value::<LayerMeta>("layer metadata", meta)?;
+            restored.anonymous = from_value::<LayerMeta>("layer metadata", current)?.anonymous;
             let row: LayerRow = diesel::update(layers::table.find(id.as_str()))
                 .set((
-                    layers::meta.eq(meta),
+                    layers::meta.eq(to_value(&restored)),
                     layers::current_version.eq(version),
+                    layers::updated_by.eq(by),
+                    layers::updated_at.eq(Utc::now()),
+                ))
+                .returning(LayerRow::as_returning())
+                .get_result(c)?;
+            to_layer(row, count)
+        })
+    }
+
+    fn set_anonymous(&self, id: &LayerId, anonymous: bool, by: &str) -> StoreResult<Layer> {
+        let mut conn = self.conn()?;
+        conn.transaction(|c| {
+            let Some((meta, version)) = layers::table
+                .find(id.as_str())
+                .select((layers::meta, layers::current_version))
+                .for_update()
+                .first::<(serde_json::Value, i32)>(c)
+                .optional()?
+            else {
+                return Err(StoreError::LayerNotFound(id.clone()));
+            };
+            let mut meta = from_value::<LayerMeta>("layer metadata", meta)?;
+            meta.anonymous = anonymous;
+            let count: i64 = layer_versions::table
+                .find((id.as_str(), version))
+                .select(layer_versions::feature_count)
+                .first(c)?;
+            let row: LayerRow = diesel::update(layers::table.find(id.as_str()))
+                .set((
+                    layers::meta.eq(to_value(&meta)),
                     layers::updated_by.eq(by),
                     layers::updated_at.eq(Utc::now()),
                 ))

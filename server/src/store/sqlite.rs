@@ -443,10 +443,45 @@ impl Store for SqliteStore {
                     &versions_of(c, id.as_str())?,
                 ));
             };
+            let current: String = layers::table
+                .find(id.as_str())
+                .select(layers::meta)
+                .first(c)?;
+            let mut restored = from_json::<LayerMeta>("layer metadata", &meta)?;
+            restored.anonymous = from_json::<LayerMeta>("layer metadata", &current)?.anonymous;
             let row: LayerRow = diesel::update(layers::table.find(id.as_str()))
                 .set((
-                    layers::meta.eq(meta),
+                    layers::meta.eq(to_json(&restored)),
                     layers::current_version.eq(version),
+                    layers::updated_by.eq(by),
+                    layers::updated_at.eq(ts(Utc::now())),
+                ))
+                .returning(LayerRow::as_returning())
+                .get_result(c)?;
+            to_layer(row, count)
+        })
+    }
+
+    fn set_anonymous(&self, id: &LayerId, anonymous: bool, by: &str) -> StoreResult<Layer> {
+        let mut conn = self.conn()?;
+        conn.immediate_transaction(|c| {
+            let Some((meta, version)) = layers::table
+                .find(id.as_str())
+                .select((layers::meta, layers::current_version))
+                .first::<(String, i32)>(c)
+                .optional()?
+            else {
+                return Err(StoreError::LayerNotFound(id.clone()));
+            };
+            let mut meta = from_json::<LayerMeta>("layer metadata", &meta)?;
+            meta.anonymous = anonymous;
+            let count: i64 = layer_versions::table
+                .find((id.as_str(), version))
+                .select(layer_versions::feature_count)
+                .first(c)?;
+            let row: LayerRow = diesel::update(layers::table.find(id.as_str()))
+                .set((
+                    layers::meta.eq(to_json(&meta)),
                     layers::updated_by.eq(by),
                     layers::updated_at.eq(ts(Utc::now())),
                 ))
