@@ -13,7 +13,7 @@ use crate::api::{self, AppState};
 use crate::config;
 use crate::demo;
 use crate::engine::cache::TileCache;
-use crate::layer::{FieldMapping, LayerId, MetaChanges};
+use crate::layer::{AccessChange, FieldMapping, LayerId, MetaChanges, Sensitivity};
 use crate::load::{LoadError, LoadSource, load_file};
 use crate::store::{self, Store};
 
@@ -84,13 +84,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Open a layer to callers without a token, or close it (every version, no reload).
+    /// Change who may read a layer, for every version, without a reload.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)))]
     Access {
         /// Layer id.
         id: LayerId,
         /// true: readable without a token (a public map); false: a token is needed.
-        #[arg(long, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
-        anonymous: bool,
+        #[arg(long, group = "change", value_parser = clap::builder::BoolishValueParser::new())]
+        anonymous: Option<bool>,
+        /// public, or restricted (aggregates only below the analyst role).
+        #[arg(long, group = "change")]
+        sensitivity: Option<Sensitivity>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -420,22 +424,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Access {
             id,
             anonymous,
+            sensitivity,
             json,
         } => {
             let store = open_store(&cli.db)?;
-            let layer = store.set_anonymous(&id, anonymous, &config::cli_user())?;
+            let change = AccessChange {
+                anonymous,
+                sensitivity,
+            };
+            let layer = store.set_access(&id, &change, &config::cli_user())?;
             record(
                 store.as_ref(),
                 "layer.access",
                 id.as_str(),
-                json!({"anonymous": anonymous}),
+                serde_json::to_value(change)?,
             );
             if json {
                 print_json(&serde_json::to_value(&layer)?);
-            } else if anonymous {
-                println!("{id}: readable without a token (running servers follow within 3 s)");
             } else {
-                println!("{id}: a token is needed to read it (running servers follow within 3 s)");
+                let open = if layer.meta.anonymous {
+                    "readable without a token"
+                } else {
+                    "a token is needed to read it"
+                };
+                println!(
+                    "{id}: {}, {open} (running servers follow within 3 s)",
+                    layer.meta.sensitivity
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

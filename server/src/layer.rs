@@ -205,6 +205,64 @@ impl FieldMapping {
     }
 }
 
+/// A change to who may read a layer: its sensitivity and whether it is open without a
+/// token. These are the layer's, not a version's: they hold for every version, a rollback
+/// keeps them, and they change without a reload.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessChange {
+    /// Readable without a token.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anonymous: Option<bool>,
+    /// Public or restricted.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sensitivity: Option<Sensitivity>,
+}
+
+/// A field that may be left out but, when given, is a value (not null).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+impl AccessChange {
+    /// Whether it changes nothing.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.anonymous.is_none() && self.sensitivity.is_none()
+    }
+
+    /// `meta` with the change made.
+    pub fn apply(&self, meta: &mut LayerMeta) {
+        if let Some(a) = self.anonymous {
+            meta.anonymous = a;
+        }
+        if let Some(s) = self.sensitivity {
+            meta.sensitivity = s;
+        }
+    }
+
+    /// The access `meta` has, as a change that sets all of it.
+    #[must_use]
+    pub fn of(meta: &LayerMeta) -> Self {
+        Self {
+            anonymous: Some(meta.anonymous),
+            sensitivity: Some(meta.sensitivity),
+        }
+    }
+}
+
 /// Everything said about a layer when it is (re)loaded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayerMeta {

@@ -269,7 +269,7 @@ fn a_load_by_another_process_reaches_a_running_server() {
     let closed = common::sitroom_ok(&db, &["access", "flood", "--anonymous", "false"]);
     assert_eq!(
         String::from_utf8_lossy(&closed.stdout).trim(),
-        "flood: a token is needed to read it (running servers follow within 3 s)"
+        "flood: public, a token is needed to read it (running servers follow within 3 s)"
     );
     wait_for(
         Value::Null,

@@ -569,11 +569,11 @@ async fn restricted_layers_reach_viewers_only_as_aggregates_in_every_format() {
     );
 }
 
-/// An editor closes an open layer and opens it again over HTTP: no new version, callers
-/// without a token are refused (and no longer see it listed) at once, and each change is
-/// audited.
+/// An editor closes an open layer and opens it again over HTTP, and restricts a public
+/// one: no new version, each change holds at once (refusals, lists, aggregates, cache
+/// headers), and each is audited.
 #[tokio::test]
-async fn a_layer_is_opened_and_closed_without_a_new_version() {
+async fn who_may_read_a_layer_changes_without_a_new_version() {
     let dir = tempfile::tempdir().unwrap();
     let (state, tokens) = fixture(&dir);
     let (viewer, editor, admin) = (
@@ -608,20 +608,20 @@ async fn a_layer_is_opened_and_closed_without_a_new_version() {
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.headers["cache-control"], "private, max-age=60");
 
-    for bad in [
-        r#"{"anonymous": "maybe"}"#,
-        r#"{"sensitivity": "public"}"#,
-        "{}",
+    for (bad, why) in [
+        (r#"{"anonymous": "maybe"}"#, "invalid type"),
+        (r#"{"anonymous": null}"#, "invalid type: null"),
+        (r#"{"sensitivity": "secret"}"#, "unknown variant `secret`"),
+        (r#"{"title": "x"}"#, "unknown field `title`"),
+        ("{}", "nothing to change"),
     ] {
         let body = Some(("application/json", bad.as_bytes().to_vec()));
         let (status, problem) = call(&state, "PATCH", "/api/layers/zone", editor, body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        let detail = problem["detail"].as_str().unwrap();
         assert!(
-            problem["detail"]
-                .as_str()
-                .unwrap()
-                .starts_with(r#"send a JSON body like {"anonymous": true}"#),
-            "{problem}"
+            detail.starts_with(r#"send a JSON body with "anonymous""#) && detail.contains(why),
+            "{bad}: {detail}"
         );
     }
 
@@ -648,5 +648,57 @@ async fn a_layer_is_opened_and_closed_without_a_new_version() {
         changes,
         [("editor", "zone", true), ("editor", "zone", false)],
         "newest first"
+    );
+
+    // A public exposure layer made restricted: viewers get aggregates from then on.
+    let (kind, body) = common::upload_form(
+        "people.geojson",
+        POINTS,
+        &[
+            ("kind", "exposure"),
+            ("theme", "settlement"),
+            ("households_field", "hh"),
+        ],
+    );
+    let a = common::call(
+        &state,
+        "POST",
+        "/api/layers/people",
+        editor,
+        Some((&kind, body)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let items = "/ogc/collections/people/items";
+    let kinds = |v: &Value| -> Vec<String> {
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["geometry"]["type"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kinds(&call(&state, "GET", items, viewer, None).await.1),
+        ["Point", "Point"]
+    );
+    let restrict = Some((
+        "application/json",
+        br#"{"sensitivity": "restricted"}"#.to_vec(),
+    ));
+    let (status, layer) = call(&state, "PATCH", "/api/layers/people", editor, restrict).await;
+    assert_eq!(
+        (status, &layer["sensitivity"], &layer["current_version"]),
+        (StatusCode::OK, &Value::from("restricted"), &Value::from(1))
+    );
+    let (_, aggregates) = call(&state, "GET", items, viewer, None).await;
+    assert!(
+        kinds(&aggregates).iter().all(|k| k.ends_with("Polygon")),
+        "{aggregates}"
+    );
+    let analyst = tokens[2].0.as_deref();
+    assert_eq!(
+        kinds(&call(&state, "GET", items, analyst, None).await.1),
+        ["Point", "Point"]
     );
 }

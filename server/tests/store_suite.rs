@@ -7,7 +7,9 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use sitroom::classify::Classification;
 use sitroom::ingest::LoadReport;
-use sitroom::layer::{Feature, FieldMapping, LayerId, LayerKind, LayerMeta, Sensitivity};
+use sitroom::layer::{
+    AccessChange, Feature, FieldMapping, LayerId, LayerKind, LayerMeta, Sensitivity,
+};
 use sitroom::store::{ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError};
 
 fn id(s: &str) -> LayerId {
@@ -161,27 +163,56 @@ fn new_versions_become_current_and_rollback_restores_all_but_access(s: &dyn Stor
     let err = s.rollback(&id("nothing"), 1, "admin").unwrap_err();
     assert!(matches!(err, StoreError::LayerNotFound(_)), "{err}");
 
-    // Who may read is the layer's, not the version's: closing it takes effect at once
-    // and a rollback keeps it closed.
+    // Who may read is the layer's, not the version's: a change takes effect at once and
+    // a rollback keeps it (it never loosens protection).
     let closed = s
-        .set_anonymous(&id("flood-zones"), false, "editor")
+        .set_access(
+            &id("flood-zones"),
+            &AccessChange {
+                anonymous: Some(false),
+                sensitivity: Some(Sensitivity::Restricted),
+            },
+            "editor",
+        )
         .unwrap();
     assert_eq!(
         (
             closed.meta.anonymous,
+            closed.meta.sensitivity,
             closed.current_version,
             closed.feature_count
         ),
-        (false, 1, 2)
+        (false, Sensitivity::Restricted, 1, 2)
     );
     assert_eq!(closed.updated_by, "editor");
     let back = s.rollback(&id("flood-zones"), 2, "admin").unwrap();
     assert_eq!(
-        (back.meta.title.as_str(), back.meta.anonymous),
-        ("Flood zones v2", false)
+        (
+            back.meta.title.as_str(),
+            back.meta.anonymous,
+            back.meta.sensitivity
+        ),
+        ("Flood zones v2", false, Sensitivity::Restricted)
     );
-    assert!(!s.layers().unwrap()[0].meta.anonymous);
-    let err = s.set_anonymous(&id("nothing"), true, "editor").unwrap_err();
+    // A change names what changes; the rest stays.
+    let reopened = s
+        .set_access(
+            &id("flood-zones"),
+            &AccessChange {
+                anonymous: Some(true),
+                sensitivity: None,
+            },
+            "editor",
+        )
+        .unwrap();
+    assert_eq!(
+        (reopened.meta.anonymous, reopened.meta.sensitivity),
+        (true, Sensitivity::Restricted)
+    );
+    assert_eq!(s.layers().unwrap()[0].meta, reopened.meta);
+    let err = s
+        .set_access(&id("nothing"), &AccessChange::default(), "editor")
+        .unwrap_err();
     assert!(matches!(err, StoreError::LayerNotFound(_)), "{err}");
 
     // A load after a rollback gets the next number, not a reused one.

@@ -1,5 +1,5 @@
 //! `/api/layers`: list layers, show one with its versions, upload a new version
-//! (multipart), open or close it to callers without a token, roll back, delete. Writes
+//! (multipart), change who may read it, roll back, delete. Writes
 //! need a bearer token.
 
 use std::io::Write as _;
@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::access::Reader;
 use super::{ApiError, AppState, audit, authorise, blocking};
 use crate::auth::Role;
-use crate::layer::{Layer, LayerDetail, LayerId, MetaChanges};
+use crate::layer::{AccessChange, Layer, LayerDetail, LayerId, MetaChanges};
 use crate::load::{LoadSource, load_file};
 
 /// Routes of this resource.
@@ -260,37 +260,31 @@ async fn rollback(
     Ok(Json(layer))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettingsBody {
-    anonymous: bool,
-}
-
-/// Opens a layer to callers without a token or closes it, for every version, at once and
-/// without reloading it.
+/// Changes who may read a layer (sensitivity, open without a token), for every version,
+/// at once and without reloading it.
 async fn settings(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Result<Json<SettingsBody>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<AccessChange>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Layer>, ApiError> {
+    const SEND: &str = r#"send a JSON body with "anonymous" (true: readable without a token; false: a token is needed), "sensitivity" ("public" or "restricted": aggregates only below the analyst role) or both"#;
     let id = layer_id(&id)?;
     let token = authorise(&state, &headers, Role::Editor).await?;
-    let Json(body) = body.map_err(|e| {
-        ApiError::bad_request(format!(
-            "send a JSON body like {{\"anonymous\": true}} (true: readable without a token; false: a token is needed): {}",
-            e.body_text()
-        ))
-    })?;
+    let change = match body {
+        Ok(Json(change)) if !change.is_empty() => change,
+        Ok(_) => return Err(ApiError::bad_request(format!("{SEND}: nothing to change"))),
+        Err(e) => return Err(ApiError::bad_request(format!("{SEND}: {}", e.body_text()))),
+    };
     let store = state.store.clone();
     let actor = token.name.clone();
-    let layer = blocking(move || Ok(store.set_anonymous(&id, body.anonymous, &actor)?)).await?;
+    let layer = blocking(move || Ok(store.set_access(&id, &change, &actor)?)).await?;
     audit(
         &state,
         &token.name,
         "layer.access",
         layer.meta.id.as_str(),
-        json!({"anonymous": body.anonymous}),
+        serde_json::to_value(change).unwrap_or_default(),
     )
     .await;
     state.sync_engine().await;

@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::LoadReport;
-use crate::layer::{Bbox, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
+use crate::layer::{
+    AccessChange, Bbox, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion,
+};
 
 pub use postgis::PostgisStore;
 pub use sqlite::SqliteStore;
@@ -167,17 +169,18 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<LayerVersion>;
 
     /// Makes an earlier version current again, its metadata too except who may read the
-    /// layer (`anonymous`), which is the layer's and stays as it is.
+    /// layer (sensitivity and `anonymous`, see [`AccessChange`]), which stays as it is: a
+    /// rollback never loosens protection.
     ///
     /// # Errors
     /// When the layer or version does not exist.
     fn rollback(&self, id: &LayerId, version: i32, by: &str) -> StoreResult<Layer>;
 
-    /// Opens the layer to callers without a token, or closes it, without a new version.
+    /// Changes who may read the layer, for every version, without a new one.
     ///
     /// # Errors
     /// When the layer does not exist or the database fails.
-    fn set_anonymous(&self, id: &LayerId, anonymous: bool, by: &str) -> StoreResult<Layer>;
+    fn set_access(&self, id: &LayerId, change: &AccessChange, by: &str) -> StoreResult<Layer>;
 
     /// Deletes a layer and all its versions. Returns whether it existed.
     ///

@@ -13,7 +13,7 @@ use super::{
     ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError, StoreResult, bbox_of,
     version_not_found,
 };
-use crate::layer::{Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
+use crate::layer::{AccessChange, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
@@ -490,7 +490,8 @@ impl Store for PostgisStore {
                 .for_update()
                 .first(c)?;
             let mut restored = from_value::<LayerMeta>("layer metadata", meta)?;
-            restored.anonymous = from_value::<LayerMeta>("layer metadata", current)?.anonymous;
+            AccessChange::of(&from_value::<LayerMeta>("layer metadata", current)?)
+                .apply(&mut restored);
             let row: LayerRow = diesel::update(layers::table.find(id.as_str()))
                 .set((
                     layers::meta.eq(to_value(&restored)),
@@ -504,7 +505,7 @@ impl Store for PostgisStore {
         })
     }
 
-    fn set_anonymous(&self, id: &LayerId, anonymous: bool, by: &str) -> StoreResult<Layer> {
+    fn set_access(&self, id: &LayerId, change: &AccessChange, by: &str) -> StoreResult<Layer> {
         let mut conn = self.conn()?;
         conn.transaction(|c| {
             let Some((meta, version)) = layers::table
@@ -517,7 +518,7 @@ impl Store for PostgisStore {
                 return Err(StoreError::LayerNotFound(id.clone()));
             };
             let mut meta = from_value::<LayerMeta>("layer metadata", meta)?;
-            meta.anonymous = anonymous;
+            change.apply(&mut meta);
             let count: i64 = layer_versions::table
                 .find((id.as_str(), version))
                 .select(layer_versions::feature_count)

@@ -14,7 +14,7 @@ use super::{
     ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError, StoreResult, bbox_of,
     from_json, to_json, version_not_found,
 };
-use crate::layer::{Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
+use crate::layer::{AccessChange, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 
@@ -448,7 +448,8 @@ impl Store for SqliteStore {
                 .select(layers::meta)
                 .first(c)?;
             let mut restored = from_json::<LayerMeta>("layer metadata", &meta)?;
-            restored.anonymous = from_json::<LayerMeta>("layer metadata", &current)?.anonymous;
+            AccessChange::of(&from_json::<LayerMeta>("layer metadata", &current)?)
+                .apply(&mut restored);
             let row: LayerRow = diesel::update(layers::table.find(id.as_str()))
                 .set((
                     layers::meta.eq(to_json(&restored)),
@@ -462,7 +463,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn set_anonymous(&self, id: &LayerId, anonymous: bool, by: &str) -> StoreResult<Layer> {
+    fn set_access(&self, id: &LayerId, change: &AccessChange, by: &str) -> StoreResult<Layer> {
         let mut conn = self.conn()?;
         conn.immediate_transaction(|c| {
             let Some((meta, version)) = layers::table
@@ -474,7 +475,7 @@ impl Store for SqliteStore {
                 return Err(StoreError::LayerNotFound(id.clone()));
             };
             let mut meta = from_json::<LayerMeta>("layer metadata", &meta)?;
-            meta.anonymous = anonymous;
+            change.apply(&mut meta);
             let count: i64 = layer_versions::table
                 .find((id.as_str(), version))
                 .select(layer_versions::feature_count)
