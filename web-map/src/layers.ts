@@ -1,5 +1,6 @@
 // The GIS staff's page: load a new version of a layer (drag and drop), read its load
-// report (every rejected or repaired feature named), roll back to an earlier version.
+// report (every rejected or repaired feature named), roll back to an earlier version,
+// change who may read a layer (restricted or public, open without a token or not).
 // Every open situation room updates by itself through the server's events.
 import './styles.css';
 import { el, replace } from './dom';
@@ -7,7 +8,10 @@ import { el, replace } from './dom';
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 const tokenInput = $('token') as HTMLInputElement;
 tokenInput.value = sessionStorage.getItem('sitroom-token') ?? '';
-tokenInput.addEventListener('change', () => sessionStorage.setItem('sitroom-token', tokenInput.value.trim()));
+tokenInput.addEventListener('change', () => {
+  sessionStorage.setItem('sitroom-token', tokenInput.value.trim());
+  void list();
+});
 
 const auth = (): Record<string, string> => (tokenInput.value.trim() ? { authorization: `Bearer ${tokenInput.value.trim()}` } : {});
 
@@ -40,9 +44,16 @@ interface Layer {
   title: string;
   kind: string;
   theme: string;
+  sensitivity: 'public' | 'restricted';
+  anonymous: boolean;
   current_version: number;
   feature_count: number;
   versions?: Version[];
+}
+
+interface AccessChange {
+  anonymous?: boolean;
+  sensitivity?: 'public' | 'restricted';
 }
 
 let file: File | null = null;
@@ -114,17 +125,36 @@ async function rollback(id: string, version: number) {
   await list();
 }
 
+async function setAccess(id: string, change: AccessChange) {
+  const resp = await fetch(`/api/layers/${id}`, {
+    method: 'PATCH',
+    headers: { ...auth(), 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+  const json = await resp.json();
+  showReport(resp.ok ? `${id}: ${access(json)}` : `Access not changed`, undefined, resp.ok ? undefined : json.detail);
+  await list();
+}
+
+const access = (l: Layer) => `${l.sensitivity}, ${l.anonymous ? 'open without a token' : 'token needed'}`;
+
 async function list() {
-  const layers: Layer[] = await (await fetch('/api/layers')).json();
-  const details = await Promise.all(layers.map(async (l) => (await fetch(`/api/layers/${l.id}`)).json() as Promise<Layer>));
+  // With the token, so that layers closed to callers without one are listed too.
+  const layers: Layer[] = await (await fetch('/api/layers', { headers: auth() })).json();
+  const details = await Promise.all(layers.map(async (l) => (await fetch(`/api/layers/${l.id}`, { headers: auth() })).json() as Promise<Layer>));
   replace(
     $('layers'),
     el('table', {},
-      el('thead', {}, el('tr', {}, ...['Layer', 'Kind', 'Current', 'Versions'].map((t) => el('th', { scope: 'col' }, t)))),
+      el('thead', {}, el('tr', {}, ...['Layer', 'Kind', 'Who may read', 'Current', 'Versions'].map((t) => el('th', { scope: 'col' }, t)))),
       el('tbody', {}, ...details.map((l) =>
         el('tr', { 'data-layer': l.id },
           el('th', { scope: 'row' }, `${l.title} (${l.id})`),
           el('td', {}, `${l.kind} / ${l.theme}`),
+          el('td', { class: 'access' },
+            el('span', {}, access(l)), ' ',
+            el('button', { type: 'button', onclick: () => void setAccess(l.id, { anonymous: !l.anonymous }) }, l.anonymous ? 'Require a token' : 'Open without a token'), ' ',
+            el('button', { type: 'button', onclick: () => void setAccess(l.id, { sensitivity: l.sensitivity === 'public' ? 'restricted' : 'public' }) }, l.sensitivity === 'public' ? 'Restrict' : 'Make public'),
+          ),
           el('td', {}, `v${l.current_version}: ${l.feature_count} features`),
           el('td', {}, ...(l.versions ?? []).map((v) =>
             el('div', {},
