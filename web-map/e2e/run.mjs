@@ -187,13 +187,14 @@ try {
   await staff.page.click('[data-layer=camps] button:has-text("Roll back to v1")');
   await staff.page.waitForSelector('#report h3:has-text("version 1 is current again")', { timeout: 60000 });
   check(true, 'a layer is rolled back from the page');
-  await staff.page.click('[data-layer=camps] button:has-text("Require a token")');
-  await staff.page.waitForSelector('#report h3:has-text("camps: public, token needed")', { timeout: 60000 });
-  const closedTiles = (await fetch(`${base}/tiles/camps.json`)).status;
-  check(closedTiles === 401 && (await staff.page.isVisible('[data-layer=camps]')), `a layer closed from the page needs a token at once (${closedTiles}) and stays listed for its staff`);
-  await staff.page.click('[data-layer=camps] button:has-text("Open without a token")');
-  await staff.page.waitForSelector('#report h3:has-text("camps: public, open without a token")', { timeout: 60000 });
-  const reopenedTiles = (await fetch(`${base}/tiles/camps.json`)).status;
+  // A layer no open page draws (a page drawing it would see its tiles refused meanwhile).
+  await staff.page.click('[data-layer=volcanic-zones] button:has-text("Require a token")');
+  await staff.page.waitForSelector('#report h3:has-text("volcanic-zones: public, token needed")', { timeout: 60000 });
+  const closedTiles = (await fetch(`${base}/tiles/volcanic-zones.json`)).status;
+  check(closedTiles === 401 && (await staff.page.isVisible('[data-layer=volcanic-zones]')), `a layer closed from the page needs a token at once (${closedTiles}) and stays listed for its staff`);
+  await staff.page.click('[data-layer=volcanic-zones] button:has-text("Open without a token")');
+  await staff.page.waitForSelector('#report h3:has-text("volcanic-zones: public, open without a token")', { timeout: 60000 });
+  const reopenedTiles = (await fetch(`${base}/tiles/volcanic-zones.json`)).status;
   check(reopenedTiles === 200, `and is open again when reopened (${reopenedTiles})`);
   await staff.page.screenshot({ path: join(shots, 'layers-page.png'), fullPage: true });
 
