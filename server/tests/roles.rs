@@ -347,6 +347,30 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
 }
 
+/// Loads the households of `POINTS` as `people`, a public exposure layer, open without a
+/// token or not, as `editor`.
+async fn upload_people(state: &AppState, editor: Option<&str>, anonymous: bool) {
+    let (kind, body) = common::upload_form(
+        "people.geojson",
+        POINTS,
+        &[
+            ("kind", "exposure"),
+            ("theme", "settlement"),
+            ("households_field", "hh"),
+            ("anonymous", if anonymous { "true" } else { "false" }),
+        ],
+    );
+    let a = common::call(
+        state,
+        "POST",
+        "/api/layers/people",
+        editor,
+        Some((&kind, body)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+}
+
 /// Only what anyone may read is marked for shared caches: a tile that needs a token
 /// (or depends on who asks) is `private` and varies by `Authorization`, or a proxy could
 /// keep a viewer's copy and hand it to callers without a token.
@@ -356,25 +380,7 @@ async fn only_open_layers_may_be_kept_by_shared_caches() {
     let (state, tokens) = fixture(&dir);
     let (viewer, editor) = (tokens[1].0.as_deref(), tokens[3].0.as_deref());
     // An open, public exposure layer beside the restricted one.
-    let (kind, body) = common::upload_form(
-        "people.geojson",
-        POINTS,
-        &[
-            ("kind", "exposure"),
-            ("theme", "settlement"),
-            ("households_field", "hh"),
-            ("anonymous", "true"),
-        ],
-    );
-    let a = common::call(
-        &state,
-        "POST",
-        "/api/layers/people",
-        editor,
-        Some((&kind, body)),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    upload_people(&state, editor, true).await;
     let t = common::tile_at(geo::Coord { x: 30.06, y: -1.95 }, 8);
     let (public, private) = ("public, max-age=60", "private, max-age=60");
     for (layers, expected) in [
@@ -651,24 +657,7 @@ async fn who_may_read_a_layer_changes_without_a_new_version() {
     );
 
     // A public exposure layer made restricted: viewers get aggregates from then on.
-    let (kind, body) = common::upload_form(
-        "people.geojson",
-        POINTS,
-        &[
-            ("kind", "exposure"),
-            ("theme", "settlement"),
-            ("households_field", "hh"),
-        ],
-    );
-    let a = common::call(
-        &state,
-        "POST",
-        "/api/layers/people",
-        editor,
-        Some((&kind, body)),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    upload_people(&state, editor, false).await;
     let items = "/ogc/collections/people/items";
     let kinds = |v: &Value| -> Vec<String> {
         v["features"]

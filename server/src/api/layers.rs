@@ -1,6 +1,5 @@
 //! `/api/layers`: list layers, show one with its versions, upload a new version
-//! (multipart), change who may read it, roll back, delete. Writes
-//! need a bearer token.
+//! (multipart), change who may read it, roll back, delete. Writes need a bearer token.
 
 use std::io::Write as _;
 use std::path::Path as FsPath;

@@ -84,7 +84,6 @@ pub fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
     format!("\"{}\"", &hex::encode(h.finalize())[..20])
 }
 
-/// Whether any of `layers` is restricted (its responses must not sit in shared caches).
 /// Whether a response drawn from `layers` is for its caller only: when any of them is
 /// restricted (aggregates or detail by who asks) or needs a token. Marked `public`, a
 /// shared cache could keep a tile fetched with a token and hand it to anyone.
