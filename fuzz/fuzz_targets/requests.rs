@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use sitroom::api::{AppState, app};
-use sitroom::layer::{FieldMapping, MetaChanges};
+use sitroom::model::{FieldMapping, MetaChanges};
 use sitroom::load::{LoadSource, load_file};
 use tower::ServiceExt as _;
 

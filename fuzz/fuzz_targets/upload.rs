@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use sitroom::classify::Classification;
+use sitroom::model::Classification;
 use sitroom::ingest::{LoadLimits, LoadOptions, read};
-use sitroom::layer::{FieldMapping, LayerKind};
+use sitroom::model::{FieldMapping, LayerKind};
 
 fn dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();

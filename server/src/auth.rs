@@ -4,23 +4,8 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::layer::string_enum;
-use crate::store::{ApiToken, Store, StoreError};
-
-string_enum! {
-    /// What a token may do; each role may do everything the ones before it may.
-    Role, "role" {
-        /// Reads public layers, tiles, features and exposure (aggregates of restricted
-        /// layers only).
-        Viewer => "viewer",
-        /// Also sees restricted layers in detail (protection-sensitive locations).
-        Analyst => "analyst",
-        /// Also loads, rolls back and deletes layers.
-        Editor => "editor",
-        /// Also manages tokens and reads the audit log.
-        Admin => "admin",
-    }
-}
+use crate::model::{ApiToken, Role};
+use crate::store::{Store, StoreError};
 
 /// Prefix that makes our tokens recognisable in logs and secret scanners.
 const PREFIX: &str = "sitroom_";

@@ -12,9 +12,10 @@ use serde_json::json;
 use crate::api::{self, AppState};
 use crate::config;
 use crate::demo;
-use crate::engine::cache::TileCache;
-use crate::layer::{AccessChange, FieldMapping, LayerId, MetaChanges, Sensitivity};
+use crate::engine::exposure;
+use crate::engine::tiles::TileCache;
 use crate::load::{LoadError, LoadSource, load_file};
+use crate::model::{AccessChange, FieldMapping, LayerId, MetaChanges, Sensitivity};
 use crate::store::{self, Store};
 
 /// sitroom: hazard-risk and situation-room server.
@@ -142,7 +143,7 @@ enum TokenCommand {
         /// What it may do: viewer (read), analyst (also restricted detail), editor (also
         /// load layers) or admin (also tokens and the audit log).
         #[arg(long, default_value = "viewer")]
-        role: crate::auth::Role,
+        role: crate::model::Role,
         /// Days until it expires (default: never).
         #[arg(long)]
         expires_days: Option<u32>,
@@ -472,27 +473,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
         } => {
             anyhow::ensure!(
-                api::exposure::FORMATS.contains(&format.as_str()),
+                ["json", "csv", "geojson"].contains(&format.as_str()),
                 "format '{format}' is not offered: use json, csv or geojson"
             );
             let store = open_store(&cli.db)?;
             let engine = crate::engine::Engine::load(store.as_ref())?;
             // Whoever can open the store sees everything in it.
-            let (report, units) = api::exposure::report(
+            let (report, units) = exposure::report(
                 &engine,
-                api::exposure::ExposureRequest {
+                exposure::ExposureRequest {
                     hazard: &hazard,
                     exposure: &exposure,
                     by: &by,
-                    needs: api::exposure::Needs::SPHERE,
+                    needs: exposure::Needs::SPHERE,
                 },
                 true,
-            )
-            .map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
+            )?;
             match format.as_str() {
-                "csv" => print!("{}", api::exposure::to_csv(&report, &by)),
-                "geojson" => print_json(&api::exposure::to_geojson(&report, units.as_deref())),
-                _ => print_json(&report),
+                "csv" => print!("{}", exposure::export::to_csv(&report)),
+                "geojson" => print_json(&exposure::export::to_geojson(&report, units.as_deref())),
+                _ => print_json(&serde_json::to_value(&report)?),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -526,7 +526,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Appends a change made from the command line to the audit log. The change is made:
 /// failing to record it is reported, not undone.
 fn record(store: &dyn Store, action: &str, target: &str, detail: serde_json::Value) {
-    let entry = crate::store::AuditEntry::now(&config::cli_user(), action, target, detail);
+    let entry = crate::model::AuditEntry::now(&config::cli_user(), action, target, detail);
     if let Err(e) = store.record(&entry) {
         eprintln!("warning: could not write the audit log: {e}");
     }

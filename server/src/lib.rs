@@ -8,12 +8,12 @@
 
 pub mod api;
 pub mod auth;
-pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod formats;
 pub mod ingest;
-pub mod layer;
 pub mod load;
+pub mod model;
 pub mod store;

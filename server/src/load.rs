@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use crate::ingest::{self, IngestError, LoadLimits, LoadOptions, LoadReport};
-use crate::layer::{LayerMeta, LayerVersion};
+use crate::ingest::{self, IngestError, LoadLimits, LoadOptions};
+use crate::model::LoadReport;
+use crate::model::{LayerMeta, LayerVersion};
 use crate::store::{NewVersion, Store, StoreError};
 
 /// Why a load did not commit. Nothing was written in either case.

@@ -27,7 +27,7 @@ impl Api {
         let (token, _) = sitroom::auth::create_token(
             store.as_ref(),
             "tester",
-            sitroom::auth::Role::Editor,
+            sitroom::model::Role::Editor,
             None,
         )
         .unwrap();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use geo::{Area, Centroid, Contains, Geometry as Geo, MultiPolygon};
 use serde_json::Value;
-use sitroom::layer::{Feature, LayerId, Sensitivity};
+use sitroom::model::{Feature, LayerId, Sensitivity};
 use sitroom::store::{self, Store};
 
 fn run_demo(db: &str) -> Value {

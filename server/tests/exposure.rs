@@ -108,7 +108,7 @@ async fn exposure_by_district_with_needs_and_redaction() {
     let (token, _) = sitroom::auth::create_token(
         store.as_ref(),
         "analyst",
-        sitroom::auth::Role::Analyst,
+        sitroom::model::Role::Analyst,
         None,
     )
     .unwrap();
@@ -637,7 +637,7 @@ fn background_preparation_and_requests_never_deadlock() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, .. } = fixture_by(&dir, &["district"]);
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let id = |s: &str| s.parse::<sitroom::layer::LayerId>().unwrap();
+    let id = |s: &str| s.parse::<sitroom::model::LayerId>().unwrap();
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for _ in 0..20 {

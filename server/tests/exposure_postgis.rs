@@ -9,8 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use sitroom::api::exposure::{ExposureRequest, Needs, report};
 use sitroom::engine::Engine;
+use sitroom::engine::exposure::{ExposureRequest, Needs, report};
 
 /// Population per (sector code, class) from our report by sector.
 fn ours(engine: &Engine, hazard: &str, exposure: &str) -> BTreeMap<(String, String), f64> {
@@ -25,6 +25,7 @@ fn ours(engine: &Engine, hazard: &str, exposure: &str) -> BTreeMap<(String, Stri
         true,
     )
     .unwrap();
+    let report = serde_json::to_value(report).unwrap();
     let mut out = BTreeMap::new();
     for u in report["units"].as_array().unwrap() {
         for c in u["classes"].as_array().unwrap() {

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use serde_json::Value;
 use sitroom::api::AppState;
-use sitroom::auth::{Role, create_token};
+use sitroom::auth::create_token;
+use sitroom::model::Role;
 use sitroom::store::Store;
 
 const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"high"},"geometry":{"type":"Polygon","coordinates":[[[29.9,-2.1],[30.2,-2.1],[30.2,-1.8],[29.9,-1.8],[29.9,-2.1]]]}}]}"#;

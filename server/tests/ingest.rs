@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use gdal::vector::{Geometry, LayerAccess, LayerOptions, OGRwkbGeometryType};
 use gdal::{DriverManager, spatial_ref::SpatialRef};
 use geo::{Area, Coord};
-use sitroom::classify::Classification;
-use sitroom::ingest::{IngestError, IssueAction, LoadOptions, read};
-use sitroom::layer::{FieldMapping, LayerKind};
+use sitroom::ingest::{IngestError, LoadOptions, read};
+use sitroom::model::Classification;
+use sitroom::model::IssueAction;
+use sitroom::model::{FieldMapping, LayerKind};
 
 fn opts(kind: LayerKind) -> LoadOptions {
     LoadOptions {

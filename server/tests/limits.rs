@@ -115,7 +115,7 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
     let db = dir.path().join("limits.db").display().to_string();
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let (editor, _) =
-        sitroom::auth::create_token(store.as_ref(), "editor", sitroom::auth::Role::Editor, None)
+        sitroom::auth::create_token(store.as_ref(), "editor", sitroom::model::Role::Editor, None)
             .unwrap();
     let mut state = AppState::new(store, 1 << 20).unwrap();
     let one_zone = TWO_ZONES.replacen(

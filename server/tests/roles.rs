@@ -8,7 +8,8 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::Value;
 use sitroom::api::AppState;
-use sitroom::auth::{Role, create_token};
+use sitroom::auth::create_token;
+use sitroom::model::Role;
 use sitroom::store::Store;
 
 const POINTS: &str = r#"{"type":"FeatureCollection","features":[

@@ -5,12 +5,13 @@ mod common;
 
 use chrono::{Duration, Utc};
 use serde_json::json;
-use sitroom::classify::Classification;
-use sitroom::ingest::LoadReport;
-use sitroom::layer::{
+use sitroom::model::Classification;
+use sitroom::model::LoadReport;
+use sitroom::model::{
     AccessChange, Feature, FieldMapping, LayerId, LayerKind, LayerMeta, Sensitivity,
 };
-use sitroom::store::{ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError};
+use sitroom::model::{ApiToken, AuditEntry, AuditQuery};
+use sitroom::store::{NewVersion, Store, StoreError};
 
 fn id(s: &str) -> LayerId {
     s.parse().unwrap()
@@ -284,29 +285,29 @@ fn an_empty_version_is_allowed(s: &dyn Store) {
 
 fn tokens_are_stored_hashed_revoked_and_expire(s: &dyn Store) {
     let (secret, token) =
-        sitroom::auth::create_token(s, "gis-team", sitroom::auth::Role::Editor, None).unwrap();
+        sitroom::auth::create_token(s, "gis-team", sitroom::model::Role::Editor, None).unwrap();
     assert!(secret.starts_with("sitroom_") && secret.len() > 60);
     assert_ne!(token.token_sha256, secret);
     let header = format!("Bearer {secret}");
     let found = sitroom::auth::verify(s, Some(&header)).unwrap();
     assert_eq!(
         (found.name.as_str(), found.role),
-        ("gis-team", sitroom::auth::Role::Editor)
+        ("gis-team", sitroom::model::Role::Editor)
     );
     assert!(matches!(
-        sitroom::auth::verify_role(s, Some(&header), sitroom::auth::Role::Admin),
+        sitroom::auth::verify_role(s, Some(&header), sitroom::model::Role::Admin),
         Err(sitroom::auth::AuthError::Forbidden { .. })
     ));
     assert!(sitroom::auth::verify(s, Some("Bearer sitroom_nope")).is_err());
     assert!(
-        sitroom::auth::create_token(s, "gis-team", sitroom::auth::Role::Editor, None).is_err(),
+        sitroom::auth::create_token(s, "gis-team", sitroom::model::Role::Editor, None).is_err(),
         "names are unique"
     );
 
     s.add_token(&ApiToken {
         name: "old".into(),
         token_sha256: sitroom::auth::hash_secret("old-secret"),
-        role: sitroom::auth::Role::Viewer,
+        role: sitroom::model::Role::Viewer,
         created_at: Utc::now() - Duration::days(10),
         expires_at: Some(Utc::now() - Duration::days(1)),
         revoked_at: None,

@@ -14,9 +14,9 @@ use http_body_util::BodyExt as _;
 use mvt_reader::Reader;
 use serde_json::Value;
 use sitroom::api::{AppState, app};
-use sitroom::engine::tile::to_mercator;
-use sitroom::layer::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
+use sitroom::engine::geometry::to_mercator;
 use sitroom::load::{LoadSource, load_file};
+use sitroom::model::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
 use sitroom::store::Store;
 use tower::ServiceExt as _;
 
@@ -371,7 +371,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
     };
     load(store, &restricted, &file);
     let (token, _) =
-        sitroom::auth::create_token(store, "analyst", sitroom::auth::Role::Analyst, None).unwrap();
+        sitroom::auth::create_token(store, "analyst", sitroom::model::Role::Analyst, None).unwrap();
     let shared: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     let s = Served {
         state: AppState::new(shared, 1 << 20).unwrap(),

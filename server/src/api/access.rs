@@ -3,7 +3,7 @@
 //! A caller without a token reads the layers marked `anonymous` (a public map) and
 //! nothing else; any valid token reads every layer. Restricted layers are shown in detail
 //! to analysts and above, each such read recorded in the audit log; everyone else gets
-//! them as aggregates per admin unit ([`crate::engine::aggregate`]), in tiles, features
+//! them as aggregates per admin unit ([`crate::engine::disclosure::aggregate`]), in tiles, features
 //! and exposure alike.
 
 use std::sync::Arc;
@@ -11,10 +11,11 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, StatusCode, header};
 
 use super::{ApiError, AppState, audit_restricted_read, blocking};
-use crate::auth::{self, AuthError, Role};
+use crate::auth::{self, AuthError};
 use crate::engine::LayerSnapshot;
-use crate::layer::{LayerMeta, Sensitivity};
-use crate::store::ApiToken;
+use crate::model::ApiToken;
+use crate::model::Role;
+use crate::model::{LayerMeta, Sensitivity};
 
 /// Who is asking.
 #[derive(Debug, Clone)]

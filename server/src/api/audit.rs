@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{ApiError, AppState, authorise, blocking};
-use crate::auth::Role;
-use crate::store::{AuditEntry, AuditQuery};
+use crate::model::Role;
+use crate::model::{AuditEntry, AuditQuery};
 
 /// Most entries one request returns.
 const MAX_LIMIT: i64 = 10_000;

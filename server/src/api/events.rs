@@ -12,7 +12,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::access::Reader;
 use super::{ApiError, AppState, LayerEvent};
-use crate::layer::LayerId;
+use crate::model::LayerId;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {

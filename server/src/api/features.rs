@@ -16,10 +16,11 @@ use serde_json::{Map, Value, json};
 use super::access::Reader;
 use super::tiles::{SelectionQuery, base_url};
 use super::{ApiError, AppState, blocking};
+use crate::engine::LayerSnapshot;
 use crate::engine::filter::{Filter, Literal, Op};
-use crate::engine::tile::{to_lonlat, to_mercator};
-use crate::engine::{LayerSnapshot, geojson};
-use crate::layer::LayerId;
+use crate::engine::geometry::{to_lonlat, to_mercator};
+use crate::formats::geojson;
+use crate::model::LayerId;
 
 const GEOJSON: &str = "application/geo+json";
 /// Default page size, as the standard suggests.
@@ -106,7 +107,7 @@ async fn snapshot(
 ) -> Result<Arc<LayerSnapshot>, ApiError> {
     let id: LayerId = id
         .parse()
-        .map_err(|e: crate::layer::SlugError| ApiError::bad_request(e.to_string()))?;
+        .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
     let snap = state.engine.layer(&id).ok_or_else(|| {
         ApiError::not_found(format!(
             "collection '{id}' does not exist: GET /ogc/collections lists them"

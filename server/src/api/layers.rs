@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 
 use super::access::Reader;
 use super::{ApiError, AppState, audit, authorise, blocking};
-use crate::auth::Role;
-use crate::layer::{AccessChange, Layer, LayerDetail, LayerId, MetaChanges};
 use crate::load::{LoadSource, load_file};
+use crate::model::Role;
+use crate::model::{AccessChange, Layer, LayerDetail, LayerId, MetaChanges};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {

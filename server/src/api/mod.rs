@@ -27,8 +27,9 @@ pub use problem::ApiError;
 
 use crate::auth;
 use crate::engine::Engine;
-use crate::engine::cache::TileCache;
-use crate::store::{ApiToken, Store};
+use crate::engine::tiles::TileCache;
+use crate::model::ApiToken;
+use crate::store::Store;
 
 /// Default largest upload accepted, in bytes (200 MiB).
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;
@@ -145,7 +146,7 @@ async fn audit(
     detail: serde_json::Value,
 ) {
     let store = state.store.clone();
-    let entry = crate::store::AuditEntry::now(actor, action, target, detail);
+    let entry = crate::model::AuditEntry::now(actor, action, target, detail);
     match tokio::task::spawn_blocking(move || store.record(&entry)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::error!(error = %e, action, target, "could not write the audit log"),
@@ -190,7 +191,7 @@ async fn audit_restricted_read(state: &AppState, actor: &str, layer: &str, what:
 async fn authorise(
     state: &AppState,
     headers: &axum::http::HeaderMap,
-    need: auth::Role,
+    need: crate::model::Role,
 ) -> Result<ApiToken, ApiError> {
     access::Reader::of(state, headers).await?.require(need)
 }

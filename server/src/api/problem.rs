@@ -166,6 +166,16 @@ impl From<LoadError> for ApiError {
     }
 }
 
+impl From<crate::engine::exposure::ExposureError> for ApiError {
+    fn from(e: crate::engine::exposure::ExposureError) -> Self {
+        if e.is_not_found() {
+            Self::not_found(e.to_string())
+        } else {
+            Self::bad_request(e.to_string())
+        }
+    }
+}
+
 /// The fallback for unknown paths.
 pub async fn not_found(uri: Uri) -> ApiError {
     ApiError::not_found(format!(

@@ -9,10 +9,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::exposure::lonlat_bbox;
 use super::{ApiError, AppState};
-use crate::engine::LEVELS;
-use crate::layer::{LayerKind, Sensitivity};
+use crate::model::AdminLevel;
+use crate::model::{LayerKind, Sensitivity};
 
 /// Most results returned.
 const MAX_RESULTS: usize = 50;
@@ -71,10 +70,8 @@ async fn search(
         if snap.meta.sensitivity != Sensitivity::Public || !reader.may_read(&snap.meta) {
             continue;
         }
-        let level_rank = LEVELS
-            .iter()
-            .position(|(l, _)| *l == snap.meta.theme.as_str())
-            .unwrap_or(LEVELS.len());
+        let level_rank = AdminLevel::of_theme(snap.meta.theme.as_str())
+            .map_or(AdminLevel::ALL.len(), |l| l as usize);
         let searchable = match snap.meta.kind {
             LayerKind::Boundary => true,
             LayerKind::Exposure => !snap.has_polygons(),
@@ -106,7 +103,7 @@ async fn search(
                     "layer": snap.meta.id,
                     "kind": snap.meta.kind,
                     "level": snap.meta.theme,
-                    "bbox": lonlat_bbox(f),
+                    "bbox": f.lonlat_bbox(),
                 }),
             ));
         }

@@ -14,9 +14,10 @@ use sha2::{Digest, Sha256};
 use super::access::Reader;
 use super::encoding::Encoding;
 use super::{ApiError, AppState, blocking};
-use crate::engine::tile::{MAX_ZOOM, TileId};
-use crate::engine::{LayerSnapshot, Selection, render};
-use crate::layer::{LayerId, Sensitivity};
+use crate::engine::tiles::render;
+use crate::engine::tiles::{MAX_ZOOM, TileId};
+use crate::engine::{LayerSnapshot, Selection};
+use crate::model::{LayerId, Sensitivity};
 
 /// MIME type of Mapbox Vector Tiles.
 const MVT_TYPE: &str = "application/vnd.mapbox-vector-tile";
@@ -49,7 +50,7 @@ async fn views(state: &AppState, headers: &HeaderMap, names: &str) -> Result<Vie
     for name in names.split(',') {
         let id: LayerId = name
             .parse()
-            .map_err(|e: crate::layer::SlugError| ApiError::bad_request(e.to_string()))?;
+            .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
         let snap = all.get(&id).ok_or_else(|| {
             ApiError::not_found(format!(
                 "layer '{id}' does not exist: GET /catalog lists the tile layers"

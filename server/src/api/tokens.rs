@@ -11,8 +11,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, audit, authorise, blocking};
-use crate::auth::{self, Role};
-use crate::store::ApiToken;
+use crate::auth;
+use crate::model::ApiToken;
+use crate::model::Role;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {

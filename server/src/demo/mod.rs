@@ -15,9 +15,9 @@ use anyhow::Context as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::classify::Classification;
-use crate::layer::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
 use crate::load::{LoadSource, load_file};
+use crate::model::Classification;
+use crate::model::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
 use crate::store::Store;
 
 const WASAC: &str = "Boundaries © WASAC Ltd. (rw-admin-boundary), CC BY 4.0";

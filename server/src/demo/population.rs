@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde_json::{Value, json};
 
-use crate::layer::Feature;
+use crate::model::Feature;
 use crate::store::Store;
 
 /// Census spellings that differ from the boundaries': (district, census, boundaries).

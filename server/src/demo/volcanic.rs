@@ -87,7 +87,7 @@ pub fn write(mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
                         "name": format!("Volcanic zone ({class})"),
                         "volcanoes": names.join(", "),
                     },
-                    "geometry": crate::engine::geojson::geometry(&geo::Geometry::MultiPolygon(shape), &|c| c),
+                    "geometry": crate::formats::geojson::geometry(&geo::Geometry::MultiPolygon(shape), &|c| c),
                 })
             })
             .collect();

@@ -7,7 +7,7 @@ use gdal::vector::{Geometry, geometry_type_flatten, geometry_type_to_name};
 use gdal_sys::OGRwkbGeometryType as T;
 use geo::{CoordsIter, Validation};
 
-use crate::layer::{Bbox, LayerKind};
+use crate::model::{Bbox, LayerKind};
 
 /// A geometry ready to store.
 #[derive(Debug)]

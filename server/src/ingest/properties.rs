@@ -5,8 +5,8 @@ use gdal::vector::{Feature, FieldValue};
 use serde_json::{Map, Value};
 
 use super::{IngestError, LoadOptions};
-use crate::classify::{Classification, HazardClass};
-use crate::layer::LayerKind;
+use crate::model::LayerKind;
+use crate::model::{Classification, HazardClass};
 
 /// A feature's attributes as JSON (nulls kept, so every feature has every field).
 pub fn to_json(f: &Feature<'_>) -> Map<String, Value> {

@@ -19,7 +19,7 @@ use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 
 use super::source::gdal_reason;
 use super::{IngestError, LoadOptions};
-use crate::classify::Classification;
+use crate::model::Classification;
 
 /// Name of the field holding the class code in the polygonised layer.
 pub const CLASS_CODE_FIELD: &str = "class_code";

@@ -7,7 +7,7 @@ use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use serde_json::{Map, Value};
 
 use super::{IngestError, LoadOptions, geometry, properties, raster};
-use crate::layer::LayerKind;
+use crate::model::LayerKind;
 
 /// One feature as read, before any check.
 #[derive(Debug)]

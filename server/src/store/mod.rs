@@ -8,13 +8,12 @@
 mod postgis;
 mod sqlite;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::ingest::LoadReport;
-use crate::layer::{
+use crate::model::{
     AccessChange, Bbox, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion,
 };
+use crate::model::{ApiToken, AuditEntry, AuditQuery, LoadReport};
 
 pub use postgis::PostgisStore;
 pub use sqlite::SqliteStore;
@@ -67,77 +66,6 @@ pub struct NewVersion {
     pub report: LoadReport,
     /// Who loads it.
     pub loaded_by: String,
-}
-
-/// An API token as stored (its secret only as a hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiToken {
-    /// Unique name, e.g. the person or system using it.
-    pub name: String,
-    /// SHA-256 of the secret, hex.
-    #[serde(skip)]
-    pub token_sha256: String,
-    /// What it may do.
-    pub role: crate::auth::Role,
-    /// When it was made.
-    pub created_at: DateTime<Utc>,
-    /// When it stops working, if ever.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl ApiToken {
-    /// Whether the token may be used at `now`.
-    #[must_use]
-    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
-        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
-    }
-}
-
-/// One entry of the audit log: who did what to what, and when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Token name, `cli:<user>`, or `anonymous`.
-    pub actor: String,
-    /// `layer.load`, `layer.rollback`, `layer.delete`, `token.create`, `token.revoke`,
-    /// `restricted.read`.
-    pub action: String,
-    /// The layer or token acted on.
-    pub target: String,
-    /// Anything else worth keeping (version, feature count, what was read).
-    pub detail: serde_json::Value,
-}
-
-impl AuditEntry {
-    /// An entry for something `actor` did just now.
-    #[must_use]
-    pub fn now(actor: &str, action: &str, target: &str, detail: serde_json::Value) -> Self {
-        Self {
-            at: Utc::now(),
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            target: target.to_owned(),
-            detail,
-        }
-    }
-}
-
-/// Which audit entries to read (newest first).
-#[derive(Debug, Clone, Default)]
-pub struct AuditQuery {
-    /// Only this actor.
-    pub actor: Option<String>,
-    /// Only this action.
-    pub action: Option<String>,
-    /// Only this target.
-    pub target: Option<String>,
-    /// Only from then on.
-    pub since: Option<DateTime<Utc>>,
-    /// At most this many.
-    pub limit: i64,
 }
 
 /// The system of record. Implementations are cheap to share across threads.

@@ -9,11 +9,11 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::{
-    ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError, StoreResult, bbox_of,
-    version_not_found,
+use super::{NewVersion, Store, StoreError, StoreResult, bbox_of, version_not_found};
+use crate::model::{
+    AccessChange, ApiToken, AuditEntry, AuditQuery, Feature, Layer, LayerDetail, LayerId,
+    LayerMeta, LayerVersion,
 };
-use crate::layer::{AccessChange, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 

@@ -11,10 +11,12 @@ use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::{
-    ApiToken, AuditEntry, AuditQuery, NewVersion, Store, StoreError, StoreResult, bbox_of,
-    from_json, to_json, version_not_found,
+    NewVersion, Store, StoreError, StoreResult, bbox_of, from_json, to_json, version_not_found,
 };
-use crate::layer::{AccessChange, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion};
+use crate::model::{
+    AccessChange, ApiToken, AuditEntry, AuditQuery, Feature, Layer, LayerDetail, LayerId,
+    LayerMeta, LayerVersion,
+};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 

@@ -210,8 +210,9 @@ pub fn source_sector(code: i64) -> geo::Geometry<f64> {
 
 /// The tile at zoom `z` containing lon/lat `c`.
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tile::TileId {
-    use sitroom::engine::tile::{HALF_WORLD_M, TileId, to_mercator};
+pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tiles::TileId {
+    use sitroom::engine::geometry::{HALF_WORLD_M, to_mercator};
+    use sitroom::engine::tiles::TileId;
     let m = to_mercator(c);
     let span = 2.0 * HALF_WORLD_M / f64::from(1u32 << z);
     let x = ((m.x + HALF_WORLD_M) / span).floor() as u32;

@@ -24,8 +24,8 @@ use serde::Serialize;
 use super::cells::{
     CellGrid, CellId, CellPoint, Piece, Span, locate_cell, multipolygon_rings, overlap, spans_of,
 };
-use super::snapshot::{LayerSnapshot, SnapFeature};
-use crate::classify::HazardClass;
+use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
+use crate::model::HazardClass;
 
 /// Exposed quantities in one unit and class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -289,8 +289,8 @@ pub fn roll_up(by_unit: &ByUnit, digits: usize) -> ByUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::Classification;
-    use crate::layer::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
+    use crate::model::Classification;
+    use crate::model::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
     use geo::{BoundingRect, Geometry, polygon};
     use serde_json::Map;
 

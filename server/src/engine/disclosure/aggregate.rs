@@ -9,12 +9,19 @@
 
 use serde_json::{Map, Value, json};
 
-use super::exposure::{ByUnit, Tally};
-use super::snapshot::{LayerSnapshot, SnapFeature};
-use crate::layer::{LayerKind, LayerMeta};
+use crate::engine::exposure::{ByUnit, Tally};
+use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
+use crate::model::{LayerKind, LayerMeta};
 
 /// Units with fewer households than this are shown without figures.
 pub const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
+
+/// Whether figures over this many households are withheld from callers without
+/// clearance.
+#[must_use]
+pub fn withheld(households: f64) -> bool {
+    households < MIN_HOUSEHOLDS_SHOWN
+}
 
 /// The version a hazard-free computation is keyed by (stored versions start at 1).
 pub const NO_HAZARD_VERSION: i32 = 0;
@@ -52,7 +59,7 @@ pub fn build(layer: &LayerSnapshot, units: &LayerSnapshot, by_unit: &ByUnit) -> 
                 properties.insert("name".into(), json!(name));
             }
             properties.insert("level".into(), json!(level));
-            if total.households < MIN_HOUSEHOLDS_SHOWN {
+            if withheld(total.households) {
                 properties.insert("suppressed".into(), Value::Bool(true));
             } else {
                 properties.insert("suppressed".into(), Value::Bool(false));
@@ -89,7 +96,7 @@ pub fn build(layer: &LayerSnapshot, units: &LayerSnapshot, by_unit: &ByUnit) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layer::{FieldMapping, Sensitivity};
+    use crate::model::{FieldMapping, Sensitivity};
     use geo::{BoundingRect, Geometry, point, polygon};
 
     fn meta(id: &str, kind: LayerKind, theme: &str) -> LayerMeta {
@@ -156,7 +163,7 @@ mod tests {
             ],
         );
         let by_unit =
-            super::super::exposure::compute(&no_hazard(&households.meta), &households, &units);
+            crate::engine::exposure::compute(&no_hazard(&households.meta), &households, &units);
         let agg = build(&households, &units, &by_unit);
         assert_eq!(agg.version, 7);
         assert_eq!(agg.meta.title, "returnees (aggregates by village)");

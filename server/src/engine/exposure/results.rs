@@ -12,9 +12,9 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use super::exposure::{ByUnit, compute};
-use super::{LayerSnapshot, Snapshots};
-use crate::layer::LayerId;
+use super::{ByUnit, compute};
+use crate::engine::{LayerSnapshot, Snapshots};
+use crate::model::LayerId;
 
 /// A layer version.
 type Version = (LayerId, i32);
@@ -33,7 +33,8 @@ fn version(s: &LayerSnapshot) -> Version {
 
 impl Inputs {
     fn current_in(&self, all: &Snapshots) -> bool {
-        let hazard_current = self.hazard.1 == super::aggregate::NO_HAZARD_VERSION
+        let hazard_current = self.hazard.1
+            == crate::engine::disclosure::aggregate::NO_HAZARD_VERSION
             || all
                 .get(&self.hazard.0)
                 .is_some_and(|s| s.version == self.hazard.1);
@@ -105,11 +106,12 @@ impl Results {
             let started = Instant::now();
             let by_unit = compute(hazard, exposure, units);
             let millis = started.elapsed().as_secs_f64() * 1000.0;
-            let hazard_id = if hazard.version == super::aggregate::NO_HAZARD_VERSION {
-                "none (aggregates)".to_owned()
-            } else {
-                hazard.meta.id.to_string()
-            };
+            let hazard_id =
+                if hazard.version == crate::engine::disclosure::aggregate::NO_HAZARD_VERSION {
+                    "none (aggregates)".to_owned()
+                } else {
+                    hazard.meta.id.to_string()
+                };
             tracing::info!(
                 hazard = %hazard_id, exposure = %exposure.meta.id, units = %units.meta.id,
                 millis = format!("{millis:.0}"), "exposure computed"

@@ -2,12 +2,11 @@
 //! (high / medium / low / very low), each with an `affected` flag and a
 //! displacement rate, as InaSAFE does.
 
-use std::fmt::Write as _;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::layer::string_enum;
+use super::macros::string_enum;
 
 string_enum! {
     /// Ordered hazard classes, most severe first.
@@ -248,25 +247,6 @@ impl Classification {
                 })
                 .collect(),
         }
-    }
-
-    /// One line per rule, for CLI output.
-    #[must_use]
-    pub fn describe(&self) -> String {
-        let mut out = format!("{}:", self.name);
-        for r in &self.rules {
-            let _ = write!(out, " {}", r.class);
-            if !r.values.is_empty() {
-                let _ = write!(out, "={}", r.values.join("|"));
-            }
-            if r.min.is_some() || r.max.is_some() {
-                let lo = r.min.map_or("-inf".into(), |v| v.to_string());
-                let hi = r.max.map_or("inf".into(), |v| v.to_string());
-                let _ = write!(out, "({lo},{hi}]");
-            }
-            out.push(';');
-        }
-        out
     }
 }
 

@@ -1,0 +1,101 @@
+//! Ad hoc incident areas: a GeoJSON Polygon or MultiPolygon in lon/lat, checked before
+//! any work is done on it, and turned into a one-unit boundary layer the exposure
+//! computation can use.
+
+use geo::{BoundingRect as _, CoordsIter as _, GeodesicArea as _, MapCoords as _};
+use serde_json::Value;
+
+use crate::engine::LayerSnapshot;
+use crate::engine::geometry::to_mercator;
+use crate::engine::snapshot::SnapFeature;
+use crate::model::{LayerKind, LayerMeta};
+
+/// Most vertices an incident area may have.
+pub const MAX_VERTICES: usize = 100_000;
+
+/// Largest incident area, in km² (about four times Rwanda): a bigger one is a mistake in
+/// the coordinates, or a question the per-unit report answers.
+pub const MAX_KM2: f64 = 100_000.0;
+
+/// Why an incident area cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AreaError {
+    /// Not a GeoJSON geometry we can read.
+    #[error(
+        "the body must be a GeoJSON Polygon or MultiPolygon (or a Feature holding one) in lon/lat"
+    )]
+    NotGeoJson,
+    /// Another geometry type.
+    #[error("the area must be a Polygon or MultiPolygon")]
+    NotPolygonal,
+    /// Coordinates outside lon/lat ranges.
+    #[error(
+        "the area has coordinates outside lon -180..180 / lat -85..85: send lon/lat degrees (RFC 7946)"
+    )]
+    OutOfRange,
+    /// Too many vertices.
+    #[error("the area has {0} vertices, more than {MAX_VERTICES}: simplify it")]
+    TooManyVertices(usize),
+    /// Too large.
+    #[error(
+        "the area covers {0:.0} km², more than {MAX_KM2:.0} km²: are the coordinates lon/lat? For whole districts or the country use GET /api/exposure"
+    )]
+    TooLarge(f64),
+}
+
+/// The (Multi)Polygon of an incident area, from a GeoJSON geometry or Feature.
+///
+/// # Errors
+/// An [`AreaError`] saying what is wrong with it.
+pub fn parse(body: &Value) -> Result<geo::MultiPolygon<f64>, AreaError> {
+    let geometry = if body["type"] == "Feature" {
+        &body["geometry"]
+    } else {
+        body
+    };
+    let shape = gdal::vector::Geometry::from_geojson(&geometry.to_string())
+        .and_then(|g| g.to_geo())
+        .map_err(|_| AreaError::NotGeoJson)?;
+    let shape = match shape {
+        geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+        geo::Geometry::MultiPolygon(m) => m,
+        _ => return Err(AreaError::NotPolygonal),
+    };
+    if shape
+        .coords_iter()
+        .any(|c| !(-180.0..=180.0).contains(&c.x) || !(-85.0..=85.0).contains(&c.y))
+    {
+        return Err(AreaError::OutOfRange);
+    }
+    let vertices = shape.coords_count();
+    if vertices > MAX_VERTICES {
+        return Err(AreaError::TooManyVertices(vertices));
+    }
+    let km2 = shape.geodesic_area_unsigned() / 1e6;
+    if km2 > MAX_KM2 {
+        return Err(AreaError::TooLarge(km2));
+    }
+    Ok(shape)
+}
+
+/// The area as a boundary layer of one unit, code `area`, in Web Mercator.
+#[must_use]
+pub fn as_units(area: &geo::MultiPolygon<f64>, like: &LayerMeta) -> LayerSnapshot {
+    let merc = area.map_coords(to_mercator);
+    let bbox_m = merc
+        .bounding_rect()
+        .map_or([0.0; 4], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let unit = SnapFeature {
+        fid: 1,
+        geometry: geo::Geometry::MultiPolygon(merc),
+        bbox_m,
+        properties: serde_json::Map::new(),
+        hazard_class: None,
+        code: Some("area".into()),
+        population: None,
+        households: None,
+    };
+    let mut meta = like.clone();
+    meta.kind = LayerKind::Boundary;
+    LayerSnapshot::from_features(meta, 0, vec![unit])
+}

@@ -1,0 +1,113 @@
+//! Exposure by unit as a layer to draw: the units of one level with their figures as
+//! attributes, for choropleth tiles. Made from the same kept result as the reports, so
+//! map and table always agree.
+
+use serde_json::{Map, json};
+
+use super::figures::ClassRules;
+use super::inputs::Inputs;
+use super::{ByUnit, roll_up};
+use crate::engine::disclosure;
+use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
+use crate::model::{LayerKind, Sensitivity};
+
+/// Attributes of each unit, with their types and meaning.
+pub const UNIT_FIELDS: &[(&str, &str, &str)] = &[
+    ("code", "String", "official code of the unit"),
+    ("name", "String", "name of the unit"),
+    ("population", "Number", "everyone counted in the unit"),
+    (
+        "exposed",
+        "Number",
+        "people in any hazard class (each counted once, in the highest)",
+    ),
+    ("exposed_share", "Number", "exposed / population (0-1)"),
+    (
+        "affected",
+        "Number",
+        "people in classes that count as affected",
+    ),
+    (
+        "displaced",
+        "Number",
+        "affected x the class displacement rate",
+    ),
+    ("high", "Number", "people in the high class"),
+    ("medium", "Number", "people in the medium class"),
+    ("low", "Number", "people in the low class"),
+    ("very_low", "Number", "people in the very low class"),
+    (
+        "suppressed",
+        "Boolean",
+        "true where a restricted layer's figures are withheld (under 5 households)",
+    ),
+];
+
+/// The units of `units` (a boundary layer of `inputs.level`) with the figures of
+/// `by_unit` (at the finest level) rolled up to them as attributes.
+#[must_use]
+pub fn layer(
+    inputs: &Inputs,
+    units: &LayerSnapshot,
+    by_unit: &ByUnit,
+    redact: bool,
+) -> LayerSnapshot {
+    let rolled = roll_up(by_unit, inputs.level.digits());
+    let rules = ClassRules::of(&inputs.hazard.meta);
+    let features = units
+        .features
+        .iter()
+        .map(|u| {
+            let mut p = Map::new();
+            p.insert("code".into(), json!(u.code));
+            p.insert("name".into(), json!(units.name(u)));
+            let classes = u.code.as_ref().and_then(|c| rolled.get(c));
+            let households: f64 = classes
+                .map(|c| c.values().map(|t| t.households).sum())
+                .unwrap_or(0.0);
+            if redact && disclosure::aggregate::withheld(households) {
+                p.insert("suppressed".into(), json!(true));
+            } else {
+                let (mut population, mut exposed, mut affected, mut displaced) =
+                    (0.0, 0.0, 0.0, 0.0);
+                for (class, t) in classes.into_iter().flatten() {
+                    let f = rules.figures(*class, t);
+                    population += f.population;
+                    affected += f.affected;
+                    displaced += f.displaced;
+                    let Some(class) = class else { continue };
+                    exposed += f.population;
+                    p.insert(class.as_str().into(), json!(f.population));
+                }
+                p.insert("population".into(), json!(population));
+                p.insert("exposed".into(), json!(exposed));
+                if population > 0.0 {
+                    p.insert("exposed_share".into(), json!(exposed / population));
+                }
+                p.insert("affected".into(), json!(affected));
+                p.insert("displaced".into(), json!(displaced));
+            }
+            SnapFeature {
+                fid: u.fid,
+                geometry: u.geometry.clone(),
+                bbox_m: u.bbox_m,
+                properties: p,
+                hazard_class: None,
+                code: u.code.clone(),
+                population: None,
+                households: None,
+            }
+        })
+        .collect();
+    let mut meta = units.meta.clone();
+    meta.id = "exposure".parse().unwrap_or_else(|_| meta.id.clone());
+    meta.title = format!(
+        "Exposure of {} to {} by {}",
+        inputs.exposed.meta.title, inputs.hazard.meta.title, inputs.level
+    );
+    meta.kind = LayerKind::Boundary;
+    meta.sensitivity = Sensitivity::Public;
+    let mut snap = LayerSnapshot::from_features(meta, units.version, features);
+    snap.bbox = units.bbox;
+    snap
+}

@@ -1,0 +1,83 @@
+//! Which features and attributes a request wants: `?properties=a,b` and `?filter=…`,
+//! checked against the fields of the layers asked for.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::filter;
+use super::snapshot::{LayerSnapshot, SnapFeature};
+
+/// Which features and attributes a request wants.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these attributes (all when `None`).
+    pub properties: Option<Vec<String>>,
+    /// Only features matching.
+    pub filter: Option<filter::Filter>,
+}
+
+impl Selection {
+    /// Parses `?properties=a,b` and `?filter=…` against the fields of `layers`.
+    ///
+    /// # Errors
+    /// A message naming an unknown field or a syntax error.
+    pub fn parse(
+        properties: Option<&str>,
+        filter: Option<&str>,
+        layers: &[Arc<LayerSnapshot>],
+    ) -> Result<Self, String> {
+        let mut fields: Vec<String> = Vec::new();
+        for name in layers.iter().flat_map(|l| l.field_names()) {
+            if !fields.iter().any(|f| f == name) {
+                fields.push(name.to_owned());
+            }
+        }
+        let properties = properties
+            .map(|p| {
+                p.split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(|n| {
+                        if fields.iter().any(|f| f == n) {
+                            Ok(n.to_owned())
+                        } else {
+                            Err(format!(
+                                "unknown property '{n}': the fields are {}",
+                                fields.join(", ")
+                            ))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        let filter = filter
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| filter::Filter::parse(f, &fields))
+            .transpose()?;
+        Ok(Self { properties, filter })
+    }
+
+    /// Whether a feature passes the filter.
+    #[must_use]
+    pub fn keeps(&self, f: &SnapFeature) -> bool {
+        self.filter
+            .as_ref()
+            .is_none_or(|flt| flt.matches(&f.properties))
+    }
+
+    /// The attributes to send for a feature.
+    pub fn attributes<'a>(
+        &'a self,
+        f: &'a SnapFeature,
+    ) -> impl Iterator<Item = (&'a str, &'a Value)> {
+        f.properties
+            .iter()
+            .filter(|(k, _)| {
+                self.properties
+                    .as_ref()
+                    .is_none_or(|p| p.iter().any(|n| n == *k))
+            })
+            .map(|(k, v)| (k.as_str(), v))
+    }
+}

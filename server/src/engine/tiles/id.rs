@@ -1,0 +1,111 @@
+//! Tile addresses (z/x/y, XYZ scheme) and the grid of tile units inside one tile.
+
+use geo::Coord;
+
+use super::mvt::EXTENT;
+use crate::engine::geometry::HALF_WORLD_M;
+
+/// Highest zoom served.
+pub const MAX_ZOOM: u8 = 22;
+
+/// Buffer around a tile, in tile units (of [`EXTENT`]), so strokes do not show seams.
+pub const BUFFER: f64 = 64.0;
+
+/// A tile address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TileId {
+    /// Zoom.
+    pub z: u8,
+    /// Column from the west.
+    pub x: u32,
+    /// Row from the north.
+    pub y: u32,
+}
+
+impl TileId {
+    /// A tile address, checked: zoom at most [`MAX_ZOOM`], x and y below 2^z.
+    ///
+    /// # Errors
+    /// A message naming the bad value and the valid range.
+    pub fn new(z: u32, x: u32, y: u32) -> Result<Self, String> {
+        let z = u8::try_from(z)
+            .ok()
+            .filter(|z| *z <= MAX_ZOOM)
+            .ok_or_else(|| format!("zoom {z} is out of range: use 0 to {MAX_ZOOM}"))?;
+        let n = 1u64 << z;
+        if u64::from(x) >= n || u64::from(y) >= n {
+            return Err(format!(
+                "tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {}",
+                n - 1
+            ));
+        }
+        Ok(Self { z, x, y })
+    }
+
+    /// Side of the tile in metres.
+    #[must_use]
+    pub fn span_m(self) -> f64 {
+        2.0 * HALF_WORLD_M / f64::from(1u32 << self.z.min(31))
+    }
+
+    /// West, south, east, north of the tile in metres.
+    #[must_use]
+    pub fn bounds_m(self) -> [f64; 4] {
+        let span = self.span_m();
+        let west = -HALF_WORLD_M + f64::from(self.x) * span;
+        let north = HALF_WORLD_M - f64::from(self.y) * span;
+        [west, north - span, west + span, north]
+    }
+
+    /// The tile's bounds grown by `units` tile units on every side.
+    #[must_use]
+    pub fn buffered_m(self, units: f64) -> [f64; 4] {
+        let [w, s, e, n] = self.bounds_m();
+        let pad = self.span_m() * units / f64::from(EXTENT);
+        [w - pad, s - pad, e + pad, n + pad]
+    }
+}
+
+/// Converts metres to tile units for one tile.
+pub(super) struct Grid {
+    west: f64,
+    north: f64,
+    scale: f64,
+}
+
+impl Grid {
+    pub(super) fn new(t: TileId) -> Self {
+        let [west, _, _, north] = t.bounds_m();
+        Self {
+            west,
+            north,
+            scale: f64::from(EXTENT) / t.span_m(),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    pub(super) fn at(&self, c: Coord<f64>) -> [i32; 2] {
+        [
+            ((c.x - self.west) * self.scale).round() as i32,
+            ((self.north - c.y) * self.scale).round() as i32,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_ids_are_checked() {
+        assert!(TileId::new(0, 0, 0).is_ok());
+        assert_eq!(
+            TileId::new(2, 4, 0).unwrap_err(),
+            "tile 2/4/0 does not exist: at zoom 2, x and y run from 0 to 3"
+        );
+        assert_eq!(
+            TileId::new(23, 0, 0).unwrap_err(),
+            "zoom 23 is out of range: use 0 to 22"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! Output formats shared by the API and the CLI: GeoJSON geometries and CSV with a HXL
+//! hashtag row.
+
+pub mod csv;
+pub mod geojson;

@@ -1,0 +1,23 @@
+//! The model: the types every other part of sitroom speaks in — layers and their
+//! versions, hazard classifications, load reports, admin levels, tokens and roles, the
+//! audit log. It imports nothing from the rest of the crate.
+
+mod macros;
+
+pub mod audit;
+pub mod classify;
+pub mod layer;
+pub mod level;
+pub mod report;
+pub mod token;
+
+pub use audit::{AuditEntry, AuditQuery};
+pub use classify::{ClassRule, Classification, HazardClass};
+pub use layer::{
+    AccessChange, Bbox, Feature, FieldMapping, Layer, LayerDetail, LayerId, LayerKind, LayerMeta,
+    LayerVersion, MetaChanges, Sensitivity, Theme,
+};
+pub use level::AdminLevel;
+pub use macros::SlugError;
+pub use report::{FeatureIssue, IssueAction, LoadReport};
+pub use token::{ApiToken, Role};
