@@ -134,8 +134,14 @@ fn fixture() -> &'static Fixture {
                 )
             },
         );
-        let mut state = AppState::new(store, 1 << 20).expect("state");
-        state.limiter = Arc::new(sitroom::api::limits::RateLimiter::new(0.0, 1.0));
+        let state = AppState::new(
+            store,
+            sitroom::config::ServerSettings {
+                rate_limit: 0.0,
+                ..sitroom::config::ServerSettings::default()
+            },
+        )
+        .expect("state");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -224,6 +224,15 @@ impl TokenCache {
         }
     }
 
+    /// The token of an `Authorization` header value if this cache verified it within
+    /// the last [`TOKEN_FRESH_FOR`] and it is still usable; never asks the store.
+    #[must_use]
+    pub fn known(&self, header: &str) -> Option<ApiToken> {
+        let hash = hash_secret(bearer(Some(header)).ok()?);
+        let (t, at) = self.lock().get(&hash).cloned()?;
+        (at.elapsed() < TOKEN_FRESH_FOR && t.is_usable(Utc::now())).then_some(t)
+    }
+
     /// Forgets the token named `name` (revoked through this server: at once).
     pub fn forget(&self, name: &str) {
         self.lock().retain(|_, (t, _)| t.name != name);

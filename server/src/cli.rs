@@ -10,10 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::api::{self, AppState};
-use crate::config;
+use crate::config::{self, ServerSettings};
 use crate::demo;
 use crate::engine::exposure;
-use crate::engine::tiles::TileCache;
 use crate::load::{LoadError, LoadSource, load_file};
 use crate::model::{AccessChange, FieldMapping, LayerId, MetaChanges, Sensitivity};
 use crate::store::{self, Store};
@@ -58,6 +57,15 @@ enum Command {
         request_timeout_s: u64,
         #[command(flatten)]
         load_limits: LoadLimitArgs,
+        /// Address of a reverse proxy in front of the server whose X-Forwarded-For,
+        /// -Proto and -Host headers are believed (repeat for several); from anyone else
+        /// they are ignored.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// The server's public address (e.g. https://sitroom.example.org), used for
+        /// every absolute link in answers instead of the request's host.
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Load a file as a new version of a layer (one transaction: all or nothing).
     Load(Box<LoadArgs>),
@@ -287,7 +295,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rate_limit,
             request_timeout_s,
             load_limits,
+            trusted_proxies,
+            public_url,
         } => {
+            if let Some(u) = &public_url {
+                anyhow::ensure!(
+                    (u.starts_with("http://") || u.starts_with("https://"))
+                        && !u.contains(['"', '<', '>', ' ']),
+                    "--public-url '{u}' is not an http(s) address: give e.g. https://sitroom.example.org"
+                );
+            }
             let store = open_store(&cli.db)?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
@@ -297,20 +314,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let backend = store.backend();
                 let addr = listener.local_addr()?;
                 let started = std::time::Instant::now();
-                let mut state = tokio::task::spawn_blocking(move || {
-                    AppState::new(store, upload_limit_mb.saturating_mul(1024 * 1024))
-                })
-                .await??;
-                state.tiles = Arc::new(TileCache::new(tile_cache_mb.saturating_mul(1024 * 1024)));
-                state.fonts = Arc::new(api::glyphs::Fonts::in_dir(&fonts_dir));
-                state.limiter = Arc::new(api::limits::RateLimiter::new(rate_limit, rate_limit * 4.0));
-                state.request_timeout = std::time::Duration::from_secs(request_timeout_s);
-                state.load_limits = load_limits.limits();
-                if web_dir.join("index.html").is_file() {
-                    state.web_dir = Some(web_dir);
-                } else {
-                    tracing::warn!(dir = %web_dir.display(), "no built web map there: / explains how to build it");
-                }
+                let web_dir = web_dir
+                    .join("index.html")
+                    .is_file()
+                    .then_some(web_dir)
+                    .or_else(|| {
+                        tracing::warn!("no built web map there: / explains how to build it");
+                        None
+                    });
+                let settings = ServerSettings {
+                    upload_limit_bytes: upload_limit_mb.saturating_mul(1024 * 1024),
+                    tile_cache_bytes: tile_cache_mb.saturating_mul(1024 * 1024),
+                    fonts_dir,
+                    web_dir,
+                    rate_limit,
+                    rate_burst: rate_limit * 4.0,
+                    request_timeout: std::time::Duration::from_secs(request_timeout_s),
+                    load_limits: load_limits.limits(),
+                    trusted_proxies,
+                    public_url,
+                };
+                let state =
+                    tokio::task::spawn_blocking(move || AppState::new(store, settings)).await??;
                 tracing::info!(
                     layers = state.engine.snapshots().len(),
                     seconds = started.elapsed().as_secs_f64(),

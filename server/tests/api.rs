@@ -32,7 +32,14 @@ impl Api {
         )
         .unwrap();
         Self {
-            state: AppState::new(store, upload_limit).unwrap(),
+            state: AppState::new(
+                store,
+                sitroom::config::ServerSettings {
+                    upload_limit_bytes: upload_limit,
+                    ..sitroom::config::ServerSettings::default()
+                },
+            )
+            .unwrap(),
             token,
             _keep: t,
         }

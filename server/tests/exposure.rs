@@ -112,7 +112,7 @@ async fn exposure_by_district_with_needs_and_redaction() {
         None,
     )
     .unwrap();
-    let state = AppState::new(store, 1 << 20).unwrap();
+    let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
 
     let (status, body) = get(
         &state,
@@ -369,7 +369,7 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, g, r, .. } = fixture(&dir);
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let state = AppState::new(store, 1 << 20).unwrap();
+    let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let uri = "/api/exposure?hazard=zone&exposure=hh&by=district";
 
     let (_, first) = get(&state, uri, None).await;
@@ -487,7 +487,7 @@ async fn an_incident_area_gets_the_figures_of_what_lies_inside_it() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, g, k, r, .. } = fixture(&dir);
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let state = AppState::new(store, 1 << 20).unwrap();
+    let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let population = |report: &Value, class: &str| {
         report["total"]
             .as_array()
@@ -588,7 +588,7 @@ async fn a_population_raster_is_summed_by_where_its_cells_lie() {
         "cells of 0 and no data are left out: {loaded}"
     );
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let state = AppState::new(store, 1 << 20).unwrap();
+    let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let (status, report) = get(
         &state,
         "/api/exposure?hazard=zone&exposure=people-grid&by=sector",

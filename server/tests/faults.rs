@@ -62,7 +62,7 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
     let (token, _) = create_token(store.as_ref(), "gis", Role::Editor, None).unwrap();
     let (seen, _) = create_token(store.as_ref(), "seen", Role::Viewer, None).unwrap();
     let (unseen, _) = create_token(store.as_ref(), "unseen", Role::Viewer, None).unwrap();
-    let state = AppState::new(store, 1 << 20).unwrap();
+    let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let t = common::tile_at(geo::Coord { x: 30.0, y: -2.0 }, 8);
     let tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);
     let read_as = |token: &str| {

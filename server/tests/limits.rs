@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::http::{StatusCode, header};
 use serde_json::Value;
 use sitroom::api::AppState;
-use sitroom::api::limits::RateLimiter;
+use sitroom::config::ServerSettings;
 use sitroom::store::Store;
 
 async fn get(
@@ -30,13 +30,26 @@ async fn each_client_gets_its_own_budget_and_is_told_when_to_retry() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("limits.db").display().to_string();
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let mut state = AppState::new(store, 1 << 20).unwrap();
+    let token = |name: &str| {
+        sitroom::auth::create_token(store.as_ref(), name, sitroom::model::Role::Viewer, None)
+            .unwrap()
+            .0
+    };
+    let (a, b) = (token("a"), token("b"));
     // One request a second, three at once.
-    state.limiter = Arc::new(RateLimiter::new(1.0, 3.0));
+    let state = AppState::new(
+        store,
+        ServerSettings {
+            rate_limit: 1.0,
+            rate_burst: 3.0,
+            ..ServerSettings::default()
+        },
+    )
+    .unwrap();
     for _ in 0..3 {
-        assert_eq!(get(&state, "/ogc", Some("a")).await.0, StatusCode::OK);
+        assert_eq!(get(&state, "/ogc", Some(&a)).await.0, StatusCode::OK);
     }
-    let (status, retry, problem) = get(&state, "/ogc", Some("a")).await;
+    let (status, retry, problem) = get(&state, "/ogc", Some(&a)).await;
     assert_eq!(
         (status, retry.as_deref()),
         (StatusCode::TOO_MANY_REQUESTS, Some("1"))
@@ -46,18 +59,33 @@ async fn each_client_gets_its_own_budget_and_is_told_when_to_retry() {
         "this client is over its limit of requests: retry in 1 s (the operator sets the limit with --rate-limit)"
     );
     assert_eq!(
-        get(&state, "/ogc", Some("b")).await.0,
+        get(&state, "/ogc", Some(&b)).await.0,
         StatusCode::OK,
         "another token has its own budget"
     );
+    // The same token spelt otherwise is the same client; made-up tokens are the
+    // address's (here: no address, in process), never a fresh budget each.
     assert_eq!(
-        get(&state, "/health", Some("a")).await.0,
+        get(&state, "/ogc", Some(&format!("  {a}"))).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "extra spaces are the same token"
+    );
+    for made_up in ["x1", "x2", "x3"] {
+        get(&state, "/ogc", Some(made_up)).await;
+    }
+    assert_eq!(
+        get(&state, "/ogc", Some("x4")).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "made-up tokens share their address's budget"
+    );
+    assert_eq!(
+        get(&state, "/health", Some(&a)).await.0,
         StatusCode::OK,
         "health checks are never limited"
     );
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(
-        get(&state, "/ogc", Some("a")).await.0,
+        get(&state, "/ogc", Some(&a)).await.0,
         StatusCode::OK,
         "the budget refills"
     );
@@ -117,7 +145,7 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
     let (editor, _) =
         sitroom::auth::create_token(store.as_ref(), "editor", sitroom::model::Role::Editor, None)
             .unwrap();
-    let mut state = AppState::new(store, 1 << 20).unwrap();
+    let mut state = AppState::new(store, ServerSettings::default()).unwrap();
     let one_zone = TWO_ZONES.replacen(
         r#",
  {"type":"Feature","properties":{"class":"low"},"geometry":{"type":"Polygon","coordinates":[[[30.2,-2.0],[30.3,-2.0],[30.3,-1.9],[30.2,-1.9],[30.2,-2.0]]]}}"#,
@@ -127,10 +155,13 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
     let first = upload(&state, &editor, &one_zone).await;
     assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.json());
 
-    state.load_limits = sitroom::ingest::LoadLimits {
-        features: 1,
-        vertices: 100,
-    };
+    state.settings = Arc::new(ServerSettings {
+        load_limits: sitroom::ingest::LoadLimits {
+            features: 1,
+            vertices: 100,
+        },
+        ..ServerSettings::default()
+    });
     let refused = upload(&state, &editor, TWO_ZONES).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
@@ -138,10 +169,13 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
         "'zone.geojson' has 2 features, more than the 1 a load may hold: split it into several layers, simplify it, or ask the operator to raise --max-features; nothing was loaded and the current version is unchanged"
     );
 
-    state.load_limits = sitroom::ingest::LoadLimits {
-        features: 10,
-        vertices: 9,
-    };
+    state.settings = Arc::new(ServerSettings {
+        load_limits: sitroom::ingest::LoadLimits {
+            features: 10,
+            vertices: 9,
+        },
+        ..ServerSettings::default()
+    });
     let refused = upload(&state, &editor, TWO_ZONES).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
@@ -155,7 +189,13 @@ async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current
     assert_eq!(layer["current_version"], 1, "{layer}");
     assert_eq!(layer["feature_count"], 1);
 
-    state.load_limits.vertices = 10;
+    state.settings = Arc::new(ServerSettings {
+        load_limits: sitroom::ingest::LoadLimits {
+            features: 10,
+            vertices: 10,
+        },
+        ..ServerSettings::default()
+    });
     let loaded = upload(&state, &editor, TWO_ZONES).await;
     assert_eq!(
         loaded.status,
@@ -227,7 +267,7 @@ async fn incident_areas_are_limited_in_size_vertices_and_bytes() {
         ],
     );
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let state = AppState::new(store, 1 << 20).unwrap();
+    let state = AppState::new(store, ServerSettings::default()).unwrap();
     let post = |body: String| {
         let state = state.clone();
         async move {
@@ -295,8 +335,14 @@ async fn slow_reads_are_cut_off_with_503_and_writes_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("limits.db").display().to_string();
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let mut state = AppState::new(store, 1 << 20).unwrap();
-    state.request_timeout = std::time::Duration::from_millis(50);
+    let state = AppState::new(
+        store,
+        ServerSettings {
+            request_timeout: std::time::Duration::from_millis(50),
+            ..ServerSettings::default()
+        },
+    )
+    .unwrap();
     // The real middleware around handlers that take longer than the limit.
     let slow = || async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -308,7 +354,7 @@ async fn slow_reads_are_cut_off_with_503_and_writes_are_not() {
         .route("/events", axum::routing::get(slow))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            sitroom::api::limits::timeout,
+            sitroom::api::http::limits::timeout,
         ))
         .with_state(state);
     let send = |method: &str, uri: &str| {

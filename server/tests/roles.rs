@@ -79,7 +79,10 @@ fn fixture(dir: &tempfile::TempDir) -> (AppState, Vec<(Option<String>, &'static 
         let (secret, _) = create_token(store.as_ref(), role.as_str(), *role, None).unwrap();
         tokens.push((Some(secret), role.as_str()));
     }
-    (AppState::new(store, 1 << 20).unwrap(), tokens)
+    (
+        AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
+        tokens,
+    )
 }
 
 #[tokio::test]

@@ -98,7 +98,7 @@ fn served_with(id: &str, theme: &str, file: &str) -> Served {
     );
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     Served {
-        state: AppState::new(store, 1 << 20).unwrap(),
+        state: AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
         _keep: t,
     }
 }
@@ -374,7 +374,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         sitroom::auth::create_token(store, "analyst", sitroom::model::Role::Analyst, None).unwrap();
     let shared: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     let s = Served {
-        state: AppState::new(shared, 1 << 20).unwrap(),
+        state: AppState::new(shared, sitroom::config::ServerSettings::default()).unwrap(),
         _keep: t,
     };
 

@@ -28,7 +28,10 @@ fn state_with_admin() -> (tempfile::TempDir, AppState) {
     common::load_admin(&db, "districts", "district");
     common::load_admin(&db, "sectors", "sector");
     let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    (dir, AppState::new(store, 1 << 20).unwrap())
+    (
+        dir,
+        AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -163,7 +166,9 @@ async fn the_built_web_map_is_served_at_the_root() {
     .unwrap();
     std::fs::create_dir(web.path().join("assets")).unwrap();
     std::fs::write(web.path().join("assets/app.js"), "console.log(1)").unwrap();
-    state.web_dir = Some(web.path().to_path_buf());
+    let mut settings = (*state.settings).clone();
+    settings.web_dir = Some(web.path().to_path_buf());
+    state.settings = std::sync::Arc::new(settings);
     let (status, _, body) = get(&state, "/").await;
     assert_eq!(
         (status, body.as_ref()),
@@ -190,7 +195,8 @@ async fn every_error_is_a_problem_document_and_the_spec_is_served() {
     let db = dir.path().join("w.db").display().to_string();
     let store: std::sync::Arc<dyn sitroom::store::Store> =
         std::sync::Arc::from(sitroom::store::open(&db).unwrap());
-    let state = sitroom::api::AppState::new(store, 1 << 20).unwrap();
+    let state =
+        sitroom::api::AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     // The framework's own refusals: a method the path does not take, a query that does
     // not parse.
     for (method, uri, status, detail) in [

@@ -10,7 +10,8 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{ApiError, AppState, authorise, blocking};
+use super::AppState;
+use super::http::{ApiError, authorise, blocking};
 use crate::model::Role;
 use crate::model::{AuditEntry, AuditQuery};
 

@@ -14,11 +14,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::AppState;
 use super::exposure::sees_detail;
-use super::tiles::{
-    TileSource, base_url, etag, not_modified, parse_tile, private_to_caller, serve_tile,
-};
-use super::{ApiError, AppState, blocking};
+use super::http::caching::{etag, not_modified, private_to_caller};
+use super::http::tile::{TileSource, parse_tile, serve_tile};
+use super::http::{ApiError, BaseUrl, blocking};
 use crate::engine::exposure::choropleth::{self, UNIT_FIELDS};
 use crate::engine::exposure::{ExposureError, Inputs};
 use crate::engine::tiles::MAX_ZOOM;
@@ -109,6 +109,7 @@ async fn tile(
 }
 
 async fn tilejson(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Query(q): Query<ChoroplethQuery>,
     headers: HeaderMap,
@@ -116,10 +117,7 @@ async fn tilejson(
     sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
     let (inputs, units) = layers(&state, &q)?;
     let layers = inputs.sources();
-    let tag = etag(
-        &layers,
-        &format!("choropleth tilejson {} {}", q.by(), base_url(&headers)),
-    );
+    let tag = etag(&layers, &format!("choropleth tilejson {} {}", q.by(), base));
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
@@ -137,7 +135,7 @@ async fn tilejson(
         "version": layers.iter().map(|s| format!("{}@{}", s.meta.id, s.version)).collect::<Vec<_>>().join(","),
         "attribution": layers.iter().map(|s| s.meta.attribution.as_str()).filter(|a| !a.is_empty()).collect::<Vec<_>>().join("; "),
         "scheme": "xyz",
-        "tiles": [format!("{}/api/exposure/tiles/{{z}}/{{x}}/{{y}}.mvt?{}", base_url(&headers), q.query_string())],
+        "tiles": [format!("{}/api/exposure/tiles/{{z}}/{{x}}/{{y}}.mvt?{}", base, q.query_string())],
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,

@@ -10,8 +10,8 @@ use axum::routing::get;
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::access::Reader;
-use super::{ApiError, AppState, LayerEvent};
+use super::http::{ApiError, Reader};
+use super::{AppState, LayerEvent};
 use crate::model::LayerId;
 
 /// Routes of this resource.

@@ -10,8 +10,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::access::Reader;
-use super::{ApiError, AppState, audit_restricted_read, blocking};
+use super::AppState;
+use super::http::access::audit_restricted_read;
+use super::http::{ApiError, Reader, blocking};
 use crate::engine::exposure::{self, ExposureRequest, Needs, export, point};
 use crate::engine::finest_boundary;
 use crate::model::{LayerId, Sensitivity};

@@ -13,9 +13,9 @@ use axum::{Json, Router};
 use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
-use super::access::Reader;
-use super::tiles::{SelectionQuery, base_url};
-use super::{ApiError, AppState, blocking};
+use super::AppState;
+use super::http::selection::SelectionQuery;
+use super::http::{ApiError, BaseUrl, Reader, blocking};
 use crate::engine::LayerSnapshot;
 use crate::engine::filter::{Filter, Literal, Op};
 use crate::engine::geometry::{to_lonlat, to_mercator};
@@ -45,8 +45,8 @@ pub fn router() -> Router<AppState> {
         .route("/ogc/collections/{id}/items/{fid}", get(item))
 }
 
-async fn landing(headers: HeaderMap) -> Json<Value> {
-    let base = format!("{}/ogc", base_url(&headers));
+async fn landing(axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>) -> Json<Value> {
+    let base = format!("{}/ogc", base);
     Json(json!({
         "title": "sitroom",
         "description": "Hazard, exposure and boundary layers of the situation room, as OGC API - Features",
@@ -80,11 +80,12 @@ fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
 }
 
 async fn collections(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let reader = Reader::of(&state, &headers).await?;
-    let base = format!("{}/ogc", base_url(&headers));
+    let base = format!("{}/ogc", base);
     let list: Vec<Value> = state
         .engine
         .snapshots()
@@ -118,15 +119,13 @@ async fn snapshot(
 }
 
 async fn collection(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
-    Ok(Json(collection_json(
-        &snap,
-        &format!("{}/ogc", base_url(&headers)),
-    )))
+    Ok(Json(collection_json(&snap, &format!("{}/ogc", base))))
 }
 
 fn feature_json(snap: &LayerSnapshot, i: usize, selection: &crate::engine::Selection) -> Value {
@@ -241,6 +240,7 @@ fn parse_items_query(
 }
 
 async fn items(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -249,7 +249,7 @@ async fn items(
 ) -> Result<Response, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
     let q = parse_items_query(&pairs, &snap)?;
-    let base = format!("{}/ogc/collections/{id}/items", base_url(&headers));
+    let base = format!("{}/ogc/collections/{id}/items", base);
     let raw = raw.unwrap_or_default();
     let body = blocking(move || {
         let candidates: Vec<usize> = match q.bbox {
@@ -305,6 +305,7 @@ async fn items(
 }
 
 async fn item(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
@@ -320,7 +321,6 @@ async fn item(
                 snap.features.len()
             ))
         })?;
-    let base = base_url(&headers);
     let mut body = feature_json(&snap, index - 1, &crate::engine::Selection::default());
     body["links"] = json!([
         {"href": format!("{base}/ogc/collections/{id}/items/{fid}"), "rel": "self", "type": GEOJSON},

@@ -17,7 +17,8 @@ use axum::{Json, Router};
 use bytes::Bytes;
 use pbf_font_tools::prost::Message as _;
 
-use super::{ApiError, AppState, blocking};
+use super::AppState;
+use super::http::{ApiError, blocking};
 
 /// The fonts of one folder, found on first use (the server's start does not wait for
 /// them), by stack name; and the glyph ranges rendered so far.

@@ -5,7 +5,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, blocking};
+use super::AppState;
+use super::http::{ApiError, blocking};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {

@@ -11,8 +11,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::access::Reader;
-use super::{ApiError, AppState, audit, authorise, blocking};
+use super::http::{ApiError, Reader, authorise, blocking};
+use super::{AppState, audit};
 use crate::load::{LoadSource, load_file};
 use crate::model::Role;
 use crate::model::{AccessChange, Layer, LayerDetail, LayerId, MetaChanges};
@@ -126,8 +126,8 @@ async fn upload(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let id = layer_id(&id)?;
     let token = authorise(&state, &headers, Role::Editor).await?;
-    let limit = state.upload_limit;
-    let limits = state.load_limits;
+    let limit = state.settings.upload_limit_bytes;
+    let limits = state.settings.load_limits;
     // Refuse before reading a byte when the declared size is already too large.
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
@@ -226,7 +226,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RollbackBody {
-    #[serde(deserialize_with = "super::number::whole")]
+    #[serde(deserialize_with = "super::http::number::whole")]
     version: i32,
 }
 

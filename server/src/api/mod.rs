@@ -1,18 +1,16 @@
-//! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`].
+//! The HTTP API: one module per resource, each exposing `router()`, merged by [`app`];
+//! what they share to speak HTTP is in [`http`]. Handlers only translate requests and
+//! answers: the figures, rules and limits are below, in the engine and the model.
 
-pub mod access;
 mod audit;
 mod choropleth;
-mod encoding;
 mod events;
-pub mod exposure;
+mod exposure;
 mod features;
 pub mod glyphs;
 mod health;
+pub mod http;
 mod layers;
-pub mod limits;
-mod number;
-mod problem;
 mod search;
 mod tiles;
 mod tokens;
@@ -23,28 +21,22 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use tower_http::trace::TraceLayer;
 
-pub use problem::ApiError;
+pub use http::ApiError;
+use http::{limits, links, problem};
 
 use crate::auth;
+use crate::config::ServerSettings;
 use crate::engine::Engine;
 use crate::engine::tiles::TileCache;
-use crate::model::ApiToken;
 use crate::store::Store;
-
-/// Default largest upload accepted, in bytes (200 MiB).
-pub const DEFAULT_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
     /// The system of record.
     pub store: Arc<dyn Store>,
-    /// Largest upload accepted, in bytes.
-    pub upload_limit: u64,
-    /// Most features and vertices one load may hold.
-    pub load_limits: crate::ingest::LoadLimits,
-    /// Longest a request (other than an upload or the event stream) may take.
-    pub request_timeout: std::time::Duration,
+    /// Limits, files and trusted proxies.
+    pub settings: Arc<ServerSettings>,
     /// In-memory snapshots of every layer, for reads.
     pub engine: Arc<Engine>,
     /// Rendered tiles.
@@ -53,8 +45,6 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<LayerEvent>,
     /// Fonts for map labels (`/fonts`).
     pub fonts: Arc<glyphs::Fonts>,
-    /// The built web map, served at `/` (none: `/` says how to build it).
-    pub web_dir: Option<std::path::PathBuf>,
     /// Requests per client.
     pub limiter: Arc<limits::RateLimiter>,
     /// Tokens verified lately.
@@ -74,38 +64,29 @@ pub struct LayerEvent {
 }
 
 impl AppState {
-    /// State over `store`, with the engine built from it.
+    /// State over `store` with `settings`, the engine built from the store.
     ///
     /// # Errors
     /// When the store cannot be read.
     pub fn new(
         store: Arc<dyn Store>,
-        upload_limit: u64,
+        settings: ServerSettings,
     ) -> Result<Self, crate::engine::EngineError> {
         let engine = Arc::new(Engine::load(store.as_ref())?);
         engine.prepare_in_background(&engine.snapshots().keys().cloned().collect::<Vec<_>>());
         Ok(Self {
             store,
-            upload_limit,
-            load_limits: crate::ingest::LoadLimits::default(),
-            request_timeout: std::time::Duration::from_secs(
-                crate::config::DEFAULT_REQUEST_TIMEOUT_S,
-            ),
             engine,
-            tiles: Arc::new(TileCache::new(
-                crate::config::DEFAULT_TILE_CACHE_MB * 1024 * 1024,
-            )),
+            tiles: Arc::new(TileCache::new(settings.tile_cache_bytes)),
             events: tokio::sync::broadcast::channel(256).0,
-            fonts: Arc::new(glyphs::Fonts::in_dir(std::path::Path::new(
-                crate::config::DEFAULT_FONTS_DIR,
-            ))),
-            web_dir: None,
+            fonts: Arc::new(glyphs::Fonts::in_dir(&settings.fonts_dir)),
             recent_reads: Arc::default(),
             token_cache: Arc::default(),
             limiter: Arc::new(limits::RateLimiter::new(
-                crate::config::DEFAULT_RATE_LIMIT,
-                crate::config::DEFAULT_RATE_LIMIT * 4.0,
+                settings.rate_limit,
+                settings.rate_burst,
             )),
+            settings: Arc::new(settings),
         })
     }
 
@@ -154,51 +135,9 @@ async fn audit(
     }
 }
 
-/// How often the same actor's reads of the same restricted layer are recorded: a map
-/// fetches dozens of tiles a second, one entry a minute says the same.
-const RESTRICTED_READ_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Records that `actor` read restricted detail of `layer` (through `what`: tiles,
-/// features, exposure).
-async fn audit_restricted_read(state: &AppState, actor: &str, layer: &str, what: &str) {
-    let now = std::time::Instant::now();
-    {
-        let mut recent = state
-            .recent_reads
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let key = (actor.to_owned(), layer.to_owned());
-        if recent
-            .get(&key)
-            .is_some_and(|t| now.duration_since(*t) < RESTRICTED_READ_EVERY)
-        {
-            return;
-        }
-        recent.retain(|_, t| now.duration_since(*t) < RESTRICTED_READ_EVERY);
-        recent.insert(key, now);
-    }
-    audit(
-        state,
-        actor,
-        "restricted.read",
-        layer,
-        serde_json::json!({ "through": what }),
-    )
-    .await;
-}
-
-/// Checks the request's bearer token and that its role is at least `need`.
-async fn authorise(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    need: crate::model::Role,
-) -> Result<ApiToken, ApiError> {
-    access::Reader::of(state, headers).await?.require(need)
-}
-
 /// The whole application, without a socket (tests call it with `oneshot`).
 pub fn app(state: AppState) -> Router {
-    let limit = usize::try_from(state.upload_limit).unwrap_or(usize::MAX);
+    let limit = usize::try_from(state.settings.upload_limit_bytes).unwrap_or(usize::MAX);
     let router = Router::new()
         .merge(health::router())
         .merge(layers::router())
@@ -212,7 +151,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tokens::router())
         .merge(audit::router())
         .route("/openapi.yaml", axum::routing::get(openapi));
-    let router = match &state.web_dir {
+    let router = match &state.settings.web_dir {
         Some(dir) => router.fallback_service(
             tower_http::services::ServeDir::new(dir)
                 .not_found_service(axum::routing::any(problem::not_found)),
@@ -230,6 +169,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            links::resolve,
         ))
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())
@@ -293,13 +236,4 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down after the requests in flight");
-}
-
-/// Runs blocking store work off the async threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
 }

@@ -9,7 +9,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState};
+use super::AppState;
+use super::http::ApiError;
 use crate::model::AdminLevel;
 use crate::model::{LayerKind, Sensitivity};
 
@@ -48,7 +49,7 @@ async fn search(
     Query(q): Query<SearchQuery>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let reader = super::access::Reader::of(&state, &headers).await?;
+    let reader = super::http::Reader::of(&state, &headers).await?;
     let query = fold(q.q.trim());
     let code = !query.is_empty() && query.chars().all(|c| c.is_ascii_digit());
     if !code && query.chars().count() < 2 {

@@ -9,18 +9,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use super::access::Reader;
-use super::encoding::Encoding;
-use super::{ApiError, AppState, blocking};
-use crate::engine::tiles::render;
-use crate::engine::tiles::{MAX_ZOOM, TileId};
-use crate::engine::{LayerSnapshot, Selection};
-use crate::model::{LayerId, Sensitivity};
-
-/// MIME type of Mapbox Vector Tiles.
-const MVT_TYPE: &str = "application/vnd.mapbox-vector-tile";
+use super::AppState;
+use super::http::caching::{etag, not_modified, private_to_caller, set_cache_headers};
+use super::http::selection::SelectionQuery;
+use super::http::tile::{TileSource, parse_tile, serve_tile};
+use super::http::{ApiError, BaseUrl, Reader};
+use crate::engine::LayerSnapshot;
+use crate::engine::tiles::MAX_ZOOM;
+use crate::model::LayerId;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -72,92 +69,6 @@ async fn views(state: &AppState, headers: &HeaderMap, names: &str) -> Result<Vie
     })
 }
 
-/// An ETag from the layer versions and `what` else the content depends on.
-pub fn etag(layers: &[Arc<LayerSnapshot>], what: &str) -> String {
-    let mut h = Sha256::new();
-    for l in layers {
-        h.update(l.meta.id.as_str());
-        h.update(l.version.to_le_bytes());
-        h.update([0]);
-    }
-    h.update(env!("CARGO_PKG_VERSION"));
-    h.update(what);
-    format!("\"{}\"", &hex::encode(h.finalize())[..20])
-}
-
-/// Whether a response drawn from `layers` is for its caller only: when any of them is
-/// restricted (aggregates or detail by who asks) or needs a token. Marked `public`, a
-/// shared cache could keep a tile fetched with a token and hand it to anyone.
-pub fn private_to_caller(layers: &[Arc<LayerSnapshot>]) -> bool {
-    layers
-        .iter()
-        .any(|l| l.meta.sensitivity == Sensitivity::Restricted || !l.meta.anonymous)
-}
-
-fn cache_control(private: bool) -> &'static str {
-    if private {
-        "private, max-age=60"
-    } else {
-        "public, max-age=60"
-    }
-}
-
-/// Whether the client's `If-None-Match` names `tag`.
-pub fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == tag || t.trim() == "*")
-        })
-}
-
-/// `?properties=a,b&filter=…` of tile and feature requests.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SelectionQuery {
-    /// Comma-separated attribute names.
-    pub properties: Option<String>,
-    /// CQL2-text subset (see `engine::filter`).
-    pub filter: Option<String>,
-}
-
-impl SelectionQuery {
-    /// The selection, checked against the layers' fields.
-    ///
-    /// # Errors
-    /// 400 naming the unknown field or the syntax error.
-    pub fn resolve(&self, layers: &[Arc<LayerSnapshot>]) -> Result<Selection, ApiError> {
-        Selection::parse(self.properties.as_deref(), self.filter.as_deref(), layers)
-            .map_err(ApiError::bad_request)
-    }
-
-    fn cache_key(&self) -> String {
-        format!("p={:?}&f={:?}", self.properties, self.filter)
-    }
-}
-
-/// The tile of `…/{z}/{x}/{y}.mvt`; `pattern` is the route's address, for messages.
-///
-/// # Errors
-/// 404 without `.mvt`, 400 for numbers that are not a tile.
-pub fn parse_tile(z: &str, x: &str, y: &str, pattern: &str) -> Result<TileId, ApiError> {
-    let bad = |what: &str, v: &str| {
-        ApiError::bad_request(format!(
-            "{what} '{v}' is not a whole number: tiles are {pattern}"
-        ))
-    };
-    let y_num = y
-        .strip_suffix(".mvt")
-        .ok_or_else(|| ApiError::not_found(format!("no tile format '{y}': tiles end in .mvt")))?;
-    TileId::new(
-        z.parse().map_err(|_| bad("zoom", z))?,
-        x.parse().map_err(|_| bad("x", x))?,
-        y_num.parse().map_err(|_| bad("y", y_num))?,
-    )
-    .map_err(ApiError::bad_request)
-}
-
 async fn tile(
     State(state): State<AppState>,
     Path((layers, z, x, y)): Path<(String, String, String, String)>,
@@ -195,93 +106,6 @@ async fn tile(
     .await
 }
 
-/// What identifies a tile's content, for its ETag and cache entry.
-pub struct TileSource {
-    /// ETag of the content before encoding: changes with every input layer version.
-    pub tag: String,
-    /// Layers whose new versions must purge it from the cache.
-    pub ids: Vec<String>,
-    /// Whether shared caches must not keep it.
-    pub private: bool,
-}
-
-/// Renders (or takes from the cache) the tile `t` of `snaps`, compressed as the client
-/// accepts, with ETag, `Cache-Control` and 304 / 204 handling.
-///
-/// # Errors
-/// 500 when the tile cannot be rendered.
-pub async fn serve_tile(
-    state: &AppState,
-    headers: &HeaderMap,
-    snaps: Vec<Arc<LayerSnapshot>>,
-    t: TileId,
-    selection: Selection,
-    source: TileSource,
-) -> Result<Response, ApiError> {
-    let encoding = Encoding::negotiate(headers);
-    // One ETag per representation: the same tile in brotli and in gzip differ.
-    let tag = format!("{}-{}\"", source.tag.trim_end_matches('"'), encoding.tag());
-    let mut resp_headers = HeaderMap::new();
-    resp_headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
-    );
-    resp_headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control(source.private)),
-    );
-    // A private tile depends on who asks (aggregates or detail, or refused).
-    resp_headers.insert(
-        header::VARY,
-        HeaderValue::from_static(if source.private {
-            "accept-encoding, authorization"
-        } else {
-            "accept-encoding"
-        }),
-    );
-    if not_modified(headers, &tag) {
-        return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
-    }
-    let body = match state.tiles.get(&tag) {
-        Some(cached) => cached,
-        None => {
-            let encoded = blocking(move || {
-                let raw = render(&snaps, t, &selection);
-                Ok(if raw.is_empty() {
-                    raw
-                } else {
-                    encoding.encode(&raw)
-                })
-            })
-            .await?;
-            let encoded = bytes::Bytes::from(encoded);
-            state.tiles.put(tag.clone(), source.ids, encoded.clone());
-            encoded
-        }
-    };
-    if body.is_empty() {
-        return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());
-    }
-    resp_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT_TYPE));
-    if let Some(coding) = encoding.header() {
-        resp_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-    }
-    Ok((StatusCode::OK, resp_headers, body).into_response())
-}
-
-/// `scheme://host` of the request, for absolute links.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{proto}://{host}")
-}
-
 fn vector_layer(s: &LayerSnapshot) -> Value {
     let fields: serde_json::Map<String, Value> = s
         .fields
@@ -298,6 +122,7 @@ fn vector_layer(s: &LayerSnapshot) -> Value {
 }
 
 async fn tilejson(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -312,7 +137,7 @@ async fn tilejson(
         sources,
         key,
     } = views(&state, &headers, layers).await?;
-    let tag = etag(&sources, &format!("tilejson {key} {}", base_url(&headers)));
+    let tag = etag(&sources, &format!("tilejson {key} {}", base));
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
@@ -337,24 +162,20 @@ async fn tilejson(
         "version": snaps.iter().map(|s| format!("{}@{}", s.meta.id, s.version)).collect::<Vec<_>>().join(","),
         "attribution": attribution.join("; "),
         "scheme": "xyz",
-        "tiles": [format!("{}/tiles/{layers}/{{z}}/{{x}}/{{y}}.mvt", base_url(&headers))],
+        "tiles": [format!("{}/tiles/{layers}/{{z}}/{{x}}/{{y}}.mvt", base)],
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
         "vector_layers": snaps.iter().map(|s| vector_layer(s)).collect::<Vec<_>>(),
     });
-    Ok((
-        [
-            (header::ETAG, tag),
-            (
-                header::CACHE_CONTROL,
-                cache_control(private_to_caller(&snaps)).to_owned(),
-            ),
-        ],
-        Json(body),
-    )
-        .into_response())
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    set_cache_headers(&mut headers, private_to_caller(&sources));
+    Ok((headers, Json(body)).into_response())
 }
 
 async fn catalog(

@@ -10,7 +10,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, audit, authorise, blocking};
+use super::http::{ApiError, authorise, blocking};
+use super::{AppState, audit};
 use crate::auth;
 use crate::model::ApiToken;
 use crate::model::Role;
@@ -27,7 +28,7 @@ pub fn router() -> Router<AppState> {
 struct NewToken {
     name: String,
     role: Role,
-    #[serde(default, deserialize_with = "super::number::whole_opt")]
+    #[serde(default, deserialize_with = "super::http::number::whole_opt")]
     expires_days: Option<u32>,
 }
 

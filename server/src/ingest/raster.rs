@@ -17,7 +17,7 @@ use gdal::raster::Buffer;
 use gdal::vector::{FieldDefn, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType};
 use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 
-use super::source::gdal_reason;
+use super::error::gdal_reason;
 use super::{IngestError, LoadOptions};
 use crate::model::Classification;
 
@@ -180,7 +180,10 @@ fn read_band(path: &Path, shown: &str) -> Result<Band, IngestError> {
     .map_err(|e| IngestError::Unparseable {
         path: shown.to_owned(),
         expected: "a GeoTIFF".into(),
-        reason: format!("{}. Check that the file is complete", gdal_reason(&e)),
+        reason: format!(
+            "{}. Check that the file is complete",
+            gdal_reason(&e, path, shown)
+        ),
     })?;
     let gdal_err = |source| IngestError::Gdal {
         path: shown.to_owned(),

@@ -6,6 +6,7 @@ use gdal::vector::{Layer, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use serde_json::{Map, Value};
 
+use super::error::gdal_reason;
 use super::{IngestError, LoadOptions, geometry, properties, raster};
 use crate::model::LayerKind;
 
@@ -56,7 +57,12 @@ pub enum SourceKind {
     Csv,
     /// A GeoTIFF hazard raster, classified and polygonised.
     GeoTiff,
-    /// Anything else: let GDAL find a driver.
+    /// FlatGeobuf.
+    FlatGeobuf,
+    /// GPX tracks and waypoints.
+    Gpx,
+    /// Anything else: refused (only the formats above are opened, each with its own
+    /// driver, so no file can make GDAL read another file or reach the network).
     Other,
 }
 
@@ -77,6 +83,8 @@ impl SourceKind {
             "kml" => Self::Kml,
             "csv" => Self::Csv,
             "tif" | "tiff" => Self::GeoTiff,
+            "fgb" => Self::FlatGeobuf,
+            "gpx" => Self::Gpx,
             _ => Self::Other,
         }
     }
@@ -89,19 +97,25 @@ impl SourceKind {
             Self::Kml => "KML",
             Self::Csv => "CSV",
             Self::GeoTiff => "a GeoTIFF",
+            Self::FlatGeobuf => "FlatGeobuf",
+            Self::Gpx => "GPX",
             Self::Other => "a vector file",
         }
     }
 
-    fn drivers(&self) -> Option<&'static [&'static str]> {
+    /// The only GDAL drivers that may open a file of this kind.
+    fn drivers(&self) -> &'static [&'static str] {
         match self {
-            Self::GeoJson => Some(&["GeoJSON"]),
-            Self::Shapefile | Self::ZippedShapefile => Some(&["ESRI Shapefile"]),
-            Self::GeoPackage => Some(&["GPKG"]),
-            Self::Kml => Some(&["LIBKML", "KML"]),
-            Self::Csv => Some(&["CSV"]),
-            Self::GeoTiff => Some(&["GTiff"]),
-            Self::Other => None,
+            Self::GeoJson => &["GeoJSON"],
+            Self::Shapefile | Self::ZippedShapefile => &["ESRI Shapefile"],
+            Self::GeoPackage => &["GPKG"],
+            // The plain KML reader: it never follows network links.
+            Self::Kml => &["KML"],
+            Self::Csv => &["CSV"],
+            Self::GeoTiff => &["GTiff"],
+            Self::FlatGeobuf => &["FlatGeobuf"],
+            Self::Gpx => &["GPX"],
+            Self::Other => &[],
         }
     }
 }
@@ -158,6 +172,12 @@ impl Opened {
 /// When GDAL cannot open it, or a zip has no shapefile, or a CSV has no coordinates.
 pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, IngestError> {
     let kind = SourceKind::of(path);
+    if kind == SourceKind::Other {
+        return Err(IngestError::UnknownFormat {
+            path: shown.to_owned(),
+        });
+    }
+    super::sandbox::gdal();
     if kind == SourceKind::GeoTiff {
         let dataset = match opts.kind {
             LayerKind::Hazard => raster::polygonise(path, shown, opts)?,
@@ -193,7 +213,7 @@ pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, Inge
         &target,
         DatasetOptions {
             open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
-            allowed_drivers: kind.drivers(),
+            allowed_drivers: Some(kind.drivers()),
             open_options: (kind == SourceKind::Csv).then_some(&csv_options[..]),
             sibling_files: None,
         },
@@ -203,7 +223,7 @@ pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, Inge
         expected: kind.expected().into(),
         reason: format!(
             "{}. Check that the file is complete and really in that format",
-            gdal_reason(&e)
+            gdal_reason(&e, path, shown)
         ),
     })?;
     let driver = dataset.driver().short_name();
@@ -282,7 +302,7 @@ fn zipped_shapefile(
     let entries = gdal::vsi::read_dir(&root, true).map_err(|e| IngestError::Unparseable {
         path: shown.to_owned(),
         expected: "a zip file".into(),
-        reason: gdal_reason(&e),
+        reason: gdal_reason(&e, path, shown),
     })?;
     let shps: Vec<&PathBuf> = entries
         .iter()
@@ -378,15 +398,4 @@ pub fn read_with_gdal(
         fields,
         features,
     })
-}
-
-/// GDAL's own message without the crate's wrapping.
-pub(super) fn gdal_reason(e: &gdal::errors::GdalError) -> String {
-    match e {
-        gdal::errors::GdalError::NullPointer { msg, .. } if !msg.is_empty() => msg.clone(),
-        gdal::errors::GdalError::CplError { msg, .. } => msg.clone(),
-        other => other.to_string(),
-    }
-    .trim()
-    .to_owned()
 }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use axum::http::{HeaderMap, StatusCode, header};
 
-use super::{ApiError, AppState, audit_restricted_read, blocking};
+use super::{ApiError, blocking};
+use crate::api::{AppState, audit};
 use crate::auth::{self, AuthError};
 use crate::engine::LayerSnapshot;
 use crate::model::ApiToken;
@@ -153,4 +154,49 @@ impl Reader {
             by: Some(by),
         })
     }
+}
+
+/// How often the same actor's reads of the same restricted layer are recorded: a map
+/// fetches dozens of tiles a second, one entry a minute says the same.
+const RESTRICTED_READ_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Records that `actor` read restricted detail of `layer` (through `what`: tiles,
+/// features, exposure).
+pub async fn audit_restricted_read(state: &AppState, actor: &str, layer: &str, what: &str) {
+    let now = std::time::Instant::now();
+    {
+        let mut recent = state
+            .recent_reads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (actor.to_owned(), layer.to_owned());
+        if recent
+            .get(&key)
+            .is_some_and(|t| now.duration_since(*t) < RESTRICTED_READ_EVERY)
+        {
+            return;
+        }
+        recent.retain(|_, t| now.duration_since(*t) < RESTRICTED_READ_EVERY);
+        recent.insert(key, now);
+    }
+    audit(
+        state,
+        actor,
+        "restricted.read",
+        layer,
+        serde_json::json!({ "through": what }),
+    )
+    .await;
+}
+
+/// Checks the request's bearer token and that its role is at least `need`.
+///
+/// # Errors
+/// 401 without a valid token, 403 when its role is too low.
+pub async fn authorise(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    need: crate::model::Role,
+) -> Result<ApiToken, ApiError> {
+    Reader::of(state, headers).await?.require(need)
 }

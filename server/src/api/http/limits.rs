@@ -7,17 +7,18 @@
 //! caller must learn which), nor is the event stream, which is open by design.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
-use super::{ApiError, AppState};
+use super::ApiError;
+use super::links::ClientAddr;
+use crate::api::AppState;
 
 /// Buckets kept before idle full ones are dropped.
 const MAX_BUCKETS: usize = 10_000;
@@ -73,15 +74,22 @@ impl RateLimiter {
     }
 }
 
-/// Who is asking: a hash of the bearer token, else the peer address.
-fn client(req: &Request) -> String {
-    if let Some(auth) = req.headers().get(header::AUTHORIZATION) {
-        let digest = hex::encode(Sha256::digest(auth.as_bytes()));
-        return format!("token:{}", &digest[..16]);
+/// Who is asking: the token, when it is one this server verified lately (so any
+/// spelling of the same token is one client, and made-up tokens are not), else the
+/// client's address (after trusted proxies).
+async fn client(state: &AppState, authorization: Option<String>, addr: Option<IpAddr>) -> String {
+    if let Some(value) = authorization {
+        if let Some(token) = state.token_cache.known(&value) {
+            return format!("token:{}", token.name);
+        }
+        let (store, cache) = (state.store.clone(), state.token_cache.clone());
+        if let Ok(Ok(token)) =
+            tokio::task::spawn_blocking(move || cache.verify(store.as_ref(), Some(&value))).await
+        {
+            return format!("token:{}", token.name);
+        }
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| format!("ip:{}", c.0.ip()))
+    addr.map_or_else(|| "unknown".to_owned(), |ip| format!("ip:{ip}"))
 }
 
 /// The middleware.
@@ -89,7 +97,16 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     if req.uri().path() == "/health" {
         return next.run(req).await;
     }
-    match state.limiter.take(&client(&req)) {
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let addr = req.extensions().get::<ClientAddr>().and_then(|c| c.0);
+    match state
+        .limiter
+        .take(&client(&state, authorization, addr).await)
+    {
         Ok(()) => next.run(req).await,
         Err(wait) => {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -125,7 +142,7 @@ pub async fn timeout(State(state): State<AppState>, req: Request, next: Next) ->
     if !is_timed(&req) {
         return next.run(req).await;
     }
-    let limit = state.request_timeout;
+    let limit = state.settings.request_timeout;
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => {

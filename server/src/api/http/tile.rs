@@ -1,0 +1,101 @@
+//! Answering with a tile: address parsing, ETag per representation, 304, the cache of
+//! encoded tiles, compression, 204 for empty tiles.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::caching::{not_modified, set_cache_headers};
+use super::encoding::Encoding;
+use super::{ApiError, blocking};
+use crate::api::AppState;
+use crate::engine::tiles::{TileId, render};
+use crate::engine::{LayerSnapshot, Selection};
+
+/// MIME type of Mapbox Vector Tiles.
+const MVT_TYPE: &str = "application/vnd.mapbox-vector-tile";
+
+/// The tile of `…/{z}/{x}/{y}.mvt`; `pattern` is the route's address, for messages.
+///
+/// # Errors
+/// 404 without `.mvt`, 400 for numbers that are not a tile.
+pub fn parse_tile(z: &str, x: &str, y: &str, pattern: &str) -> Result<TileId, ApiError> {
+    let bad = |what: &str, v: &str| {
+        ApiError::bad_request(format!(
+            "{what} '{v}' is not a whole number: tiles are {pattern}"
+        ))
+    };
+    let y_num = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::not_found(format!("no tile format '{y}': tiles end in .mvt")))?;
+    TileId::new(
+        z.parse().map_err(|_| bad("zoom", z))?,
+        x.parse().map_err(|_| bad("x", x))?,
+        y_num.parse().map_err(|_| bad("y", y_num))?,
+    )
+    .map_err(ApiError::bad_request)
+}
+
+/// What identifies a tile's content, for its ETag and cache entry.
+pub struct TileSource {
+    /// ETag of the content before encoding: changes with every input layer version.
+    pub tag: String,
+    /// Layers whose new versions must purge it from the cache.
+    pub ids: Vec<String>,
+    /// Whether shared caches must not keep it.
+    pub private: bool,
+}
+
+/// Renders (or takes from the cache) the tile `t` of `snaps`, compressed as the client
+/// accepts, with ETag, `Cache-Control` and 304 / 204 handling.
+///
+/// # Errors
+/// 500 when the tile cannot be rendered.
+pub async fn serve_tile(
+    state: &AppState,
+    headers: &HeaderMap,
+    snaps: Vec<Arc<LayerSnapshot>>,
+    t: TileId,
+    selection: Selection,
+    source: TileSource,
+) -> Result<Response, ApiError> {
+    let encoding = Encoding::negotiate(headers);
+    // One ETag per representation: the same tile in brotli and in gzip differ.
+    let tag = format!("{}-{}\"", source.tag.trim_end_matches('"'), encoding.tag());
+    let mut resp_headers = HeaderMap::new();
+    resp_headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    // A private tile depends on who asks (aggregates or detail, or refused).
+    set_cache_headers(&mut resp_headers, source.private);
+    if not_modified(headers, &tag) {
+        return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
+    }
+    let body = match state.tiles.get(&tag) {
+        Some(cached) => cached,
+        None => {
+            let encoded = blocking(move || {
+                let raw = render(&snaps, t, &selection);
+                Ok(if raw.is_empty() {
+                    raw
+                } else {
+                    encoding.encode(&raw)
+                })
+            })
+            .await?;
+            let encoded = bytes::Bytes::from(encoded);
+            state.tiles.put(tag.clone(), source.ids, encoded.clone());
+            encoded
+        }
+    };
+    if body.is_empty() {
+        return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());
+    }
+    resp_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT_TYPE));
+    if let Some(coding) = encoding.header() {
+        resp_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    Ok((StatusCode::OK, resp_headers, body).into_response())
+}
