@@ -271,7 +271,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+fn open_store(db: &str) -> anyhow::Result<Arc<Store>> {
     Ok(Arc::from(
         store::open(db).with_context(|| format!("opening store '{db}'"))?,
     ))
@@ -431,12 +431,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rollback { id, version, json } => {
             let store = open_store(&cli.db)?;
             let layer = store.rollback(&id, version, &config::cli_user())?;
-            record(
-                store.as_ref(),
-                "layer.rollback",
-                id.as_str(),
-                json!({"version": version}),
-            );
             if json {
                 print_json(&serde_json::to_value(&layer)?);
             } else {
@@ -459,12 +453,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 sensitivity,
             };
             let layer = store.set_access(&id, &change, &config::cli_user())?;
-            record(
-                store.as_ref(),
-                "layer.access",
-                id.as_str(),
-                serde_json::to_value(change)?,
-            );
             if json {
                 print_json(&serde_json::to_value(&layer)?);
             } else {
@@ -482,8 +470,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Delete { id } => {
             let store = open_store(&cli.db)?;
-            if store.delete_layer(&id)? {
-                record(store.as_ref(), "layer.delete", id.as_str(), json!({}));
+            if store.delete_layer(&id, &config::cli_user())? {
                 println!("deleted layer {id} and all its versions");
                 Ok(ExitCode::SUCCESS)
             } else {
@@ -523,15 +510,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { mirror, json } => {
             let store = open_store(&cli.db)?;
-            let loaded = demo::load_all(store.as_ref(), &mirror, !json)?;
-            for l in loaded.iter().filter(|l| l.loaded) {
-                record(
-                    store.as_ref(),
-                    "layer.load",
-                    &l.layer,
-                    json!({"version": l.version, "features": l.feature_count, "source": "demo"}),
-                );
-            }
+            let loaded = demo::load_all(store.as_ref(), &mirror, !json, &config::cli_user())?;
             if json {
                 print_json(&serde_json::to_value(&loaded)?);
             } else {
@@ -548,15 +527,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Appends a change made from the command line to the audit log. The change is made:
-/// failing to record it is reported, not undone.
-fn record(store: &dyn Store, action: &str, target: &str, detail: serde_json::Value) {
-    let entry = crate::model::AuditEntry::now(&config::cli_user(), action, target, detail);
-    if let Err(e) = store.record(&entry) {
-        eprintln!("warning: could not write the audit log: {e}");
-    }
-}
-
 fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db)?;
     match cmd {
@@ -570,18 +540,16 @@ fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
                 .map(crate::auth::expiry_in)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
-            let (secret, _) = crate::auth::create_token(store.as_ref(), &name, role, expires)
-                .with_context(|| {
-                    format!(
-                        "creating token '{name}' (is the name already taken? `sitroom token list`)"
-                    )
-                })?;
-            record(
+            let (secret, _) = crate::auth::create_token(
                 store.as_ref(),
-                "token.create",
                 &name,
-                json!({"role": role, "expires_at": expires}),
-            );
+                role,
+                expires,
+                &config::cli_user(),
+            )
+            .with_context(|| {
+                format!("creating token '{name}' (is the name already taken? `sitroom token list`)")
+            })?;
             println!("{secret}");
             eprintln!(
                 "token '{name}' ({role}) created: keep the line above secret; it is not shown again"
@@ -612,10 +580,9 @@ fn token(db: &str, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
             }
         }
         TokenCommand::Revoke { name } => {
-            if !store.revoke_token(&name)? {
+            if !store.revoke_token(&name, &config::cli_user())? {
                 anyhow::bail!("no active token named '{name}'");
             }
-            record(store.as_ref(), "token.revoke", &name, json!({}));
             println!("token '{name}' revoked");
         }
     }
@@ -678,12 +645,6 @@ fn load(db: &str, a: LoadArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     match result {
         Ok(v) => {
-            record(
-                store.as_ref(),
-                "layer.load",
-                meta.id.as_str(),
-                json!({"version": v.version, "features": v.feature_count, "source": v.source_name}),
-            );
             if a.json {
                 print_json(&json!({
                     "layer": meta.id,

@@ -52,7 +52,7 @@ pub struct LoadSource<'a> {
 /// # Errors
 /// A [`LoadError`]; the previous version stays current.
 pub fn load_file(
-    store: &dyn Store,
+    store: &Store,
     meta: &LayerMeta,
     source: &LoadSource<'_>,
     loaded_by: &str,

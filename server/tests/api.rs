@@ -23,12 +23,13 @@ struct Api {
 
 impl Api {
     fn new(t: common::TestStore, upload_limit: u64) -> Self {
-        let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
+        let store: Arc<Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
         let (token, _) = sitroom::auth::create_token(
             store.as_ref(),
             "tester",
             sitroom::model::Role::Editor,
             None,
+            "tests",
         )
         .unwrap();
         Self {

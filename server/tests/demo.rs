@@ -20,7 +20,7 @@ fn run_demo(db: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn features(s: &dyn Store, id: &str) -> Vec<Feature> {
+fn features(s: &Store, id: &str) -> Vec<Feature> {
     let id: LayerId = id.parse().unwrap();
     let v = s.layer(&id).unwrap().unwrap().layer.current_version;
     s.features(&id, v).unwrap()
@@ -74,7 +74,7 @@ fn demo_loads_real_rwanda_and_reruns_as_a_no_op() {
     assert!(counts["flood-zones"] > 1000 && counts["landslide-susceptibility"] > 1000);
 
     let s = store::open(&db).unwrap();
-    let s = s.as_ref();
+    let s = &s;
 
     // Official codes: each level's code starts with its parent's.
     let villages = features(s, "rwa-villages");

@@ -104,12 +104,13 @@ fn fixture_by(dir: &tempfile::TempDir, levels: &[&str]) -> Fixture {
 async fn exposure_by_district_with_needs_and_redaction() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, g, k, pts, .. } = fixture(&dir);
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let (token, _) = sitroom::auth::create_token(
         store.as_ref(),
         "analyst",
         sitroom::model::Role::Analyst,
         None,
+        "tests",
     )
     .unwrap();
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
@@ -368,7 +369,7 @@ fn unit_in_tile(tile: bytes::Bytes, code: &str) -> std::collections::HashMap<Str
 async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, g, r, .. } = fixture(&dir);
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let uri = "/api/exposure?hazard=zone&exposure=hh&by=district";
 
@@ -486,7 +487,7 @@ fn rect_polygon(w: f64, s: f64, e: f64, n: f64) -> String {
 async fn an_incident_area_gets_the_figures_of_what_lies_inside_it() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, g, k, r, .. } = fixture(&dir);
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let population = |report: &Value, class: &str| {
         report["total"]
@@ -587,7 +588,7 @@ async fn a_population_raster_is_summed_by_where_its_cells_lie() {
         loaded["report"]["loaded"], 2,
         "cells of 0 and no data are left out: {loaded}"
     );
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let (status, report) = get(
         &state,
@@ -636,7 +637,7 @@ async fn a_population_raster_is_summed_by_where_its_cells_lie() {
 fn background_preparation_and_requests_never_deadlock() {
     let dir = tempfile::tempdir().unwrap();
     let Fixture { db, .. } = fixture_by(&dir, &["district"]);
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let id = |s: &str| s.parse::<sitroom::model::LayerId>().unwrap();
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -126,7 +126,7 @@ fn per_sector_figures_match_postgis_sql_on_the_demo() {
     let mirror = common::mirror();
     common::sitroom_ok(&url, &["demo", "--mirror", mirror.to_str().unwrap()]);
     let store = sitroom::store::open(&url).unwrap();
-    let engine = Engine::load(store.as_ref()).unwrap();
+    let engine = Engine::load(&store).unwrap();
 
     let (hazard, exposure) = ("flood-zones", "population-2022");
     assert_agree(

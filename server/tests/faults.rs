@@ -58,10 +58,10 @@ async fn reads_survive_a_postgis_outage_and_writes_fail_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let zone = common::write(&dir, "zone.geojson", ZONE);
     common::load_class_zones(&url, &zone, "zone");
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&url).unwrap());
-    let (token, _) = create_token(store.as_ref(), "gis", Role::Editor, None).unwrap();
-    let (seen, _) = create_token(store.as_ref(), "seen", Role::Viewer, None).unwrap();
-    let (unseen, _) = create_token(store.as_ref(), "unseen", Role::Viewer, None).unwrap();
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&url).unwrap());
+    let (token, _) = create_token(store.as_ref(), "gis", Role::Editor, None, "tests").unwrap();
+    let (seen, _) = create_token(store.as_ref(), "seen", Role::Viewer, None, "tests").unwrap();
+    let (unseen, _) = create_token(store.as_ref(), "unseen", Role::Viewer, None, "tests").unwrap();
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
     let t = common::tile_at(geo::Coord { x: 30.0, y: -2.0 }, 8);
     let tile = format!("/tiles/zone/{}/{}/{}.mvt", t.z, t.x, t.y);

@@ -29,11 +29,17 @@ async fn get(
 async fn each_client_gets_its_own_budget_and_is_told_when_to_retry() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("limits.db").display().to_string();
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let token = |name: &str| {
-        sitroom::auth::create_token(store.as_ref(), name, sitroom::model::Role::Viewer, None)
-            .unwrap()
-            .0
+        sitroom::auth::create_token(
+            store.as_ref(),
+            name,
+            sitroom::model::Role::Viewer,
+            None,
+            "tests",
+        )
+        .unwrap()
+        .0
     };
     let (a, b) = (token("a"), token("b"));
     // One request a second, three at once.
@@ -141,10 +147,15 @@ async fn upload(state: &AppState, token: &str, geojson: &str) -> common::Answer 
 async fn loads_over_the_feature_or_vertex_limit_are_refused_and_keep_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("limits.db").display().to_string();
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
-    let (editor, _) =
-        sitroom::auth::create_token(store.as_ref(), "editor", sitroom::model::Role::Editor, None)
-            .unwrap();
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let (editor, _) = sitroom::auth::create_token(
+        store.as_ref(),
+        "editor",
+        sitroom::model::Role::Editor,
+        None,
+        "tests",
+    )
+    .unwrap();
     let mut state = AppState::new(store, ServerSettings::default()).unwrap();
     let one_zone = TWO_ZONES.replacen(
         r#",
@@ -266,7 +277,7 @@ async fn incident_areas_are_limited_in_size_vertices_and_bytes() {
             "true",
         ],
     );
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(store, ServerSettings::default()).unwrap();
     let post = |body: String| {
         let state = state.clone();
@@ -334,7 +345,7 @@ async fn slow_reads_are_cut_off_with_503_and_writes_are_not() {
     use tower::ServiceExt as _;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("limits.db").display().to_string();
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(
         store,
         ServerSettings {

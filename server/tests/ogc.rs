@@ -66,7 +66,7 @@ async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
 async fn documents_paging_filters_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let db = fixture(&dir);
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
 
     let (status, landing) = get(&state, "/ogc").await;

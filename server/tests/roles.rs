@@ -73,10 +73,11 @@ fn fixture(dir: &tempfile::TempDir) -> (AppState, Vec<(Option<String>, &'static 
             "class-names",
         ],
     );
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let mut tokens = vec![(None::<String>, "anonymous")];
     for role in Role::ALL {
-        let (secret, _) = create_token(store.as_ref(), role.as_str(), *role, None).unwrap();
+        let (secret, _) =
+            create_token(store.as_ref(), role.as_str(), *role, None, "tests").unwrap();
         tokens.push((Some(secret), role.as_str()));
     }
     (

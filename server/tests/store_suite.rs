@@ -96,7 +96,7 @@ fn features(n: usize) -> Vec<Feature> {
     (1..=n as i64).map(|i| feature(i, i as f64 * 0.5)).collect()
 }
 
-fn a_load_round_trips_exactly(s: &dyn Store) {
+fn a_load_round_trips_exactly(s: &Store) {
     let m = meta("flood-zones", "Flood zones");
     let feats = features(3);
     let v = s.commit_version(&version(&m, 3), &feats).unwrap();
@@ -124,7 +124,7 @@ fn a_load_round_trips_exactly(s: &dyn Store) {
     assert_eq!(detail.versions[0].source_name, "zones-3.geojson");
 }
 
-fn new_versions_become_current_and_rollback_restores_all_but_access(s: &dyn Store) {
+fn new_versions_become_current_and_rollback_restores_all_but_access(s: &Store) {
     let m1 = meta("flood-zones", "Flood zones v1");
     s.commit_version(&version(&m1, 2), &features(2)).unwrap();
     let m2 = meta("flood-zones", "Flood zones v2");
@@ -221,7 +221,7 @@ fn new_versions_become_current_and_rollback_restores_all_but_access(s: &dyn Stor
     assert_eq!(v3.version, 3);
 }
 
-fn a_failed_load_leaves_the_previous_version_current_and_complete(s: &dyn Store) {
+fn a_failed_load_leaves_the_previous_version_current_and_complete(s: &Store) {
     let m = meta("flood-zones", "Flood zones");
     s.commit_version(&version(&m, 4), &features(4)).unwrap();
     // Two features with one fid: the primary key fails half-way through the write.
@@ -252,14 +252,14 @@ fn a_failed_load_leaves_the_previous_version_current_and_complete(s: &dyn Store)
     assert!(s.layer(&id("other")).unwrap().is_none());
 }
 
-fn deleting_a_layer_removes_it_and_its_versions(s: &dyn Store) {
+fn deleting_a_layer_removes_it_and_its_versions(s: &Store) {
     let m = meta("flood-zones", "Flood zones");
     s.commit_version(&version(&m, 2), &features(2)).unwrap();
     s.commit_version(&version(&m, 3), &features(3)).unwrap();
     s.commit_version(&version(&meta("keep", "Keep"), 1), &features(1))
         .unwrap();
-    assert!(s.delete_layer(&id("flood-zones")).unwrap());
-    assert!(!s.delete_layer(&id("flood-zones")).unwrap());
+    assert!(s.delete_layer(&id("flood-zones"), "tester").unwrap());
+    assert!(!s.delete_layer(&id("flood-zones"), "tester").unwrap());
     assert!(s.layer(&id("flood-zones")).unwrap().is_none());
     assert!(matches!(
         s.features(&id("flood-zones"), 1),
@@ -272,7 +272,7 @@ fn deleting_a_layer_removes_it_and_its_versions(s: &dyn Store) {
     assert_eq!(v.version, 1);
 }
 
-fn an_empty_version_is_allowed(s: &dyn Store) {
+fn an_empty_version_is_allowed(s: &Store) {
     let m = meta("empty", "Empty");
     let mut v = version(&m, 0);
     v.bbox = None;
@@ -283,9 +283,10 @@ fn an_empty_version_is_allowed(s: &dyn Store) {
     assert!(s.features(&id("empty"), 1).unwrap().is_empty());
 }
 
-fn tokens_are_stored_hashed_revoked_and_expire(s: &dyn Store) {
+fn tokens_are_stored_hashed_revoked_and_expire(s: &Store) {
     let (secret, token) =
-        sitroom::auth::create_token(s, "gis-team", sitroom::model::Role::Editor, None).unwrap();
+        sitroom::auth::create_token(s, "gis-team", sitroom::model::Role::Editor, None, "tests")
+            .unwrap();
     assert!(secret.starts_with("sitroom_") && secret.len() > 60);
     assert_ne!(token.token_sha256, secret);
     let header = format!("Bearer {secret}");
@@ -295,37 +296,44 @@ fn tokens_are_stored_hashed_revoked_and_expire(s: &dyn Store) {
         ("gis-team", sitroom::model::Role::Editor)
     );
     assert!(matches!(
-        sitroom::auth::verify_role(s, Some(&header), sitroom::model::Role::Admin),
+        sitroom::auth::require(
+            sitroom::auth::verify(s, Some(&header)).unwrap(),
+            sitroom::model::Role::Admin
+        ),
         Err(sitroom::auth::AuthError::Forbidden { .. })
     ));
     assert!(sitroom::auth::verify(s, Some("Bearer sitroom_nope")).is_err());
     assert!(
-        sitroom::auth::create_token(s, "gis-team", sitroom::model::Role::Editor, None).is_err(),
+        sitroom::auth::create_token(s, "gis-team", sitroom::model::Role::Editor, None, "tests")
+            .is_err(),
         "names are unique"
     );
 
-    s.add_token(&ApiToken {
-        name: "old".into(),
-        token_sha256: sitroom::auth::hash_secret("old-secret"),
-        role: sitroom::model::Role::Viewer,
-        created_at: Utc::now() - Duration::days(10),
-        expires_at: Some(Utc::now() - Duration::days(1)),
-        revoked_at: None,
-    })
+    s.add_token(
+        &ApiToken {
+            name: "old".into(),
+            token_sha256: sitroom::auth::hash_secret("old-secret"),
+            role: sitroom::model::Role::Viewer,
+            created_at: Utc::now() - Duration::days(10),
+            expires_at: Some(Utc::now() - Duration::days(1)),
+            revoked_at: None,
+        },
+        "admin",
+    )
     .unwrap();
     assert!(
         sitroom::auth::verify(s, Some("Bearer old-secret")).is_err(),
         "expired"
     );
 
-    assert!(s.revoke_token("gis-team").unwrap());
-    assert!(!s.revoke_token("gis-team").unwrap());
+    assert!(s.revoke_token("gis-team", "admin").unwrap());
+    assert!(!s.revoke_token("gis-team", "admin").unwrap());
     assert!(sitroom::auth::verify(s, Some(&header)).is_err(), "revoked");
     let names: Vec<String> = s.tokens().unwrap().into_iter().map(|t| t.name).collect();
     assert_eq!(names, ["gis-team", "old"]);
 }
 
-fn concurrent_loads_of_one_layer_get_distinct_versions(s: &dyn Store) {
+fn concurrent_loads_of_one_layer_get_distinct_versions(s: &Store) {
     let m = meta("flood-zones", "Flood zones");
     std::thread::scope(|scope| {
         for n in 1..=4 {
@@ -345,7 +353,7 @@ fn concurrent_loads_of_one_layer_get_distinct_versions(s: &dyn Store) {
     }
 }
 
-fn the_audit_log_keeps_entries_and_filters_them(s: &dyn Store) {
+fn the_audit_log_keeps_entries_and_filters_them(s: &Store) {
     let entry = |minutes_ago: i64, actor: &str, action: &str, target: &str| AuditEntry {
         at: Utc::now() - Duration::minutes(minutes_ago),
         actor: actor.into(),
@@ -398,7 +406,64 @@ fn the_audit_log_keeps_entries_and_filters_them(s: &dyn Store) {
     assert_eq!(reads[0].actor, "analyst");
 }
 
+/// Every write records itself, in its own transaction: what succeeded is in the log
+/// with who did it, what failed is not.
+fn every_write_is_audited_with_it_and_failures_are_not(s: &Store) {
+    let m = meta("flood-zones", "Flood zones");
+    s.commit_version(&version(&m, 2), &features(2)).unwrap();
+    s.commit_version(&version(&m, 3), &features(3)).unwrap();
+    s.rollback(&id("flood-zones"), 1, "reviewer").unwrap();
+    assert!(s.rollback(&id("flood-zones"), 9, "reviewer").is_err());
+    s.set_access(
+        &id("flood-zones"),
+        &AccessChange {
+            anonymous: Some(false),
+            sensitivity: None,
+        },
+        "reviewer",
+    )
+    .unwrap();
+    let (_, _) =
+        sitroom::auth::create_token(s, "field", sitroom::model::Role::Viewer, None, "admin")
+            .unwrap();
+    assert!(s.revoke_token("field", "admin").unwrap());
+    assert!(
+        !s.revoke_token("field", "admin").unwrap(),
+        "already revoked"
+    );
+    assert!(s.delete_layer(&id("flood-zones"), "reviewer").unwrap());
+    assert!(!s.delete_layer(&id("flood-zones"), "reviewer").unwrap());
+    let log = s
+        .audit_log(&AuditQuery {
+            limit: 100,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    let seen: Vec<(&str, &str, &str)> = log
+        .iter()
+        .rev()
+        .map(|e| (e.actor.as_str(), e.action.as_str(), e.target.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("tester", "layer.load", "flood-zones"),
+            ("tester", "layer.load", "flood-zones"),
+            ("reviewer", "layer.rollback", "flood-zones"),
+            ("reviewer", "layer.access", "flood-zones"),
+            ("admin", "token.create", "field"),
+            ("admin", "token.revoke", "field"),
+            ("reviewer", "layer.delete", "flood-zones"),
+        ]
+    );
+    assert_eq!(
+        log.last().unwrap().detail,
+        json!({"version": 1, "features": 2, "source": "zones-2.geojson"})
+    );
+}
+
 on_both_backends!(
+    every_write_is_audited_with_it_and_failures_are_not,
     the_audit_log_keeps_entries_and_filters_them,
     a_load_round_trips_exactly,
     new_versions_become_current_and_rollback_restores_all_but_access,

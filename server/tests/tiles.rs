@@ -37,7 +37,7 @@ fn meta(id: &str, kind: LayerKind, theme: &str, code: Option<&str>) -> LayerMeta
     }
 }
 
-fn load(store: &dyn Store, m: &LayerMeta, path: &std::path::Path) {
+fn load(store: &Store, m: &LayerMeta, path: &std::path::Path) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     load_file(
         store,
@@ -92,11 +92,11 @@ impl Served {
 fn served_with(id: &str, theme: &str, file: &str) -> Served {
     let t = common::sqlite();
     load(
-        t.store.as_ref(),
+        &t.store,
         &meta(id, LayerKind::Boundary, theme, Some("id")),
         &common::mirror().join(file),
     );
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     Served {
         state: AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
         _keep: t,
@@ -343,7 +343,7 @@ async fn http_caching_compression_tilejson_catalog_and_invalidation() {
 #[tokio::test]
 async fn several_layers_in_one_tile_restricted_points_and_counts() {
     let t = common::sqlite();
-    let store = t.store.as_ref();
+    let store = &t.store;
     load(
         store,
         &meta("sectors", LayerKind::Boundary, "sector", Some("id")),
@@ -370,9 +370,15 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         ..meta("households", LayerKind::Exposure, "returnee", None)
     };
     load(store, &restricted, &file);
-    let (token, _) =
-        sitroom::auth::create_token(store, "analyst", sitroom::model::Role::Analyst, None).unwrap();
-    let shared: Arc<dyn Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
+    let (token, _) = sitroom::auth::create_token(
+        store,
+        "analyst",
+        sitroom::model::Role::Analyst,
+        None,
+        "tests",
+    )
+    .unwrap();
+    let shared: Arc<Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     let s = Served {
         state: AppState::new(shared, sitroom::config::ServerSettings::default()).unwrap(),
         _keep: t,

@@ -27,7 +27,7 @@ fn state_with_admin() -> (tempfile::TempDir, AppState) {
     let db = dir.path().join("web.db").display().to_string();
     common::load_admin(&db, "districts", "district");
     common::load_admin(&db, "sectors", "sector");
-    let store: Arc<dyn Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     (
         dir,
         AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
@@ -193,7 +193,7 @@ async fn the_built_web_map_is_served_at_the_root() {
 async fn every_error_is_a_problem_document_and_the_spec_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db").display().to_string();
-    let store: std::sync::Arc<dyn sitroom::store::Store> =
+    let store: std::sync::Arc<sitroom::store::Store> =
         std::sync::Arc::from(sitroom::store::open(&db).unwrap());
     let state =
         sitroom::api::AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();

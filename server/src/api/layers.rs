@@ -11,8 +11,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::AppState;
 use super::http::{ApiError, Reader, authorise, blocking};
-use super::{AppState, audit};
 use crate::load::{LoadSource, load_file};
 use crate::model::Role;
 use crate::model::{AccessChange, Layer, LayerDetail, LayerId, MetaChanges};
@@ -168,7 +168,6 @@ async fn upload(
         )
     })?;
     let store = state.store.clone();
-    let token_name = token.name.clone();
     let (layer, version) = blocking(move || {
         let current = store.layer(&id)?;
         let meta = form
@@ -188,14 +187,6 @@ async fn upload(
         Ok((meta.id, version))
     })
     .await?;
-    audit(
-        &state,
-        &token_name,
-        "layer.load",
-        layer.as_str(),
-        json!({"version": version.version, "features": version.feature_count, "source": version.source_name}),
-    )
-    .await;
     state.sync_engine().await;
     Ok((
         StatusCode::CREATED,
@@ -245,16 +236,7 @@ async fn rollback(
         ))
     })?;
     let store = state.store.clone();
-    let actor = token.name.clone();
     let layer = blocking(move || Ok(store.rollback(&id, body.version, &token.name)?)).await?;
-    audit(
-        &state,
-        &actor,
-        "layer.rollback",
-        layer.meta.id.as_str(),
-        json!({"version": body.version}),
-    )
-    .await;
     state.sync_engine().await;
     Ok(Json(layer))
 }
@@ -278,14 +260,6 @@ async fn settings(
     let store = state.store.clone();
     let actor = token.name.clone();
     let layer = blocking(move || Ok(store.set_access(&id, &change, &actor)?)).await?;
-    audit(
-        &state,
-        &token.name,
-        "layer.access",
-        layer.meta.id.as_str(),
-        serde_json::to_value(change).unwrap_or_default(),
-    )
-    .await;
     state.sync_engine().await;
     Ok(Json(layer))
 }
@@ -299,15 +273,7 @@ async fn remove(
     let token = authorise(&state, &headers, Role::Editor).await?;
     let store = state.store.clone();
     let shown = id.clone();
-    if blocking(move || Ok(store.delete_layer(&id)?)).await? {
-        audit(
-            &state,
-            &token.name,
-            "layer.delete",
-            shown.as_str(),
-            json!({}),
-        )
-        .await;
+    if blocking(move || Ok(store.delete_layer(&id, &token.name)?)).await? {
         state.sync_engine().await;
         Ok(StatusCode::NO_CONTENT)
     } else {

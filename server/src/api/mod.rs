@@ -34,7 +34,7 @@ use crate::store::Store;
 #[derive(Clone)]
 pub struct AppState {
     /// The system of record.
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     /// Limits, files and trusted proxies.
     pub settings: Arc<ServerSettings>,
     /// In-memory snapshots of every layer, for reads.
@@ -69,7 +69,7 @@ impl AppState {
     /// # Errors
     /// When the store cannot be read.
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Arc<Store>,
         settings: ServerSettings,
     ) -> Result<Self, crate::engine::EngineError> {
         let engine = Arc::new(Engine::load(store.as_ref())?);
@@ -114,24 +114,6 @@ impl AppState {
             }
             _ => {}
         }
-    }
-}
-
-/// Appends to the audit log, off the async threads. The action has happened: failing to
-/// record it is logged as an error rather than undoing it.
-async fn audit(
-    state: &AppState,
-    actor: &str,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-) {
-    let store = state.store.clone();
-    let entry = crate::model::AuditEntry::now(actor, action, target, detail);
-    match tokio::task::spawn_blocking(move || store.record(&entry)).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::error!(error = %e, action, target, "could not write the audit log"),
-        Err(e) => tracing::error!(error = %e, action, target, "could not write the audit log"),
     }
 }
 

@@ -10,8 +10,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::AppState;
 use super::http::{ApiError, authorise, blocking};
-use super::{AppState, audit};
 use crate::auth;
 use crate::model::ApiToken;
 use crate::model::Role;
@@ -60,6 +60,7 @@ async fn create(
         .transpose()
         .map_err(ApiError::bad_request)?;
     let store = state.store.clone();
+    let by = admin.name.clone();
     let (secret, token) = blocking(move || {
         if store.tokens()?.iter().any(|t| t.name == new.name) {
             return Err(ApiError::new(
@@ -76,17 +77,10 @@ async fn create(
             &new.name,
             new.role,
             expires,
+            &by,
         )?)
     })
     .await?;
-    audit(
-        &state,
-        &admin.name,
-        "token.create",
-        &token.name,
-        json!({"role": token.role, "expires_at": token.expires_at}),
-    )
-    .await;
     let mut body: Value = serde_json::to_value(&token).unwrap_or_default();
     body["secret"] = json!(secret);
     Ok((StatusCode::CREATED, Json(body)))
@@ -100,9 +94,9 @@ async fn revoke(
     let admin = authorise(&state, &headers, Role::Admin).await?;
     let store = state.store.clone();
     let shown = name.clone();
-    if blocking(move || Ok(store.revoke_token(&name)?)).await? {
+    let by = admin.name.clone();
+    if blocking(move || Ok(store.revoke_token(&name, &by)?)).await? {
         state.token_cache.forget(&shown);
-        audit(&state, &admin.name, "token.revoke", &shown, json!({})).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!(

@@ -15,7 +15,7 @@ use crate::store::Store;
 ///
 /// # Errors
 /// When the CSV cannot be read or a site's sector is unknown.
-pub fn write(store: &dyn Store, mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
+pub fn write(store: &Store, mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
     let id = "rwa-sectors".parse()?;
     let layer = store.layer(&id)?.context("rwa-sectors is not loaded")?;
     let sectors: HashMap<String, Vec<u8>> = store

@@ -108,7 +108,7 @@ fn sha256_of(path: &Path) -> anyhow::Result<String> {
 
 /// Loads `spec` unless the layer's current version came from the same bytes with the
 /// same metadata.
-fn load_one(store: &dyn Store, spec: &Spec, progress: bool) -> anyhow::Result<Loaded> {
+fn load_one(store: &Store, spec: &Spec, progress: bool, by: &str) -> anyhow::Result<Loaded> {
     let id = &spec.meta.id;
     if let Some(current) = store.layer(id)? {
         let sha = sha256_of(&spec.file)?;
@@ -145,7 +145,7 @@ fn load_one(store: &dyn Store, spec: &Spec, progress: bool) -> anyhow::Result<Lo
             allow_rejects: false,
             limits: crate::ingest::LoadLimits::default(),
         },
-        "demo",
+        by,
         &|_, _| {},
     )
     .with_context(|| format!("loading demo layer {id}"))?;
@@ -162,7 +162,12 @@ fn load_one(store: &dyn Store, spec: &Spec, progress: bool) -> anyhow::Result<Lo
 ///
 /// # Errors
 /// When a mirror file is missing or a load fails (earlier layers stay loaded).
-pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Result<Vec<Loaded>> {
+pub fn load_all(
+    store: &Store,
+    mirror: &Path,
+    progress: bool,
+    by: &str,
+) -> anyhow::Result<Vec<Loaded>> {
     anyhow::ensure!(
         mirror.join("admin/rwa_villages.geojson").exists(),
         "the mirror folder '{}' does not hold admin/rwa_villages.geojson: pass --mirror with the folder of the Rwanda data (see its README)",
@@ -171,7 +176,7 @@ pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Res
     let work = tempfile::tempdir()?;
     let mut out = Vec::new();
     for spec in boundaries(mirror)? {
-        out.push(load_one(store, &spec, progress)?);
+        out.push(load_one(store, &spec, progress, by)?);
     }
     out.push(load_one(
         store,
@@ -192,6 +197,7 @@ pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Res
             file: mirror.join("context/ne_10m_admin0_rwanda_and_neighbours.geojson"),
         },
         progress,
+        by,
     )?);
 
     let population = population::write(store, mirror, work.path())?;
@@ -217,6 +223,7 @@ pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Res
             file: population,
         },
         progress,
+        by,
     )?);
 
     let camps = camps::write(store, mirror, work.path())?;
@@ -240,6 +247,7 @@ pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Res
             file: camps,
         },
         progress,
+        by,
     )?);
 
     let zones = volcanic::write(mirror, work.path())?;
@@ -262,6 +270,7 @@ pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Res
             file: zones,
         },
         progress,
+        by,
     )?);
 
     if progress {
@@ -326,7 +335,7 @@ pub fn load_all(store: &dyn Store, mirror: &Path, progress: bool) -> anyhow::Res
         },
     ];
     for spec in &specs {
-        out.push(load_one(store, spec, progress)?);
+        out.push(load_one(store, spec, progress, by)?);
     }
     Ok(out)
 }

@@ -89,7 +89,7 @@ pub fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
     out
 }
 
-fn current(store: &dyn Store, id: &str) -> anyhow::Result<Vec<Feature>> {
+fn current(store: &Store, id: &str) -> anyhow::Result<Vec<Feature>> {
     let id = id.parse()?;
     let layer = store
         .layer(&id)?
@@ -102,7 +102,7 @@ fn current(store: &dyn Store, id: &str) -> anyhow::Result<Vec<Feature>> {
 /// # Errors
 /// When the boundaries are not loaded, the census cannot be read, or a sector has no
 /// census figure.
-pub fn write(store: &dyn Store, mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
+pub fn write(store: &Store, mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
     let census = census(mirror)?;
     let districts: HashMap<String, String> = current(store, "rwa-districts")?
         .into_iter()

@@ -58,7 +58,7 @@ pub struct Engine {
     results: exposure::results::Results,
 }
 
-fn build(store: &dyn Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineError> {
+fn build(store: &Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineError> {
     let Some(detail) = store.layer(id)? else {
         return Ok(None);
     };
@@ -79,7 +79,7 @@ impl Engine {
     ///
     /// # Errors
     /// When the store cannot be read.
-    pub fn load(store: &dyn Store) -> Result<Self, EngineError> {
+    pub fn load(store: &Store) -> Result<Self, EngineError> {
         let engine = Self::default();
         engine.sync(store)?;
         Ok(engine)
@@ -179,7 +179,7 @@ impl Engine {
     ///
     /// # Errors
     /// When the store cannot be read; the previous snapshots stay in place.
-    pub fn sync(&self, store: &dyn Store) -> Result<Vec<LayerId>, EngineError> {
+    pub fn sync(&self, store: &Store) -> Result<Vec<LayerId>, EngineError> {
         let now = self.snapshots();
         let layers = store.layers()?;
         let mut next: Snapshots = BTreeMap::new();

@@ -1,22 +1,30 @@
-//! The store: the system of record for layers, their versions, features and API tokens.
+//! The store: the system of record for layers, their versions, features, API tokens and
+//! the audit log.
 //!
-//! One trait, two backends passing one test suite: an embedded SQLite file (the default,
-//! nothing to install) and PostGIS. Every load is one transaction: a new version becomes
-//! current only when all its features are written, so a failed or killed load leaves the
-//! previous version current and complete.
+//! One code path for two backends — an embedded SQLite file (the default, nothing to
+//! install) and PostGIS — through diesel's `MultiConnection` over one schema
+//! (`schema.rs`); the backend files keep only what truly differs: how features and their
+//! geometries are written and read, and how the database is opened and migrated. Every
+//! load is one transaction: a new version becomes current only when all its features
+//! are written, so a failed or killed load leaves the previous version current and
+//! complete. Every write records itself in the audit log in the same transaction, so no
+//! write can happen unrecorded and no entry can name a write that did not happen.
 
+mod audit;
+mod connection;
+mod layers;
 mod postgis;
+mod schema;
 mod sqlite;
+mod tokens;
+mod types;
 
+use diesel::r2d2::{Pool, PooledConnection};
 use serde::Serialize;
 
-use crate::model::{
-    AccessChange, Bbox, Feature, Layer, LayerDetail, LayerId, LayerMeta, LayerVersion,
-};
-use crate::model::{ApiToken, AuditEntry, AuditQuery, LoadReport};
-
-pub use postgis::PostgisStore;
-pub use sqlite::SqliteStore;
+use crate::model::{Bbox, LayerId, LayerMeta, LoadReport};
+pub use connection::Backend;
+use connection::Manager;
 
 /// A store failure.
 #[derive(Debug, thiserror::Error)]
@@ -34,15 +42,30 @@ pub enum StoreError {
         /// Versions there.
         available: String,
     },
-    /// The database cannot be reached or opened.
+    /// The database cannot be reached.
     #[error("the store is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot be opened.
+    #[error("cannot open the store '{url}': {source}")]
+    Open {
+        /// The store named (a file, or a URL without its password).
+        url: String,
+        /// Why.
+        #[source]
+        source: diesel::ConnectionError,
+    },
     /// Migrations failed.
     #[error("the store's schema could not be brought up to date: {0}")]
-    Migration(String),
+    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Stored data that does not parse (a bug or a hand edit).
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
+    #[error("stored data is corrupt ({what}): {source}")]
+    Corrupt {
+        /// What was being read.
+        what: String,
+        /// Why it does not parse.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
@@ -68,95 +91,10 @@ pub struct NewVersion {
     pub loaded_by: String,
 }
 
-/// The system of record. Implementations are cheap to share across threads.
-pub trait Store: Send + Sync {
-    /// `sqlite` or `postgis`.
-    fn backend(&self) -> &'static str;
-
-    /// Every layer with its current version, by id.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn layers(&self) -> StoreResult<Vec<Layer>>;
-
-    /// One layer with all its versions (newest first), or `None`.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn layer(&self, id: &LayerId) -> StoreResult<Option<LayerDetail>>;
-
-    /// Stores a new version with its features and makes it current, all in one
-    /// transaction; creates the layer on its first load.
-    ///
-    /// # Errors
-    /// When the database fails; nothing is then written.
-    fn commit_version(
-        &self,
-        version: &NewVersion,
-        features: &[Feature],
-    ) -> StoreResult<LayerVersion>;
-
-    /// Makes an earlier version current again, its metadata too except who may read the
-    /// layer (sensitivity and `anonymous`, see [`AccessChange`]), which stays as it is: a
-    /// rollback never loosens protection.
-    ///
-    /// # Errors
-    /// When the layer or version does not exist.
-    fn rollback(&self, id: &LayerId, version: i32, by: &str) -> StoreResult<Layer>;
-
-    /// Changes who may read the layer, for every version, without a new one.
-    ///
-    /// # Errors
-    /// When the layer does not exist or the database fails.
-    fn set_access(&self, id: &LayerId, change: &AccessChange, by: &str) -> StoreResult<Layer>;
-
-    /// Deletes a layer and all its versions. Returns whether it existed.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn delete_layer(&self, id: &LayerId) -> StoreResult<bool>;
-
-    /// The features of one version, in load order.
-    ///
-    /// # Errors
-    /// When the layer or version does not exist.
-    fn features(&self, id: &LayerId, version: i32) -> StoreResult<Vec<Feature>>;
-
-    /// Adds a token (its hash).
-    ///
-    /// # Errors
-    /// When the name is taken or the database fails.
-    fn add_token(&self, token: &ApiToken) -> StoreResult<()>;
-
-    /// The token whose secret hashes to `sha256`, if any.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn token_by_hash(&self, sha256: &str) -> StoreResult<Option<ApiToken>>;
-
-    /// Every token (without secrets).
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn tokens(&self) -> StoreResult<Vec<ApiToken>>;
-
-    /// Revokes a token by name. Returns whether a usable token was revoked.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn revoke_token(&self, name: &str) -> StoreResult<bool>;
-
-    /// Appends an entry to the audit log.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn record(&self, entry: &AuditEntry) -> StoreResult<()>;
-
-    /// Audit entries matching `query`, newest first.
-    ///
-    /// # Errors
-    /// When the database fails.
-    fn audit_log(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+/// The system of record. Cheap to share across threads (a pool of connections).
+pub struct Store {
+    pool: Pool<Manager>,
+    backend: Backend,
 }
 
 /// Opens the store `url` names: `postgres://…` for PostGIS, anything else a SQLite file
@@ -164,28 +102,40 @@ pub trait Store: Send + Sync {
 ///
 /// # Errors
 /// When the database cannot be opened or migrated.
-pub fn open(url: &str) -> StoreResult<Box<dyn Store>> {
+pub fn open(url: &str) -> StoreResult<Store> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Box::new(PostgisStore::open(url)?))
+        postgis::open(url)
     } else {
-        let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        Ok(Box::new(SqliteStore::open(std::path::Path::new(path))?))
+        sqlite::open(url.strip_prefix("sqlite://").unwrap_or(url))
+    }
+}
+
+impl Store {
+    /// `sqlite` or `postgis`.
+    #[must_use]
+    pub fn backend(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgis => "postgis",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+
+    fn conn(&self) -> StoreResult<PooledConnection<Manager>> {
+        Ok(self.pool.get()?)
     }
 }
 
 /// Parses stored JSON, naming what it was on failure.
-fn from_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+fn from_json<T: serde::de::DeserializeOwned>(what: &str, v: serde_json::Value) -> StoreResult<T> {
+    serde_json::from_value(v).map_err(|e| StoreError::Corrupt {
+        what: what.to_owned(),
+        source: Box::new(e),
+    })
 }
 
-/// Serialises to JSON text (infallible for our types).
-fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-/// The bbox from four nullable columns.
-fn bbox_of(w: Option<f64>, s: Option<f64>, e: Option<f64>, n: Option<f64>) -> Option<Bbox> {
-    Some([w?, s?, e?, n?])
+/// Serialises to JSON (infallible for our types).
+fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 /// The "has no version N" error with the versions that exist.

@@ -9,7 +9,7 @@ use sitroom::store::{self, Store};
 
 /// A store and whatever keeps it alive (a temp dir for SQLite).
 pub struct TestStore {
-    pub store: Box<dyn Store>,
+    pub store: Store,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
@@ -81,15 +81,15 @@ pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     p
 }
 
-/// Declares one test per backend calling `$body(&dyn Store)`.
+/// Declares one test per backend calling `$body(&Store)`.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod sqlite_backend {
-            $(#[test] fn $name() { let s = $crate::common::sqlite(); super::$name(s.store.as_ref()); })+
+            $(#[test] fn $name() { let s = $crate::common::sqlite(); super::$name(&s.store); })+
         }
         mod postgis_backend {
-            $(#[test] fn $name() { let s = $crate::common::postgis(); super::$name(s.store.as_ref()); })+
+            $(#[test] fn $name() { let s = $crate::common::postgis(); super::$name(&s.store); })+
         }
     };
 }

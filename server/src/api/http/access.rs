@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, StatusCode, header};
 
 use super::{ApiError, blocking};
-use crate::api::{AppState, audit};
+use crate::api::AppState;
 use crate::auth::{self, AuthError};
 use crate::engine::LayerSnapshot;
 use crate::model::ApiToken;
@@ -179,14 +179,19 @@ pub async fn audit_restricted_read(state: &AppState, actor: &str, layer: &str, w
         recent.retain(|_, t| now.duration_since(*t) < RESTRICTED_READ_EVERY);
         recent.insert(key, now);
     }
-    audit(
-        state,
+    let store = state.store.clone();
+    let entry = crate::model::AuditEntry::now(
         actor,
         "restricted.read",
         layer,
         serde_json::json!({ "through": what }),
-    )
-    .await;
+    );
+    // The read has happened: failing to record it is logged, not turned into an error.
+    match tokio::task::spawn_blocking(move || store.record(&entry)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, layer, "could not write the audit log"),
+        Err(e) => tracing::error!(error = %e, layer, "could not write the audit log"),
+    }
 }
 
 /// Checks the request's bearer token and that its role is at least `need`.

@@ -1,0 +1,66 @@
+//! The tables both backends share, typed once (the features table, whose geometry is
+//! stored differently, is declared by each backend).
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    layers (id) {
+        id -> Text,
+        meta -> SqlJson,
+        current_version -> Integer,
+        created_by -> Text,
+        created_at -> SqlTime,
+        updated_by -> Text,
+        updated_at -> SqlTime,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    layer_versions (layer_id, version) {
+        layer_id -> Text,
+        version -> Integer,
+        meta -> SqlJson,
+        source_name -> Text,
+        source_sha256 -> Text,
+        feature_count -> BigInt,
+        west -> Nullable<Double>,
+        south -> Nullable<Double>,
+        east -> Nullable<Double>,
+        north -> Nullable<Double>,
+        report -> SqlJson,
+        loaded_by -> Text,
+        loaded_at -> SqlTime,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::SqlTime;
+    api_tokens (id) {
+        id -> Integer,
+        name -> Text,
+        token_sha256 -> Text,
+        created_at -> SqlTime,
+        expires_at -> Nullable<SqlTime>,
+        revoked_at -> Nullable<SqlTime>,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    audit_log (id) {
+        id -> BigInt,
+        at -> SqlTime,
+        actor -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> SqlJson,
+    }
+}
+
+diesel::joinable!(layer_versions -> layers (layer_id));
+diesel::allow_tables_to_appear_in_same_query!(layers, layer_versions);
