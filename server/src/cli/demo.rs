@@ -1,0 +1,45 @@
+//! `sitroom demo`: the Rwanda demo loaded into the store.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{open_store, print_json};
+use crate::{config, demo};
+
+/// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder with the mirrored source data.
+    #[arg(long, env = "SITROOM_MIRROR", default_value = config::DEFAULT_MIRROR)]
+    mirror: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl DemoArgs {
+    /// Runs the command.
+    ///
+    /// # Errors
+    /// When the mirror cannot be read or a layer cannot be loaded.
+    pub fn run(self, db: &str) -> anyhow::Result<ExitCode> {
+        let Self { mirror, json } = self;
+
+        let store = open_store(db)?;
+        let loaded = demo::load_all(store.as_ref(), &mirror, !json, &config::cli_user())?;
+        if json {
+            print_json(&serde_json::to_value(&loaded)?);
+        } else {
+            for l in &loaded {
+                let state = if l.loaded { "loaded" } else { "unchanged" };
+                println!(
+                    "{:<26} v{:<3} {:>7} features  {state}",
+                    l.layer, l.version, l.feature_count
+                );
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}

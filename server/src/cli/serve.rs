@@ -1,0 +1,120 @@
+//! `sitroom serve`: the HTTP API and the web map.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::load::LoadLimitArgs;
+use super::open_store;
+use crate::api::{self, AppState};
+use crate::config::{self, ServerSettings};
+
+/// Serve the HTTP API.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = config::DEFAULT_BIND)]
+    bind: String,
+    /// Largest upload accepted, in MiB.
+    #[arg(long, default_value_t = config::DEFAULT_UPLOAD_LIMIT_MB)]
+    upload_limit_mb: u64,
+    /// Memory for rendered tiles, in MiB (0 turns the tile cache off).
+    #[arg(long, default_value_t = config::DEFAULT_TILE_CACHE_MB)]
+    tile_cache_mb: usize,
+    /// The built web map, served at `/`.
+    #[arg(long, default_value = config::DEFAULT_WEB_DIR)]
+    web_dir: std::path::PathBuf,
+    /// Fonts (TrueType/OpenType) for map labels.
+    #[arg(long, default_value = config::DEFAULT_FONTS_DIR)]
+    fonts_dir: std::path::PathBuf,
+    /// Requests a second per client (token, or address without one), with bursts
+    /// of four times as many; 0 turns the limit off.
+    #[arg(long, default_value_t = config::DEFAULT_RATE_LIMIT)]
+    rate_limit: f64,
+    /// Seconds a request may take before it is answered with 503 (uploads and the
+    /// event stream excepted).
+    #[arg(long, default_value_t = config::DEFAULT_REQUEST_TIMEOUT_S)]
+    request_timeout_s: u64,
+    #[command(flatten)]
+    load_limits: LoadLimitArgs,
+    /// Address of a reverse proxy in front of the server whose X-Forwarded-For,
+    /// -Proto and -Host headers are believed (repeat for several); from anyone else
+    /// they are ignored.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// The server's public address (e.g. https://sitroom.example.org), used for
+    /// every absolute link in answers instead of the request's host.
+    #[arg(long)]
+    public_url: Option<String>,
+}
+
+impl ServeArgs {
+    /// Runs the server until Ctrl-C or SIGTERM.
+    ///
+    /// # Errors
+    /// When the store cannot be opened or the address cannot be listened on.
+    pub fn run(self, db: &str) -> anyhow::Result<ExitCode> {
+        let Self {
+            bind,
+            upload_limit_mb,
+            tile_cache_mb,
+            web_dir,
+            fonts_dir,
+            rate_limit,
+            request_timeout_s,
+            load_limits,
+            trusted_proxies,
+            public_url,
+        } = self;
+
+        if let Some(u) = &public_url {
+            anyhow::ensure!(
+                (u.starts_with("http://") || u.starts_with("https://"))
+                    && !u.contains(['"', '<', '>', ' ']),
+                "--public-url '{u}' is not an http(s) address: give e.g. https://sitroom.example.org"
+            );
+        }
+        let store = open_store(db)?;
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            let backend = store.backend();
+            let addr = listener.local_addr()?;
+            let started = std::time::Instant::now();
+            let web_dir = web_dir
+                .join("index.html")
+                .is_file()
+                .then_some(web_dir)
+                .or_else(|| {
+                    tracing::warn!("no built web map there: / explains how to build it");
+                    None
+                });
+            let settings = ServerSettings {
+                upload_limit_bytes: upload_limit_mb.saturating_mul(1024 * 1024),
+                tile_cache_bytes: tile_cache_mb.saturating_mul(1024 * 1024),
+                fonts_dir,
+                web_dir,
+                rate_limit,
+                rate_burst: rate_limit * 4.0,
+                request_timeout: std::time::Duration::from_secs(request_timeout_s),
+                load_limits: load_limits.limits(),
+                trusted_proxies,
+                public_url,
+            };
+            let state =
+                tokio::task::spawn_blocking(move || AppState::new(store, settings)).await??;
+            tracing::info!(
+                layers = state.engine.snapshots().len(),
+                seconds = started.elapsed().as_secs_f64(),
+                "engine snapshots built"
+            );
+            tracing::info!("sitroom serving on http://{addr} (store: {backend})");
+            api::serve(listener, state).await?;
+            anyhow::Ok(())
+        })?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
