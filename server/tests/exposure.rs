@@ -656,7 +656,7 @@ fn background_preparation_and_requests_never_deadlock() {
                             e.layer(&id("districts")).unwrap(),
                         );
                         assert!(!e.exposure(&zone, &hh, &districts).by_unit.is_empty());
-                        assert!(e.aggregated(&hh).is_some());
+                        assert!(e.aggregated(&hh).is_ok());
                     });
                 }
             });

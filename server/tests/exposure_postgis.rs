@@ -22,7 +22,7 @@ fn ours(engine: &Engine, hazard: &str, exposure: &str) -> BTreeMap<(String, Stri
             by: "sector",
             needs: Needs::SPHERE,
         },
-        true,
+        sitroom::engine::disclosure::Clearance::Detail,
     )
     .unwrap();
     let report = serde_json::to_value(report).unwrap();

@@ -390,7 +390,8 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         tile.z, tile.x, tile.y
     );
     // Without clearance: the restricted layer comes as its sector's aggregate (its
-    // households are not mapped, so the sector is suppressed), never as points.
+    // households are not mapped, so features are counted: 500, enough to show), never
+    // as points.
     let (status, headers, body) = s.get(&uri, &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CACHE_CONTROL], "private, max-age=60");
@@ -405,9 +406,13 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
     let props = agg[0].properties.as_ref().unwrap();
     assert_eq!(
         props.get("suppressed"),
-        Some(&mvt_reader::feature::Value::Bool(true))
+        Some(&mvt_reader::feature::Value::Bool(false))
     );
-    assert!(props.get("households").is_none() && props.get("n").is_none());
+    assert_eq!(
+        props.get("features"),
+        Some(&mvt_reader::feature::Value::Double(500.0))
+    );
+    assert!(props.get("n").is_none(), "no attribute of a household");
     let auth = format!("Bearer {token}");
     let (status, headers, body) = s.get(&uri, &[("authorization", &auth)]).await;
     assert_eq!(status, StatusCode::OK);

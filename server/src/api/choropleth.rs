@@ -15,12 +15,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::AppState;
-use super::exposure::sees_detail;
+use super::exposure::clearance;
 use super::http::caching::{etag, not_modified, private_to_caller};
 use super::http::tile::{TileSource, parse_tile, serve_tile};
 use super::http::{ApiError, BaseUrl, blocking};
+use crate::engine::disclosure::Control;
 use crate::engine::exposure::choropleth::{self, UNIT_FIELDS};
-use crate::engine::exposure::{ExposureError, Inputs};
+use crate::engine::exposure::{self, ExposureError, Inputs};
 use crate::engine::tiles::MAX_ZOOM;
 use crate::engine::{LayerSnapshot, Selection};
 
@@ -75,24 +76,25 @@ async fn tile(
         &y,
         "/api/exposure/tiles/{z}/{x}/{y}.mvt?hazard=…&exposure=…&by=…",
     )?;
-    let redact = !sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
+    let clearance = clearance(&state, &headers, &q.hazard, &q.exposure).await?;
     let st = state.clone();
     let (layer, source) = blocking(move || {
         let (inputs, units) = layers(&st, &q)?;
         let computed = st
             .engine
             .exposure(&inputs.hazard, &inputs.exposed, &inputs.finest);
+        let control = Control::of(&inputs.hazard.meta, &inputs.exposed.meta, clearance);
+        // Published and exact figures never share a cache entry or an ETag.
+        let variant = format!("choropleth {} {control:?}", q.by());
         let layers = inputs.sources();
         let source = TileSource {
-            tag: etag(
-                &layers,
-                &format!("choropleth {} {redact} {}/{}/{}", q.by(), t.z, t.x, t.y),
-            ),
+            tag: etag(&layers, &format!("{variant} {}/{}/{}", t.z, t.x, t.y)),
             ids: layers.iter().map(|l| l.meta.id.to_string()).collect(),
             private: private_to_caller(&layers),
         };
-        let layer = computed.derived(&format!("choropleth {} {redact}", q.by()), || {
-            choropleth::layer(&inputs, &units, &computed.by_unit, redact)
+        let layer = computed.derived(&variant, || {
+            let (by_level, _) = exposure::figures(&st.engine, &inputs, &computed, control);
+            choropleth::layer(&inputs, &units, &by_level)
         });
         Ok((layer, source))
     })
@@ -114,7 +116,7 @@ async fn tilejson(
     Query(q): Query<ChoroplethQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
+    clearance(&state, &headers, &q.hazard, &q.exposure).await?;
     let (inputs, units) = layers(&state, &q)?;
     let layers = inputs.sources();
     let tag = etag(&layers, &format!("choropleth tilejson {} {}", q.by(), base));

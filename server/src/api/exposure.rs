@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::http::access::audit_restricted_read;
 use super::http::{ApiError, Reader, blocking};
+use crate::engine::disclosure::Clearance;
 use crate::engine::exposure::{self, ExposureRequest, Needs, export, point};
 use crate::engine::finest_boundary;
 use crate::model::{LayerId, Sensitivity};
@@ -77,10 +78,22 @@ async fn hazards_at(
             q.lon, q.lat
         )));
     }
-    let all = state.engine.snapshots();
-    Ok(Json(point::here(&all, q.lon, q.lat, |m| {
-        reader.may_read(m)
-    })))
+    let engine = state.engine.clone();
+    let here = blocking(move || {
+        let all = engine.snapshots();
+        Ok(point::here(&all, q.lon, q.lat, |s| {
+            if !reader.may_read(&s.meta) {
+                return None;
+            }
+            if reader.sees_detail(&s.meta) {
+                return Some((s.clone(), false));
+            }
+            // Restricted, no clearance: by admin unit only, never at the point.
+            engine.aggregated(s).ok().map(|(agg, _)| (agg, true))
+        }))
+    })
+    .await?;
+    Ok(Json(here))
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,7 +120,7 @@ async fn exposure_by_unit(
         )));
     }
     let needs = needs.needs()?;
-    let detail = sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
+    let clearance = clearance(&state, &headers, &q.hazard, &q.exposure).await?;
     let by = q.by.clone().unwrap_or_else(|| "district".to_owned());
     let engine = state.engine.clone();
     let (report, names_layer) = blocking(move || {
@@ -119,7 +132,7 @@ async fn exposure_by_unit(
                 by: &by,
                 needs,
             },
-            detail,
+            clearance,
         )?)
     })
     .await?;
@@ -147,17 +160,18 @@ async fn exposure_by_unit(
     })
 }
 
-/// Whether the caller may see the figures of `exposure` in full (see [`Reader`]), after
+/// What the caller may see of `hazard` × `exposure` (see [`Reader::clearance`]), after
 /// checking that it may read the hazard, exposure and finest boundary layers at all.
+/// Reads of restricted detail are audited.
 ///
 /// # Errors
 /// 401 for a bad token, or a layer not open to callers without one.
-pub(super) async fn sees_detail(
+pub(super) async fn clearance(
     state: &AppState,
     headers: &HeaderMap,
     hazard: &str,
     exposure: &str,
-) -> Result<bool, ApiError> {
+) -> Result<Clearance, ApiError> {
     let reader = Reader::of(state, headers).await?;
     let all = state.engine.snapshots();
     let find = |name: &str| {
@@ -165,22 +179,26 @@ pub(super) async fn sees_detail(
             .ok()
             .and_then(|id| all.get(&id).cloned())
     };
-    for s in [find(hazard), find(exposure)]
+    let named: Vec<_> = [find(hazard), find(exposure)]
         .into_iter()
         .flatten()
-        .chain(finest_boundary(&all).map(|(s, _)| s))
+        .collect();
+    for s in named
+        .iter()
+        .chain(finest_boundary(&all).as_ref().map(|(s, _)| s))
     {
         reader.check(&s.meta)?;
     }
-    // An unknown layer: the report says so.
-    let Some(exposed) = find(exposure) else {
-        return Ok(true);
-    };
-    let detail = reader.sees_detail(&exposed.meta);
-    if detail && exposed.meta.sensitivity == Sensitivity::Restricted {
-        audit_restricted_read(state, reader.name(), exposure, "exposure").await;
+    let clearance = reader.clearance();
+    if clearance == Clearance::Detail {
+        for s in named
+            .iter()
+            .filter(|s| s.meta.sensitivity == Sensitivity::Restricted)
+        {
+            audit_restricted_read(state, reader.name(), s.meta.id.as_str(), "exposure").await;
+        }
     }
-    Ok(detail)
+    Ok(clearance)
 }
 
 #[derive(Debug, Deserialize)]
@@ -225,7 +243,7 @@ async fn exposure_in_area(
         crate::model::LayerKind::Exposure,
         "exposure",
     )?;
-    let detail = sees_detail(&state, &headers, &q.hazard, &q.exposure).await?;
+    let clearance = clearance(&state, &headers, &q.hazard, &q.exposure).await?;
     let engine = state.engine.clone();
     let report = blocking(move || {
         Ok(exposure::area_report(
@@ -234,7 +252,7 @@ async fn exposure_in_area(
             &q.exposure,
             &shape,
             needs,
-            detail,
+            clearance,
         )?)
     })
     .await?;

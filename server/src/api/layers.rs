@@ -15,7 +15,7 @@ use super::AppState;
 use super::http::{ApiError, Reader, authorise, blocking};
 use crate::load::{LoadSource, load_file};
 use crate::model::Role;
-use crate::model::{AccessChange, Layer, LayerDetail, LayerId, MetaChanges};
+use crate::model::{AccessChange, Layer, LayerId, LayerMeta, MetaChanges};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -33,22 +33,52 @@ fn layer_id(raw: &str) -> Result<LayerId, ApiError> {
         .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
+/// What a caller without clearance may not see of a restricted layer: how many
+/// features it has, their extent, and its load reports (source ids, values and
+/// coordinates of bad features).
+fn redact(layer: &mut Value) {
+    if let Some(o) = layer.as_object_mut() {
+        o.insert("feature_count".into(), Value::Null);
+        if let Some(versions) = o.get_mut("versions").and_then(Value::as_array_mut) {
+            for v in versions.iter_mut().filter_map(Value::as_object_mut) {
+                v.insert("feature_count".into(), Value::Null);
+                v.remove("bbox");
+                v.remove("report");
+            }
+        }
+    }
+}
+
+/// A layer (or its detail) as `reader` may see it.
+fn as_seen<T: serde::Serialize>(reader: &Reader, meta: &LayerMeta, layer: &T) -> Value {
+    let mut v = serde_json::to_value(layer).unwrap_or_default();
+    if !reader.sees_detail(meta) {
+        redact(&mut v);
+    }
+    v
+}
+
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<Vec<Layer>>, ApiError> {
+) -> Result<Json<Vec<Value>>, ApiError> {
     let reader = Reader::of(&state, &headers).await?;
     let store = state.store.clone();
-    let mut layers = blocking(move || Ok(store.layers()?)).await?;
-    layers.retain(|l| reader.may_read(&l.meta));
-    Ok(Json(layers))
+    let layers = blocking(move || Ok(store.layers()?)).await?;
+    Ok(Json(
+        layers
+            .iter()
+            .filter(|l| reader.may_read(&l.meta))
+            .map(|l| as_seen(&reader, &l.meta, l))
+            .collect(),
+    ))
 }
 
 async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<LayerDetail>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let reader = Reader::of(&state, &headers).await?;
     let id = layer_id(&id)?;
     let store = state.store.clone();
@@ -56,7 +86,7 @@ async fn show(
     match found {
         Ok(detail) => {
             reader.check(&detail.layer.meta)?;
-            Ok(Json(detail))
+            Ok(Json(as_seen(&reader, &detail.layer.meta, &detail)))
         }
         Err(id) => Err(ApiError::not_found(format!(
             "layer '{id}' does not exist: GET /api/layers lists the layers there are"

@@ -183,12 +183,14 @@ async fn catalog(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let reader = Reader::of(&state, &headers).await?;
-    let tiles: serde_json::Map<String, Value> = state
-        .engine
-        .snapshots()
+    let all = state.engine.snapshots();
+    // Aggregates are drawn on the finest units: their extent, never the layer's own.
+    let units_bbox = crate::engine::finest_boundary(&all).and_then(|(u, _)| u.bbox);
+    let tiles: serde_json::Map<String, Value> = all
         .values()
         .filter(|s| reader.may_read(&s.meta))
         .map(|s| {
+            let detail = reader.sees_detail(&s.meta);
             (
                 s.meta.id.to_string(),
                 json!({
@@ -197,11 +199,11 @@ async fn catalog(
                     "theme": s.meta.theme,
                     "sensitivity": s.meta.sensitivity,
                     "anonymous": s.meta.anonymous,
-                    "detail": reader.sees_detail(&s.meta),
+                    "detail": detail,
                     "version": s.version,
-                    "features": s.features.len(),
-                    "geometry": s.geometry_kind(),
-                    "bounds": s.bbox,
+                    "features": detail.then_some(s.features.len()),
+                    "geometry": if detail { s.geometry_kind() } else { Some("polygon") },
+                    "bounds": if detail { s.bbox } else { units_bbox },
                     "attribution": s.meta.attribution,
                     "tilejson": format!("/tiles/{}.json", s.meta.id),
                 }),

@@ -53,7 +53,7 @@ impl ExposureArgs {
                 by: &by,
                 needs: exposure::Needs::SPHERE,
             },
-            true,
+            crate::engine::disclosure::Clearance::Detail,
         )?;
         match format.as_str() {
             "csv" => print!("{}", exposure::export::to_csv(&report)),

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod geometry;
 pub mod selection;
 pub mod snapshot;
+pub mod tally;
 pub mod tiles;
 
 use std::collections::BTreeMap;
@@ -110,24 +111,72 @@ impl Engine {
         self.results.get(hazard, exposure, units)
     }
 
-    /// `layer` as aggregates by the units of the finest boundary level (see
-    /// [`disclosure::aggregate`]), with that boundary layer; kept until either gets a new version.
-    /// `None` when no boundary layer is loaded.
+    /// The partition of restricted exposure layer `exposure`'s households into atoms
+    /// over the units of `units` (see [`disclosure::Partition`]), kept with the
+    /// hazard-free result of the two.
     #[must_use]
+    pub fn partition(
+        &self,
+        exposure: &LayerSnapshot,
+        units: &LayerSnapshot,
+    ) -> Arc<disclosure::Partition> {
+        let computed = self.exposure(&disclosure::no_hazard(&exposure.meta), exposure, units);
+        let finest = AdminLevel::of_theme(units.meta.theme.as_str()).unwrap_or(AdminLevel::Village);
+        computed.derived("partition", || {
+            disclosure::Partition::build(
+                &computed.by_unit,
+                finest,
+                disclosure::Protect::of(&exposure.meta),
+            )
+        })
+    }
+
+    /// What a caller without clearance may see of `exposure` × `hazard` by the units of
+    /// `units` (see [`disclosure::Published`]), kept with the result.
+    #[must_use]
+    pub fn published(
+        &self,
+        hazard: &LayerSnapshot,
+        exposure: &LayerSnapshot,
+        units: &LayerSnapshot,
+    ) -> Arc<disclosure::Published> {
+        let partition = self.partition(exposure, units);
+        let computed = self.exposure(hazard, exposure, units);
+        computed.derived("published", || {
+            disclosure::Published::new(partition, &computed.by_unit)
+        })
+    }
+
+    /// `layer` as aggregates by the units of the finest boundary level (see
+    /// [`disclosure::exposure_by_unit`] and [`disclosure::hazard_by_unit`]), with that
+    /// boundary layer; kept until either gets a new version.
+    ///
+    /// # Errors
+    /// When no boundary layer is loaded, or `layer` is a boundary layer itself.
     pub fn aggregated(
         &self,
         layer: &LayerSnapshot,
-    ) -> Option<(Arc<LayerSnapshot>, Arc<LayerSnapshot>)> {
-        let (units, _) = finest_boundary(&self.snapshots())?;
-        let computed = self.results.get(
-            &disclosure::aggregate::no_hazard(&layer.meta),
-            layer,
-            &units,
-        );
-        let agg = computed.derived("aggregate", || {
-            disclosure::aggregate::build(layer, &units, &computed.by_unit)
-        });
-        Some((agg, units))
+    ) -> Result<(Arc<LayerSnapshot>, Arc<LayerSnapshot>), disclosure::AggregateError> {
+        let id = layer.meta.id.to_string();
+        let (units, _) = finest_boundary(&self.snapshots())
+            .ok_or_else(|| disclosure::AggregateError::NoBoundary(id.clone()))?;
+        let agg = match layer.meta.kind {
+            LayerKind::Exposure => {
+                let partition = self.partition(layer, &units);
+                let computed = self.exposure(&disclosure::no_hazard(&layer.meta), layer, &units);
+                computed.derived("aggregate", || {
+                    disclosure::exposure_by_unit(layer, &units, &partition)
+                })
+            }
+            LayerKind::Hazard => {
+                let computed = self.exposure(layer, &disclosure::unit_areas(&units), &units);
+                computed.derived("aggregate", || {
+                    disclosure::hazard_by_unit(layer, &units, &computed.by_unit)
+                })
+            }
+            LayerKind::Boundary => return Err(disclosure::AggregateError::Boundary(id)),
+        };
+        Ok((agg, units))
     }
 
     /// Prepares, on a thread of its own, what exposure needs from the given layers (their

@@ -63,6 +63,7 @@ pub struct LayerSnapshot {
     has_polygons: bool,
     cells: OnceLock<CellGrid>,
     points: OnceLock<Vec<CellPoint>>,
+    representative: OnceLock<Vec<Option<geo::Coord<f64>>>>,
 }
 
 fn json_type(v: &Value) -> Option<&'static str> {
@@ -156,6 +157,7 @@ impl LayerSnapshot {
             has_polygons,
             cells: OnceLock::new(),
             points: OnceLock::new(),
+            representative: OnceLock::new(),
         }
     }
 
@@ -204,6 +206,19 @@ impl LayerSnapshot {
         self.points.get_or_init(|| {
             let all: Vec<usize> = (0..self.features.len()).collect();
             points_by_cell(&self.features, &all)
+        })
+    }
+
+    /// A point inside each feature (for polygons, inside the polygon even when it is
+    /// concave), made on first use and kept for the life of the version; `None` for an
+    /// empty geometry.
+    pub fn representative_points(&self) -> &[Option<geo::Coord<f64>>] {
+        self.representative.get_or_init(|| {
+            use geo::InteriorPoint as _;
+            self.features
+                .par_iter()
+                .map(|f| f.geometry.interior_point().map(|p| p.0))
+                .collect()
         })
     }
 

@@ -14,6 +14,7 @@ use super::{ApiError, blocking};
 use crate::api::AppState;
 use crate::auth::{self, AuthError};
 use crate::engine::LayerSnapshot;
+use crate::engine::disclosure::Clearance;
 use crate::model::ApiToken;
 use crate::model::Role;
 use crate::model::{LayerMeta, Sensitivity};
@@ -91,8 +92,18 @@ impl Reader {
     /// Whether the reader sees the layer's features as they are.
     #[must_use]
     pub fn sees_detail(&self, meta: &LayerMeta) -> bool {
-        meta.sensitivity == Sensitivity::Public
-            || matches!(self, Self::Token(t) if t.role >= Role::Analyst)
+        meta.sensitivity == Sensitivity::Public || self.clearance() == Clearance::Detail
+    }
+
+    /// What the reader may see of restricted layers: detail from the analyst role up,
+    /// published aggregates below it.
+    #[must_use]
+    pub fn clearance(&self) -> Clearance {
+        if matches!(self, Self::Token(t) if t.role >= Role::Analyst) {
+            Clearance::Detail
+        } else {
+            Clearance::Aggregates
+        }
     }
 
     /// 401 unless the reader may read the layer.
@@ -136,17 +147,10 @@ impl Reader {
             return Ok(View { layer, by: None });
         }
         let engine = state.engine.clone();
-        let id = layer.meta.id.clone();
         let (agg, by) = blocking(move || {
-            engine.aggregated(&layer).ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "Forbidden",
-                    format!(
-                        "layer '{id}' is restricted: without the analyst role it is shown only as aggregates by admin unit, and no boundary layer is loaded to aggregate by"
-                    ),
-                )
-            })
+            engine
+                .aggregated(&layer)
+                .map_err(|e| ApiError::new(StatusCode::FORBIDDEN, "Forbidden", e.to_string()))
         })
         .await?;
         Ok(View {

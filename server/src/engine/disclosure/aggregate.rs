@@ -1,30 +1,39 @@
-//! What a caller without clearance sees of a restricted layer: for each unit of the
-//! finest admin level loaded, how many features, people and households of the layer lie
-//! in it, on the unit's shape. Units with fewer than [`MIN_HOUSEHOLDS_SHOWN`] households
-//! keep their shape but lose their figures (`suppressed`), so no small group can be
-//! singled out; units with none are left out. Precise locations never leave the server.
+//! Restricted layers as a caller without clearance sees them in tiles and features: the
+//! units of the finest admin level loaded, on their own shapes, with figures that are
+//! the published ones. Precise locations never leave the server.
 //!
-//! The figures are the exposure engine's, computed against no hazard at all (everything
-//! falls outside every zone), so they agree with the exposure reports to the person.
+//! - A restricted **exposure** layer: each unit whose households form an atom of its
+//!   own (see `partition`) carries its features, people and households; a unit with
+//!   households that are published only further up is `suppressed` (shape only); a unit
+//!   with none is left out.
+//! - A restricted **hazard** layer: each unit that any zone touches carries the highest
+//!   class found in it (`hazard_class`, so the layer is styled as before) and the share
+//!   of its area in each class.
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::exposure::{ByUnit, Tally};
+use super::partition::Partition;
 use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
-use crate::model::{LayerKind, LayerMeta};
-
-/// Units with fewer households than this are shown without figures.
-pub const MIN_HOUSEHOLDS_SHOWN: f64 = 5.0;
-
-/// Whether figures over this many households are withheld from callers without
-/// clearance.
-#[must_use]
-pub fn withheld(households: f64) -> bool {
-    households < MIN_HOUSEHOLDS_SHOWN
-}
+use crate::engine::tally::ByUnit;
+use crate::model::{AdminLevel, HazardClass, LayerKind, LayerMeta};
 
 /// The version a hazard-free computation is keyed by (stored versions start at 1).
 pub const NO_HAZARD_VERSION: i32 = 0;
+
+/// Why a layer cannot be shown as aggregates.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AggregateError {
+    /// No boundary layer to aggregate by.
+    #[error(
+        "layer '{0}' is restricted: without the analyst role it is shown only as aggregates by admin unit, and no boundary layer is loaded to aggregate by"
+    )]
+    NoBoundary(String),
+    /// A restricted boundary layer has no coarser units to be shown by.
+    #[error(
+        "layer '{0}' is a restricted boundary layer: only the analyst role and above may read it"
+    )]
+    Boundary(String),
+}
 
 /// An empty hazard layer standing in for "no hazard" when `layer` is aggregated.
 #[must_use]
@@ -39,45 +48,55 @@ pub fn no_hazard(layer: &LayerMeta) -> LayerSnapshot {
     )
 }
 
-/// The aggregate layer of `layer` by the units of `units`, from `by_unit` (the layer's
-/// figures per unit, any class).
+/// The units of `units` as an exposure layer of one "person" each, spread over its
+/// area: its exposure to a hazard layer is the share of each unit in each class. Keyed
+/// by the units' version, negated (stored versions are positive).
 #[must_use]
-pub fn build(layer: &LayerSnapshot, units: &LayerSnapshot, by_unit: &ByUnit) -> LayerSnapshot {
-    let level = units.meta.theme.as_str();
-    let features: Vec<SnapFeature> = units
+pub fn unit_areas(units: &LayerSnapshot) -> LayerSnapshot {
+    let features = units
         .features
         .iter()
-        .filter_map(|u| {
-            let code = u.code.as_ref()?;
-            let mut total = Tally::default();
-            for t in by_unit.get(code)?.values() {
-                total.merge(t);
-            }
-            let mut properties = Map::new();
-            properties.insert("code".into(), json!(code));
-            if let Some(name) = units.name(u) {
-                properties.insert("name".into(), json!(name));
-            }
-            properties.insert("level".into(), json!(level));
-            if withheld(total.households) {
-                properties.insert("suppressed".into(), Value::Bool(true));
-            } else {
-                properties.insert("suppressed".into(), Value::Bool(false));
-                properties.insert("features".into(), json!(total.count.round()));
-                properties.insert("population".into(), json!(total.population.round()));
-                properties.insert("households".into(), json!(total.households.round()));
-            }
-            Some(SnapFeature {
-                fid: 0,
-                geometry: u.geometry.clone(),
-                bbox_m: u.bbox_m,
-                properties,
-                hazard_class: None,
-                code: Some(code.clone()),
-                population: None,
-                households: None,
-            })
+        .map(|u| SnapFeature {
+            fid: u.fid,
+            geometry: u.geometry.clone(),
+            bbox_m: u.bbox_m,
+            properties: Map::new(),
+            hazard_class: None,
+            code: u.code.clone(),
+            population: Some(1.0),
+            households: None,
         })
+        .collect();
+    LayerSnapshot::from_features(
+        LayerMeta {
+            kind: LayerKind::Exposure,
+            ..units.meta.clone()
+        },
+        -units.version,
+        features,
+    )
+}
+
+/// A unit's own properties: code, name and level.
+fn unit_properties(units: &LayerSnapshot, u: &SnapFeature, code: &str) -> Map<String, Value> {
+    let mut p = Map::new();
+    p.insert("code".into(), json!(code));
+    if let Some(name) = units.name(u) {
+        p.insert("name".into(), json!(name));
+    }
+    p.insert("level".into(), json!(units.meta.theme.as_str()));
+    p
+}
+
+/// The aggregate layer: `layer`'s metadata over the units' shapes.
+fn aggregate_layer(
+    layer: &LayerSnapshot,
+    units: &LayerSnapshot,
+    features: Vec<SnapFeature>,
+) -> LayerSnapshot {
+    let level = units.meta.theme.as_str();
+    let features = features
+        .into_iter()
         .zip(1..)
         .map(|(f, fid)| SnapFeature { fid, ..f })
         .collect();
@@ -93,96 +112,91 @@ pub fn build(layer: &LayerSnapshot, units: &LayerSnapshot, by_unit: &ByUnit) -> 
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{FieldMapping, Sensitivity};
-    use geo::{BoundingRect, Geometry, point, polygon};
-
-    fn meta(id: &str, kind: LayerKind, theme: &str) -> LayerMeta {
-        LayerMeta {
-            id: id.parse().unwrap(),
-            title: id.into(),
-            kind,
-            theme: theme.parse().unwrap(),
-            sensitivity: Sensitivity::Restricted,
-            anonymous: false,
-            fields: FieldMapping {
-                name: Some("name".into()),
-                ..FieldMapping::default()
-            },
-            classification: None,
-            attribution: String::new(),
-        }
+fn unit_feature(u: &SnapFeature, properties: Map<String, Value>) -> SnapFeature {
+    SnapFeature {
+        fid: 0,
+        geometry: u.geometry.clone(),
+        bbox_m: u.bbox_m,
+        properties,
+        hazard_class: None,
+        code: u.code.clone(),
+        population: None,
+        households: None,
     }
+}
 
-    fn feature(
-        fid: i64,
-        geometry: Geometry<f64>,
-        code: Option<&str>,
-        households: f64,
-    ) -> SnapFeature {
-        let r = geometry.bounding_rect().unwrap();
-        let mut properties = Map::new();
-        if let Some(c) = code {
-            properties.insert("name".into(), json!(format!("Unit {c}")));
-        }
-        SnapFeature {
-            fid,
-            bbox_m: [r.min().x, r.min().y, r.max().x, r.max().y],
-            geometry,
-            properties,
-            hazard_class: None,
-            code: code.map(str::to_owned),
-            population: Some(households * 4.0),
-            households: Some(households),
-        }
-    }
+/// A restricted exposure layer by the units of `units` (the finest level), from its
+/// partition into atoms.
+#[must_use]
+pub fn exposure_by_unit(
+    layer: &LayerSnapshot,
+    units: &LayerSnapshot,
+    partition: &Partition,
+) -> LayerSnapshot {
+    let finest = AdminLevel::of_theme(units.meta.theme.as_str());
+    let features = units
+        .features
+        .iter()
+        .filter_map(|u| {
+            let code = u.code.as_ref()?;
+            let index = partition.unit_index(code)?;
+            let mut p = unit_properties(units, u, code);
+            let own = partition.atom_of[index as usize]
+                .map(|a| &partition.atoms[a as usize])
+                .filter(|a| Some(a.level) == finest && &a.unit == code);
+            match own {
+                Some(a) => {
+                    p.insert("suppressed".into(), Value::Bool(false));
+                    p.insert("features".into(), json!(a.tally.count.round()));
+                    p.insert("population".into(), json!(a.tally.population.round()));
+                    p.insert("households".into(), json!(a.tally.households.round()));
+                }
+                None => {
+                    p.insert("suppressed".into(), Value::Bool(true));
+                }
+            }
+            Some(unit_feature(u, p))
+        })
+        .collect();
+    aggregate_layer(layer, units, features)
+}
 
-    #[test]
-    fn units_get_totals_and_small_ones_are_suppressed() {
-        let square = |x: f64| polygon![(x: x, y: 0.0), (x: x + 1000.0, y: 0.0), (x: x + 1000.0, y: 1000.0), (x: x, y: 1000.0)];
-        let units = LayerSnapshot::from_features(
-            meta("villages", LayerKind::Boundary, "village"),
-            3,
-            vec![
-                feature(1, square(0.0).into(), Some("11"), 0.0),
-                feature(2, square(1000.0).into(), Some("12"), 0.0),
-                feature(3, square(2000.0).into(), Some("13"), 0.0),
-            ],
-        );
-        // Unit 11: three households of 2 = 6; unit 12: one of 4; unit 13: none.
-        let households = LayerSnapshot::from_features(
-            meta("returnees", LayerKind::Exposure, "returnee"),
-            7,
-            vec![
-                feature(1, point!(x: 100.0, y: 100.0).into(), None, 2.0),
-                feature(2, point!(x: 500.0, y: 900.0).into(), None, 2.0),
-                feature(3, point!(x: 900.0, y: 100.0).into(), None, 2.0),
-                feature(4, point!(x: 1500.0, y: 500.0).into(), None, 4.0),
-            ],
-        );
-        let by_unit =
-            crate::engine::exposure::compute(&no_hazard(&households.meta), &households, &units);
-        let agg = build(&households, &units, &by_unit);
-        assert_eq!(agg.version, 7);
-        assert_eq!(agg.meta.title, "returnees (aggregates by village)");
-        let props: Vec<&Map<String, Value>> = agg.features.iter().map(|f| &f.properties).collect();
-        assert_eq!(props.len(), 2, "unit 13 has nobody and is left out");
-        assert_eq!(
-            Value::Object(props[0].clone()),
-            json!({"code": "11", "name": "Unit 11", "level": "village", "suppressed": false,
-                   "features": 3.0, "population": 24.0, "households": 6.0})
-        );
-        assert_eq!(
-            Value::Object(props[1].clone()),
-            json!({"code": "12", "name": "Unit 12", "level": "village", "suppressed": true})
-        );
-        assert!(
-            agg.features
+/// A restricted hazard layer by the units of `units`, from `shares`: its exposure of
+/// [`unit_areas`] (each unit's share of area in each class).
+#[must_use]
+pub fn hazard_by_unit(
+    layer: &LayerSnapshot,
+    units: &LayerSnapshot,
+    shares: &ByUnit,
+) -> LayerSnapshot {
+    let features = units
+        .features
+        .iter()
+        .filter_map(|u| {
+            let code = u.code.as_ref()?;
+            let classes = shares.get(code)?;
+            let highest: Option<HazardClass> = classes
                 .iter()
-                .all(|f| f.geometry.bounding_rect().unwrap().width() == 1000.0),
-            "unit shapes, not the households' points"
-        );
-    }
+                .filter(|(c, t)| c.is_some() && t.population > 1e-9)
+                .filter_map(|(c, _)| *c)
+                .min_by_key(|c| c.code());
+            let highest = highest?;
+            let mut p = unit_properties(units, u, code);
+            p.insert("hazard_class".into(), json!(highest.as_str()));
+            let whole: f64 = classes.values().map(|t| t.population).sum();
+            for class in HazardClass::ALL {
+                let share = classes
+                    .get(&Some(*class))
+                    .map_or(0.0, |t| t.population / whole.max(1e-12));
+                p.insert(
+                    format!("share_{}", class.as_str()),
+                    json!((share * 1e4).round() / 1e4),
+                );
+            }
+            let mut f = unit_feature(u, p);
+            f.hazard_class = Some(highest.as_str().to_owned());
+            Some(f)
+        })
+        .collect();
+    aggregate_layer(layer, units, features)
 }

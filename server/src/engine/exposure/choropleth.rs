@@ -4,11 +4,12 @@
 
 use serde_json::{Map, json};
 
+use std::collections::BTreeMap;
+
 use super::figures::ClassRules;
 use super::inputs::Inputs;
-use super::{ByUnit, roll_up};
-use crate::engine::disclosure;
 use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
+use crate::engine::tally::UnitFigures;
 use crate::model::{LayerKind, Sensitivity};
 
 /// Attributes of each unit, with their types and meaning.
@@ -37,22 +38,25 @@ pub const UNIT_FIELDS: &[(&str, &str, &str)] = &[
     ("low", "Number", "people in the low class"),
     ("very_low", "Number", "people in the very low class"),
     (
+        "withheld",
+        "Number",
+        "people counted in the unit whose hazard class is withheld (restricted layers)",
+    ),
+    (
         "suppressed",
         "Boolean",
-        "true where a restricted layer's figures are withheld (under 5 households)",
+        "true where a restricted layer's figures are all withheld (too few households)",
     ),
 ];
 
-/// The units of `units` (a boundary layer of `inputs.level`) with the figures of
-/// `by_unit` (at the finest level) rolled up to them as attributes.
+/// The units of `units` (a boundary layer of `inputs.level`) with their `figures` (as
+/// the caller may see them) as attributes.
 #[must_use]
 pub fn layer(
     inputs: &Inputs,
     units: &LayerSnapshot,
-    by_unit: &ByUnit,
-    redact: bool,
+    figures: &BTreeMap<String, UnitFigures>,
 ) -> LayerSnapshot {
-    let rolled = roll_up(by_unit, inputs.level.digits());
     let rules = ClassRules::of(&inputs.hazard.meta);
     let features = units
         .features
@@ -61,23 +65,24 @@ pub fn layer(
             let mut p = Map::new();
             p.insert("code".into(), json!(u.code));
             p.insert("name".into(), json!(units.name(u)));
-            let classes = u.code.as_ref().and_then(|c| rolled.get(c));
-            let households: f64 = classes
-                .map(|c| c.values().map(|t| t.households).sum())
-                .unwrap_or(0.0);
-            if redact && disclosure::aggregate::withheld(households) {
+            let f = u.code.as_ref().and_then(|c| figures.get(c));
+            if f.is_some_and(|f| f.suppressed) {
                 p.insert("suppressed".into(), json!(true));
             } else {
                 let (mut population, mut exposed, mut affected, mut displaced) =
                     (0.0, 0.0, 0.0, 0.0);
-                for (class, t) in classes.into_iter().flatten() {
-                    let f = rules.figures(*class, t);
-                    population += f.population;
-                    affected += f.affected;
-                    displaced += f.displaced;
+                for (class, t) in f.into_iter().flat_map(|f| &f.classes) {
+                    let fig = rules.figures(*class, t);
+                    population += fig.population;
+                    affected += fig.affected;
+                    displaced += fig.displaced;
                     let Some(class) = class else { continue };
-                    exposed += f.population;
-                    p.insert(class.as_str().into(), json!(f.population));
+                    exposed += fig.population;
+                    p.insert(class.as_str().into(), json!(fig.population));
+                }
+                if let Some(w) = f.map(|f| f.withheld).filter(|w| !w.is_empty()) {
+                    population += w.population;
+                    p.insert("withheld".into(), json!(w.population));
                 }
                 p.insert("population".into(), json!(population));
                 p.insert("exposed".into(), json!(exposed));

@@ -19,42 +19,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use geo::{Area, BooleanOps, Coord, Intersects, Point};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::cells::{
     CellGrid, CellId, CellPoint, Piece, Span, locate_cell, multipolygon_rings, overlap, spans_of,
 };
 use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
+use crate::engine::tally::{ByUnit, Tally};
 use crate::model::HazardClass;
-
-/// Exposed quantities in one unit and class.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Tally {
-    /// Exposure features (points) or feature-equivalents (area shares of polygons).
-    pub count: f64,
-    /// People.
-    pub population: f64,
-    /// Households.
-    pub households: f64,
-}
-
-impl Tally {
-    fn add(&mut self, share: f64, f: &SnapFeature) {
-        self.count += share;
-        self.population += share * f.population.unwrap_or(0.0);
-        self.households += share * f.households.unwrap_or(0.0);
-    }
-
-    /// Adds another tally's figures to this one.
-    pub fn merge(&mut self, o: &Tally) {
-        self.count += o.count;
-        self.population += o.population;
-        self.households += o.households;
-    }
-}
-
-/// Figures per unit code, then per hazard class (`None`: outside every hazard zone).
-pub type ByUnit = BTreeMap<String, BTreeMap<Option<HazardClass>, Tally>>;
 
 /// The highest hazard class of the zones containing `p` (R-tree and exact test: for one
 /// point, with no preparation; bulk work goes through the cell grid).
@@ -245,10 +216,14 @@ pub fn compute(hazard: &LayerSnapshot, exposure: &LayerSnapshot, units: &LayerSn
         }
         let classed: f64 = r[1..].iter().sum();
         let row = &mut rows[unit as usize];
-        row[0].add((r[0] - classed).max(0.0) / denominator, f);
+        row[0].add_share(
+            (r[0] - classed).max(0.0) / denominator,
+            f.population,
+            f.households,
+        );
         for slot in 1..SLOTS {
             if r[slot] > 0.0 {
-                row[slot].add(r[slot] / denominator, f);
+                row[slot].add_share(r[slot] / denominator, f.population, f.households);
             }
         }
     }
@@ -268,27 +243,10 @@ pub fn compute(hazard: &LayerSnapshot, exposure: &LayerSnapshot, units: &LayerSn
     out
 }
 
-/// Sums unit figures up to the level whose codes have `digits` characters (e.g. 2 for
-/// districts, 0 for the country), from the unrounded unit sums.
-#[must_use]
-pub fn roll_up(by_unit: &ByUnit, digits: usize) -> ByUnit {
-    let mut out: ByUnit = BTreeMap::new();
-    for (code, classes) in by_unit {
-        let parent = code
-            .get(..digits.min(code.len()))
-            .unwrap_or(code)
-            .to_owned();
-        let entry = out.entry(parent).or_default();
-        for (class, t) in classes {
-            entry.entry(*class).or_default().merge(t);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::tally::roll_up;
     use crate::model::Classification;
     use crate::model::{FieldMapping, LayerKind, LayerMeta, Sensitivity};
     use geo::{BoundingRect, Geometry, polygon};

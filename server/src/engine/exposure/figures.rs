@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Tally;
+use crate::engine::tally::Tally;
 use crate::model::{HazardClass, LayerMeta};
 
 /// Per class of a classification: whether people count as affected, and the share of

@@ -14,8 +14,8 @@ pub mod point;
 pub mod report;
 pub mod results;
 
-pub use compute::{ByUnit, Tally, class_at, compute, roll_up, unit_at};
+pub use compute::{class_at, compute, unit_at};
 pub use figures::{ClassRules, Figures, class_name};
 pub use inputs::{ExposureError, Inputs, layer_of_kind};
 pub use needs::Needs;
-pub use report::{ExposureReport, ExposureRequest, area_report, report};
+pub use report::{ExposureReport, ExposureRequest, area_report, figures, report};

@@ -4,9 +4,11 @@
 use serde::Serialize;
 
 use super::{class_at, unit_at};
-use crate::engine::Snapshots;
+use std::sync::Arc;
+
 use crate::engine::geometry::to_mercator;
-use crate::model::{AdminLevel, LayerId, LayerKind, LayerMeta, Theme};
+use crate::engine::{LayerSnapshot, Snapshots};
+use crate::model::{AdminLevel, LayerId, LayerKind, Theme};
 
 /// A hazard layer's class at the point.
 #[derive(Debug, Clone, Serialize)]
@@ -19,8 +21,13 @@ pub struct HazardHere {
     pub theme: Theme,
     /// Its version.
     pub version: i32,
-    /// The highest class of its zones at the point (none outside every zone).
-    pub class: Option<&'static str>,
+    /// The highest class of its zones at the point (none outside every zone); for a
+    /// restricted layer seen as aggregates, the highest class in the admin unit there.
+    pub class: Option<String>,
+    /// `class` is that of the admin unit, not of the point (restricted layer, caller
+    /// without clearance).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub by_unit: bool,
 }
 
 /// An admin unit the point lies in.
@@ -55,24 +62,42 @@ pub fn on_map(lon: f64, lat: f64) -> bool {
     (-180.0..=180.0).contains(&lon) && (-85.0..=85.0).contains(&lat)
 }
 
-/// What is at lon/lat in the layers `readable` lets through.
+/// How a caller sees one layer: `None` not at all, else the layer itself or, for a
+/// restricted one without clearance, its aggregates by admin unit (`true`).
+pub type Sight = Option<(Arc<LayerSnapshot>, bool)>;
+
+/// What is at lon/lat in the layers as `see` shows them.
 #[must_use]
-pub fn here(all: &Snapshots, lon: f64, lat: f64, readable: impl Fn(&LayerMeta) -> bool) -> Here {
+pub fn here(
+    all: &Snapshots,
+    lon: f64,
+    lat: f64,
+    see: impl Fn(&Arc<LayerSnapshot>) -> Sight,
+) -> Here {
     let p = geo::Point::from(to_mercator(geo::Coord { x: lon, y: lat }));
     let hazards = all
         .values()
-        .filter(|s| s.meta.kind == LayerKind::Hazard && readable(&s.meta))
-        .map(|s| HazardHere {
-            layer: s.meta.id.clone(),
-            title: s.meta.title.clone(),
-            theme: s.meta.theme.clone(),
-            version: s.version,
-            class: class_at(s, p).map(crate::model::HazardClass::as_str),
+        .filter(|s| s.meta.kind == LayerKind::Hazard)
+        .filter_map(|s| {
+            let (shown, by_unit) = see(s)?;
+            let class = if by_unit {
+                unit_at(&shown, p).and_then(|u| u.hazard_class.clone())
+            } else {
+                class_at(&shown, p).map(|c| c.as_str().to_owned())
+            };
+            Some(HazardHere {
+                layer: s.meta.id.clone(),
+                title: s.meta.title.clone(),
+                theme: s.meta.theme.clone(),
+                version: s.version,
+                class,
+                by_unit,
+            })
         })
         .collect();
     let mut units: Vec<(Option<AdminLevel>, UnitHere)> = all
         .values()
-        .filter(|s| s.meta.kind == LayerKind::Boundary && readable(&s.meta))
+        .filter(|s| s.meta.kind == LayerKind::Boundary && see(s).is_some_and(|(_, agg)| !agg))
         .filter_map(|s| {
             let u = unit_at(s, p)?;
             Some((

@@ -12,10 +12,11 @@ use serde::Serialize;
 use super::figures::{ClassRules, Figures, class_name};
 use super::inputs::{ExposureError, Inputs, layer_of_kind};
 use super::needs::{Needs, NeedsOf};
-use super::{ByUnit, Tally, roll_up};
-use crate::engine::disclosure;
-use crate::engine::{Engine, LayerSnapshot};
-use crate::model::{AdminLevel, Classification, HazardClass, LayerId, LayerKind, Sensitivity};
+use super::results::Computed;
+use crate::engine::disclosure::{self, Clearance, Control, MIN_HOUSEHOLDS};
+use crate::engine::tally::{ByClass, Tally, UnitFigures, roll_up};
+use crate::engine::{Engine, LayerSnapshot, finest_boundary};
+use crate::model::{AdminLevel, Classification, LayerId, LayerKind};
 
 /// Which layer version a report came from.
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +60,27 @@ pub struct ClassRow {
     pub figures: Figures,
 }
 
+/// What a unit holds that cannot be shown by class (restricted exposure).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Withheld {
+    /// Features (or feature-equivalents).
+    pub count: f64,
+    /// People.
+    pub population: f64,
+    /// Households.
+    pub households: f64,
+}
+
+impl From<Tally> for Withheld {
+    fn from(t: Tally) -> Self {
+        Self {
+            count: t.count,
+            population: t.population,
+            households: t.households,
+        }
+    }
+}
+
 /// One unit of a report.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitReport {
@@ -68,15 +90,44 @@ pub struct UnitReport {
     pub name: Option<String>,
     /// Extent in lon/lat, when the level's boundary layer is loaded.
     pub bbox: Option<[f64; 4]>,
-    /// Figures withheld (restricted exposure, too few households to show).
+    /// Everything the unit holds is withheld (restricted exposure: too few households to
+    /// show, published further up only).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub suppressed: bool,
     /// Figures per class.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ClassRow>,
+    /// Counted in the unit but in no class shown (restricted exposure: their split by
+    /// class would single some out). Neither affected nor displaced is counted of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
     /// What the displaced of the unit need.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_of_displaced: Option<NeedsOf>,
+}
+
+/// How an answer was controlled for its caller, when it was.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DisclosureNote {
+    /// Counts are published figures: sums of groups of at least `min_households`.
+    pub counts: bool,
+    /// Nothing finer than the finest admin unit (areas stand for whole units).
+    pub places: bool,
+    /// The fewest households a published figure counts, other than none.
+    pub min_households: f64,
+    /// Where the method is described.
+    pub method: &'static str,
+}
+
+impl DisclosureNote {
+    fn of(control: Control) -> Option<Self> {
+        control.any().then_some(Self {
+            counts: control.counts,
+            places: control.places,
+            min_households: MIN_HOUSEHOLDS,
+            method: "docs/security.md",
+        })
+    }
 }
 
 /// A report by the units of one level.
@@ -98,10 +149,16 @@ pub struct ExposureReport {
     pub compute_ms: f64,
     /// Whether figures are withheld for the caller (restricted exposure).
     pub redacted: bool,
+    /// How the answer was controlled, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<DisclosureNote>,
     /// The units.
     pub units: Vec<UnitReport>,
     /// Totals per class over all units.
     pub total: Vec<ClassRow>,
+    /// Counted in all, but in no class shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_withheld: Option<Withheld>,
 }
 
 /// A report for one ad hoc area.
@@ -115,8 +172,15 @@ pub struct AreaReport {
     pub needs_standard: Needs,
     /// When the figures were computed.
     pub computed_at: String,
-    /// Whether figures are withheld for the caller.
+    /// Whether figures are withheld or coarsened for the caller.
     pub redacted: bool,
+    /// How the answer was controlled, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<DisclosureNote>,
+    /// The admin units the area stands for, when places are controlled (whole units
+    /// whose representative point lies in the area).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units_in_area: Option<usize>,
     /// The area's figures (none when nothing lies in it).
     pub area: Option<UnitReport>,
     /// Totals per class.
@@ -165,65 +229,79 @@ fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// The rows of a report: per unit (each class with its figures, and the needs of the
-/// displaced) and the totals per class, from unrounded sums.
-fn unit_rows(
-    rules: &ClassRules,
-    rolled: &ByUnit,
-    names: &BTreeMap<String, UnitInfo>,
-    redact: bool,
-    needs: &Needs,
-) -> (Vec<UnitReport>, Vec<ClassRow>) {
-    let mut total = BTreeMap::<Option<HazardClass>, Tally>::new();
-    let mut units = Vec::new();
-    for (code, classes) in rolled {
-        for (class, t) in classes {
-            total.entry(*class).or_default().merge(t);
-        }
-        let info = names.get(code);
-        let mut unit = UnitReport {
-            code: code.clone(),
-            name: info.map(|i| i.name.clone()),
-            bbox: info.map(|i| i.bbox),
-            suppressed: false,
-            classes: Vec::new(),
-            needs_of_displaced: None,
-        };
-        let households: f64 = classes.values().map(|t| t.households).sum();
-        if redact && disclosure::aggregate::withheld(households) {
-            unit.suppressed = true;
-            units.push(unit);
-            continue;
-        }
-        unit.classes = classes
-            .iter()
-            .map(|(class, t)| ClassRow {
-                class: class_name(*class),
-                figures: rules.figures(*class, t),
-            })
-            .collect();
-        let displaced: f64 = unit.classes.iter().map(|c| c.figures.displaced).sum();
-        unit.needs_of_displaced = Some(needs.of(displaced));
-        units.push(unit);
-    }
-    let total_rows = total
+fn class_rows(rules: &ClassRules, classes: &ByClass) -> Vec<ClassRow> {
+    classes
         .iter()
         .map(|(class, t)| ClassRow {
             class: class_name(*class),
             figures: rules.figures(*class, t),
         })
-        .collect();
-    (units, total_rows)
+        .collect()
 }
 
-/// Whether figures of `exposed` are withheld for a caller who sees detail or not.
-fn redacts(exposed: &LayerSnapshot, detail: bool) -> bool {
-    exposed.meta.sensitivity == Sensitivity::Restricted && !detail
+fn withheld(f: &UnitFigures) -> Option<Withheld> {
+    (!f.withheld.is_empty()).then(|| f.withheld.into())
+}
+
+/// One unit's row: its classes with their figures, what is withheld, and the needs of
+/// the displaced.
+fn unit_row(
+    code: &str,
+    f: &UnitFigures,
+    rules: &ClassRules,
+    info: Option<&UnitInfo>,
+    needs: &Needs,
+) -> UnitReport {
+    let mut unit = UnitReport {
+        code: code.to_owned(),
+        name: info.map(|i| i.name.clone()),
+        bbox: info.map(|i| i.bbox),
+        suppressed: f.suppressed,
+        classes: Vec::new(),
+        withheld: None,
+        needs_of_displaced: None,
+    };
+    if f.suppressed {
+        return unit;
+    }
+    unit.classes = class_rows(rules, &f.classes);
+    unit.withheld = withheld(f);
+    let displaced: f64 = unit.classes.iter().map(|c| c.figures.displaced).sum();
+    unit.needs_of_displaced = Some(needs.of(displaced));
+    unit
+}
+
+/// The figures by unit of the level asked for and for the whole country, as `control`
+/// lets the caller see them: published figures for restricted exposure, exact ones
+/// otherwise.
+#[must_use]
+pub fn figures(
+    engine: &Engine,
+    inputs: &Inputs,
+    computed: &Computed,
+    control: Control,
+) -> (BTreeMap<String, UnitFigures>, UnitFigures) {
+    if control.counts {
+        let published = engine.published(&inputs.hazard, &inputs.exposed, &inputs.finest);
+        let country = published
+            .at(AdminLevel::Country)
+            .remove("")
+            .unwrap_or_default();
+        return (published.at(inputs.level), country);
+    }
+    let by_level = roll_up(&computed.by_unit, inputs.level.digits())
+        .into_iter()
+        .map(|(code, classes)| (code, UnitFigures::exact(classes)))
+        .collect();
+    let country = roll_up(&computed.by_unit, 0)
+        .remove("")
+        .map(UnitFigures::exact)
+        .unwrap_or_default();
+    (by_level, country)
 }
 
 /// The exposure report, and the boundary layer of the level asked for (for unit names
-/// and shapes). Callers who see `detail` get restricted exposure in full; others get
-/// units of fewer than 5 households suppressed.
+/// and shapes), as a caller of `clearance` may see it (see [`Control`]).
 ///
 /// # Errors
 /// An [`ExposureError`] for an unknown layer, a wrong kind or level, or a missing
@@ -231,15 +309,18 @@ fn redacts(exposed: &LayerSnapshot, detail: bool) -> bool {
 pub fn report(
     engine: &Engine,
     req: ExposureRequest<'_>,
-    detail: bool,
+    clearance: Clearance,
 ) -> Result<(ExposureReport, Option<Arc<LayerSnapshot>>), ExposureError> {
     let inputs = Inputs::resolve(&engine.snapshots(), req.hazard, req.exposure, req.by)?;
     let computed = engine.exposure(&inputs.hazard, &inputs.exposed, &inputs.finest);
-    let redact = redacts(&inputs.exposed, detail);
-    let rolled = roll_up(&computed.by_unit, inputs.level.digits());
+    let control = Control::of(&inputs.hazard.meta, &inputs.exposed.meta, clearance);
+    let (by_level, country) = figures(engine, &inputs, &computed, control);
     let names = unit_names(inputs.names_layer.as_deref());
     let rules = ClassRules::of(&inputs.hazard.meta);
-    let (units, total) = unit_rows(&rules, &rolled, &names, redact, &req.needs);
+    let units = by_level
+        .iter()
+        .map(|(code, f)| unit_row(code, f, &rules, names.get(code), &req.needs))
+        .collect();
     let report = ExposureReport {
         hazard: Source::of(&inputs.hazard),
         exposure: Source::of(&inputs.exposed),
@@ -248,41 +329,73 @@ pub fn report(
         needs_standard: req.needs,
         computed_at: timestamp(computed.computed_at),
         compute_ms: computed.millis,
-        redacted: redact,
+        redacted: control.counts,
+        disclosure: DisclosureNote::of(control),
         units,
-        total,
+        total: class_rows(&rules, &country.classes),
+        total_withheld: withheld(&country),
     };
     Ok((report, inputs.names_layer))
 }
 
-/// The figures of `exposure` × `hazard` inside an ad hoc incident area (lon/lat), for a
-/// caller who sees `detail` or not.
+/// The figures of `exposure` × `hazard` inside an ad hoc incident area (lon/lat), as a
+/// caller of `clearance` may see them: exact, or, when a layer is restricted, for the
+/// whole finest units the area stands for (published figures for restricted exposure).
 ///
 /// # Errors
-/// An [`ExposureError`] for an unknown layer or a wrong kind.
+/// An [`ExposureError`] for an unknown layer, a wrong kind or no boundary layer.
 pub fn area_report(
     engine: &Engine,
     hazard: &str,
     exposure: &str,
     area: &geo::MultiPolygon<f64>,
     needs: Needs,
-    detail: bool,
+    clearance: Clearance,
 ) -> Result<AreaReport, ExposureError> {
     let all = engine.snapshots();
     let hazard = layer_of_kind(&all, hazard, LayerKind::Hazard, "hazard")?;
     let exposed = layer_of_kind(&all, exposure, LayerKind::Exposure, "exposure")?;
-    let units = super::area::as_units(area, &exposed.meta);
-    let computed = super::compute(&hazard, &exposed, &units);
-    let redact = redacts(&exposed, detail);
+    let control = Control::of(&hazard.meta, &exposed.meta, clearance);
+    let area_units = super::area::as_units(area, &exposed.meta);
+    let (figures, units_in_area) = if control.places {
+        let (finest, _) = finest_boundary(&all).ok_or(ExposureError::NoBoundary)?;
+        let inside = disclosure::units_in(&finest, &area_units);
+        let figures = if control.counts {
+            let published = engine.published(&hazard, &exposed, &finest);
+            let p = published.partition();
+            let selected: Vec<bool> = p.units.iter().map(|c| inside.contains(c)).collect();
+            published.within(&selected)
+        } else {
+            let computed = engine.exposure(&hazard, &exposed, &finest);
+            let mut classes = ByClass::new();
+            for code in &inside {
+                for (c, t) in computed.by_unit.get(code).into_iter().flatten() {
+                    classes.entry(*c).or_default().merge(t);
+                }
+            }
+            UnitFigures::exact(classes)
+        };
+        (figures, Some(inside.len()))
+    } else {
+        let computed = super::compute(&hazard, &exposed, &area_units);
+        let classes = computed.get("area").cloned().unwrap_or_default();
+        (UnitFigures::exact(classes), None)
+    };
     let rules = ClassRules::of(&hazard.meta);
-    let (rows, total) = unit_rows(&rules, &computed, &BTreeMap::new(), redact, &needs);
+    let has_any = !figures.total().is_empty() || figures.suppressed;
     Ok(AreaReport {
         hazard: Source::of(&hazard),
         exposure: Source::of(&exposed),
         needs_standard: needs,
         computed_at: timestamp(Utc::now()),
-        redacted: redact,
-        area: rows.into_iter().next(),
-        total,
+        redacted: control.any(),
+        disclosure: DisclosureNote::of(control),
+        units_in_area,
+        area: has_any.then(|| unit_row("area", &figures, &rules, None, &needs)),
+        total: if figures.suppressed {
+            Vec::new()
+        } else {
+            class_rows(&rules, &figures.classes)
+        },
     })
 }

@@ -6,13 +6,16 @@
 //! The classification travels with the hazard layer's version and the rates and needs
 //! are applied when a report is written, so the versions are the whole key.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use super::{ByUnit, compute};
+use super::compute;
+use crate::engine::disclosure::NO_HAZARD_VERSION;
+use crate::engine::tally::ByUnit;
 use crate::engine::{LayerSnapshot, Snapshots};
 use crate::model::LayerId;
 
@@ -33,17 +36,19 @@ fn version(s: &LayerSnapshot) -> Version {
 
 impl Inputs {
     fn current_in(&self, all: &Snapshots) -> bool {
-        let hazard_current = self.hazard.1
-            == crate::engine::disclosure::aggregate::NO_HAZARD_VERSION
-            || all
-                .get(&self.hazard.0)
-                .is_some_and(|s| s.version == self.hazard.1);
-        hazard_current
-            && [&self.exposure, &self.units]
-                .iter()
-                .all(|(id, v)| all.get(id).is_some_and(|s| s.version == *v))
+        // Version 0 of a hazard stands for no hazard at all; a negative version of a
+        // layer for its units' areas (see `disclosure::unit_areas`).
+        let current = |(id, v): &Version| {
+            *v == NO_HAZARD_VERSION || all.get(id).is_some_and(|s| s.version == v.abs())
+        };
+        [&self.hazard, &self.exposure, &self.units]
+            .into_iter()
+            .all(current)
     }
 }
+
+/// Something kept with a result.
+type Derived = Arc<dyn Any + Send + Sync>;
 
 /// One computed exposure at the finest boundary level, with what was derived from it.
 #[derive(Debug)]
@@ -54,21 +59,27 @@ pub struct Computed {
     pub computed_at: DateTime<Utc>,
     /// How long the computation took, in milliseconds.
     pub millis: f64,
-    derived: Mutex<HashMap<String, Arc<LayerSnapshot>>>,
+    derived: Mutex<HashMap<String, Derived>>,
 }
 
 impl Computed {
-    /// A layer derived from this result (e.g. a choropleth of one level), made once per
-    /// `key`.
-    pub fn derived(&self, key: &str, make: impl FnOnce() -> LayerSnapshot) -> Arc<LayerSnapshot> {
-        if let Some(s) = self.lock().get(key) {
-            return s.clone();
+    /// Something derived from this result (a choropleth layer of one level, the
+    /// published figures, ...), made once per `key` and kept as long as the result.
+    pub fn derived<T: Send + Sync + 'static>(&self, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        if let Some(found) = self
+            .lock()
+            .get(key)
+            .cloned()
+            .and_then(|a| a.downcast::<T>().ok())
+        {
+            return found;
         }
         let made = Arc::new(make());
-        self.lock().entry(key.to_owned()).or_insert(made).clone()
+        self.lock().insert(key.to_owned(), made.clone());
+        made
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<LayerSnapshot>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Derived>> {
         self.derived
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -106,12 +117,11 @@ impl Results {
             let started = Instant::now();
             let by_unit = compute(hazard, exposure, units);
             let millis = started.elapsed().as_secs_f64() * 1000.0;
-            let hazard_id =
-                if hazard.version == crate::engine::disclosure::aggregate::NO_HAZARD_VERSION {
-                    "none (aggregates)".to_owned()
-                } else {
-                    hazard.meta.id.to_string()
-                };
+            let hazard_id = if hazard.version == NO_HAZARD_VERSION {
+                "none (aggregates)".to_owned()
+            } else {
+                hazard.meta.id.to_string()
+            };
             tracing::info!(
                 hazard = %hazard_id, exposure = %exposure.meta.id, units = %units.meta.id,
                 millis = format!("{millis:.0}"), "exposure computed"
