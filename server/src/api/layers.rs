@@ -134,6 +134,9 @@ impl UploadForm {
     }
 }
 
+/// Longest upload file name accepted, in bytes (file systems take 255).
+const MAX_FILE_NAME: usize = 200;
+
 /// Keeps the base name of an uploaded file, refusing names that could escape a folder.
 fn upload_name(raw: Option<&str>) -> Result<String, ApiError> {
     let name = raw
@@ -143,6 +146,17 @@ fn upload_name(raw: Option<&str>) -> Result<String, ApiError> {
     if name.is_empty() || name.starts_with('.') || FsPath::new(name).extension().is_none() {
         return Err(ApiError::bad_request(
             "the 'file' part needs a file name with an extension (e.g. zones.geojson, camps.csv, roads.zip)",
+        ));
+    }
+    if name.len() > MAX_FILE_NAME {
+        return Err(ApiError::bad_request(format!(
+            "the file name is {} bytes long, more than {MAX_FILE_NAME}: rename the file",
+            name.len()
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "the file name holds control characters: rename the file",
         ));
     }
     Ok(name.to_owned())

@@ -22,7 +22,7 @@ use axum::extract::DefaultBodyLimit;
 use tower_http::trace::TraceLayer;
 
 pub use http::ApiError;
-use http::{limits, links, problem};
+use http::{headers, limits, links, problem};
 
 use crate::auth;
 use crate::config::ServerSettings;
@@ -158,7 +158,16 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(headers::secure))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                let matched = req
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map(axum::extract::MatchedPath::as_str);
+                tracing::info_span!("request", method = %req.method(), path = matched.unwrap_or("(unmatched)"))
+            }),
+        )
         .with_state(state)
 }
 

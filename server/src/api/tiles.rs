@@ -39,12 +39,27 @@ struct Views {
     key: String,
 }
 
+/// Most layers one tile may combine (each named once).
+const MAX_LAYERS_PER_TILE: usize = 16;
+
 /// The named layers as the caller may see them.
 async fn views(state: &AppState, headers: &HeaderMap, names: &str) -> Result<Views, ApiError> {
     let reader = Reader::of(state, headers).await?;
     let all = state.engine.snapshots();
     let (mut shown, mut sources, mut key) = (Vec::new(), Vec::new(), Vec::new());
+    let mut named: Vec<&str> = Vec::new();
     for name in names.split(',') {
+        if !named.contains(&name) {
+            named.push(name);
+        }
+    }
+    if named.len() > MAX_LAYERS_PER_TILE {
+        return Err(ApiError::bad_request(format!(
+            "{} layers in one tile is more than the {MAX_LAYERS_PER_TILE} a tile may combine: ask for fewer at a time",
+            named.len()
+        )));
+    }
+    for name in named {
         let id: LayerId = name
             .parse()
             .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
@@ -85,14 +100,7 @@ async fn tile(
         .collect();
     let tag = etag(
         &views.sources,
-        &format!(
-            "{} {}/{}/{} {}",
-            views.key,
-            t.z,
-            t.x,
-            t.y,
-            query.cache_key()
-        ),
+        &format!("{} {}/{}/{} {}", views.key, t.z, t.x, t.y, selection.key()),
     );
     let private = private_to_caller(&views.shown);
     serve_tile(

@@ -11,10 +11,23 @@
 //! field      := name | "quoted name"
 //! ```
 //! Keywords are case-insensitive; `%` and `_` are the LIKE wildcards.
+//!
+//! A filter is bounded before any of it is evaluated: at most [`MAX_LENGTH`] characters,
+//! [`MAX_DEPTH`] levels of parentheses and `NOT`, and [`MAX_PREDICATES`] comparisons, so
+//! no filter, however built, can exhaust the stack or the processor.
 
 use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
+
+/// Longest filter accepted, in characters.
+pub const MAX_LENGTH: usize = 4096;
+
+/// Deepest nesting of parentheses and `NOT` accepted.
+pub const MAX_DEPTH: usize = 32;
+
+/// Most comparisons in one filter.
+pub const MAX_PREDICATES: usize = 256;
 
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +192,8 @@ struct Parser<'a> {
     toks: Vec<(usize, Token)>,
     pos: usize,
     fields: &'a [String],
+    depth: usize,
+    predicates: usize,
 }
 
 fn is_kw(t: Option<&Token>, kw: &str) -> bool {
@@ -225,16 +240,32 @@ impl Parser<'_> {
     }
 
     fn factor(&mut self) -> Result<Filter, String> {
-        if self.keyword("NOT") {
-            return Ok(Filter::Not(Box::new(self.factor()?)));
-        }
-        if self.peek() == Some(&Token::Open) {
-            self.pos += 1;
-            let inner = self.expr()?;
-            if self.next() != Some(Token::Close) {
-                return Err(format!("expected ')' before {}", self.at()));
+        if is_kw(self.peek(), "NOT") || self.peek() == Some(&Token::Open) {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(format!(
+                    "the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT at {}: simplify it",
+                    self.at()
+                ));
             }
+            let inner = if self.keyword("NOT") {
+                Filter::Not(Box::new(self.factor()?))
+            } else {
+                self.pos += 1;
+                let inner = self.expr()?;
+                if self.next() != Some(Token::Close) {
+                    return Err(format!("expected ')' before {}", self.at()));
+                }
+                inner
+            };
+            self.depth -= 1;
             return Ok(inner);
+        }
+        self.predicates += 1;
+        if self.predicates > MAX_PREDICATES {
+            return Err(format!(
+                "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
+            ));
         }
         self.predicate()
     }
@@ -320,6 +351,12 @@ impl Filter {
     /// # Errors
     /// A message naming the unknown field or where the syntax is wrong.
     pub fn parse(text: &str, fields: &[String]) -> Result<Self, String> {
+        let length = text.chars().count();
+        if length > MAX_LENGTH {
+            return Err(format!(
+                "the filter is {length} characters long, more than {MAX_LENGTH}: simplify it"
+            ));
+        }
         let toks = tokens(text)?;
         if toks.is_empty() {
             return Err("the filter is empty".into());
@@ -328,6 +365,8 @@ impl Filter {
             toks,
             pos: 0,
             fields,
+            depth: 0,
+            predicates: 0,
         };
         let f = p.expr()?;
         if p.pos < p.toks.len() {
@@ -467,5 +506,34 @@ mod tests {
             "expected a comparison (=, <>, <, <=, >, >=, IN, LIKE, IS NULL) after 'theme' at position 7"
         );
         assert_eq!(err("theme = 'a' 'b'"), "unexpected text at position 13");
+    }
+
+    #[test]
+    fn deep_long_and_wide_filters_are_refused_not_followed() {
+        let fields = fields();
+        let deep = format!("{}theme = 'x'{}", "(".repeat(3000), ")".repeat(3000));
+        assert!(
+            Filter::parse(&deep, &fields)
+                .unwrap_err()
+                .starts_with("the filter is 6011 characters long")
+        );
+        let nested = format!("{}theme = 'x'{}", "(".repeat(40), ")".repeat(40));
+        assert_eq!(
+            Filter::parse(&nested, &fields).unwrap_err(),
+            "the filter nests deeper than 32 levels of parentheses and NOT at position 33: simplify it"
+        );
+        let nots = format!("{}theme = 'x'", "NOT ".repeat(33));
+        assert!(
+            Filter::parse(&nots, &fields)
+                .unwrap_err()
+                .contains("deeper than 32")
+        );
+        let wide = vec!["code = 1"; 300].join(" OR ");
+        assert_eq!(
+            Filter::parse(&wide, &fields).unwrap_err(),
+            "the filter has more than 256 comparisons: use IN (…) for lists of values"
+        );
+        let ok = format!("{}theme = 'flood'{}", "(".repeat(32), ")".repeat(32));
+        assert!(Filter::parse(&ok, &fields).unwrap().matches(&props()));
     }
 }

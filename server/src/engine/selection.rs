@@ -58,6 +58,18 @@ impl Selection {
         Ok(Self { properties, filter })
     }
 
+    /// What tells one selection's answers from another's, for ETags and cache keys: of
+    /// the selection as parsed, so that two spellings of one filter share an entry.
+    #[must_use]
+    pub fn key(&self) -> String {
+        let mut properties = self.properties.clone();
+        if let Some(p) = properties.as_mut() {
+            p.sort_unstable();
+            p.dedup();
+        }
+        format!("p={properties:?}&f={:?}", self.filter)
+    }
+
     /// Whether a feature passes the filter.
     #[must_use]
     pub fn keeps(&self, f: &SnapFeature) -> bool {

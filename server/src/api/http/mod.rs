@@ -5,6 +5,7 @@
 pub mod access;
 pub mod caching;
 pub mod encoding;
+pub mod headers;
 pub mod limits;
 pub mod links;
 pub mod number;

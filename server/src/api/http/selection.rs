@@ -23,10 +23,4 @@ impl SelectionQuery {
         Selection::parse(self.properties.as_deref(), self.filter.as_deref(), layers)
             .map_err(ApiError::bad_request)
     }
-
-    /// What tells one selection's tiles from another's, for ETags and cache keys.
-    #[must_use]
-    pub fn cache_key(&self) -> String {
-        format!("p={:?}&f={:?}", self.properties, self.filter)
-    }
 }

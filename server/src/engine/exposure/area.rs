@@ -13,6 +13,10 @@ use crate::model::{LayerKind, LayerMeta};
 /// Most vertices an incident area may have.
 pub const MAX_VERTICES: usize = 100_000;
 
+/// Widest and tallest an incident area may be, in degrees (Rwanda is about 2.5° across):
+/// the work of cutting an area into cells grows with its extent, not only its area.
+pub const MAX_SPAN_DEG: f64 = 20.0;
+
 /// Largest incident area, in km² (about four times Rwanda): a bigger one is a mistake in
 /// the coordinates, or a question the per-unit report answers.
 pub const MAX_KM2: f64 = 100_000.0;
@@ -36,6 +40,16 @@ pub enum AreaError {
     /// Too many vertices.
     #[error("the area has {0} vertices, more than {MAX_VERTICES}: simplify it")]
     TooManyVertices(usize),
+    /// An edge that crosses the antimeridian (longitude jumping by more than 180°).
+    #[error(
+        "the area crosses the antimeridian (an edge jumps from {0:.1}° to {1:.1}° longitude): split it into polygons on either side (RFC 7946 §3.1.9)"
+    )]
+    CrossesAntimeridian(f64, f64),
+    /// Spread over more of the globe than any incident area.
+    #[error(
+        "the area spans {0:.1}° of longitude by {1:.1}° of latitude, more than {MAX_SPAN_DEG}°: is it really one incident area? Send smaller ones"
+    )]
+    TooWide(f64, f64),
     /// Too large.
     #[error(
         "the area covers {0:.0} km², more than {MAX_KM2:.0} km²: are the coordinates lon/lat? For whole districts or the country use GET /api/exposure"
@@ -66,6 +80,18 @@ pub fn parse(body: &Value) -> Result<geo::MultiPolygon<f64>, AreaError> {
         .any(|c| !(-180.0..=180.0).contains(&c.x) || !(-85.0..=85.0).contains(&c.y))
     {
         return Err(AreaError::OutOfRange);
+    }
+    for poly in &shape.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            if let Some(w) = ring.0.windows(2).find(|w| (w[1].x - w[0].x).abs() > 180.0) {
+                return Err(AreaError::CrossesAntimeridian(w[0].x, w[1].x));
+            }
+        }
+    }
+    if let Some(r) = shape.bounding_rect()
+        && (r.width() > MAX_SPAN_DEG || r.height() > MAX_SPAN_DEG)
+    {
+        return Err(AreaError::TooWide(r.width(), r.height()));
     }
     let vertices = shape.coords_count();
     if vertices > MAX_VERTICES {

@@ -51,6 +51,16 @@ pub fn to_csv(report: &ExposureReport) -> String {
                 number(f.displaced)
             );
         }
+        if let Some(w) = &u.withheld {
+            // Counted in the unit, class withheld: neither affected nor displaced known.
+            let _ = writeln!(
+                out,
+                "{code},{name},withheld,{},{},{},,,{provenance}",
+                number(w.count),
+                number(w.population),
+                number(w.households)
+            );
+        }
     }
     out
 }
