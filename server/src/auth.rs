@@ -54,7 +54,7 @@ const RESERVED_NAMES: &[&str] = &["anonymous", "cli", "demo", "system", "sitroom
 /// # Errors
 /// A message saying what a name may hold.
 pub fn check_token_name(name: &str) -> Result<(), String> {
-    let folded = name.trim().to_ascii_lowercase();
+    let folded = name.to_ascii_lowercase();
     if RESERVED_NAMES.contains(&folded.as_str()) || folded.starts_with("cli:") {
         return Err(format!(
             "token name '{name}' is reserved for the audit log's own actors (anonymous, cli, cli:<user>, demo, system, sitroom): choose another, e.g. the person or team using it"
@@ -63,12 +63,13 @@ pub fn check_token_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && name.len() <= 100
+        && !name.ends_with(' ')
         && chars.all(|c| c.is_ascii_alphanumeric() || " ._:@-".contains(c));
     if ok {
         Ok(())
     } else {
         Err(format!(
-            "token name '{name}' is not allowed: use 1 to 100 letters, digits, spaces or . _ : @ -, starting with a letter or digit (who or what uses it, e.g. 'field-team')"
+            "token name '{name}' is not allowed: use 1 to 100 letters, digits, spaces or . _ : @ -, starting with a letter or digit and not ending with a space (who or what uses it, e.g. 'field-team')"
         ))
     }
 }

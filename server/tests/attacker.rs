@@ -126,7 +126,11 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
         .collect();
 
     for token in [None, Some(viewer.clone())] {
-        let who = if token.is_some() { "viewer" } else { "anonymous" };
+        let who = if token.is_some() {
+            "viewer"
+        } else {
+            "anonymous"
+        };
         let a = Attacker {
             base: server.base.clone(),
             client: reqwest::blocking::Client::new(),
@@ -138,7 +142,9 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
         let mut totals: HashMap<(String, String), f64> = HashMap::new();
         for hazard in ["flood-zones", "landslide-susceptibility", "volcanic-zones"] {
             let mut by_level: Vec<BTreeMap<String, f64>> = Vec::new();
-            for level in ["country", "province", "district", "sector", "cell", "village"] {
+            for level in [
+                "country", "province", "district", "sector", "cell", "village",
+            ] {
                 let r = a.json(&format!(
                     "/api/exposure?hazard={hazard}&exposure=returnee-households&by={level}"
                 ));
@@ -152,7 +158,9 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
                     }
                     let total: f64 = figures.iter().sum();
                     level_totals.insert(code.clone(), total);
-                    let seen = totals.entry((level.to_owned(), code.clone())).or_insert(total);
+                    let seen = totals
+                        .entry((level.to_owned(), code.clone()))
+                        .or_insert(total);
                     assert!(
                         (*seen - total).abs() < 1e-6,
                         "{level} {code}: {seen} with one hazard, {total} with {hazard}"
@@ -237,7 +245,13 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
 
         // 4. Tiles, features, filters, bboxes: unit shapes with published totals only.
         let h = &households[0];
-        let t = common::tile_at(geo::Coord { x: h.bbox[0], y: h.bbox[1] }, 14);
+        let t = common::tile_at(
+            geo::Coord {
+                x: h.bbox[0],
+                y: h.bbox[1],
+            },
+            14,
+        );
         let (status, tile) = a.get(&format!(
             "/tiles/returnee-households/{}/{}/{}.mvt",
             t.z, t.x, t.y
@@ -297,7 +311,10 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
         assert_eq!(entry["detail"], false);
         assert!(entry["features"].is_null());
         let units_bounds = &catalog["tiles"]["rwa-villages"]["bounds"];
-        assert_eq!(&entry["bounds"], units_bounds, "the villages' extent, not theirs");
+        assert_eq!(
+            &entry["bounds"], units_bounds,
+            "the villages' extent, not theirs"
+        );
         let meta = a.json("/api/layers/returnee-households");
         assert!(meta["feature_count"].is_null());
         for v in meta["versions"].as_array().unwrap() {
@@ -324,7 +341,13 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
         token: None,
     };
     let mut lines = Vec::new();
-    for (level, digits) in [("country", 0), ("district", 2), ("sector", 4), ("cell", 6), ("village", 8)] {
+    for (level, digits) in [
+        ("country", 0),
+        ("district", 2),
+        ("sector", 4),
+        ("cell", 6),
+        ("village", 8),
+    ] {
         let r = a.json(&format!(
             "/api/exposure?hazard=flood-zones&exposure=returnee-households&by={level}"
         ));
@@ -336,7 +359,12 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|u| (u["code"].as_str().unwrap().to_owned(), unit_households(u).iter().sum()))
+            .map(|u| {
+                (
+                    u["code"].as_str().unwrap().to_owned(),
+                    unit_households(u).iter().sum(),
+                )
+            })
             .collect();
         let (mut shown, mut exact, mut gap) = (0, 0, 0.0_f64);
         for (code, n) in &true_units {
@@ -363,5 +391,9 @@ fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
             100.0 * class_shown / true_total
         ));
     }
-    eprintln!("disclosure control on the demo's {} returnee households:\n{}", households.len(), lines.join("\n"));
+    eprintln!(
+        "disclosure control on the demo's {} returnee households:\n{}",
+        households.len(),
+        lines.join("\n")
+    );
 }
