@@ -1,0 +1,276 @@
+// End-to-end test of the situation room: the built page served by the real server over
+// the real demo, driven in Debian's headless Chromium. Fails if any request leaves the
+// machine. Screenshots go to tests/e2e/screenshots/ (look at them).
+//
+//   (cd tests/e2e && npm ci) && SITROOM_BIN=target/debug/sitroom SITROOM_DB=/tmp/demo.db node tests/e2e/run.mjs
+//
+// SITROOM_DB must hold the demo (`sitroom demo`); it is created when missing.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(import.meta.dirname, '../..');
+const here = join(repo, 'web-map');
+const bin = process.env.SITROOM_BIN ? resolve(process.env.SITROOM_BIN) : join(repo, 'target/debug/sitroom');
+const db = process.env.SITROOM_DB ?? join(mkdtempSync(join(tmpdir(), 'sitroom-e2e-')), 'demo.db');
+const port = 18000 + Math.floor(Math.random() * 2000);
+const base = `http://127.0.0.1:${port}`;
+const shots = join(import.meta.dirname, 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+if (!existsSync(db)) {
+  console.log(`loading the demo into ${db}…`);
+  execFileSync(bin, ['--db', db, 'demo'], { stdio: 'inherit', env: process.env });
+}
+const token = execFileSync(bin, ['--db', db, 'token', 'create', `e2e-${port}`, '--role', 'editor']).toString().trim().split(/\s+/).find((w) => w.startsWith('sitroom_'));
+const server = spawn(bin, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`, '--web-dir', join(here, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });
+const stop = () => server.kill('SIGTERM');
+process.on('exit', stop);
+
+async function until(what, f, ms = 60000) {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      if (await f()) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+await until('the server', async () => (await fetch(`${base}/health`)).ok);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const offsite = [];
+async function newPage(viewport = { width: 1366, height: 768 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname === '127.0.0.1' || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+    offsite.push(u.href);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Failed responses the test provokes (a refused upload) are logged as console errors
+  // too; those are checked where they happen, script errors are checked here.
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+  return { page, errors };
+}
+
+const ready = (page) => page.waitForFunction(() => document.body.dataset.ready === 'true' && document.body.dataset.mapIdle === 'true', null, { timeout: 120000 });
+
+/** Distinct colours and share of pixels that are not the background, from the map canvas. */
+const canvasStats = (page) =>
+  page.evaluate(() => {
+    const c = document.querySelector('#map canvas');
+    const img = new Image();
+    return new Promise((res) => {
+      img.onload = () => {
+        const k = document.createElement('canvas');
+        k.width = img.width;
+        k.height = img.height;
+        const g = k.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, k.width, k.height).data;
+        const colours = new Set();
+        let painted = 0;
+        for (let i = 0; i < d.length; i += 16) {
+          colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+          if (!(d[i] === 0xdf && d[i + 1] === 0xe8 && d[i + 2] === 0xec)) painted++;
+        }
+        res({ colours: colours.size, painted: painted / (d.length / 16) });
+      };
+      img.src = c.toDataURL('image/png');
+    });
+  });
+
+try {
+  // 1. The map renders from our own server only.
+  const { page, errors } = await newPage();
+  const fonts = [];
+  page.on('response', (r) => r.url().includes('/fonts/') && fonts.push(r.status()));
+  const t0 = Date.now();
+  await page.goto(base);
+  await ready(page);
+  const firstMap = Date.now() - t0;
+  await page.screenshot({ path: join(shots, 'map-1366x768.png') });
+  const stats = await canvasStats(page);
+  check(stats.colours > 20 && stats.painted > 0.3, `the map is drawn (${stats.colours} colours, ${(stats.painted * 100).toFixed(0)}% painted)`);
+  check(fonts.length > 0 && fonts.every((s) => s === 200), `label glyphs come from our server (${fonts.length} ranges)`);
+  const exposed = await page.textContent('[data-figure=exposed] .value');
+  check(/\d/.test(exposed ?? ''), `headline figures show (${exposed} exposed)`);
+  check((await page.textContent('.asof'))?.includes('as of'), 'figures say when they were computed');
+  check((await page.locator('#table tbody tr').count()) === 30, 'the table ranks the 30 districts');
+
+  // 2. Layers toggle.
+  const flood = page.locator('[data-layer=flood-zones] input[type=checkbox]');
+  await flood.uncheck();
+  check(!(await page.evaluate(() => location.hash)).includes('flood-zones,') && (await page.evaluate(() => window.sitroom.map.getLayoutProperty('flood-zones:fill', 'visibility'))) === 'none', 'unticking a layer hides it and the link says so');
+  await flood.check();
+  check((await page.evaluate(() => window.sitroom.map.getLayoutProperty('flood-zones:fill', 'visibility'))) === 'visible', 'ticking it shows it again');
+
+  // 3. Drill-down moves the figures and the map together.
+  const worst = await page.locator('#table tbody tr').first();
+  const worstName = await worst.locator('th').textContent();
+  const before = await page.evaluate(() => window.sitroom.map.getZoom());
+  await worst.locator('a').click();
+  await page.waitForFunction((n) => document.querySelector('#breadcrumb strong')?.textContent === n, worstName, { timeout: 120000 });
+  await page.waitForFunction(() => location.hash.includes('unit='), null, { timeout: 120000 });
+  await ready(page);
+  const after = await page.evaluate(() => window.sitroom.map.getZoom());
+  const districtExposed = await page.textContent('[data-figure=exposed] .value');
+  check(districtExposed !== exposed && after > before, `drilling into ${worstName} changes the figures (${exposed} → ${districtExposed}) and zooms in (${before.toFixed(1)} → ${after.toFixed(1)})`);
+  check((await page.locator('#table h3').textContent())?.includes('sector'), 'the table lists its sectors');
+  await page.screenshot({ path: join(shots, 'drill-down.png') });
+
+  // 4. A link keeps the picture.
+  const link = await page.evaluate(() => location.href);
+  const second = await newPage();
+  await second.page.goto(link);
+  await ready(second.page);
+  check((await second.page.textContent('#breadcrumb strong')) === worstName, 'a shared link opens the same unit');
+
+  // 5. Search and click on the map.
+  const results = (text) => page.waitForFunction((t) => document.querySelector('#search-results')?.textContent?.includes(t), text, { timeout: 10000 }).then(() => true, () => false);
+  await page.fill('#search', 'Rubavu');
+  check(await results('Rubavu district 33'), 'search finds a district by name');
+  await page.fill('#search', 'Mahama');
+  check(await results('Mahama camp'), 'search finds a camp');
+  await page.click('#search-results li:has-text("Mahama camp") button');
+  const zoomed = await page.waitForFunction(() => window.sitroom.map.getZoom() > 12, null, { timeout: 10000 }).then(() => true, () => false);
+  check(zoomed, 'choosing a result zooms to it');
+  await ready(page);
+  await page.mouse.click(683, 400);
+  await page.waitForSelector('.maplibregl-popup .place', { timeout: 60000 });
+  check((await page.textContent('.maplibregl-popup'))?.includes('Flood'), 'a click tells the hazard classes there');
+
+  // 6. An upload appears on every open page without reload.
+  const camps = await (await fetch(`${base}/ogc/collections/camps/items?limit=100`)).text();
+  const versionBefore = await second.page.textContent('[data-layer=camps] .version');
+  const form = new FormData();
+  form.append('file', new Blob([camps], { type: 'application/geo+json' }), 'camps.geojson');
+  const up = await fetch(`${base}/api/layers/camps`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  check(up.ok, `a new version of camps is uploaded (${up.status})`);
+  await second.page.waitForFunction((v) => document.querySelector('[data-layer=camps] .version')?.textContent !== v, versionBefore, { timeout: 60000 });
+  check(true, `the other page shows it without reload (${versionBefore?.trim()} → ${(await second.page.textContent('[data-layer=camps] .version'))?.trim()})`);
+
+  // 6b. The layers page: drop a file with a token, read the load report, roll back.
+  const staff = await newPage();
+  await staff.page.goto(`${base}/layers.html`);
+  await staff.page.waitForSelector('[data-layer=camps]');
+  await staff.page.fill('#token', token);
+  await staff.page.dispatchEvent('#token', 'change');
+  await staff.page.fill('input[name=id]', 'camps');
+  const broken = camps.replace('"coordinates":[30.8419,-2.3139]', '"coordinates":[300.8419,-2.3139]');
+  await staff.page.setInputFiles('#file', { name: 'camps-broken.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(broken) });
+  await staff.page.click('#upload button[type=submit]');
+  await staff.page.waitForSelector('#report h3:has-text("Not loaded")', { timeout: 60000 });
+  check((await staff.page.textContent('#report'))?.includes('out of range') || (await staff.page.textContent('#report'))?.includes('rejected'), `a broken upload is refused with its report: ${(await staff.page.textContent('#report'))?.slice(0, 160)}`);
+  await staff.page.setInputFiles('#file', { name: 'camps.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(camps) });
+  await staff.page.click('#upload button[type=submit]');
+  await staff.page.waitForSelector('#report h3:has-text("Loaded camps")', { timeout: 60000 });
+  check(true, `an upload from the page loads: ${(await staff.page.textContent('#report h3'))}`);
+  await staff.page.click('[data-layer=camps] button:has-text("Roll back to v1")');
+  await staff.page.waitForSelector('#report h3:has-text("version 1 is current again")', { timeout: 60000 });
+  check(true, 'a layer is rolled back from the page');
+  // A layer no open page draws (a page drawing it would see its tiles refused meanwhile).
+  await staff.page.click('[data-layer=volcanic-zones] button:has-text("Require a token")');
+  await staff.page.waitForSelector('#report h3:has-text("volcanic-zones: public, token needed")', { timeout: 60000 });
+  const closedTiles = (await fetch(`${base}/tiles/volcanic-zones.json`)).status;
+  check(closedTiles === 401 && (await staff.page.isVisible('[data-layer=volcanic-zones]')), `a layer closed from the page needs a token at once (${closedTiles}) and stays listed for its staff`);
+  await staff.page.click('[data-layer=volcanic-zones] button:has-text("Open without a token")');
+  await staff.page.waitForSelector('#report h3:has-text("volcanic-zones: public, open without a token")', { timeout: 60000 });
+  const reopenedTiles = (await fetch(`${base}/tiles/volcanic-zones.json`)).status;
+  check(reopenedTiles === 200, `and is open again when reopened (${reopenedTiles})`);
+  await staff.page.screenshot({ path: join(shots, 'layers-page.png'), fullPage: true });
+
+  // 6c. Restricted layers (returnee households): households per unit without clearance,
+  // the households themselves with an analyst token.
+  const returneeTiles = [];
+  second.page.on('response', (r) => r.url().includes('/tiles/returnee-households/') && returneeTiles.push({ url: r.url(), status: r.status() }));
+  const returnees = second.page.locator('[data-layer=returnee-households] input[type=checkbox]');
+  check(!(await returnees.isDisabled()), 'without a token the returnee layer can be shown (as aggregates)');
+  await returnees.check();
+  await second.page.waitForFunction(() => window.sitroom.map.getLayoutProperty('returnee-households:fill', 'visibility') === 'visible', null, { timeout: 30000 });
+  await ready(second.page);
+  check(returneeTiles.length > 0 && returneeTiles.every((t) => t.url.includes('agg=1') && (t.status === 200 || t.status === 204)), `without a token its tiles are aggregates (${returneeTiles.map((t) => t.status).join(',')})`);
+  check((await second.page.textContent('[data-layer=returnee-households] .note'))?.includes('under 5 withheld'), 'the layer panel says the figures are aggregates');
+  await second.page.screenshot({ path: join(shots, 'returnees-aggregated.png') });
+  returneeTiles.length = 0;
+  await second.page.fill('#token', token);
+  await second.page.click('#sign-in button');
+  await second.page.waitForFunction(() => window.sitroom.map.getLayer('returnee-households:circle') && window.sitroom.map.getLayoutProperty('returnee-households:circle', 'visibility') === 'visible', null, { timeout: 30000 });
+  await ready(second.page);
+  check(returneeTiles.length > 0 && returneeTiles.every((t) => !t.url.includes('agg=1') && (t.status === 200 || t.status === 204)), `with a token its households are drawn (${returneeTiles.map((t) => t.status).join(',')})`);
+  await second.page.evaluate(() => sessionStorage.removeItem('sitroom-token'));
+
+  // 6d. Keyboard: search reached and used without a mouse.
+  await second.page.reload();
+  await ready(second.page);
+  await second.page.keyboard.press('Tab');
+  const focused = await second.page.evaluate(() => document.activeElement?.id);
+  check(focused === 'search', `the search box is the first stop from the keyboard (${focused})`);
+
+  // 7. Briefing mode.
+  const brief = await newPage({ width: 1920, height: 1080 });
+  await brief.page.goto(`${base}/#by=district&briefing=1`);
+  await ready(brief.page);
+  await brief.page.keyboard.press('ArrowRight');
+  await brief.page.waitForSelector('#briefing .worst .current', { timeout: 60000 });
+  await ready(brief.page);
+  await brief.page.screenshot({ path: join(shots, 'briefing-1920x1080.png') });
+  check(await brief.page.isVisible('#briefing .big'), 'briefing mode shows the key figures large');
+  check(!(await brief.page.isVisible('#dashboard')), 'briefing mode hides the working panels');
+
+  // 8. Print view (A4).
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  await page.emulateMedia({ media: 'print' });
+  check(await page.isVisible('#print img') && (await page.locator('#print tbody tr').count()) > 0, 'the print view has the map, figures and table');
+  await page.screenshot({ path: join(shots, 'print.png'), fullPage: true });
+  await page.pdf({ path: join(shots, 'brief.pdf'), format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
+
+  // 9. A 4K briefing-room screen.
+  const big = await newPage({ width: 3840, height: 2160 });
+  await big.page.goto(base);
+  await ready(big.page);
+  await big.page.screenshot({ path: join(shots, 'map-3840x2160.png') });
+  check((await canvasStats(big.page)).colours > 20, 'the map renders at 4K');
+
+  for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors]]) {
+    check(p.length === 0, `no errors in the ${name} page${p.length ? `: ${p.join(' | ')}` : ''}`);
+  }
+  check(offsite.length === 0, `no request left the machine${offsite.length ? `: ${offsite.join(', ')}` : ''}`);
+  writeFileSync(join(shots, 'timings.json'), JSON.stringify({ first_complete_map_ms: firstMap }, null, 2));
+  console.log(`first complete map: ${firstMap} ms (not a test: see scripts/bench-web.sh)`);
+} catch (e) {
+  failures.push(String(e?.stack ?? e));
+  console.error(e);
+  // What the page showed when it went wrong.
+  for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+    await p.screenshot({ path: join(shots, `failure-${i}.png`) }).catch(() => {});
+    console.error(`page ${i} (${p.url()}):`, (await p.textContent('#dashboard').catch(() => ''))?.slice(0, 600));
+  }
+} finally {
+  await browser.close();
+  stop();
+}
+if (failures.length) {
+  console.error(`${failures.length} e2e check(s) failed`);
+  process.exit(1);
+}
+console.log('e2e: all checks passed');

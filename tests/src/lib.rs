@@ -1,0 +1,339 @@
+//! sitroom's integration tests, as a crate of their own: this library holds what they
+//! share (stores on both backends, the built binary, a running server, fixtures from
+//! the mirror, in-process requests); the tests are in `tests/`.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc, missing_docs)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use sitroom::store::{self, Store};
+
+/// A store and whatever keeps it alive (a temp dir for SQLite).
+pub struct TestStore {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh embedded store in a temp dir.
+pub fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("test.db").display().to_string();
+    TestStore {
+        store: store::open(&url).expect("open sqlite store"),
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// URL of a new, empty database in the test cluster (PostGIS enabled).
+pub fn postgis_url() -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let admin = std::env::var("SITROOM_TEST_PG").expect(
+        "SITROOM_TEST_PG is not set: run the tests with scripts/test.sh, which starts a throwaway PostGIS cluster",
+    );
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        rand_suffix()
+    );
+    let mut conn = PgConnection::establish(&admin).expect("connect to the test cluster");
+    diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE sitroom_template"))
+        .execute(&mut conn)
+        .expect("create test database");
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()))
+}
+
+/// A fresh PostGIS store in its own database.
+pub fn postgis() -> TestStore {
+    let url = postgis_url();
+    TestStore {
+        store: store::open(&url).expect("open postgis store"),
+        url,
+        _dir: None,
+    }
+}
+
+/// The mirror of real data (../shared/data by default).
+pub fn mirror() -> PathBuf {
+    std::env::var("SITROOM_MIRROR").map_or_else(
+        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        PathBuf::from,
+    )
+}
+
+/// Path of the built `sitroom` binary: `SITROOM_BIN`, or the workspace's debug build
+/// (`cargo build -p sitroom`; `scripts/test.sh` builds it first).
+pub fn bin() -> PathBuf {
+    let path = std::env::var("SITROOM_BIN").map_or_else(
+        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/sitroom"),
+        PathBuf::from,
+    );
+    assert!(
+        path.is_file(),
+        "no sitroom binary at {}: build it with `cargo build -p sitroom` (scripts/test.sh does), or set SITROOM_BIN",
+        path.display()
+    );
+    path
+}
+
+/// Writes `text` to `name` in `dir` and returns the path.
+pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
+
+/// Declares one test per backend calling `$body(&Store)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite_backend {
+            $(#[test] fn $name() { let s = $crate::sqlite(); super::$name(&s.store); })+
+        }
+        mod postgis_backend {
+            $(#[test] fn $name() { let s = $crate::postgis(); super::$name(&s.store); })+
+        }
+    };
+}
+
+/// `sitroom --db DB ARGS…`, ready to run or spawn.
+pub fn sitroom(db: &str, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    c.arg("--db").arg(db).args(args);
+    c
+}
+
+/// Runs `sitroom --db DB ARGS…` and panics with its stderr if it fails.
+pub fn sitroom_ok(db: &str, args: &[&str]) -> std::process::Output {
+    let out = sitroom(db, args).output().expect("run sitroom");
+    assert!(
+        out.status.success(),
+        "sitroom {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A running `sitroom serve`, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `sitroom serve` over `db` on a free port with `extra` arguments, and waits
+/// until it says it is serving.
+pub fn serve(db: &str, extra: &[&str]) -> Server {
+    use std::io::BufRead as _;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut args = vec!["serve", "--bind", &bind];
+    args.extend_from_slice(extra);
+    let mut child = sitroom(db, &args)
+        .env("RUST_LOG", "sitroom=info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitroom serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let server = Server {
+        child,
+        base: format!("http://{bind}"),
+    };
+    // Keep reading the server's log for its whole life (a closed pipe would fail its
+    // writes); report when it says it is serving.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("sitroom serving on") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the server did not start serving");
+    server
+}
+
+/// Loads the real admin layer of `level` (province, district, sector, cell or village)
+/// from the mirror as layer `id`, keyed by official code, named by `name`, open to
+/// callers without a token (a public map).
+pub fn load_admin(db: &str, id: &str, level: &str) {
+    let file = mirror().join(format!("admin/rwa_{level}s.geojson"));
+    sitroom_ok(
+        db,
+        &[
+            "load",
+            file.to_str().expect("utf-8 path"),
+            "--layer",
+            id,
+            "--kind",
+            "boundary",
+            "--theme",
+            level,
+            "--code-field",
+            "id",
+            "--name-field",
+            "name",
+            "--anonymous",
+            "true",
+        ],
+    );
+}
+
+/// The geometry of sector `code` read straight from the mirror's file (independently of
+/// the store and the engine).
+pub fn source_sector(code: i64) -> geo::Geometry<f64> {
+    let text =
+        std::fs::read_to_string(mirror().join("admin/rwa_sectors.geojson")).expect("sectors file");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("sectors JSON");
+    let f = doc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["id"] == code)
+        .expect("sector code");
+    gdal::vector::Geometry::from_geojson(&f["geometry"].to_string())
+        .and_then(|g| g.to_geo())
+        .expect("sector geometry")
+}
+
+/// The tile at zoom `z` containing lon/lat `c`.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tiles::TileId {
+    use sitroom::engine::geometry::{HALF_WORLD_M, to_mercator};
+    use sitroom::engine::tiles::TileId;
+    let m = to_mercator(c);
+    let span = 2.0 * HALF_WORLD_M / f64::from(1u32 << z);
+    let x = ((m.x + HALF_WORLD_M) / span).floor() as u32;
+    let y = ((HALF_WORLD_M - m.y) / span).floor() as u32;
+    TileId::new(z, x, y).unwrap()
+}
+
+/// Loads `path` into `db` as hazard layer `id` (theme flood) whose `class` field holds
+/// class names (high, medium, low, very_low), open to callers without a token.
+pub fn load_class_zones(db: &str, path: &std::path::Path, id: &str) {
+    sitroom_ok(
+        db,
+        &[
+            "load",
+            path.to_str().expect("utf-8 path"),
+            "--layer",
+            id,
+            "--kind",
+            "hazard",
+            "--theme",
+            "flood",
+            "--hazard-field",
+            "class",
+            "--classification",
+            "class-names",
+            "--anonymous",
+            "true",
+        ],
+    );
+}
+
+/// A multipart upload body for `POST /api/layers/{id}` of a GeoJSON hazard layer like
+/// `load_class_zones` loads: its content type and bytes.
+pub fn class_zones_upload(geojson: &str) -> (String, Vec<u8>) {
+    upload_form(
+        "zone.geojson",
+        geojson,
+        &[
+            ("kind", "hazard"),
+            ("theme", "flood"),
+            ("hazard_field", "class"),
+            ("classification", "class-names"),
+        ],
+    )
+}
+
+/// A multipart upload of `geojson` as file `name` with the given form fields: (content
+/// type, body).
+pub fn upload_form(name: &str, geojson: &str, fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let b = "sitroomtestboundary";
+    let mut body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/geo+json\r\n\r\n{geojson}\r\n"
+    );
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{b}--\r\n"));
+    (
+        format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
+}
+
+/// An answer from the app in process (no socket).
+pub struct Answer {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Answer {
+    /// The body as JSON (`Null` when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Sends `method uri` to the app in process, with a bearer `token` and a body of the
+/// given content type if any.
+pub async fn call(
+    state: &sitroom::api::AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> Answer {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some((kind, bytes)) => {
+            req = req.header("content-type", kind);
+            axum::body::Body::from(bytes)
+        }
+        None => axum::body::Body::empty(),
+    };
+    let resp = sitroom::api::app(state.clone())
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("answer");
+    let (parts, body) = resp.into_parts();
+    Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.collect().await.expect("body").to_bytes(),
+    }
+}

@@ -1,0 +1,272 @@
+//! OGC API – Features: the documents and paging in-process, then GDAL's own OAPIF client
+//! (ogrinfo, ogr2ogr) reading every collection from a running `sitroom serve`.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use sitroom::api::{AppState, app};
+use sitroom::store::Store;
+use tower::ServiceExt as _;
+
+/// A store with the real sectors (open without a token) and a restricted point layer
+/// (not open).
+fn fixture(dir: &tempfile::TempDir) -> String {
+    let db = dir.path().join("ogc.db").display().to_string();
+    sitroom_tests::load_admin(&db, "sectors", "sector");
+    let hh = sitroom_tests::write(
+        dir,
+        "hh.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"size":4},"geometry":{"type":"Point","coordinates":[30.06,-1.95]}}]}"#,
+    );
+    sitroom_tests::sitroom_ok(
+        &db,
+        &[
+            "load",
+            hh.to_str().unwrap(),
+            "--layer",
+            "returnees",
+            "--kind",
+            "exposure",
+            "--theme",
+            "returnee",
+            "--sensitivity",
+            "restricted",
+        ],
+    );
+    db
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
+    let resp = app(state.clone())
+        .oneshot(
+            Request::get(uri)
+                .header("host", "test.local")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn documents_paging_filters_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture(&dir);
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
+
+    let (status, landing) = get(&state, "/ogc").await;
+    assert_eq!(status, StatusCode::OK);
+    let rels: Vec<&str> = landing["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["rel"].as_str().unwrap())
+        .collect();
+    assert_eq!(rels, ["self", "conformance", "data"]);
+    let (_, conf) = get(&state, "/ogc/conformance").await;
+    assert!(
+        conf["conformsTo"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().ends_with("/conf/geojson"))
+    );
+    let (_, cols) = get(&state, "/ogc/collections").await;
+    let ids: Vec<&str> = cols["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sectors"], "without a token, only the open layers");
+    assert_eq!(
+        cols["collections"][0]["links"][1]["href"],
+        "http://test.local/ogc/collections/sectors/items"
+    );
+
+    // Paging: follow next links until the end; every sector exactly once.
+    let mut seen = HashSet::new();
+    let mut uri = "/ogc/collections/sectors/items?limit=100".to_owned();
+    let mut pages = 0;
+    loop {
+        let (status, page) = get(&state, &uri).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page["numberMatched"], 416);
+        for f in page["features"].as_array().unwrap() {
+            assert!(
+                seen.insert(f["id"].as_i64().unwrap()),
+                "feature {} twice",
+                f["id"]
+            );
+            assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        }
+        pages += 1;
+        match page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "next")
+        {
+            Some(next) => {
+                uri = next["href"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("http://test.local")
+                    .to_owned()
+            }
+            None => break,
+        }
+    }
+    assert_eq!((seen.len(), pages), (416, 5));
+
+    // bbox around central Kigali, a property filter, a CQL2 filter, chosen properties.
+    let (_, page) = get(
+        &state,
+        "/ogc/collections/sectors/items?bbox=30.05,-1.96,30.07,-1.94&limit=1000",
+    )
+    .await;
+    let names: HashSet<&str> = page["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains("Gitega") && names.contains("Nyarugenge") && names.len() < 20,
+        "{names:?}"
+    );
+    let (_, page) = get(
+        &state,
+        "/ogc/collections/sectors/items?dist_id=11&limit=100",
+    )
+    .await;
+    assert_eq!(
+        page["numberMatched"], 10,
+        "Nyarugenge district has 10 sectors"
+    );
+    let (_, page) = get(
+        &state,
+        "/ogc/collections/sectors/items?filter=population%20%3E%2050000&properties=name",
+    )
+    .await;
+    assert!(page["numberMatched"].as_u64().unwrap() > 0);
+    assert_eq!(
+        page["features"][0]["properties"].as_object().unwrap().len(),
+        1
+    );
+
+    let (status, one) = get(&state, "/ogc/collections/sectors/items/1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(one["properties"]["name"], "Gitega");
+    let first = &one["geometry"]["coordinates"][0][0][0];
+    assert_eq!(
+        first[0].as_f64().unwrap(),
+        30.0482873,
+        "lon/lat back from the engine, 7 decimals"
+    );
+
+    for (uri, status, detail) in [
+        (
+            "/ogc/collections/sectors/items/9999",
+            StatusCode::NOT_FOUND,
+            "collection 'sectors' has no feature '9999': feature ids run from 1 to 416",
+        ),
+        (
+            "/ogc/collections/nothing/items",
+            StatusCode::NOT_FOUND,
+            "collection 'nothing' does not exist: GET /ogc/collections lists them",
+        ),
+        (
+            "/ogc/collections/sectors/items?colour=red",
+            StatusCode::BAD_REQUEST,
+            "unknown query parameter 'colour': use bbox, limit, offset, datetime, filter, properties, or a property name (dist_id, household, id, name, population, prov_id)",
+        ),
+        (
+            "/ogc/collections/sectors/items?bbox=1,2,3",
+            StatusCode::BAD_REQUEST,
+            "bbox '1,2,3' is not west,south,east,north with west <= east and south <= north in degrees",
+        ),
+        (
+            "/ogc/collections/sectors/items?limit=20000",
+            StatusCode::BAD_REQUEST,
+            "limit '20000' must be a whole number from 0 to 10000",
+        ),
+        (
+            "/ogc/collections/returnees/items",
+            StatusCode::UNAUTHORIZED,
+            "layer 'returnees' is not open without a token: send 'Authorization: Bearer <token>' (an administrator creates tokens with `sitroom token create NAME`)",
+        ),
+    ] {
+        let (got, body) = get(&state, uri).await;
+        assert_eq!(
+            (got, body["detail"].as_str().unwrap_or_default()),
+            (status, detail),
+            "{uri}"
+        );
+    }
+}
+
+#[test]
+fn gdal_oapif_reads_every_public_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture(&dir);
+    let server = sitroom_tests::serve(&db, &[]);
+    let url = format!("OAPIF:{}/ogc", server.base);
+
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-so", &url, "sectors"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("Feature Count: 416"), "{text}");
+    assert!(text.contains("Geometry: Multi Polygon"), "{text}");
+
+    let copy = dir.path().join("sectors.geojson");
+    let out = Command::new("ogr2ogr")
+        .args(["-f", "GeoJSON", copy.to_str().unwrap(), &url, "sectors"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
+    let features = copied["features"].as_array().unwrap();
+    assert_eq!(features.len(), 416);
+    let names: HashSet<&str> = features
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains("Gitega") && names.contains("Shyrongi"));
+
+    // Without a token GDAL lists the open collections only.
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-q", &url])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("sectors") && !text.contains("returnees"),
+        "{text}"
+    );
+}
