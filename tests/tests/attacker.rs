@@ -98,10 +98,19 @@ fn box_around(lon: f64, lat: f64, half: f64) -> Value {
 }
 
 #[test]
-#[allow(clippy::too_many_lines)]
-fn an_attacker_learns_nothing_about_returnee_households_from_the_demo() {
+fn an_attacker_learns_nothing_on_the_embedded_store() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db").display().to_string();
+    attack(&dir.path().join("demo.db").display().to_string());
+}
+
+#[test]
+fn an_attacker_learns_nothing_on_postgis() {
+    attack(&sitroom_tests::postgis_url());
+}
+
+#[allow(clippy::too_many_lines)]
+fn attack(db: &str) {
+    let db = db.to_owned();
     let mirror = sitroom_tests::mirror();
     sitroom_tests::sitroom_ok(&db, &["demo", "--mirror", mirror.to_str().unwrap()]);
     let out = sitroom_tests::sitroom_ok(&db, &["token", "create", "curious", "--role", "viewer"]);

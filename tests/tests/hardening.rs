@@ -8,10 +8,19 @@ use serde_json::{Value, json};
 
 const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"high"},"geometry":{"type":"Polygon","coordinates":[[[29.9,-2.1],[30.2,-2.1],[30.2,-1.8],[29.9,-1.8],[29.9,-2.1]]]}}]}"#;
 
+/// The store a test runs on: a SQLite file in `dir`, or a fresh PostGIS database.
+fn store_url(dir: &tempfile::TempDir, postgis: bool) -> String {
+    if postgis {
+        sitroom_tests::postgis_url()
+    } else {
+        dir.path().join("h.db").display().to_string()
+    }
+}
+
 /// Districts (open), an open flood zone, the same zone as a restricted layer, and
-/// restricted households (open to read, as aggregates); an editor's token.
-fn fixture(dir: &tempfile::TempDir) -> (String, String) {
-    let db = dir.path().join("h.db").display().to_string();
+/// restricted households (open to read, as aggregates) in the store `db`; an editor's
+/// token.
+fn fixture(dir: &tempfile::TempDir, db: String) -> (String, String) {
     sitroom_tests::load_admin(&db, "districts", "district");
     let zone = sitroom_tests::write(dir, "zone.geojson", ZONE);
     sitroom_tests::load_class_zones(&db, &zone, "zone");
@@ -75,10 +84,9 @@ fn problem(resp: Response) -> (u16, String) {
     )
 }
 
-#[test]
-fn hostile_requests_are_refused_cheaply_and_the_server_keeps_serving() {
+fn hostile_requests_are_refused_cheaply_and_the_server_keeps_serving(postgis: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let (db, token) = fixture(&dir);
+    let (db, token) = fixture(&dir, store_url(&dir, postgis));
     let server = sitroom_tests::serve(&db, &["--rate-limit", "0"]);
     let c = Client::new();
     let get = |path: &str| c.get(format!("{}{path}", server.base)).send().unwrap();
@@ -244,6 +252,24 @@ fn hostile_requests_are_refused_cheaply_and_the_server_keeps_serving() {
     assert_eq!(get("/health").status(), 200, "still serving");
 }
 
+/// Each test on both store backends.
+macro_rules! on_both_stores {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite_backend {
+            $(#[test] fn $name() { super::$name(false); })+
+        }
+        mod postgis_backend {
+            $(#[test] fn $name() { super::$name(true); })+
+        }
+    };
+}
+
+on_both_stores!(
+    hostile_requests_are_refused_cheaply_and_the_server_keeps_serving,
+    links_headers_and_caching_cannot_be_steered_by_the_client,
+    csv_cells_are_never_spreadsheet_formulas,
+);
+
 fn admin_token(db: &str) -> String {
     static ADMIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ADMIN
@@ -255,10 +281,9 @@ fn admin_token(db: &str) -> String {
         .clone()
 }
 
-#[test]
-fn links_headers_and_caching_cannot_be_steered_by_the_client() {
+fn links_headers_and_caching_cannot_be_steered_by_the_client(postgis: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let (db, token) = fixture(&dir);
+    let (db, token) = fixture(&dir, store_url(&dir, postgis));
     let c = Client::new();
     let forged = |base: &str, path: &str| {
         c.get(format!("{base}{path}"))
@@ -355,10 +380,9 @@ fn links_headers_and_caching_cannot_be_steered_by_the_client() {
     }
 }
 
-#[test]
-fn csv_cells_are_never_spreadsheet_formulas() {
+fn csv_cells_are_never_spreadsheet_formulas(postgis: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("csv.db").display().to_string();
+    let db = store_url(&dir, postgis);
     let units = sitroom_tests::write(
         &dir,
         "units.geojson",

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::AppState;
-use super::exposure::clearance;
+use super::http::access::clearance;
 use super::http::caching::{etag, not_modified, private_to_caller};
 use super::http::tile::{TileSource, parse_tile, serve_tile};
 use super::http::{ApiError, BaseUrl, blocking};

@@ -11,12 +11,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::http::access::audit_restricted_read;
+use super::http::access::clearance;
 use super::http::{ApiError, Reader, blocking};
-use crate::engine::disclosure::Clearance;
 use crate::engine::exposure::{self, ExposureRequest, Needs, export, point};
-use crate::engine::finest_boundary;
-use crate::model::{LayerId, Sensitivity};
 
 /// Largest incident-area body accepted, in bytes.
 const AREA_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -158,47 +155,6 @@ async fn exposure_by_unit(
             .into_response(),
         _ => Json(report).into_response(),
     })
-}
-
-/// What the caller may see of `hazard` × `exposure` (see [`Reader::clearance`]), after
-/// checking that it may read the hazard, exposure and finest boundary layers at all.
-/// Reads of restricted detail are audited.
-///
-/// # Errors
-/// 401 for a bad token, or a layer not open to callers without one.
-pub(super) async fn clearance(
-    state: &AppState,
-    headers: &HeaderMap,
-    hazard: &str,
-    exposure: &str,
-) -> Result<Clearance, ApiError> {
-    let reader = Reader::of(state, headers).await?;
-    let all = state.engine.snapshots();
-    let find = |name: &str| {
-        name.parse::<LayerId>()
-            .ok()
-            .and_then(|id| all.get(&id).cloned())
-    };
-    let named: Vec<_> = [find(hazard), find(exposure)]
-        .into_iter()
-        .flatten()
-        .collect();
-    for s in named
-        .iter()
-        .chain(finest_boundary(&all).as_ref().map(|(s, _)| s))
-    {
-        reader.check(&s.meta)?;
-    }
-    let clearance = reader.clearance();
-    if clearance == Clearance::Detail {
-        for s in named
-            .iter()
-            .filter(|s| s.meta.sensitivity == Sensitivity::Restricted)
-        {
-            audit_restricted_read(state, reader.name(), s.meta.id.as_str(), "exposure").await;
-        }
-    }
-    Ok(clearance)
 }
 
 #[derive(Debug, Deserialize)]

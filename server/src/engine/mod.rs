@@ -206,6 +206,10 @@ impl Engine {
                     } else {
                         s.cells();
                     }
+                    if s.meta.kind == LayerKind::Boundary {
+                        // Incident areas over restricted layers stand for whole units.
+                        s.representative_points();
+                    }
                     tracing::info!(layer = %s.meta.id, millis = started.elapsed().as_millis(), "prepared for exposure");
                 }
             });

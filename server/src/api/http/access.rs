@@ -15,9 +15,10 @@ use crate::api::AppState;
 use crate::auth::{self, AuthError};
 use crate::engine::LayerSnapshot;
 use crate::engine::disclosure::Clearance;
+use crate::engine::finest_boundary;
 use crate::model::ApiToken;
 use crate::model::Role;
-use crate::model::{LayerMeta, Sensitivity};
+use crate::model::{LayerId, LayerMeta, Sensitivity};
 
 /// Who is asking.
 #[derive(Debug, Clone)]
@@ -208,4 +209,45 @@ pub async fn authorise(
     need: crate::model::Role,
 ) -> Result<ApiToken, ApiError> {
     Reader::of(state, headers).await?.require(need)
+}
+
+/// What the caller may see of `hazard` × `exposure` (see [`Reader::clearance`]), after
+/// checking that it may read the hazard, exposure and finest boundary layers at all.
+/// Reads of restricted detail are audited.
+///
+/// # Errors
+/// 401 for a bad token, or a layer not open to callers without one.
+pub async fn clearance(
+    state: &AppState,
+    headers: &HeaderMap,
+    hazard: &str,
+    exposure: &str,
+) -> Result<Clearance, ApiError> {
+    let reader = Reader::of(state, headers).await?;
+    let all = state.engine.snapshots();
+    let find = |name: &str| {
+        name.parse::<LayerId>()
+            .ok()
+            .and_then(|id| all.get(&id).cloned())
+    };
+    let named: Vec<_> = [find(hazard), find(exposure)]
+        .into_iter()
+        .flatten()
+        .collect();
+    for s in named
+        .iter()
+        .chain(finest_boundary(&all).as_ref().map(|(s, _)| s))
+    {
+        reader.check(&s.meta)?;
+    }
+    let clearance = reader.clearance();
+    if clearance == Clearance::Detail {
+        for s in named
+            .iter()
+            .filter(|s| s.meta.sensitivity == Sensitivity::Restricted)
+        {
+            audit_restricted_read(state, reader.name(), s.meta.id.as_str(), "exposure").await;
+        }
+    }
+    Ok(clearance)
 }
