@@ -192,7 +192,7 @@ async fn documents_paging_filters_and_errors() {
         (
             "/ogc/collections/sectors/items?colour=red",
             StatusCode::BAD_REQUEST,
-            "unknown query parameter 'colour': use bbox, limit, offset, datetime, filter, properties, or a property name (dist_id, household, id, name, population, prov_id)",
+            "unknown query parameter 'colour': use bbox, limit, offset, datetime, filter, properties, or a property name (id, name, population, household, prov_id, dist_id)",
         ),
         (
             "/ogc/collections/sectors/items?bbox=1,2,3",

@@ -233,15 +233,15 @@ async fn http_caching_compression_tilejson_catalog_and_invalidation() {
     for (query, detail) in [
         (
             "properties=colour",
-            "unknown property 'colour': the fields are dist_id, household, id, name, population, prov_id",
+            "unknown property 'colour': the fields are id, name, population, household, prov_id, dist_id",
         ),
         (
             "filter=colour%3D'red'",
-            "unknown field 'colour' in filter: the fields are dist_id, household, id, name, population, prov_id",
+            "unknown field 'colour' in filter: the fields are id, name, population, household, prov_id, dist_id",
         ),
         (
             "filter=name%3D",
-            "expected a value ('text', a number, TRUE or FALSE) at the end",
+            "the filter is not CQL2 text: at position 6, expected a value ('text', a number, TRUE or FALSE), or a field, or '('",
         ),
     ] {
         let (status, _, body) = s.get(&format!("{uri}?{query}"), &[]).await;

@@ -178,13 +178,6 @@ fn parse_items_query(
             }
         }
     }
-    if let Some(lang) = params.get("filter-lang")
-        && *lang != "cql2-text"
-    {
-        return Err(ApiError::bad_request(format!(
-            "filter-lang '{lang}' is not supported: use cql2-text"
-        )));
-    }
     if let Some(crs) = params.get("bbox-crs")
         && *crs != CRS84
     {
@@ -223,6 +216,7 @@ fn parse_items_query(
     let mut selection = SelectionQuery {
         properties: params.get("properties").map(|s| (*s).to_owned()),
         filter: params.get("filter").map(|s| (*s).to_owned()),
+        filter_lang: params.get("filter-lang").map(|s| (*s).to_owned()),
     }
     .resolve(std::slice::from_ref(snap))?;
     for pf in property_filters {

@@ -1,23 +1,17 @@
-//! Attribute filters: a subset of CQL2-text, for tiles and features alike.
+//! Attribute filters for tiles and features: CQL2 (text, or JSON for clients that send
+//! it), parsed with the `cql2` crate and lowered to the subset evaluated here on every
+//! feature — comparisons (`=`, `<>`, `<`, `<=`, `>`, `>=`), `IN (…)`, `LIKE` (`%`, `_`),
+//! `IS [NOT] NULL`, `BETWEEN`, `AND`, `OR`, `NOT` — with literals text, numbers and
+//! booleans. Spatial, temporal, arithmetic and function expressions are refused with a
+//! message naming them (bboxes select by space). Fields are checked against the layers'.
 //!
-//! ```text
-//! expr       := term (OR term)*
-//! term       := factor (AND factor)*
-//! factor     := NOT factor | '(' expr ')' | predicate
-//! predicate  := field op literal | field [NOT] IN '(' literal, … ')'
-//!             | field IS [NOT] NULL | field [NOT] LIKE 'pattern'
-//! op         := = | <> | < | <= | > | >=
-//! literal    := 'text' | number | TRUE | FALSE
-//! field      := name | "quoted name"
-//! ```
-//! Keywords are case-insensitive; `%` and `_` are the LIKE wildcards.
-//!
-//! A filter is bounded before any of it is evaluated: at most [`MAX_LENGTH`] characters,
+//! A filter is bounded before it reaches the parser: at most [`MAX_LENGTH`] characters,
 //! [`MAX_DEPTH`] levels of parentheses and `NOT`, and [`MAX_PREDICATES`] comparisons, so
 //! no filter, however built, can exhaust the stack or the processor.
 
 use std::cmp::Ordering;
 
+use cql2::Expr;
 use serde_json::{Map, Value};
 
 /// Longest filter accepted, in characters.
@@ -46,6 +40,8 @@ pub enum Filter {
     IsNull(String),
     /// `field LIKE 'pattern'`.
     Like(String, String),
+    /// `TRUE` or `FALSE` on its own.
+    Always(bool),
 }
 
 /// Comparison operators.
@@ -76,303 +72,38 @@ pub enum Literal {
     Bool(bool),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Word(String),
-    Quoted(String),
-    Text(String),
-    Number(f64),
-    Op(Op),
-    Open,
-    Close,
-    Comma,
-}
-
-fn tokens(s: &str) -> Result<Vec<(usize, Token)>, String> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let start = i;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let tok =
-            match c {
-                '(' => {
-                    i += 1;
-                    Token::Open
-                }
-                ')' => {
-                    i += 1;
-                    Token::Close
-                }
-                ',' => {
-                    i += 1;
-                    Token::Comma
-                }
-                '=' => {
-                    i += 1;
-                    Token::Op(Op::Eq)
-                }
-                '<' | '>' => {
-                    let next = chars.get(i + 1).copied();
-                    let (op, len) = match (c, next) {
-                        ('<', Some('>')) => (Op::Ne, 2),
-                        ('<', Some('=')) => (Op::Le, 2),
-                        ('>', Some('=')) => (Op::Ge, 2),
-                        ('<', _) => (Op::Lt, 1),
-                        _ => (Op::Gt, 1),
-                    };
-                    i += len;
-                    Token::Op(op)
-                }
-                '\'' | '"' => {
-                    let quote = c;
-                    let mut text = String::new();
-                    i += 1;
-                    loop {
-                        match chars.get(i) {
-                            None => {
-                                return Err(format!(
-                                    "unterminated {quote}…{quote} starting at position {}",
-                                    start + 1
-                                ));
-                            }
-                            Some(&q) if q == quote && chars.get(i + 1) == Some(&quote) => {
-                                text.push(quote);
-                                i += 2;
-                            }
-                            Some(&q) if q == quote => {
-                                i += 1;
-                                break;
-                            }
-                            Some(&other) => {
-                                text.push(other);
-                                i += 1;
-                            }
-                        }
-                    }
-                    if quote == '\'' {
-                        Token::Text(text)
-                    } else {
-                        Token::Quoted(text)
-                    }
-                }
-                c if c.is_ascii_digit() || c == '-' || c == '.' => {
-                    while i < chars.len()
-                        && (chars[i].is_ascii_digit()
-                            || matches!(chars[i], '-' | '+' | '.' | 'e' | 'E'))
-                    {
-                        i += 1;
-                    }
-                    let text: String = chars[start..i].iter().collect();
-                    Token::Number(text.parse().map_err(|_| {
-                        format!("'{text}' at position {} is not a number", start + 1)
-                    })?)
-                }
-                c if c.is_alphanumeric() || c == '_' => {
-                    while i < chars.len()
-                        && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '-' | ':'))
-                    {
-                        i += 1;
-                    }
-                    Token::Word(chars[start..i].iter().collect())
-                }
-                other => return Err(format!("unexpected '{other}' at position {}", start + 1)),
-            };
-        out.push((start + 1, tok));
-    }
-    Ok(out)
-}
-
-struct Parser<'a> {
-    toks: Vec<(usize, Token)>,
-    pos: usize,
-    fields: &'a [String],
-    depth: usize,
-    predicates: usize,
-}
-
-fn is_kw(t: Option<&Token>, kw: &str) -> bool {
-    matches!(t, Some(Token::Word(w)) if w.eq_ignore_ascii_case(kw))
-}
-
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Token> {
-        self.toks.get(self.pos).map(|t| &t.1)
-    }
-    fn at(&self) -> String {
-        self.toks
-            .get(self.pos)
-            .map_or_else(|| "the end".to_owned(), |t| format!("position {}", t.0))
-    }
-    fn next(&mut self) -> Option<Token> {
-        let t = self.toks.get(self.pos).map(|t| t.1.clone());
-        self.pos += 1;
-        t
-    }
-    fn keyword(&mut self, kw: &str) -> bool {
-        if is_kw(self.peek(), kw) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expr(&mut self) -> Result<Filter, String> {
-        let mut left = self.term()?;
-        while self.keyword("OR") {
-            left = Filter::Or(Box::new(left), Box::new(self.term()?));
-        }
-        Ok(left)
-    }
-
-    fn term(&mut self) -> Result<Filter, String> {
-        let mut left = self.factor()?;
-        while self.keyword("AND") {
-            left = Filter::And(Box::new(left), Box::new(self.factor()?));
-        }
-        Ok(left)
-    }
-
-    fn factor(&mut self) -> Result<Filter, String> {
-        if is_kw(self.peek(), "NOT") || self.peek() == Some(&Token::Open) {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(format!(
-                    "the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT at {}: simplify it",
-                    self.at()
-                ));
-            }
-            let inner = if self.keyword("NOT") {
-                Filter::Not(Box::new(self.factor()?))
-            } else {
-                self.pos += 1;
-                let inner = self.expr()?;
-                if self.next() != Some(Token::Close) {
-                    return Err(format!("expected ')' before {}", self.at()));
-                }
-                inner
-            };
-            self.depth -= 1;
-            return Ok(inner);
-        }
-        self.predicates += 1;
-        if self.predicates > MAX_PREDICATES {
-            return Err(format!(
-                "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
-            ));
-        }
-        self.predicate()
-    }
-
-    fn field(&mut self) -> Result<String, String> {
-        let at = self.at();
-        let name = match self.next() {
-            Some(Token::Word(w) | Token::Quoted(w)) => w,
-            _ => return Err(format!("expected a field name at {at}")),
-        };
-        if !self.fields.contains(&name) {
-            return Err(format!(
-                "unknown field '{name}' in filter: the fields are {}",
-                self.fields.join(", ")
-            ));
-        }
-        Ok(name)
-    }
-
-    fn literal(&mut self) -> Result<Literal, String> {
-        let at = self.at();
-        match self.next() {
-            Some(Token::Text(t)) => Ok(Literal::Text(t)),
-            Some(Token::Number(n)) => Ok(Literal::Number(n)),
-            Some(Token::Word(w)) if w.eq_ignore_ascii_case("true") => Ok(Literal::Bool(true)),
-            Some(Token::Word(w)) if w.eq_ignore_ascii_case("false") => Ok(Literal::Bool(false)),
-            _ => Err(format!(
-                "expected a value ('text', a number, TRUE or FALSE) at {at}"
-            )),
-        }
-    }
-
-    fn predicate(&mut self) -> Result<Filter, String> {
-        let field = self.field()?;
-        if let Some(Token::Op(op)) = self.peek().cloned() {
-            self.pos += 1;
-            return Ok(Filter::Compare(field, op, self.literal()?));
-        }
-        let negated = self.keyword("NOT");
-        let p = if self.keyword("IN") {
-            if self.next() != Some(Token::Open) {
-                return Err(format!("expected '(' after IN at {}", self.at()));
-            }
-            let mut list = vec![self.literal()?];
-            loop {
-                match self.next() {
-                    Some(Token::Comma) => list.push(self.literal()?),
-                    Some(Token::Close) => break,
-                    _ => {
-                        return Err(format!(
-                            "expected ',' or ')' in the IN list before {}",
-                            self.at()
-                        ));
-                    }
-                }
-            }
-            Filter::In(field, list)
-        } else if self.keyword("LIKE") {
-            match self.literal()? {
-                Literal::Text(p) => Filter::Like(field, p),
-                _ => return Err("LIKE needs a 'text' pattern".into()),
-            }
-        } else if !negated && self.keyword("IS") {
-            let not = self.keyword("NOT");
-            if !self.keyword("NULL") {
-                return Err(format!("expected NULL at {}", self.at()));
-            }
-            let f = Filter::IsNull(field);
-            return Ok(if not { Filter::Not(Box::new(f)) } else { f });
-        } else {
-            return Err(format!(
-                "expected a comparison (=, <>, <, <=, >, >=, IN, LIKE, IS NULL) after '{field}' at {}",
-                self.at()
-            ));
-        };
-        Ok(if negated { Filter::Not(Box::new(p)) } else { p })
-    }
-}
-
 impl Filter {
-    /// Parses `text`, accepting only the given field names.
+    /// Parses CQL2 text, accepting only the given field names.
     ///
     /// # Errors
-    /// A message naming the unknown field or where the syntax is wrong.
+    /// A message naming the unknown field, the unsupported operator or where the
+    /// syntax is wrong.
     pub fn parse(text: &str, fields: &[String]) -> Result<Self, String> {
+        bound_text(text)?;
+        let expr = cql2::parse_text(text).map_err(|e| {
+            format!(
+                "the filter is not CQL2 text: {}",
+                first_line(&e.to_string())
+            )
+        })?;
+        lower(&expr, fields, 0, &mut 0)
+    }
+
+    /// Parses CQL2 JSON, accepting only the given field names.
+    ///
+    /// # Errors
+    /// As [`Filter::parse`].
+    pub fn parse_json(text: &str, fields: &[String]) -> Result<Self, String> {
         let length = text.chars().count();
-        if length > MAX_LENGTH {
+        if length > MAX_LENGTH * 4 {
             return Err(format!(
-                "the filter is {length} characters long, more than {MAX_LENGTH}: simplify it"
+                "the filter is {length} characters long, more than {}: simplify it",
+                MAX_LENGTH * 4
             ));
         }
-        let toks = tokens(text)?;
-        if toks.is_empty() {
-            return Err("the filter is empty".into());
-        }
-        let mut p = Parser {
-            toks,
-            pos: 0,
-            fields,
-            depth: 0,
-            predicates: 0,
-        };
-        let f = p.expr()?;
-        if p.pos < p.toks.len() {
-            return Err(format!("unexpected text at {}", p.at()));
-        }
-        Ok(f)
+        let expr =
+            cql2::parse_json(text).map_err(|e| format!("the filter is not CQL2 JSON: {e}"))?;
+        lower(&expr, fields, 0, &mut 0)
     }
 
     /// Whether a feature with these properties matches.
@@ -403,8 +134,284 @@ impl Filter {
                 .get(f)
                 .and_then(Value::as_str)
                 .is_some_and(|s| like(s, pattern)),
+            Self::Always(b) => *b,
         }
     }
+}
+
+/// A parser's message, shortened: where (`position N`) and what it expected, without
+/// the drawing of the input under it.
+fn first_line(s: &str) -> String {
+    let at = s
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .and_then(|lc| lc.split(':').nth(1))
+        .map(|c| format!("at position {c}"));
+    let what = s
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map(expected);
+    match (at, what) {
+        (Some(at), Some(what)) => format!("{at}, {what}"),
+        (Some(at), None) => at,
+        _ => s.lines().next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// The parser's list of expected rules in the words of the filter's grammar.
+fn expected(list: &str) -> String {
+    let list = list.to_ascii_lowercase();
+    let mut words: Vec<&str> = Vec::new();
+    for (rules, word) in [
+        (
+            &["singlequotedstring", "decimal", "double", "true", "false"][..],
+            "a value ('text', a number, TRUE or FALSE)",
+        ),
+        (&["identifier"][..], "a field"),
+        (&["expressioninparentheses", "lparen"][..], "'('"),
+        (&["rparen"][..], "')'"),
+        (
+            &["eq", "noteq", "lt", "gt", "like", "in", "is"][..],
+            "a comparison (=, <>, <, <=, >, >=, IN, LIKE, IS NULL)",
+        ),
+        (&["and", "or"][..], "AND or OR"),
+        (&["eoi"][..], "the end of the filter"),
+    ] {
+        if rules
+            .iter()
+            .any(|r| list.split(|c: char| !c.is_alphanumeric()).any(|w| w == *r))
+        {
+            words.push(word);
+        }
+    }
+    if words.len() > 1 {
+        words.retain(|w| *w != "AND or OR");
+    }
+    if words.is_empty() {
+        "the filter does not parse there".to_owned()
+    } else {
+        format!("expected {}", words.join(", or "))
+    }
+}
+
+/// Refuses text that is too long, nests parentheses or prefix operators (`NOT`, `-`)
+/// too deep, or holds too many comparisons, before any parser sees it (quoted text and
+/// identifiers are skipped): the parser recurses on each of these.
+fn bound_text(text: &str) -> Result<(), String> {
+    let length = text.chars().count();
+    if length > MAX_LENGTH {
+        return Err(format!(
+            "the filter is {length} characters long, more than {MAX_LENGTH}: simplify it"
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err("the filter is empty".into());
+    }
+    let (mut depth, mut prefixes, mut comparisons) = (0usize, 0usize, 0usize);
+    let (mut quote, mut word) = (None, String::new());
+    let (mut previous, mut opened) = (' ', 0);
+    for (i, c) in text.chars().enumerate() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c == '\'' || c == '"' {
+            opened = i + 1;
+        }
+        if c.is_alphanumeric() || c == '_' || c == '.' || c == ':' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            if word.eq_ignore_ascii_case("not") {
+                prefixes += 1;
+            } else {
+                prefixes = 0;
+            }
+            word.clear();
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                prefixes = 0;
+            }
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '-' => prefixes += 1,
+            '=' | '<' | '>' if !matches!(previous, '<' | '>') => comparisons += 1,
+            _ => {}
+        }
+        previous = c;
+        if depth + prefixes > MAX_DEPTH {
+            return Err(format!(
+                "the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT at position {}: simplify it",
+                i + 1
+            ));
+        }
+        if comparisons > MAX_PREDICATES {
+            return Err(format!(
+                "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
+            ));
+        }
+    }
+    if let Some(q) = quote {
+        return Err(format!(
+            "unterminated {q}…{q} starting at position {opened}"
+        ));
+    }
+    if depth > 0 {
+        return Err(format!(
+            "the filter opens {depth} more '(' than it closes: add ')'"
+        ));
+    }
+    Ok(())
+}
+
+/// A comparison operator of CQL2 (and its mirror, for `literal op property`).
+fn comparison(op: &str) -> Option<(Op, Op)> {
+    Some(match op {
+        "=" => (Op::Eq, Op::Eq),
+        "<>" => (Op::Ne, Op::Ne),
+        "<" => (Op::Lt, Op::Gt),
+        "<=" => (Op::Le, Op::Ge),
+        ">" => (Op::Gt, Op::Lt),
+        ">=" => (Op::Ge, Op::Le),
+        _ => return None,
+    })
+}
+
+fn literal(e: &Expr) -> Result<Literal, String> {
+    match e {
+        Expr::Float(n) => Ok(Literal::Number(*n)),
+        Expr::Literal(s) => Ok(Literal::Text(s.clone())),
+        Expr::Bool(b) => Ok(Literal::Bool(*b)),
+        other => Err(format!(
+            "expected a value ('text', a number, TRUE or FALSE), not {}",
+            describe(other)
+        )),
+    }
+}
+
+fn describe(e: &Expr) -> String {
+    match e {
+        Expr::Operation { op, .. } => format!("the operator {op}"),
+        Expr::Property { property } => format!("the field {property}"),
+        Expr::Timestamp { .. } | Expr::Date { .. } | Expr::Interval { .. } => "a time".into(),
+        Expr::Geometry(_) | Expr::BBox { .. } => "a geometry".into(),
+        Expr::Array(_) => "a list".into(),
+        Expr::Null => "NULL".into(),
+        Expr::Float(_) | Expr::Literal(_) | Expr::Bool(_) => "a value".into(),
+    }
+}
+
+fn field(e: &Expr, fields: &[String]) -> Result<String, String> {
+    let Expr::Property { property } = e else {
+        return Err(format!("expected a field name, not {}", describe(e)));
+    };
+    if !fields.contains(property) {
+        return Err(format!(
+            "unknown field '{property}' in filter: the fields are {}",
+            fields.join(", ")
+        ));
+    }
+    Ok(property.clone())
+}
+
+/// Our filter for the CQL2 expression `e`, `depth` levels down, counting comparisons in
+/// `predicates`.
+fn lower(
+    e: &Expr,
+    fields: &[String],
+    depth: usize,
+    predicates: &mut usize,
+) -> Result<Filter, String> {
+    if depth > MAX_DEPTH * 2 {
+        return Err(format!(
+            "the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT: simplify it"
+        ));
+    }
+    let Expr::Operation { op, args } = e else {
+        return match e {
+            Expr::Bool(true) => Ok(Filter::Always(true)),
+            Expr::Bool(false) => Ok(Filter::Always(false)),
+            other => Err(format!(
+                "expected a condition, not {}: compare a field, e.g. hazard_class = 'high'",
+                describe(other)
+            )),
+        };
+    };
+    let sub = |e: &Expr, predicates: &mut usize| lower(e, fields, depth + 1, predicates);
+    let arg = |i: usize| -> Result<&Expr, String> {
+        args.get(i)
+            .map(AsRef::as_ref)
+            .ok_or_else(|| format!("the operator {op} is missing an argument"))
+    };
+    let op_lower = op.to_ascii_lowercase();
+    if op_lower != "and" && op_lower != "or" && op_lower != "not" {
+        *predicates += 1;
+        if *predicates > MAX_PREDICATES {
+            return Err(format!(
+                "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
+            ));
+        }
+    }
+    Ok(match op_lower.as_str() {
+        "and" | "or" => {
+            let mut parts = args.iter().map(|a| sub(a, predicates));
+            let first = parts
+                .next()
+                .ok_or_else(|| format!("the operator {op} has no arguments"))??;
+            parts.try_fold(first, |acc, next| {
+                let next = Box::new(next?);
+                Ok::<_, String>(if op_lower == "and" {
+                    Filter::And(Box::new(acc), next)
+                } else {
+                    Filter::Or(Box::new(acc), next)
+                })
+            })?
+        }
+        "not" => Filter::Not(Box::new(sub(arg(0)?, predicates)?)),
+        "isnull" => Filter::IsNull(field(arg(0)?, fields)?),
+        "like" => match literal(arg(1)?)? {
+            Literal::Text(p) => Filter::Like(field(arg(0)?, fields)?, p),
+            _ => return Err("LIKE needs a 'text' pattern".into()),
+        },
+        "in" => {
+            let Expr::Array(items) = arg(1)? else {
+                return Err("IN needs a list of values, e.g. class IN ('high', 'medium')".into());
+            };
+            let values = items
+                .iter()
+                .map(|i| literal(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            Filter::In(field(arg(0)?, fields)?, values)
+        }
+        "between" => {
+            let f = field(arg(0)?, fields)?;
+            Filter::And(
+                Box::new(Filter::Compare(f.clone(), Op::Ge, literal(arg(1)?)?)),
+                Box::new(Filter::Compare(f, Op::Le, literal(arg(2)?)?)),
+            )
+        }
+        other => match comparison(other) {
+            Some((direct, mirrored)) => match (arg(0)?, arg(1)?) {
+                (p @ Expr::Property { .. }, v) => {
+                    Filter::Compare(field(p, fields)?, direct, literal(v)?)
+                }
+                (v, p @ Expr::Property { .. }) => {
+                    Filter::Compare(field(p, fields)?, mirrored, literal(v)?)
+                }
+                _ => return Err(format!("the comparison {op} needs a field on one side")),
+            },
+            None => {
+                return Err(format!(
+                    "the operator {op} is not supported in filters here: use =, <>, <, <=, >, >=, IN, LIKE, IS NULL, BETWEEN, AND, OR, NOT (bboxes select by space)"
+                ));
+            }
+        },
+    })
 }
 
 /// Orders a property value against a literal of a compatible type; numeric text
@@ -493,19 +500,52 @@ mod tests {
         );
         assert_eq!(
             err("theme = "),
-            "expected a value ('text', a number, TRUE or FALSE) at the end"
+            "the filter is not CQL2 text: at position 9, expected a value ('text', a number, TRUE or FALSE), or a field, or '('"
         );
         assert_eq!(
             err("theme = 'flood"),
             "unterminated '…' starting at position 9"
         );
-        assert_eq!(err("(theme = 'flood'"), "expected ')' before the end");
-        assert_eq!(err("theme ~ 'x'"), "unexpected '~' at position 7");
+        assert_eq!(
+            err("(theme = 'flood'"),
+            "the filter opens 1 more '(' than it closes: add ')'"
+        );
         assert_eq!(
             err("theme 'x'"),
-            "expected a comparison (=, <>, <, <=, >, >=, IN, LIKE, IS NULL) after 'theme' at position 7"
+            "the filter is not CQL2 text: at position 7, expected a comparison (=, <>, <, <=, >, >=, IN, LIKE, IS NULL), or the end of the filter"
         );
-        assert_eq!(err("theme = 'a' 'b'"), "unexpected text at position 13");
+        assert_eq!(
+            err("st_intersects(geom, POINT(1 2))"),
+            "the operator s_intersects is not supported in filters here: use =, <>, <, <=, >, >=, IN, LIKE, IS NULL, BETWEEN, AND, OR, NOT (bboxes select by space)"
+        );
+        assert_eq!(
+            err("population + 1 > 3"),
+            "the comparison > needs a field on one side"
+        );
+    }
+
+    #[test]
+    fn cql2_json_means_the_same() {
+        let text = Filter::parse(
+            "class IN ('medium', 'high') AND population >= 1000",
+            &fields(),
+        )
+        .unwrap();
+        let json = Filter::parse_json(
+            r#"{"op":"and","args":[{"op":"in","args":[{"property":"class"},["medium","high"]]},{"op":">=","args":[{"property":"population"},1000]}]}"#,
+            &fields(),
+        )
+        .unwrap();
+        assert_eq!(text, json);
+        assert!(json.matches(&props()));
+        assert!(
+            Filter::parse(
+                "1000 <= population AND population BETWEEN 1000 AND 2000",
+                &fields()
+            )
+            .unwrap()
+            .matches(&props())
+        );
     }
 
     #[test]

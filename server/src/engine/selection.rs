@@ -18,13 +18,15 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Parses `?properties=a,b` and `?filter=…` against the fields of `layers`.
+    /// Parses `?properties=a,b` and `?filter=…` (CQL2 text, or CQL2 JSON when `json`)
+    /// against the fields of `layers`.
     ///
     /// # Errors
     /// A message naming an unknown field or a syntax error.
     pub fn parse(
         properties: Option<&str>,
         filter: Option<&str>,
+        json: bool,
         layers: &[Arc<LayerSnapshot>],
     ) -> Result<Self, String> {
         let mut fields: Vec<String> = Vec::new();
@@ -53,7 +55,13 @@ impl Selection {
             .transpose()?;
         let filter = filter
             .filter(|f| !f.trim().is_empty())
-            .map(|f| filter::Filter::parse(f, &fields))
+            .map(|f| {
+                if json {
+                    filter::Filter::parse_json(f, &fields)
+                } else {
+                    filter::Filter::parse(f, &fields)
+                }
+            })
             .transpose()?;
         Ok(Self { properties, filter })
     }

@@ -17,7 +17,7 @@ pub struct ApiError {
     status: StatusCode,
     title: &'static str,
     detail: String,
-    extra: Option<(&'static str, Value)>,
+    extra: Option<Box<(&'static str, Value)>>,
 }
 
 impl ApiError {
@@ -71,7 +71,7 @@ impl ApiError {
     /// Adds a member to the problem object (e.g. the load report).
     #[must_use]
     pub fn with(mut self, key: &'static str, value: Value) -> Self {
-        self.extra = Some((key, value));
+        self.extra = Some(Box::new((key, value)));
         self
     }
 
@@ -96,7 +96,8 @@ impl IntoResponse for ApiError {
             "status": self.status.as_u16(),
             "detail": self.detail,
         });
-        if let (Some((k, v)), Some(obj)) = (self.extra, body.as_object_mut()) {
+        if let (Some(extra), Some(obj)) = (self.extra, body.as_object_mut()) {
+            let (k, v) = *extra;
             obj.insert(k.to_owned(), v);
         }
         let mut headers = vec![(header::CONTENT_TYPE, "application/problem+json".to_owned())];

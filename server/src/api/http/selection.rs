@@ -10,8 +10,11 @@ use crate::engine::{LayerSnapshot, Selection};
 pub struct SelectionQuery {
     /// Comma-separated attribute names.
     pub properties: Option<String>,
-    /// CQL2-text subset (see `engine::filter`).
+    /// CQL2 text (see `engine::filter`).
     pub filter: Option<String>,
+    /// `cql2-text` (the default) or `cql2-json`.
+    #[serde(rename = "filter-lang")]
+    pub filter_lang: Option<String>,
 }
 
 impl SelectionQuery {
@@ -20,7 +23,21 @@ impl SelectionQuery {
     /// # Errors
     /// 400 naming the unknown field or the syntax error.
     pub fn resolve(&self, layers: &[Arc<LayerSnapshot>]) -> Result<Selection, ApiError> {
-        Selection::parse(self.properties.as_deref(), self.filter.as_deref(), layers)
-            .map_err(ApiError::bad_request)
+        let json = match self.filter_lang.as_deref() {
+            None | Some("cql2-text") => false,
+            Some("cql2-json") => true,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "filter-lang '{other}' is not supported: use cql2-text or cql2-json"
+                )));
+            }
+        };
+        Selection::parse(
+            self.properties.as_deref(),
+            self.filter.as_deref(),
+            json,
+            layers,
+        )
+        .map_err(ApiError::bad_request)
     }
 }
