@@ -1,34 +1,43 @@
-//! Rate limits per client: a token bucket per bearer token (or per address for callers
-//! without one). Past the burst, requests get 429 with `Retry-After` saying when the
+//! Rate limits per client: a budget per verified token (or per address for callers
+//! without one), kept by the `governor` crate. Past the burst, requests get 429 with `Retry-After` saying when the
 //! next one will be accepted. `/health` is never limited (load balancers poll it).
 //!
 //! Reads also have a time limit: past `--request-timeout-s` they are answered with 503.
 //! Writes are not cut off (a write in progress commits or rolls back as a whole, and its
 //! caller must learn which), nor is the event stream, which is open by design.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::Instant;
+use std::num::NonZeroU32;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter as GovernorLimiter};
+
 use super::ApiError;
 use super::links::ClientAddr;
 use crate::api::AppState;
 
-/// Buckets kept before idle full ones are dropped.
-const MAX_BUCKETS: usize = 10_000;
+/// Clients remembered before those whose budget is full again are forgotten.
+const MAX_CLIENTS: usize = 10_000;
 
-/// Token buckets by client.
-#[derive(Debug)]
+/// Budgets by client: the generic cell rate algorithm of the `governor` crate (a token
+/// bucket without a timer), keyed by client.
 pub struct RateLimiter {
-    per_second: f64,
-    burst: f64,
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    limiter: Option<DefaultKeyedRateLimiter<String>>,
+    clock: DefaultClock,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("on", &self.limiter.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RateLimiter {
@@ -36,41 +45,34 @@ impl RateLimiter {
     /// turns limiting off.
     #[must_use]
     pub fn new(per_second: f64, burst: f64) -> Self {
+        let limiter = (per_second > 0.0 && per_second.is_finite()).then(|| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let burst = NonZeroU32::new(burst.max(1.0).min(f64::from(u32::MAX)) as u32)
+                .unwrap_or(NonZeroU32::MIN);
+            let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
+                .allow_burst(burst);
+            GovernorLimiter::keyed(quota)
+        });
         Self {
-            per_second,
-            burst: burst.max(1.0),
-            buckets: Mutex::default(),
+            limiter,
+            clock: DefaultClock::default(),
         }
     }
 
-    /// Takes one request from `client`'s bucket, or says how many seconds until one is
+    /// Takes one request from `client`'s budget, or says how many seconds until one is
     /// available.
     fn take(&self, client: &str) -> Result<(), f64> {
-        if self.per_second <= 0.0 {
+        let Some(limiter) = &self.limiter else {
             return Ok(());
+        };
+        if limiter.len() > MAX_CLIENTS {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
         }
-        let now = Instant::now();
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() > MAX_BUCKETS {
-            let (rate, burst) = (self.per_second, self.burst);
-            buckets.retain(|_, (left, at)| {
-                *left + now.duration_since(*at).as_secs_f64() * rate < burst
-            });
-        }
-        let (left, at) = buckets
-            .entry(client.to_owned())
-            .or_insert((self.burst, now));
-        *left = (*left + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
-        *at = now;
-        if *left >= 1.0 {
-            *left -= 1.0;
-            Ok(())
-        } else {
-            Err((1.0 - *left) / self.per_second)
-        }
+        limiter
+            .check_key(&client.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()).as_secs_f64())
     }
 }
 
