@@ -128,18 +128,22 @@ async fn collection(
     Ok(Json(collection_json(&snap, &format!("{}/ogc", base))))
 }
 
-fn feature_json(snap: &LayerSnapshot, i: usize, selection: &crate::engine::Selection) -> Value {
+fn feature_json(
+    snap: &LayerSnapshot,
+    i: usize,
+    selection: &crate::engine::Selection,
+) -> ::geojson::Feature {
     let f = &snap.features[i];
     let properties: Map<String, Value> = selection
         .attributes(f)
         .map(|(k, v)| (k.to_owned(), v.clone()))
         .collect();
-    json!({
-        "type": "Feature",
-        "id": f.fid,
-        "geometry": geojson::geometry(&f.geometry, &to_lonlat),
-        "properties": properties,
-    })
+    geojson::feature(
+        ::geojson::feature::Id::Number(f.fid.into()),
+        &f.geometry,
+        &to_lonlat,
+        properties,
+    )
 }
 
 /// Parsed query of an items request.
@@ -260,7 +264,7 @@ async fn items(
             .into_iter()
             .filter(|&i| i < snap.features.len() && q.selection.keeps(&snap.features[i]))
             .collect();
-        let page: Vec<Value> = matched
+        let page: Vec<::geojson::Feature> = matched
             .iter()
             .skip(q.offset)
             .take(q.limit)
@@ -281,19 +285,25 @@ async fn items(
         if q.offset > 0 {
             links.push(link("prev", q.offset.saturating_sub(q.limit)));
         }
-        Ok(json!({
-            "type": "FeatureCollection",
-            "numberMatched": matched.len(),
-            "numberReturned": page.len(),
-            "timeStamp": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-            "links": links,
-            "features": page,
-        }))
+        let mut members = Map::new();
+        members.insert("numberMatched".into(), json!(matched.len()));
+        members.insert("numberReturned".into(), json!(page.len()));
+        members.insert(
+            "timeStamp".into(),
+            json!(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)),
+        );
+        members.insert("links".into(), Value::Array(links));
+        let collection = ::geojson::FeatureCollection {
+            bbox: None,
+            features: page,
+            foreign_members: Some(members),
+        };
+        Ok(collection.to_string())
     })
     .await?;
     Ok((
         [(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON))],
-        body.to_string(),
+        body,
     )
         .into_response())
 }
@@ -316,10 +326,15 @@ async fn item(
             ))
         })?;
     let mut body = feature_json(&snap, index - 1, &crate::engine::Selection::default());
-    body["links"] = json!([
-        {"href": format!("{base}/ogc/collections/{id}/items/{fid}"), "rel": "self", "type": GEOJSON},
-        {"href": format!("{base}/ogc/collections/{id}"), "rel": "collection", "type": "application/json"},
-    ]);
+    let mut members = Map::new();
+    members.insert(
+        "links".into(),
+        json!([
+            {"href": format!("{base}/ogc/collections/{id}/items/{fid}"), "rel": "self", "type": GEOJSON},
+            {"href": format!("{base}/ogc/collections/{id}"), "rel": "collection", "type": "application/json"},
+        ]),
+    );
+    body.foreign_members = Some(members);
     Ok((
         [(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON))],
         body.to_string(),

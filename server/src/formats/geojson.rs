@@ -1,53 +1,41 @@
-//! geo geometries as GeoJSON (RFC 7946) values.
+//! geo geometries written as GeoJSON (RFC 7946) with the `geojson` crate: coordinates
+//! mapped (from Web Mercator back to lon/lat, say) and rounded to 7 decimals (about a
+//! centimetre), then the crate's own types, serialised as they are. (Measured against
+//! building `serde_json` values by hand: half the time for the same bytes; see
+//! docs/decisions/crates.md.)
 
-use geo::{Coord, Geometry, LineString, Polygon};
-use serde_json::{Value, json};
+use geo::{Coord, Geometry, MapCoords as _};
 
 /// Decimal places kept in lon/lat output: 1e-7 degree is about 1 cm.
 const DECIMALS: f64 = 1e7;
 
-fn position(c: Coord<f64>, map: &impl Fn(Coord<f64>) -> Coord<f64>) -> [f64; 2] {
-    let c = map(c);
-    [
-        (c.x * DECIMALS).round() / DECIMALS,
-        (c.y * DECIMALS).round() / DECIMALS,
-    ]
-}
-
-fn line(ls: &LineString<f64>, map: &impl Fn(Coord<f64>) -> Coord<f64>) -> Vec<[f64; 2]> {
-    ls.coords().map(|c| position(*c, map)).collect()
-}
-
-fn rings(p: &Polygon<f64>, map: &impl Fn(Coord<f64>) -> Coord<f64>) -> Vec<Vec<[f64; 2]>> {
-    std::iter::once(line(p.exterior(), map))
-        .chain(p.interiors().iter().map(|r| line(r, map)))
-        .collect()
-}
-
-/// The GeoJSON geometry of `g` with every coordinate passed through `map` (e.g. from
-/// Web Mercator back to lon/lat) and rounded to 7 decimals.
+/// The GeoJSON geometry of `g` with every coordinate passed through `map` and rounded
+/// to 7 decimals.
 #[must_use]
-pub fn geometry(g: &Geometry<f64>, map: &impl Fn(Coord<f64>) -> Coord<f64>) -> Value {
-    match g {
-        Geometry::Point(p) => json!({"type": "Point", "coordinates": position(p.0, map)}),
-        Geometry::MultiPoint(mp) => {
-            json!({"type": "MultiPoint", "coordinates": mp.iter().map(|p| position(p.0, map)).collect::<Vec<_>>()})
+pub fn geometry(g: &Geometry<f64>, map: &impl Fn(Coord<f64>) -> Coord<f64>) -> geojson::Geometry {
+    let mapped = g.map_coords(|c| {
+        let c = map(c);
+        Coord {
+            x: (c.x * DECIMALS).round() / DECIMALS,
+            y: (c.y * DECIMALS).round() / DECIMALS,
         }
-        Geometry::LineString(ls) => json!({"type": "LineString", "coordinates": line(ls, map)}),
-        Geometry::MultiLineString(m) => {
-            json!({"type": "MultiLineString", "coordinates": m.iter().map(|l| line(l, map)).collect::<Vec<_>>()})
-        }
-        Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": rings(p, map)}),
-        Geometry::MultiPolygon(m) => {
-            json!({"type": "MultiPolygon", "coordinates": m.iter().map(|p| rings(p, map)).collect::<Vec<_>>()})
-        }
-        Geometry::GeometryCollection(gc) => {
-            json!({"type": "GeometryCollection", "geometries": gc.iter().map(|g| geometry(g, map)).collect::<Vec<_>>()})
-        }
-        Geometry::Line(l) => {
-            json!({"type": "LineString", "coordinates": [position(l.start, map), position(l.end, map)]})
-        }
-        Geometry::Rect(r) => geometry(&Geometry::Polygon(r.to_polygon()), map),
-        Geometry::Triangle(t) => geometry(&Geometry::Polygon(t.to_polygon()), map),
+    });
+    geojson::Geometry::from(&mapped)
+}
+
+/// A GeoJSON Feature of `g` (mapped as [`geometry`]) with `id` and `properties`.
+#[must_use]
+pub fn feature(
+    id: geojson::feature::Id,
+    g: &Geometry<f64>,
+    map: &impl Fn(Coord<f64>) -> Coord<f64>,
+    properties: serde_json::Map<String, serde_json::Value>,
+) -> geojson::Feature {
+    geojson::Feature {
+        bbox: None,
+        geometry: Some(geometry(g, map)),
+        id: Some(id),
+        properties: Some(properties),
+        foreign_members: None,
     }
 }

@@ -4,7 +4,7 @@
 
 mod crs;
 mod error;
-mod geojson;
+pub mod geojson;
 mod geometry;
 mod properties;
 mod raster;
@@ -17,7 +17,7 @@ use crate::model::{Bbox, Classification, Feature, FieldMapping, LayerKind, LoadR
 pub use crate::config::LoadLimits;
 pub use error::IngestError;
 pub use read::read;
-pub use source::SourceKind;
+pub use source::{RawFeature, Source, SourceKind};
 
 /// How to read a file.
 #[derive(Debug, Clone)]

@@ -76,7 +76,8 @@ pub fn to_geojson(report: &ExposureReport, units: Option<&LayerSnapshot>) -> Val
                 .filter_map(|f| {
                     Some((
                         f.code.as_deref()?,
-                        geojson::geometry(&f.geometry, &to_lonlat),
+                        serde_json::to_value(geojson::geometry(&f.geometry, &to_lonlat))
+                            .unwrap_or(Value::Null),
                     ))
                 })
                 .collect()

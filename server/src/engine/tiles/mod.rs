@@ -7,7 +7,7 @@ pub mod id;
 pub mod mvt;
 mod render;
 mod rings;
-mod shape;
+pub mod shape;
 mod simplify;
 
 pub use cache::TileCache;
