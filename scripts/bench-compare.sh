@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Before and after, side by side in one run: the release build of an earlier revision
+# (BASE, default the session's starting point) and of the working tree, on the same
+# stores, data and machine, taking turns. Measures what a refactor must not slow down:
+#   - loading rwa_villages.geojson into SQLite and into PostGIS (median of RUNS);
+#   - uncached tiles of villages + flood zones + sectors over bench-tiles.sh's tile list
+#     at 32 connections (throughput and p99);
+#   - exposure on a running server: census polygons and N synthetic buildings x flood
+#     zones by village (compute_ms of the first request), and the ad hoc area query
+#     (Nyabihu's outline x buildings, 200 requests: p50 and p99).
+# Needs oha (see scripts/bench-tiles.sh). Writes docs/benchmarks/compare.md.
+# Usage: TOOLS=/path/to/tools scripts/bench-compare.sh [BASE] [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BASE=${1:-cb7a209}
+N=${2:-1000000}
+RUNS=${RUNS:-3}
+MIRROR=${SITROOM_MIRROR:-$PWD/../shared/data}
+TOOLS=${TOOLS:-$PWD/../tools}
+OHA=$TOOLS/bin/oha
+[ -x "$OHA" ] || { echo "oha is needed in $TOOLS/bin (see scripts/bench-tiles.sh)" >&2; exit 1; }
+scripts/setup.sh
+cargo build --release --locked -q -p sitroom -p sitroom-synth
+NEW=$PWD/target/release/sitroom
+base_dir=$PWD/target/bench-base
+if [ ! -x "$base_dir/target/release/sitroom" ] || [ "$(git -C "$base_dir" rev-parse HEAD 2>/dev/null)" != "$(git rev-parse "$BASE")" ]; then
+  rm -rf "$base_dir"
+  git worktree prune
+  git worktree add --detach "$base_dir" "$BASE" >/dev/null
+  (cd "$base_dir" && CARGO_TARGET_DIR="$base_dir/target" cargo build --release --locked -q -p sitroom)
+fi
+OLD=$base_dir/target/release/sitroom
+work=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; scripts/pg-cluster.sh stop; rm -rf "$work"; }
+trap cleanup EXIT
+admin=$(scripts/pg-cluster.sh start)
+base_url=${admin%/postgres}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+now() { date +%s.%N; }
+
+# 1. Loads, taking turns.
+declare -A load
+for run in $(seq 1 "$RUNS"); do
+  for who in old new; do
+    bin=$OLD; [ $who = new ] && bin=$NEW
+    rm -f "$work/l.db"*
+    t0=$(now); "$bin" --db "$work/l.db" load "$MIRROR/admin/rwa_villages.geojson" --layer v --kind boundary --theme village --code-field id --name-field name >/dev/null 2>&1; t1=$(now)
+    load[$who-sqlite]+="$(echo "$t1 - $t0" | bc) "
+    psql -q "$admin" -c "DROP DATABASE IF EXISTS lb" -c "CREATE DATABASE lb TEMPLATE sitroom_template" >/dev/null
+    t0=$(now); "$bin" --db "$base_url/lb" load "$MIRROR/admin/rwa_villages.geojson" --layer v --kind boundary --theme village --code-field id --name-field name >/dev/null 2>&1; t1=$(now)
+    load[$who-postgis]+="$(echo "$t1 - $t0" | bc) "
+  done
+done
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
+
+# The demo and N buildings in one PostGIS database both builds serve (same schema).
+psql -q "$admin" -c "DROP DATABASE IF EXISTS cmp" -c "CREATE DATABASE cmp TEMPLATE sitroom_template" >/dev/null
+DB=$base_url/cmp
+SITROOM_MIRROR=$MIRROR "$NEW" --db "$DB" demo >/dev/null 2>&1
+CSV=target/bench/buildings-$N.csv
+mkdir -p target/bench
+[ -f "$CSV" ] || target/release/sitroom-synth buildings "$MIRROR" "$N" "$CSV"
+"$NEW" --db "$DB" load "$CSV" --layer buildings --kind exposure --theme building \
+  --population-field occupants --title "Buildings (synthetic)" --anonymous true >/dev/null 2>&1
+
+python3 - "$work/tiles.txt" <<'PY'
+import math, random, sys
+rng = random.Random(20261126)
+def tile(lon, lat, z):
+    n = 2 ** z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+out = []
+for z in range(6, 15):
+    x0, y0 = tile(28.86, -1.05, z); x1, y1 = tile(30.90, -2.84, z)
+    all_ = [(z, x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+    out += all_ if len(all_) <= 60 else rng.sample(all_, 60)
+open(sys.argv[1], "w").write("\n".join(f"http://127.0.0.1:18095/tiles/rwa-villages,flood-zones,rwa-sectors/{z}/{x}/{y}.mvt" for z, x, y in out) + "\n")
+PY
+python3 - "$MIRROR/admin/rwa_districts.geojson" > "$work/area.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = next(f for f in d["features"] if f["properties"]["id"] == 34)
+print(json.dumps(f["geometry"]))
+PY
+
+declare -A tiles_rps tiles_p99 comp_p comp_b area_p50 area_p99
+for who in old new new old; do
+  bin=$OLD; [ $who = new ] && bin=$NEW
+  "$bin" --db "$DB" serve --bind 127.0.0.1:18095 --tile-cache-mb 0 --rate-limit 0 >"$work/serve.log" 2>&1 & pid=$!
+  until curl -sf http://127.0.0.1:18095/health >/dev/null; do sleep 1; done
+  for l in buildings population-2022 rwa-villages flood-zones; do
+    until grep -q "prepared for exposure.*layer=$l " "$work/serve.log"; do sleep 1; done
+  done
+  "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n 2000 -c 32 --output-format json > "$work/oha.json" 2>/dev/null
+  tiles_rps[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["summary"]["requestsPerSec"]))' "$work/oha.json") "
+  tiles_p99[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p99"]*1000,1))' "$work/oha.json") "
+  c() { curl -sf "http://127.0.0.1:18095/api/exposure?hazard=flood-zones&exposure=$1&by=village" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["compute_ms"]))'; }
+  comp_p[$who]+="$(c population-2022) "
+  comp_b[$who]+="$(c buildings) "
+  "$OHA" --no-tui -n 200 -c 1 -m POST -T application/json -D "$work/area.json" --output-format json \
+    "http://127.0.0.1:18095/api/exposure/area?hazard=flood-zones&exposure=buildings" > "$work/area-oha.json" 2>/dev/null
+  area_p50[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p50"]*1000,1))' "$work/area-oha.json") "
+  area_p99[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p99"]*1000,1))' "$work/area-oha.json") "
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+done
+
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[2])/float(sys.argv[1]):.2f}')" "$1" "$2"; }
+row() { # label old new
+  echo "| $1 | $2 | $3 | $(ratio "$2" "$3") |"
+}
+{
+  echo "# Before and after"
+  echo
+  echo "\`scripts/bench-compare.sh $BASE $N\` on $(date -u +%Y-%m-%d): $(nproc) cores; release builds of $BASE (before) and $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes') (after), taking turns on the same stores and data."
+  echo "Loads: median of $RUNS; tiles and exposure: median of 2 servers each, started in turns (old, new, new, old)."
+  echo
+  echo "| | before | after | after / before |"
+  echo "|---|---:|---:|---:|"
+  row "load villages → SQLite (s)" "$(med "${load[old-sqlite]}")" "$(med "${load[new-sqlite]}")"
+  row "load villages → PostGIS (s)" "$(med "${load[old-postgis]}")" "$(med "${load[new-postgis]}")"
+  row "uncached tiles, 32 connections (tiles/s)" "$(med "${tiles_rps[old]}")" "$(med "${tiles_rps[new]}")"
+  row "uncached tiles p99 (ms)" "$(med "${tiles_p99[old]}")" "$(med "${tiles_p99[new]}")"
+  row "census polygons x flood by village, warm (ms)" "$(med "${comp_p[old]}")" "$(med "${comp_p[new]}")"
+  row "$N buildings x flood by village, warm (ms)" "$(med "${comp_b[old]}")" "$(med "${comp_b[new]}")"
+  row "ad hoc area x buildings p50 (ms)" "$(med "${area_p50[old]}")" "$(med "${area_p50[new]}")"
+  row "ad hoc area x buildings p99 (ms)" "$(med "${area_p99[old]}")" "$(med "${area_p99[new]}")"
+  echo
+  echo "For tiles/s a ratio above 1 is faster; for times, below 1."
+} > docs/benchmarks/compare.md
+cat docs/benchmarks/compare.md
