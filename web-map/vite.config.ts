@@ -12,5 +12,6 @@ export default defineConfig({
   server: {
     proxy: Object.fromEntries(['/api', '/tiles', '/catalog', '/ogc', '/events', '/fonts', '/health'].map((p) => [p, api])),
   },
-  test: { environment: 'happy-dom' },
+  // CSS processed, so that the palette test reads the stylesheet's text.
+  test: { environment: 'happy-dom', css: true },
 });

@@ -138,6 +138,17 @@ impl Drop for Server {
     }
 }
 
+/// An HTTP client for a test server. The first report of a hazard is computed on
+/// demand, in a debug build, on a machine that also runs the other test binaries: the
+/// time allowed is long enough for that (reqwest's default of 30 s is not), and a
+/// server that hangs still fails the test instead of stalling it.
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(300))
+        .build()
+        .expect("HTTP client")
+}
+
 /// Starts `sitroom serve` over `db` on a free port with `extra` arguments, and waits
 /// until it says it is serving.
 pub fn serve(db: &str, extra: &[&str]) -> Server {

@@ -140,7 +140,7 @@ fn attack(db: &str) {
         };
         let a = Attacker {
             base: server.base.clone(),
-            client: reqwest::blocking::Client::new(),
+            client: sitroom_tests::client(),
             token,
         };
 
@@ -344,7 +344,7 @@ fn attack(db: &str) {
     // What the control costs: published against true totals by level (no hazard).
     let a = Attacker {
         base: server.base.clone(),
-        client: reqwest::blocking::Client::new(),
+        client: sitroom_tests::client(),
         token: None,
     };
     let mut lines = Vec::new();

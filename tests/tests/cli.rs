@@ -153,7 +153,7 @@ fn serve_answers_a_real_http_client() {
     let token = token.trim();
     let server = sitroom_tests::serve(&db, &["--upload-limit-mb", "1"]);
     let base = server.base.clone();
-    let client = reqwest::blocking::Client::new();
+    let client = sitroom_tests::client();
 
     let health: Value = client
         .get(format!("{base}/health"))
@@ -243,7 +243,7 @@ fn a_load_by_another_process_reaches_a_running_server() {
         ],
     );
     let server = sitroom_tests::serve(&db, &[]);
-    let client = reqwest::blocking::Client::new();
+    let client = sitroom_tests::client();
     let version = || -> Value {
         let catalog: Value = client
             .get(format!("{}/catalog", server.base))

@@ -3,7 +3,7 @@
 //! about itself (security and cache headers, links) cannot be steered by the client.
 #![allow(clippy::unwrap_used)]
 
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::Response;
 use serde_json::{Value, json};
 
 const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"high"},"geometry":{"type":"Polygon","coordinates":[[[29.9,-2.1],[30.2,-2.1],[30.2,-1.8],[29.9,-1.8],[29.9,-2.1]]]}}]}"#;
@@ -88,7 +88,7 @@ fn hostile_requests_are_refused_cheaply_and_the_server_keeps_serving(postgis: bo
     let dir = tempfile::tempdir().unwrap();
     let (db, token) = fixture(&dir, store_url(&dir, postgis));
     let server = sitroom_tests::serve(&db, &["--rate-limit", "0"]);
-    let c = Client::new();
+    let c = sitroom_tests::client();
     let get = |path: &str| c.get(format!("{}{path}", server.base)).send().unwrap();
     let t = sitroom_tests::tile_at(geo::Coord { x: 30.05, y: -1.95 }, 8);
     let zxy = format!("{}/{}/{}", t.z, t.x, t.y);
@@ -284,7 +284,7 @@ fn admin_token(db: &str) -> String {
 fn links_headers_and_caching_cannot_be_steered_by_the_client(postgis: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (db, token) = fixture(&dir, store_url(&dir, postgis));
-    let c = Client::new();
+    let c = sitroom_tests::client();
     let forged = |base: &str, path: &str| {
         c.get(format!("{base}{path}"))
             .header("x-forwarded-host", "evil.example")
@@ -434,7 +434,7 @@ fn csv_cells_are_never_spreadsheet_formulas(postgis: bool) {
         ],
     );
     let server = sitroom_tests::serve(&db, &["--rate-limit", "0"]);
-    let csv = Client::new()
+    let csv = sitroom_tests::client()
         .get(format!(
             "{}/api/exposure?hazard=zone&exposure=people&by=district&format=csv",
             server.base

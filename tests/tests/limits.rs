@@ -100,7 +100,7 @@ fn a_real_server_limits_by_address() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("limits.db").display().to_string();
     let server = sitroom_tests::serve(&db, &["--rate-limit", "0.5"]);
-    let client = reqwest::blocking::Client::new();
+    let client = sitroom_tests::client();
     let statuses: Vec<u16> = (0..4)
         .map(|_| {
             client

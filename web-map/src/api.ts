@@ -1,12 +1,30 @@
-// The server's APIs the situation room uses. Every request goes to the server that
-// served the page: nothing leaves the briefing room's network.
-import type { CatalogLayer } from './style';
-import type { Report } from './figures';
+// Every request the situation room and the layers page make, in one place. Requests go
+// to the server that served the page only (nothing leaves the briefing room's network),
+// with the caller's token when they gave one.
+import type {
+  AccessChange,
+  CatalogLayer,
+  HazardsAt,
+  LayerRecord,
+  LoadOutcome,
+  PointFeature,
+  Report,
+  SearchHit,
+} from './types';
+
+const TOKEN_KEY = 'sitroom-token';
 
 export const origin = () => window.location.origin;
 
 /** The caller's token, if they gave one (kept for this browser tab only). */
-export const token = (): string | null => sessionStorage.getItem('sitroom-token') || null;
+export const token = (): string | null => sessionStorage.getItem(TOKEN_KEY) || null;
+
+/** Keeps `value` as the token of this tab; an empty value forgets it. */
+export function setToken(value: string) {
+  const t = value.trim();
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
 
 /** Headers that carry the token, for our own server only. */
 export const authHeaders = (): Record<string, string> => {
@@ -14,19 +32,29 @@ export const authHeaders = (): Record<string, string> => {
   return t ? { authorization: `Bearer ${t}` } : {};
 };
 
-async function json<T>(path: string): Promise<T> {
-  const r = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
-  if (!r.ok) {
-    let detail = `${r.status} ${r.statusText}`;
-    try {
-      detail = (await r.json()).detail ?? detail;
-    } catch {
-      /* not a problem document */
-    }
-    throw new Error(detail);
+/** What the server said was wrong: the problem document's detail, else the status. */
+async function problem(r: Response): Promise<string> {
+  try {
+    const body = await r.json();
+    if (typeof body?.detail === 'string') return body.detail;
+  } catch {
+    /* not a problem document */
   }
+  return `${r.status} ${r.statusText}`.trim();
+}
+
+async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(path, { ...init, headers: { accept: 'application/json', ...authHeaders(), ...(init.headers ?? {}) } });
+}
+
+async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const r = await send(path, init);
+  if (!r.ok) throw new Error(await problem(r));
   return (await r.json()) as T;
 }
+
+const query = (params: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 
 export async function catalog(): Promise<CatalogLayer[]> {
   const c = await json<{ tiles: Record<string, Omit<CatalogLayer, 'id'>> }>('/catalog');
@@ -34,31 +62,52 @@ export async function catalog(): Promise<CatalogLayer[]> {
 }
 
 export const exposure = (hazard: string, exposure: string, by: string) =>
-  json<Report>(`/api/exposure?hazard=${hazard}&exposure=${exposure}&by=${by}`);
+  json<Report>(`/api/exposure?${query({ hazard, exposure, by })}`);
 
-export interface HazardsAt {
-  hazards: { layer: string; title: string; class: string | null; version: number }[];
-  units: { layer: string; level: string; code: string; name: string | null }[];
-}
+export const hazardsAt = (lon: number, lat: number) => json<HazardsAt>(`/api/hazards/at?${query({ lon, lat })}`);
 
-export const hazardsAt = (lon: number, lat: number) => json<HazardsAt>(`/api/hazards/at?lon=${lon}&lat=${lat}`);
-
-export interface SearchHit {
-  kind: string;
-  layer: string;
-  level: string;
-  code: string | null;
-  name: string;
-  bbox: [number, number, number, number];
-}
-
-export const search = (q: string) => json<{ results: SearchHit[] }>(`/api/search?q=${encodeURIComponent(q)}`);
-
-export interface Feature {
-  id: string | number;
-  properties: Record<string, unknown>;
-  geometry: { type: string; coordinates: [number, number] };
-}
+export const search = (q: string) => json<{ results: SearchHit[] }>(`/api/search?${query({ q })}`);
 
 export const features = (layer: string, limit = 1000) =>
-  json<{ features: Feature[] }>(`/ogc/collections/${layer}/items?limit=${limit}`);
+  json<{ features: PointFeature[] }>(`/ogc/collections/${encodeURIComponent(layer)}/items?${query({ limit })}`);
+
+// ---------- the layers page ----------
+
+const layerPath = (id: string) => `/api/layers/${encodeURIComponent(id)}`;
+
+/** The layers this caller may read, each with its versions. */
+export async function layerRecords(): Promise<LayerRecord[]> {
+  const list = await json<LayerRecord[]>('/api/layers');
+  return Promise.all(list.map((l) => json<LayerRecord>(layerPath(l.id))));
+}
+
+/** Loads `file` as a new version of layer `id`; refused loads come back with their
+ *  report, the previous version staying current. */
+export async function loadLayer(id: string, file: File, fields: Record<string, string>): Promise<LoadOutcome> {
+  const body = new FormData();
+  body.append('file', file, file.name);
+  for (const [k, v] of Object.entries(fields)) if (v.trim()) body.append(k, v.trim());
+  const r = await send(layerPath(id), { method: 'POST', body });
+  const answer = await r.json().catch(() => ({}));
+  return { ok: r.ok, version: answer.version, report: answer.report, detail: r.ok ? undefined : (answer.detail ?? `${r.status} ${r.statusText}`) };
+}
+
+const jsonBody = (method: string, value: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value),
+});
+
+/** Makes `version` of layer `id` current again. */
+export const rollback = (id: string, version: number) => json<LayerRecord>(`${layerPath(id)}/rollback`, jsonBody('POST', { version }));
+
+/** Changes who may read layer `id`. */
+export const setAccess = (id: string, change: AccessChange) => json<LayerRecord>(layerPath(id), jsonBody('PATCH', change));
+
+/** Calls `onChange` on every new layer version ('layer') and when this page missed
+ *  some ('resync'). */
+export function onLayerEvents(onChange: () => void): EventSource {
+  const events = new EventSource('/events');
+  for (const name of ['layer', 'resync']) events.addEventListener(name, onChange);
+  return events;
+}

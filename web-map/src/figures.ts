@@ -1,57 +1,16 @@
 // Figures of an exposure report, as the dashboard and the briefing show them: per unit
 // the exposed, affected and displaced people and their needs; ranked; as CSV.
-import { CLASS_ORDER, type HazardClass } from './style';
-
-export interface ClassRow {
-  class: HazardClass | 'none';
-  count: number;
-  population: number;
-  households: number;
-  affected: number;
-  displaced: number;
-}
-
-export interface Needs {
-  food_kcal_per_day: number;
-  water_litres_per_day: number;
-  shelter_m2: number;
-  latrines: number;
-}
-
-export interface ReportUnit {
-  code: string;
-  name: string | null;
-  suppressed?: boolean;
-  classes?: ClassRow[];
-  needs_of_displaced?: Needs;
-  bbox?: [number, number, number, number];
-}
-
-export interface Source {
-  layer: string;
-  version: number;
-  title: string;
-  attribution: string;
-}
-
-export interface Report {
-  hazard: Source;
-  exposure: Source;
-  boundary: Source;
-  by: string;
-  computed_at: string;
-  compute_ms: number;
-  redacted: boolean;
-  needs_standard: { kcal: number; water_l: number; shelter_m2: number; people_per_latrine: number };
-  units: ReportUnit[];
-  total: ClassRow[];
-}
+import { CLASS_ORDER, type ClassRow, type HazardClass, type Needs, type Report, type ReportUnit } from './types';
 
 export interface UnitFigures {
   code: string;
   name: string;
   suppressed: boolean;
+  /** Everyone counted in the unit, those withheld from the split by class included. */
   population: number;
+  /** People counted in the unit but in no class shown (restricted exposure): neither
+   *  exposed, affected nor displaced is known of them. */
+  withheld: number;
   exposed: number;
   affected: number;
   displaced: number;
@@ -60,7 +19,7 @@ export interface UnitFigures {
 }
 
 /** Sums class rows: everyone, those in a hazard class, affected, displaced, per class. */
-export function summarise(rows: ClassRow[]): Omit<UnitFigures, 'code' | 'name' | 'suppressed' | 'bbox'> {
+export function summarise(rows: ClassRow[]): Omit<UnitFigures, 'code' | 'name' | 'suppressed' | 'bbox' | 'withheld'> {
   const byClass = Object.fromEntries(CLASS_ORDER.map((c) => [c, 0])) as Record<HazardClass, number>;
   let population = 0;
   let exposed = 0;
@@ -80,12 +39,15 @@ export function summarise(rows: ClassRow[]): Omit<UnitFigures, 'code' | 'name' |
 
 export function unitFigures(u: ReportUnit): UnitFigures {
   const s = summarise(u.classes ?? []);
+  const withheld = u.withheld?.population ?? 0;
   return {
     code: u.code,
     name: u.name ?? u.code,
     suppressed: !!u.suppressed,
     bbox: u.bbox ?? null,
     ...s,
+    population: s.population + withheld,
+    withheld,
   };
 }
 
@@ -119,9 +81,10 @@ export function needsOf(displaced: number, std: Report['needs_standard']): Needs
 
 /** Headline figures of a set of units (from their unrounded sums). */
 export function headline(rows: UnitFigures[]) {
-  const t = { population: 0, exposed: 0, affected: 0, displaced: 0 };
+  const t = { population: 0, exposed: 0, affected: 0, displaced: 0, withheld: 0 };
   for (const r of rows) {
     t.population += r.population;
+    t.withheld += r.withheld;
     t.exposed += r.exposed;
     t.affected += r.affected;
     t.displaced += r.displaced;
@@ -136,12 +99,12 @@ const csvField = (v: string | number) => {
 
 /** The table as CSV (what the planner sees, with the sources on every row). */
 export function toCsv(rows: UnitFigures[], report: Report): string {
-  const head = ['code', 'name', 'population', 'exposed', 'affected', 'displaced', ...CLASS_ORDER, 'hazard_layer', 'hazard_version', 'exposure_layer', 'exposure_version', 'computed_at'];
+  const head = ['code', 'name', 'population', 'exposed', 'affected', 'displaced', ...CLASS_ORDER, 'withheld', 'hazard_layer', 'hazard_version', 'exposure_layer', 'exposure_version', 'computed_at'];
   const lines = [head.join(',')];
   for (const r of rows) {
     const figures = r.suppressed
-      ? ['', '', '', '', ...CLASS_ORDER.map(() => '')]
-      : [r.population, r.exposed, r.affected, r.displaced, ...CLASS_ORDER.map((c) => r.byClass[c])].map((v) => (typeof v === 'number' ? v.toFixed(1) : v));
+      ? ['', '', '', '', ...CLASS_ORDER.map(() => ''), '']
+      : [r.population, r.exposed, r.affected, r.displaced, ...CLASS_ORDER.map((c) => r.byClass[c]), r.withheld].map((v) => (typeof v === 'number' ? v.toFixed(1) : v));
     lines.push(
       [r.code, r.name, ...figures, report.hazard.layer, report.hazard.version, report.exposure.layer, report.exposure.version, report.computed_at]
         .map(csvField)

@@ -7,38 +7,18 @@ import type {
   SourceSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
-
-export type Kind = 'hazard' | 'exposure' | 'boundary';
-export type GeometryKind = 'polygon' | 'point' | 'line' | null;
-
-export interface CatalogLayer {
-  id: string;
-  title: string;
-  kind: Kind;
-  theme: string;
-  sensitivity: 'public' | 'restricted';
-  /** Readable without a token. */
-  anonymous: boolean;
-  /** Whether this caller gets the features themselves; false: aggregates by admin unit
-   *  (restricted layers without clearance). */
-  detail: boolean;
-  version: number;
-  features: number;
-  geometry: GeometryKind;
-  attribution: string;
-  bounds: [number, number, number, number] | null;
-}
-
-export const CLASS_ORDER = ['high', 'medium', 'low', 'very_low'] as const;
-export type HazardClass = (typeof CLASS_ORDER)[number];
-
-/** ColorBrewer YlOrRd: ordered in lightness, so still readable without colour vision. */
-export const CLASS_COLOURS: Record<HazardClass, string> = {
-  high: '#bd0026',
-  medium: '#f03b20',
-  low: '#fd8d3c',
-  very_low: '#fecc5c',
-};
+import {
+  AGGREGATE_COLOURS,
+  AGGREGATE_OUTLINE,
+  BASEMAP,
+  CHOROPLETH_COLOURS,
+  CLASS_COLOURS,
+  POINT,
+  POPULATION_COLOURS,
+  UNCLASSIFIED,
+  WITHHELD_COLOUR,
+} from './palette';
+import { type CatalogLayer, CLASS_ORDER, type HazardClass } from './types';
 
 export const CLASS_LABELS: Record<HazardClass | 'none', string> = {
   high: 'High',
@@ -48,8 +28,6 @@ export const CLASS_LABELS: Record<HazardClass | 'none', string> = {
   none: 'Outside hazard zones',
 };
 
-/** ColorBrewer Purples (colour-blind safe, sequential) for exposed people. */
-export const CHOROPLETH_COLOURS = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f'];
 
 export const FONT = ['DejaVu Sans Book'];
 export const FONT_BOLD = ['DejaVu Sans Bold'];
@@ -65,7 +43,7 @@ export const ADMIN_ZOOMS: Record<string, { line: number; labels: [number, number
 };
 
 export const hazardColour = (): ExpressionSpecification =>
-  ['match', ['get', 'hazard_class'], ...CLASS_ORDER.flatMap((c) => [c, CLASS_COLOURS[c]]), '#bdbdbd'] as unknown as ExpressionSpecification;
+  ['match', ['get', 'hazard_class'], ...CLASS_ORDER.flatMap((c) => [c, CLASS_COLOURS[c]]), UNCLASSIFIED] as unknown as ExpressionSpecification;
 
 /** Thresholds splitting `values` into `n` groups of about equal size (ascending,
  *  distinct, above zero). */
@@ -104,6 +82,9 @@ export const tileUrl = (origin: string, l: CatalogLayer) =>
 export const choroplethUrl = (origin: string, hazard: string, exposure: string, by: string, stamp: string) =>
   `${origin}/api/exposure/tiles/{z}/{x}/{y}.mvt?hazard=${hazard}&exposure=${exposure}&by=${by}&v=${encodeURIComponent(stamp)}`;
 
+/** People per polygon at which an exposure layer's fill steps to the next colour. */
+export const POPULATION_BREAKS = [500, 1000, 2000, 4000];
+
 /** Default opacity of a data layer. */
 export function defaultOpacity(l: CatalogLayer): number {
   if (l.kind === 'hazard') return 0.65;
@@ -116,10 +97,6 @@ const nameField: ExpressionSpecification = ['coalesce', ['get', 'name'], ['get',
 /** Households per unit at which the aggregate fill steps to the next colour. */
 export const AGGREGATE_BREAKS = [5, 20, 50, 100];
 
-/** ColorBrewer Blues (sequential, colour-blind safe), apart from the exposure purples;
- *  grey for units withheld. */
-export const AGGREGATE_COLOURS = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'];
-export const WITHHELD_COLOUR = '#bdbdbd';
 
 /** A restricted layer without clearance: admin units shaded by households, units
  *  withheld for having fewer than 5 hatched in grey. */
@@ -144,7 +121,7 @@ export function aggregateLayers(l: CatalogLayer, opacity: number, visible: boole
       type: 'line',
       ...base,
       layout,
-      paint: { 'line-color': '#08519c', 'line-width': 0.8, 'line-opacity': opacity },
+      paint: { 'line-color': AGGREGATE_OUTLINE, 'line-width': 0.8, 'line-opacity': opacity },
     },
   ];
 }
@@ -174,8 +151,8 @@ export function dataLayers(l: CatalogLayer, opacity: number, visible: boolean): 
         layout,
         paint: {
           'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, 4, 12, 8],
-          'circle-color': l.theme === 'camp' ? '#1b7837' : '#2166ac',
-          'circle-stroke-color': '#ffffff',
+          'circle-color': l.theme === 'camp' ? POINT.camp : POINT.other,
+          'circle-stroke-color': POINT.ring,
           'circle-stroke-width': 1.5,
           'circle-opacity': opacity,
         },
@@ -194,7 +171,7 @@ export function dataLayers(l: CatalogLayer, opacity: number, visible: boolean): 
           'text-anchor': 'top',
           'text-optional': true,
         },
-        paint: { 'text-color': '#1b3a1b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+        paint: { 'text-color': POINT.label, 'text-halo-color': POINT.halo, 'text-halo-width': 1.5 },
       },
     ];
   }
@@ -209,7 +186,8 @@ export function dataLayers(l: CatalogLayer, opacity: number, visible: boolean): 
         'fill-color': [
           'step',
           ['coalesce', ['get', 'population'], 0],
-          '#f7fbff', 500, '#c6dbef', 1000, '#6baed6', 2000, '#2171b5', 4000, '#08306b',
+          POPULATION_COLOURS[0],
+          ...POPULATION_BREAKS.flatMap((b, i) => [b, POPULATION_COLOURS[i + 1]]),
         ],
         'fill-opacity': opacity,
       },
@@ -223,7 +201,7 @@ export function boundaryLayers(l: CatalogLayer): LayerSpecification[] {
   const base = { source: l.id, 'source-layer': l.id };
   const out: LayerSpecification[] = [];
   if (l.theme === 'country') {
-    out.push({ id: `${l.id}:land`, type: 'fill', ...base, paint: { 'fill-color': '#f4f1ea' } });
+    out.push({ id: `${l.id}:land`, type: 'fill', ...base, paint: { 'fill-color': BASEMAP.land } });
   }
   out.push({
     id: `${l.id}:line`,
@@ -231,7 +209,7 @@ export function boundaryLayers(l: CatalogLayer): LayerSpecification[] {
     ...base,
     minzoom: z.line,
     paint: {
-      'line-color': l.theme === 'country' ? '#7a7367' : '#8c8c8c',
+      'line-color': l.theme === 'country' ? BASEMAP.countryLine : BASEMAP.adminLine,
       'line-width': z.width,
       ...(l.theme === 'village' || l.theme === 'cell' ? { 'line-dasharray': [2, 1] } : {}),
     },
@@ -249,7 +227,7 @@ export function boundaryLayers(l: CatalogLayer): LayerSpecification[] {
       'text-max-width': 8,
       'text-padding': 4,
     },
-    paint: { 'text-color': '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
+    paint: { 'text-color': BASEMAP.label, 'text-halo-color': BASEMAP.halo, 'text-halo-width': 1.6 },
   });
   return out;
 }
@@ -260,16 +238,37 @@ export interface StyleOptions {
   visible: string[];
   opacity: Record<string, number>;
   /** The exposure choropleth's tile URL and breaks, when a question is chosen. */
-  choropleth: { url: string; breaks: number[]; level: string } | null;
-  /** Code of the unit drilled into, outlined. */
-  selected: string | null;
+  choropleth: { url: string; breaks: number[] } | null;
+  /** The unit drilled into, outlined: its level's boundary layer and its code. */
+  selected: { layer: string; code: string } | null;
 }
 
 const BOUNDARY_ORDER = ['country', 'province', 'district', 'sector', 'cell', 'village'];
 
+/** Opacity of the choropleth when the link does not say. */
+export const CHOROPLETH_OPACITY = 0.8;
+
+/** The filter outlining unit `code` of a boundary layer (official codes are in `id`);
+ *  null matches nothing. */
+export function selectedFilter(code: string | null): ExpressionSpecification {
+  return ['==', ['to-string', ['get', 'id']], code ?? ''] as unknown as ExpressionSpecification;
+}
+
+/** The data layers in drawing order: hidden ones first (bottom), then the visible in
+ *  the chosen order. */
+export function drawingOrder(catalog: CatalogLayer[], visible: string[]): CatalogLayer[] {
+  const data = catalog.filter((l) => l.kind !== 'boundary');
+  return [
+    ...data.filter((l) => !visible.includes(l.id)),
+    ...visible.map((id) => data.find((l) => l.id === id)).filter((l): l is CatalogLayer => !!l),
+  ];
+}
+
 /** The whole style: land, choropleth, data layers in the chosen order, boundaries and
  *  labels on top. The catalog lists only what the caller may read; restricted layers
- *  without clearance are drawn as their aggregates. */
+ *  without clearance are drawn as their aggregates. Later changes (visibility, opacity,
+ *  order, the question, the unit drilled into) are applied to the map by MapView
+ *  without building the style again. */
 export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
   for (const l of catalog) {
@@ -286,9 +285,7 @@ export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpeci
     .sort((a, b) => BOUNDARY_ORDER.indexOf(b.theme) - BOUNDARY_ORDER.indexOf(a.theme));
   const countries = boundaries.filter((l) => l.theme === 'country');
   const admin = boundaries.filter((l) => l.theme !== 'country');
-  const layers: LayerSpecification[] = [
-    { id: 'background', type: 'background', paint: { 'background-color': '#dfe8ec' } },
-  ];
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': BASEMAP.background } }];
   for (const l of countries) layers.push(boundaryLayers(l)[0]);
   if (o.choropleth) {
     sources.exposure = { type: 'vector', tiles: [o.choropleth.url], maxzoom: 14 };
@@ -297,31 +294,27 @@ export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpeci
       type: 'fill',
       source: 'exposure',
       'source-layer': 'exposure',
-      paint: { 'fill-color': choroplethFill(o.choropleth.breaks), 'fill-opacity': o.opacity['exposure'] ?? 0.8 },
+      paint: { 'fill-color': choroplethFill(o.choropleth.breaks), 'fill-opacity': o.opacity['exposure'] ?? CHOROPLETH_OPACITY },
     });
   }
-  const data = catalog.filter((l) => l.kind !== 'boundary');
-  const ordered = [
-    ...data.filter((l) => !o.visible.includes(l.id)),
-    ...o.visible.map((id) => data.find((l) => l.id === id)).filter((l): l is CatalogLayer => !!l),
-  ];
-  for (const l of ordered) {
+  for (const l of drawingOrder(catalog, o.visible)) {
     layers.push(...dataLayers(l, o.opacity[l.id] ?? defaultOpacity(l), o.visible.includes(l.id)));
   }
   for (const l of [...admin].reverse()) layers.push(...boundaryLayers(l).filter((x) => x.type === 'line'));
   for (const l of countries) layers.push(...boundaryLayers(l).filter((x) => x.type === 'line'));
-  if (o.selected !== null && o.choropleth) {
+  for (const l of admin) {
     layers.push({
-      id: 'selected:line',
+      id: `${l.id}:selected`,
       type: 'line',
-      source: 'exposure',
-      'source-layer': 'exposure',
-      filter: ['==', ['get', 'code'], o.selected],
-      paint: { 'line-color': '#000000', 'line-width': 3 },
+      source: l.id,
+      'source-layer': l.id,
+      filter: selectedFilter(o.selected?.layer === l.id ? o.selected.code : null),
+      paint: { 'line-color': BASEMAP.selected, 'line-width': 3 },
     });
   }
   for (const l of [...admin, ...countries]) layers.push(...boundaryLayers(l).filter((x) => x.type === 'symbol'));
   // Point labels (camps) above everything.
+  const data = catalog.filter((l) => l.kind !== 'boundary');
   const labels = layers.filter((x) => x.type === 'symbol' && x.id.endsWith(':label') && data.some((d) => x.id.startsWith(`${d.id}:`)));
   const rest = layers.filter((x) => !labels.includes(x));
   return {

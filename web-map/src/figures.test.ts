@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Report, headline, needsOf, people, ranked, sortBy, toCsv } from '../src/figures';
+import type { Report } from './types';
+import { headline, needsOf, people, ranked, sortBy, toCsv } from './figures';
 
 const row = (cls: string, population: number, affected = 0, displaced = 0) => ({ class: cls, count: 1, population, households: population / 4, affected, displaced }) as Report['total'][number];
 
@@ -31,7 +32,7 @@ describe('figures', () => {
 
   it('sums headline figures and needs from unrounded values', () => {
     const h = headline(ranked(report, null));
-    expect(h).toEqual({ population: 1160, exposed: 410, affected: 410, displaced: 135 });
+    expect(h).toEqual({ population: 1160, exposed: 410, affected: 410, displaced: 135, withheld: 0 });
     expect(needsOf(135, report.needs_standard)).toEqual({ food_kcal_per_day: 283500, water_litres_per_day: 2025, shelter_m2: 472.5, latrines: 7 });
   });
 
@@ -43,9 +44,28 @@ describe('figures', () => {
 
   it('exports CSV with the sources on every row', () => {
     const csv = toCsv(ranked(report, null), report).split('\n');
-    expect(csv[0]).toBe('code,name,population,exposed,affected,displaced,high,medium,low,very_low,hazard_layer,hazard_version,exposure_layer,exposure_version,computed_at');
-    expect(csv[1]).toBe('1102,Kanyinya,1000.0,300.0,300.0,30.0,0.0,0.0,300.0,0.0,flood-zones,2,population-2022,1,2026-11-27T03:00:00.000Z');
+    expect(csv[0]).toBe('code,name,population,exposed,affected,displaced,high,medium,low,very_low,withheld,hazard_layer,hazard_version,exposure_layer,exposure_version,computed_at');
+    expect(csv[1]).toBe('1102,Kanyinya,1000.0,300.0,300.0,30.0,0.0,0.0,300.0,0.0,0.0,flood-zones,2,population-2022,1,2026-11-27T03:00:00.000Z');
     expect(csv[3]).toContain('2101,"Busasamana, ""west""",');
+  });
+
+  it('counts people withheld from the split by class in the population, and in no class', () => {
+    const restricted: Report = {
+      ...report,
+      redacted: true,
+      units: [
+        { code: '1101', name: 'Gitega', classes: [row('high', 40, 40, 40)], withheld: { count: 3, population: 12, households: 3 } },
+        { code: '1102', name: 'Kanyinya', suppressed: true },
+      ],
+    };
+    const rows = ranked(restricted, null);
+    expect(rows[0]).toMatchObject({ code: '1101', population: 52, exposed: 40, withheld: 12 });
+    expect(rows[1]).toMatchObject({ code: '1102', suppressed: true, population: 0, exposed: 0 });
+    expect(headline(rows)).toEqual({ population: 52, exposed: 40, affected: 40, displaced: 40, withheld: 12 });
+    const csv = toCsv(rows, restricted).split('\n');
+    expect(csv[1]).toMatch(/^1101,Gitega,52\.0,40\.0,40\.0,40\.0,40\.0,0\.0,0\.0,0\.0,12\.0,/);
+    // A unit withheld whole shows no figure at all, not a zero.
+    expect(csv[2]).toMatch(/^1102,Kanyinya,,,,,,,,,,flood-zones,/);
   });
 
   it('writes people legibly', () => {

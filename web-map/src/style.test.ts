@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { CHOROPLETH_COLOURS, CLASS_COLOURS, UNCLASSIFIED } from './palette';
+import type { CatalogLayer } from './types';
 import {
-  CHOROPLETH_COLOURS,
-  CLASS_COLOURS,
-  type CatalogLayer,
   buildStyle,
   choroplethFill,
   hazardColour,
   niceRound,
   quantileBreaks,
-} from '../src/style';
+} from './style';
 
 const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Partial<CatalogLayer> = {}): CatalogLayer => ({
   id,
@@ -37,7 +36,7 @@ const catalog = [
 
 describe('style', () => {
   it('colours hazard classes darkest for the most severe', () => {
-    expect(hazardColour()).toEqual(['match', ['get', 'hazard_class'], 'high', CLASS_COLOURS.high, 'medium', CLASS_COLOURS.medium, 'low', CLASS_COLOURS.low, 'very_low', CLASS_COLOURS.very_low, '#bdbdbd']);
+    expect(hazardColour()).toEqual(['match', ['get', 'hazard_class'], 'high', CLASS_COLOURS.high, 'medium', CLASS_COLOURS.medium, 'low', CLASS_COLOURS.low, 'very_low', CLASS_COLOURS.very_low, UNCLASSIFIED]);
   });
 
   it('makes legible quantile breaks', () => {
@@ -55,8 +54,8 @@ describe('style', () => {
       origin: 'http://127.0.0.1:8080',
       visible: ['camps', 'flood-zones'],
       opacity: { 'flood-zones': 0.3 },
-      choropleth: { url: 'http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt', breaks: [5, 10], level: 'district' },
-      selected: '34',
+      choropleth: { url: 'http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt', breaks: [5, 10] },
+      selected: { layer: 'rwa-districts', code: '34' },
     });
     expect(s.glyphs).toBe('http://127.0.0.1:8080/fonts/{fontstack}/{range}.pbf');
     const urls = Object.values(s.sources).flatMap((src) => ('tiles' in src && src.tiles) || []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestry, childLevel, defaults, levelOfCode, moveLayer, parseHash, toHash } from '../src/state';
+import { ancestry, childLevel, defaults, levelOfCode, moveLayer, parseHash, toHash } from './state';
 
 describe('state in the URL', () => {
   it('round-trips through the hash', () => {

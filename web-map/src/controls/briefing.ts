@@ -1,0 +1,84 @@
+// Briefing mode, for the decision makers' screen: the map and the key figures only,
+// large, stepping through the five worst units every ten seconds (← → step, Esc
+// leaves).
+import { el, replace } from '../dom';
+import { headline, people } from '../figures';
+import type { Store } from '../store';
+import { Control } from './control';
+import { utc } from './headline';
+
+export const WORST = 5;
+const STEP_MS = 10_000;
+
+export class Briefing extends Control {
+  /** The worst unit shown, or -1 for the whole. */
+  index = -1;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly keys = (e: KeyboardEvent) => {
+    if (!this.store.state.briefing) return;
+    if (e.key === 'ArrowRight') this.step(1);
+    else if (e.key === 'ArrowLeft') this.step(-1);
+    else if (e.key === 'Escape') this.store.set({ briefing: false });
+  };
+  private wasOn = false;
+
+  constructor(store: Store) {
+    super(store, ['report', 'briefing'], el('section', { id: 'briefing', 'aria-label': 'Briefing', 'aria-live': 'polite' }));
+  }
+
+  onAdd(map: Parameters<Control['onAdd']>[0]) {
+    window.addEventListener('keydown', this.keys);
+    return super.onAdd(map);
+  }
+
+  onRemove() {
+    window.removeEventListener('keydown', this.keys);
+    this.stop();
+    super.onRemove();
+  }
+
+  /** Moves to the next (1) or previous (-1) of the worst units, through the whole. */
+  step(by: number) {
+    const n = Math.min(WORST, this.store.rows().length);
+    this.index = ((this.index + 1 + by + (n + 1)) % (n + 1)) - 1;
+    this.render();
+  }
+
+  private stop() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  render() {
+    const { state, report } = this.store;
+    document.body.classList.toggle('briefing', state.briefing);
+    if (state.briefing !== this.wasOn) {
+      this.wasOn = state.briefing;
+      this.index = -1;
+      // The map's box changes size with the panels hidden or shown.
+      setTimeout(() => this.map?.resize(), 50);
+    }
+    if (!state.briefing || !report) {
+      this.stop();
+      return;
+    }
+    const all = this.store.rows();
+    const worst = all.slice(0, WORST);
+    const focus = this.index >= 0 ? worst[this.index] : null;
+    const h = headline(focus ? [focus] : all);
+    const big = (n: number, label: string) => el('div', {}, el('span', { class: 'n' }, people(n)), el('span', { class: 'l' }, label));
+    replace(
+      this.container,
+      el('h2', {}, focus ? focus.name : this.store.unitName(state.unit), el('span', { class: 'hazard' }, ` — ${report.hazard.title}`)),
+      el('div', { class: 'big' }, big(h.exposed, 'exposed'), big(h.affected, 'affected'), big(h.displaced, 'likely displaced')),
+      el('ol', { class: 'worst' }, ...worst.map((w, i) => el('li', { class: i === this.index ? 'current' : '' }, `${w.name}: ${people(w.exposed)} exposed`))),
+      el(
+        'p',
+        { class: 'asof' },
+        `As of ${utc(report.computed_at)} · ${report.hazard.title} v${report.hazard.version} · ${report.exposure.title} v${report.exposure.version} · ← → to step, Esc to leave`,
+      ),
+    );
+    if (focus?.bbox) this.map?.fitBounds(focus.bbox, { padding: 60, duration: 1000 });
+    if (this.timer === undefined) this.timer = setInterval(() => this.step(1), STEP_MS);
+  }
+}

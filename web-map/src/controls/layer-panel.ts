@@ -1,0 +1,72 @@
+// The layer panel: every hazard and exposure layer this caller may read, visible ones
+// first in drawing order (top first), each with its version, opacity and order; a
+// restricted layer without clearance says it is drawn as aggregates.
+import { el, replace } from '../dom';
+import { moveLayer } from '../state';
+import type { Store } from '../store';
+import { defaultOpacity } from '../style';
+import type { CatalogLayer } from '../types';
+import { Control } from './control';
+
+export const AGGREGATE_NOTE =
+  'Restricted: households per admin unit (under 5 withheld: small units are merged with a neighbour or left out); an analyst token shows them';
+
+export class LayerPanel extends Control {
+  constructor(store: Store) {
+    // Not redrawn on opacity: the slider being dragged would be replaced under the hand.
+    super(store, ['catalog', 'layers'], el('ul', { id: 'layer-list' }));
+  }
+
+  render() {
+    const { catalog, state } = this.store;
+    const data = catalog.filter((l) => l.kind !== 'boundary');
+    const shown = [...state.layers].reverse().map((id) => data.find((l) => l.id === id)).filter((l): l is CatalogLayer => !!l);
+    const rest = data.filter((l) => !state.layers.includes(l.id));
+    replace(this.container, ...[...shown, ...rest].map((l) => this.row(l)));
+  }
+
+  private row(l: CatalogLayer) {
+    const { state } = this.store;
+    const on = state.layers.includes(l.id);
+    const toggle = (checked: boolean) =>
+      this.store.set({ layers: checked ? [...state.layers, l.id] : state.layers.filter((x) => x !== l.id) });
+    return el(
+      'li',
+      { class: `layer${on ? ' on' : ''}`, 'data-layer': l.id },
+      el(
+        'label',
+        {},
+        el('input', {
+          type: 'checkbox',
+          checked: on,
+          'aria-label': `Show ${l.title}`,
+          onchange: (e: Event) => toggle((e.target as HTMLInputElement).checked),
+        }),
+        ` ${l.title}`,
+        el('span', { class: 'version' }, ` v${l.version}`),
+      ),
+      l.detail ? null : el('div', { class: 'note' }, AGGREGATE_NOTE),
+      on ? this.controls(l) : null,
+    );
+  }
+
+  private controls(l: CatalogLayer) {
+    const move = (up: boolean) => this.store.set({ layers: moveLayer(this.store.state.layers, l.id, up) });
+    return el(
+      'div',
+      { class: 'controls' },
+      el('input', {
+        type: 'range',
+        min: 0,
+        max: 1,
+        step: 0.05,
+        value: this.store.state.opacity[l.id] ?? defaultOpacity(l),
+        'aria-label': `Opacity of ${l.title}`,
+        oninput: (e: Event) =>
+          this.store.set({ opacity: { ...this.store.state.opacity, [l.id]: Number((e.target as HTMLInputElement).value) } }),
+      }),
+      el('button', { type: 'button', title: 'Draw above', 'aria-label': `Move ${l.title} up`, onclick: () => move(true) }, '▲'),
+      el('button', { type: 'button', title: 'Draw below', 'aria-label': `Move ${l.title} down`, onclick: () => move(false) }, '▼'),
+    );
+  }
+}

@@ -1,0 +1,162 @@
+// The controls that ask the server or the browser: camps, search, place info, token,
+// briefing and print.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { callsOf, fakeMap, report, store } from '../test-support';
+import type { HazardsAt, PointFeature } from '../types';
+import { Briefing } from './briefing';
+import { Camps } from './camps';
+import { PlaceInfo } from './place-info';
+import { PrintView } from './print-view';
+import { Search } from './search';
+import { TokenForm } from './token-form';
+
+const camp = (name: string, lon: number): PointFeature => ({ id: name, properties: { name }, geometry: { type: 'Point', coordinates: [lon, -2] } });
+
+function hazardsAt(classes: Record<number, string | null>) {
+  return async (lon: number): Promise<HazardsAt> => ({
+    hazards: [{ layer: 'flood-zones', title: 'Flood zones', class: classes[lon] ?? null, version: 2 }],
+    units: [],
+  });
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('camps', () => {
+  it('lists every camp with the class of the hazard asked about, worst first', async () => {
+    const s = store('');
+    const server = { features: async () => ({ features: [camp('Mahama', 1), camp('Kiziba', 2), camp('Nyabiheke', 3)] }), hazardsAt: hazardsAt({ 1: 'low', 2: 'high' }) };
+    const camps = new Camps(s, server);
+    const box = camps.onAdd(fakeMap());
+    await camps.done;
+    expect([...box.querySelectorAll('li')].map((li) => [li.getAttribute('data-class'), li.textContent])).toEqual([
+      ['high', 'Kiziba: High'],
+      ['low', 'Mahama: Low'],
+      ['none', 'Nyabiheke: Outside hazard zones'],
+    ]);
+  });
+
+  it('draws the answer to the last question only', async () => {
+    const s = store('');
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => (release = r));
+    const server = {
+      features: async () => ({ features: [camp('Mahama', 1)] }),
+      hazardsAt: async (): Promise<HazardsAt> => {
+        const hazard = s.state.hazard;
+        if (hazard === 'flood-zones') await slow;
+        return { hazards: [{ layer: hazard ?? '', title: '', class: hazard === 'flood-zones' ? 'high' : 'low', version: 1 }], units: [] };
+      },
+    };
+    const camps = new Camps(s, server);
+    const box = camps.onAdd(fakeMap());
+    const first = camps.done;
+    s.set({ hazard: 'landslide-zones' });
+    await camps.done;
+    release();
+    await first;
+    expect(box.querySelector('li')?.getAttribute('data-class')).toBe('low');
+  });
+});
+
+describe('search', () => {
+  it('lists what matches, learns unit names and frames the one chosen', async () => {
+    const s = store('');
+    const hits = [
+      { kind: 'boundary', layer: 'rwa-districts', level: 'district', code: '43', name: 'Rubavu', bbox: [29.2, -1.8, 29.5, -1.6] as [number, number, number, number] },
+      { kind: 'feature', layer: 'camps', level: 'camp', code: null, name: 'Rubavu transit centre', bbox: [29.3, -1.7, 29.3, -1.7] as [number, number, number, number] },
+    ];
+    const search = new Search(s, { search: async () => ({ results: hits }) });
+    const map = fakeMap();
+    const box = search.onAdd(map);
+    await search.run('r');
+    expect(box.querySelectorAll('#search-results li').length).toBe(0);
+    await search.run('Rubavu');
+    expect([...box.querySelectorAll('#search-results li')].map((li) => li.textContent)).toEqual(['Rubavu district 43', 'Rubavu transit centre camp']);
+    expect(s.unitName('43')).toBe('Rubavu');
+    box.querySelector<HTMLButtonElement>('#search-results button')!.click();
+    expect(callsOf(map, 'fitBounds')[0][1]).toEqual(hits[0].bbox);
+    expect(box.querySelectorAll('#search-results li').length).toBe(0);
+  });
+});
+
+describe('place info', () => {
+  it('tells what is where the map is clicked', async () => {
+    const s = store('');
+    const shown: [{ lng: number; lat: number }, HTMLElement][] = [];
+    const server = {
+      hazardsAt: vi.fn(async () => ({
+        hazards: [{ layer: 'flood-zones', title: 'Flood zones', class: 'medium', version: 2 }, { layer: 'landslide-zones', title: 'Landslides', class: null, version: 1 }],
+        units: [{ layer: 'rwa-districts', level: 'district', code: '43', name: 'Rubavu' }, { layer: 'rwa-sectors', level: 'sector', code: '4301', name: null }],
+      })),
+    };
+    const info = new PlaceInfo(s, server, (at, content) => shown.push([at, content]));
+    const map = fakeMap();
+    const live = info.onAdd(map);
+    map.fire('click', { lngLat: { lng: 29.123456789, lat: -1.7 } });
+    await info.done;
+    expect(server.hazardsAt).toHaveBeenCalledWith(29.123457, -1.7);
+    expect(shown[0][1].querySelector('h3')?.textContent).toBe('Rubavu › 4301');
+    expect([...shown[0][1].querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Flood zones: Medium', 'Landslides: Outside hazard zones']);
+    expect(live.textContent).toBe('Rubavu › 4301. Flood zones: Medium. Landslides: Outside hazard zones');
+    info.onRemove();
+    map.fire('click', { lngLat: { lng: 1, lat: 1 } });
+    expect(server.hazardsAt).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('token form', () => {
+  it('keeps the token for the tab and reloads what the caller may see', () => {
+    let kept: string | null = 'old';
+    const changed = vi.fn();
+    const form = new TokenForm(store(''), { token: () => kept, setToken: (t) => (kept = t.trim() || null) }, changed);
+    const box = form.onAdd(fakeMap());
+    expect(form.input.value).toBe('old');
+    form.input.value = '  new-token ';
+    box.dispatchEvent(new Event('submit'));
+    expect(kept).toBe('new-token');
+    expect(changed).toHaveBeenCalledOnce();
+  });
+});
+
+describe('briefing', () => {
+  it('steps through the worst units and back to the whole, and Esc leaves', () => {
+    vi.useFakeTimers();
+    const s = store('#briefing=1');
+    const briefing = new Briefing(s);
+    const map = fakeMap();
+    const box = briefing.onAdd(map);
+    s.setReport(report());
+    expect(document.body.classList.contains('briefing')).toBe(true);
+    expect(box.querySelector('h2')?.textContent).toBe('Rwanda — Flood zones');
+    expect(box.querySelector('.big .n')?.textContent).toBe('420');
+    briefing.step(1);
+    expect(box.querySelector('h2')?.textContent).toBe('Gasabo — Flood zones');
+    expect(box.querySelector('.big .n')?.textContent).toBe('320');
+    expect(callsOf(map, 'fitBounds').at(-1)?.[1]).toEqual([30.0, -2.0, 30.3, -1.8]);
+    vi.advanceTimersByTime(10_000);
+    expect(box.querySelector('.worst .current')?.textContent).toBe('Nyarugenge: 100 exposed');
+    briefing.step(1);
+    briefing.step(1);
+    expect(box.querySelector('h2')?.textContent).toBe('Rwanda — Flood zones');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(s.state.briefing).toBe(false);
+    expect(document.body.classList.contains('briefing')).toBe(false);
+    briefing.onRemove();
+  });
+});
+
+describe('print view', () => {
+  it('is filled when the browser is about to print', () => {
+    const s = store('');
+    const print = new PrintView(s);
+    const box = print.onAdd(fakeMap());
+    s.setReport(report());
+    expect(box.children.length).toBe(0);
+    window.dispatchEvent(new Event('beforeprint'));
+    expect(box.querySelector('img')?.getAttribute('src')).toMatch(/^data:image\/png/);
+    expect(box.querySelectorAll('tbody tr').length).toBe(3);
+    expect(box.querySelector('.big')?.textContent).toBe('420 exposed · 420 affected · 140 likely displaced');
+    expect(box.querySelector('.sources')?.textContent).toContain('rwa-districts ©');
+    print.onRemove();
+  });
+});

@@ -1,0 +1,48 @@
+// The search box: places (units of every level, by name or official code) and camps;
+// choosing one frames it on the map.
+import type * as api from '../api';
+import { el, replace } from '../dom';
+import type { Store } from '../store';
+import type { SearchHit } from '../types';
+import { Control } from './control';
+
+export const MAX_HITS = 12;
+const DEBOUNCE_MS = 200;
+
+export class Search extends Control {
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly results = el('ul', { id: 'search-results', role: 'listbox', 'aria-label': 'Search results' });
+  private readonly input = el('input', { id: 'search', type: 'search', placeholder: 'Search a place, code or camp', autocomplete: 'off' });
+  /** The last search, done (for tests and scripts). */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(
+    store: Store,
+    private readonly server: Pick<typeof api, 'search'>,
+  ) {
+    super(store, [], el('div', { class: 'search' }));
+    this.input.addEventListener('input', () => {
+      clearTimeout(this.pending);
+      this.pending = setTimeout(() => (this.done = this.run(this.input.value)), DEBOUNCE_MS);
+    });
+    replace(this.container, el('label', { for: 'search', class: 'visually-hidden' }, 'Search a place, code or camp'), this.input, this.results);
+  }
+
+  render() {}
+
+  /** Looks `q` up and lists what matches. */
+  async run(q: string) {
+    if (q.trim().length < 2) return replace(this.results);
+    const { results } = await this.server.search(q);
+    for (const r of results) if (r.code && r.kind === 'boundary') this.store.names.set(r.code, r.name);
+    replace(this.results, ...results.slice(0, MAX_HITS).map((r) => this.hit(r)));
+  }
+
+  private hit(r: SearchHit) {
+    const choose = () => {
+      this.map?.fitBounds(r.bbox, { padding: 60, maxZoom: 15 });
+      replace(this.results);
+    };
+    return el('li', {}, el('button', { type: 'button', onclick: choose }, r.name, el('span', { class: 'kind' }, ` ${r.level}${r.code ? ` ${r.code}` : ''}`)));
+  }
+}

@@ -1,0 +1,86 @@
+// The units shown, worst first, sortable by any column, each a link to drill into;
+// exported as CSV with the sources on every row.
+import { el, replace } from '../dom';
+import { type SortKey, type UnitFigures, people, sortBy, toCsv } from '../figures';
+import { childLevel } from '../state';
+import type { Store } from '../store';
+import { Control } from './control';
+
+const COLUMNS: [SortKey, string][] = [
+  ['name', 'Unit'],
+  ['exposed', 'Exposed'],
+  ['affected', 'Affected'],
+  ['displaced', 'Displaced'],
+  ['population', 'Population'],
+];
+
+export class UnitTable extends Control {
+  private sort: { key: SortKey; descending: boolean } = { key: 'exposed', descending: true };
+
+  constructor(
+    store: Store,
+    private readonly drill: (code: string) => void,
+  ) {
+    super(store, ['report'], el('div', { id: 'table' }));
+  }
+
+  /** Sorts by `key`; again by the same key reverses. Names sort A to Z first, figures
+   *  largest first. */
+  sortOn(key: SortKey) {
+    this.sort = { key, descending: this.sort.key === key ? !this.sort.descending : key !== 'name' };
+    this.render();
+  }
+
+  render() {
+    const report = this.store.report;
+    if (!report) return;
+    const level = this.store.focusLevel();
+    const rows = sortBy(this.store.rows(), this.sort.key, this.sort.descending);
+    const canDrill = childLevel(level) !== null;
+    const header = ([key, label]: [SortKey, string]) =>
+      el(
+        'th',
+        { scope: 'col', 'aria-sort': this.sort.key === key ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
+        el('button', { type: 'button', onclick: () => this.sortOn(key) }, label),
+      );
+    const name = (r: UnitFigures) =>
+      canDrill ? el('a', { href: '#', onclick: (e: Event) => (e.preventDefault(), this.drill(r.code)) }, r.name) : r.name;
+    replace(
+      this.container,
+      el(
+        'div',
+        { class: 'table-head' },
+        el('h3', {}, `Worst ${level}s`),
+        el('button', { type: 'button', id: 'export-csv', onclick: () => this.exportCsv(rows) }, 'Export CSV'),
+      ),
+      el(
+        'table',
+        {},
+        el('thead', {}, el('tr', {}, ...COLUMNS.map(header))),
+        el(
+          'tbody',
+          {},
+          ...rows.map((r) =>
+            el(
+              'tr',
+              { 'data-code': r.code },
+              el('th', { scope: 'row' }, name(r)),
+              ...(r.suppressed
+                ? [el('td', { colspan: 4 }, 'withheld (fewer than 5 households)')]
+                : [r.exposed, r.affected, r.displaced, r.population].map((v) => el('td', {}, people(v)))),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private exportCsv(rows: UnitFigures[]) {
+    const report = this.store.report;
+    if (!report) return;
+    const blob = new Blob([toCsv(rows, report)], { type: 'text/csv' });
+    const a = el('a', { href: URL.createObjectURL(blob), download: `exposure-${report.hazard.layer}-${report.exposure.layer}-${this.store.focusLevel()}.csv` });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  }
+}

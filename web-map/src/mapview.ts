@@ -1,0 +1,118 @@
+// Keeps the map in step with the store. The style is built once per catalog (a new
+// layer version, a token given); everything else — a layer shown or hidden, its
+// opacity, the drawing order, a new question's choropleth, the unit drilled into — is
+// applied to the layers already on the map, without building the style again.
+import type { ExpressionSpecification, Map, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import { levelOfCode } from './state';
+import type { Store, Topic } from './store';
+import {
+  CHOROPLETH_OPACITY,
+  type StyleOptions,
+  buildStyle,
+  choroplethFill,
+  choroplethUrl,
+  dataLayers,
+  defaultOpacity,
+  drawingOrder,
+  selectedFilter,
+} from './style';
+
+/** The parts of a MapLibre map this uses. */
+export type StyledMap = Pick<Map, 'setStyle' | 'setLayoutProperty' | 'setPaintProperty' | 'moveLayer' | 'setFilter' | 'getSource' | 'getLayer'>;
+
+export class MapView {
+  /** The style as last set (its layer order is the map's). */
+  private style: StyleSpecification | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly origin: string,
+  ) {}
+
+  /** The style for the store as it is now. */
+  build(): StyleSpecification {
+    this.style = buildStyle(this.store.catalog, this.options());
+    return this.style;
+  }
+
+  /** Follows the store's changes on `map` (whose style came from `build`). */
+  follow(map: StyledMap): () => void {
+    return this.store.subscribe((changed) => this.apply(map, changed));
+  }
+
+  apply(map: StyledMap, changed: ReadonlySet<Topic>) {
+    const has = (...t: Topic[]) => t.some((x) => changed.has(x));
+    const hadChoropleth = !!this.style?.sources.exposure;
+    if (has('catalog') || (has('report') && !hadChoropleth && this.options().choropleth)) {
+      map.setStyle(this.build(), { diff: true });
+      return;
+    }
+    if (has('layers', 'opacity')) this.syncDataLayers(map, has('layers'));
+    if (has('report', 'opacity')) this.syncChoropleth(map);
+    if (has('unit', 'report')) this.syncSelection(map);
+  }
+
+  private options(): StyleOptions {
+    const { state, report, breaks } = this.store;
+    return {
+      origin: this.origin,
+      visible: state.layers,
+      opacity: state.opacity,
+      choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks } : null,
+      selected: this.selected(),
+    };
+  }
+
+  private choroplethUrl(): string {
+    const { state, report } = this.store;
+    const stamp = report ? `${report.hazard.version}.${report.exposure.version}.${report.boundary.version}` : '0';
+    return choroplethUrl(this.origin, state.hazard ?? '', state.exposure ?? '', this.store.focusLevel(), stamp);
+  }
+
+  private selected(): StyleOptions['selected'] {
+    const code = this.store.state.unit;
+    const level = code ? levelOfCode(code) : null;
+    const layer = this.store.catalog.find((l) => l.kind === 'boundary' && l.theme === level);
+    return code && layer ? { layer: layer.id, code } : null;
+  }
+
+  /** Visibility and opacity of the data layers, and their order when it changed. */
+  private syncDataLayers(map: StyledMap, reorder: boolean) {
+    const { catalog, state } = this.store;
+    const ordered = drawingOrder(catalog, state.layers);
+    for (const l of ordered) {
+      for (const spec of dataLayers(l, state.opacity[l.id] ?? defaultOpacity(l), state.layers.includes(l.id))) {
+        if (!map.getLayer(spec.id)) continue;
+        map.setLayoutProperty(spec.id, 'visibility', spec.layout?.visibility ?? 'visible');
+        for (const [k, v] of Object.entries(spec.paint ?? {})) if (k.endsWith('-opacity')) map.setPaintProperty(spec.id, k as 'fill-opacity', v);
+      }
+    }
+    if (!reorder || !this.style) return;
+    // Data layers lie below the first boundary line; point labels stay on top.
+    const anchor = this.style.layers.find((x) => x.type === 'line' && catalog.some((b) => b.kind === 'boundary' && x.id === `${b.id}:line`))?.id;
+    for (const l of ordered) {
+      for (const spec of dataLayers(l, 1, true)) {
+        if (spec.type !== 'symbol' && map.getLayer(spec.id)) map.moveLayer(spec.id, anchor);
+      }
+    }
+  }
+
+  /** The choropleth's tiles (the question and versions are in their address) and
+   *  classes. */
+  private syncChoropleth(map: StyledMap) {
+    const o = this.options();
+    if (!o.choropleth || !map.getLayer('exposure:fill')) return;
+    (map.getSource('exposure') as VectorTileSource | undefined)?.setTiles([o.choropleth.url]);
+    map.setPaintProperty('exposure:fill', 'fill-color', choroplethFill(o.choropleth.breaks) as ExpressionSpecification);
+    map.setPaintProperty('exposure:fill', 'fill-opacity', this.store.state.opacity.exposure ?? CHOROPLETH_OPACITY);
+  }
+
+  /** The outline of the unit drilled into. */
+  private syncSelection(map: StyledMap) {
+    const selected = this.selected();
+    for (const l of this.store.catalog.filter((b) => b.kind === 'boundary')) {
+      const id = `${l.id}:selected`;
+      if (map.getLayer(id)) map.setFilter(id, selectedFilter(selected?.layer === l.id ? selected.code : null));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+// What the situation room shows, in one place: the state kept in the link, the catalog,
+// the current report and what is derived from it. Controls read it and subscribe to the
+// parts they draw; they change it only through `set`, `setCatalog` and `setReport`.
+import { type UnitFigures, ranked } from './figures';
+import { quantileBreaks } from './style';
+import { type Level, type State, childLevel, levelOfCode, parseHash, toHash } from './state';
+import type { CatalogLayer, Report } from './types';
+
+/** What changed: a key of the state, or one of the other parts. */
+export type Topic = keyof State | 'catalog' | 'report' | 'error' | 'busy';
+export type Listener = (changed: ReadonlySet<Topic>) => void;
+/** Where the state is kept: the page's location hash. */
+export type Link = { readonly hash: string; write(hash: string): void };
+
+export class Store {
+  state: State;
+  catalog: CatalogLayer[] = [];
+  report: Report | null = null;
+  /** Choropleth class breaks of the current rows. */
+  breaks: number[] = [];
+  /** Why the last report could not be had, if it could not. */
+  error: string | null = null;
+  busy = false;
+  /** Names of units seen so far, by code (reports, searches). */
+  readonly names = new Map<string, string>();
+  private readonly listeners = new Set<Listener>();
+
+  /** `link` is the location the state is read from and written back to. */
+  constructor(readonly link: Link = browserLink()) {
+    this.state = parseHash(link.hash);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(changed: Iterable<Topic>) {
+    const set = new Set(changed);
+    if (set.size === 0) return;
+    for (const l of [...this.listeners]) l(set);
+  }
+
+  /** Changes part of the state; the link follows. */
+  set(patch: Partial<State>) {
+    const changed: Topic[] = [];
+    for (const [k, v] of Object.entries(patch) as [keyof State, unknown][]) {
+      if (JSON.stringify(this.state[k]) !== JSON.stringify(v)) changed.push(k);
+    }
+    this.state = { ...this.state, ...patch };
+    this.save();
+    this.notify(changed);
+  }
+
+  /** Writes the state into the link (a shared link opens the same picture). */
+  save() {
+    const hash = toHash(this.state);
+    if (hash !== this.link.hash) this.link.write(hash);
+  }
+
+  /** A new catalog: the question and visible layers are completed from it. */
+  setCatalog(catalog: CatalogLayer[], cleared: boolean) {
+    this.catalog = catalog;
+    const before = this.state;
+    this.state = complete(this.state, catalog, cleared, this.link.hash.includes('layers='));
+    const changed: Topic[] = ['catalog'];
+    for (const k of ['hazard', 'exposure', 'layers'] as const) if (before[k] !== this.state[k]) changed.push(k);
+    this.save();
+    this.notify(changed);
+  }
+
+  setReport(report: Report | null, error: string | null = null) {
+    if (report) {
+      this.report = report;
+      for (const u of report.units) if (u.name) this.names.set(u.code, u.name);
+      this.breaks = quantileBreaks(this.rows().map((r) => r.exposed));
+    }
+    this.error = error;
+    this.notify(report ? ['report', 'error'] : ['error']);
+  }
+
+  setBusy(busy: boolean) {
+    this.busy = busy;
+    this.notify(['busy']);
+  }
+
+  /** The level whose units are shown: the children of the unit drilled into, else the
+   *  level asked for. */
+  focusLevel(): Level {
+    const s = this.state;
+    return s.unit ? (childLevel(levelOfCode(s.unit) ?? 'district') ?? 'village') : s.level;
+  }
+
+  /** The units shown, most exposed first. */
+  rows(): UnitFigures[] {
+    return this.report ? ranked(this.report, this.state.unit) : [];
+  }
+
+  unitName(code: string | null): string {
+    if (!code) return 'Rwanda';
+    return this.names.get(code) ?? code;
+  }
+
+  layer(id: string): CatalogLayer | undefined {
+    return this.catalog.find((l) => l.id === id);
+  }
+}
+
+/** Picks sensible defaults for what the link did not say: the flood hazard, the
+ *  population, and the hazard and camps shown when the link names no layers. */
+export function complete(s: State, catalog: CatalogLayer[], cleared: boolean, linkNamesLayers: boolean): State {
+  const ids = new Set(catalog.map((l) => l.id));
+  const hazards = catalog.filter((l) => l.kind === 'hazard');
+  const exposures = catalog.filter((l) => l.kind === 'exposure' && (l.sensitivity === 'public' || cleared));
+  const out = { ...s };
+  if (!out.hazard || !ids.has(out.hazard)) out.hazard = hazards.find((l) => l.theme === 'flood')?.id ?? hazards[0]?.id ?? null;
+  if (!out.exposure || !ids.has(out.exposure)) out.exposure = exposures.find((l) => l.theme === 'population')?.id ?? exposures[0]?.id ?? null;
+  const layers = s.layers.filter((id) => ids.has(id));
+  out.layers = layers.length === s.layers.length ? s.layers : layers;
+  if (out.layers.length === 0 && !linkNamesLayers) {
+    out.layers = [out.hazard, ...catalog.filter((l) => l.theme === 'camp').map((l) => l.id)].filter((x): x is string => !!x);
+  }
+  return out;
+}
+
+function browserLink(): Link {
+  return {
+    get hash() {
+      return window.location.hash;
+    },
+    write(hash: string) {
+      history.replaceState(null, '', hash);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Shared by the unit tests (never imported by the pages): a small catalog and report,
+// a store whose link is a string, and a map that records what is done to it.
+import type { Map } from 'maplibre-gl';
+import { Store } from './store';
+import type { CatalogLayer, Report } from './types';
+
+export const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Partial<CatalogLayer> = {}): CatalogLayer => ({
+  id,
+  title: id,
+  kind,
+  theme,
+  sensitivity: 'public',
+  anonymous: true,
+  detail: true,
+  version: 3,
+  features: 1,
+  geometry: kind === 'exposure' && theme === 'camp' ? 'point' : 'polygon',
+  attribution: `${id} ©`,
+  bounds: kind === 'boundary' ? [28.86, -2.84, 30.9, -1.05] : null,
+  ...extra,
+});
+
+export const catalog: CatalogLayer[] = [
+  layer('countries', 'boundary', 'country'),
+  layer('rwa-districts', 'boundary', 'district'),
+  layer('rwa-sectors', 'boundary', 'sector'),
+  layer('flood-zones', 'hazard', 'flood'),
+  layer('landslide-zones', 'hazard', 'landslide'),
+  layer('population', 'exposure', 'population'),
+  layer('camps', 'exposure', 'camp'),
+  layer('returnees', 'exposure', 'returnee', { sensitivity: 'restricted', anonymous: false, geometry: 'point', detail: false }),
+];
+
+const row = (cls: string, population: number, affected = 0, displaced = 0) =>
+  ({ class: cls, count: 1, population, households: population / 4, affected, displaced }) as Report['total'][number];
+
+export function report(by = 'district', extra: Partial<Report> = {}): Report {
+  return {
+    hazard: { layer: 'flood-zones', version: 2, title: 'Flood zones', attribution: '' },
+    exposure: { layer: 'population', version: 1, title: 'Population', attribution: '' },
+    boundary: { layer: 'rwa-sectors', version: 4, title: 'Sectors', attribution: '' },
+    by,
+    computed_at: '2026-11-27T03:00:00.000Z',
+    compute_ms: 12,
+    redacted: false,
+    needs_standard: { kcal: 2100, water_l: 15, shelter_m2: 3.5, people_per_latrine: 20 },
+    units: [
+      { code: '11', name: 'Nyarugenge', bbox: [29.9, -2.1, 30.1, -1.9], classes: [row('high', 100, 100, 100), row('none', 50)] },
+      { code: '12', name: 'Gasabo', bbox: [30.0, -2.0, 30.3, -1.8], classes: [row('low', 300, 300, 30), row('medium', 20, 20, 10), row('none', 700)] },
+      { code: '21', name: 'Nyanza', bbox: [29.6, -2.5, 29.9, -2.2], classes: [row('none', 900)] },
+    ],
+    total: [],
+    ...extra,
+  };
+}
+
+/** A store reading and writing `hash`. */
+export function store(hash = '', cat: CatalogLayer[] = catalog): Store {
+  const link = { hash, write: (h: string) => (link.hash = h) };
+  const s = new Store(link);
+  if (cat.length) s.setCatalog(cat, false);
+  return s;
+}
+
+export type Call = [string, ...unknown[]];
+
+/** A map recording the calls made to it; `layers` are the ids it holds. */
+export function fakeMap(layers: string[] = []) {
+  const calls: Call[] = [];
+  const handlers: Record<string, ((e: unknown) => void)[]> = {};
+  const ids = new Set(layers);
+  const record =
+    (name: string) =>
+    (...args: unknown[]) => {
+      calls.push([name, ...args]);
+    };
+  const map = {
+    calls,
+    ids,
+    setStyle: (style: { layers: { id: string }[] }, ...rest: unknown[]) => {
+      calls.push(['setStyle', style, ...rest]);
+      ids.clear();
+      for (const l of style.layers) ids.add(l.id);
+    },
+    setLayoutProperty: record('setLayoutProperty'),
+    setPaintProperty: record('setPaintProperty'),
+    moveLayer: record('moveLayer'),
+    setFilter: record('setFilter'),
+    getLayer: (id: string) => (ids.has(id) ? { id } : undefined),
+    getSource: (id: string) => ({ setTiles: (tiles: string[]) => calls.push(['setTiles', id, tiles]) }),
+    fitBounds: record('fitBounds'),
+    resize: record('resize'),
+    getCanvas: () => ({ toDataURL: () => 'data:image/png;base64,AAAA' }),
+    on: (event: string, f: (e: unknown) => void) => (handlers[event] ??= []).push(f),
+    off: (event: string, f: (e: unknown) => void) => (handlers[event] = (handlers[event] ?? []).filter((g) => g !== f)),
+    fire: (event: string, e: unknown) => (handlers[event] ?? []).forEach((f) => f(e)),
+  };
+  return map as typeof map & Map;
+}
+
+/** The calls named `name`. */
+export const callsOf = (map: { calls: Call[] }, name: string) => map.calls.filter((c) => c[0] === name);

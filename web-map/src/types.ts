@@ -1,0 +1,167 @@
+// The shapes of what the server sends and takes, as the situation room and the layers
+// page read them (see docs/openapi.yaml for the whole description).
+
+export type Kind = 'hazard' | 'exposure' | 'boundary';
+export type GeometryKind = 'polygon' | 'point' | 'line' | null;
+export type Sensitivity = 'public' | 'restricted';
+
+export const CLASS_ORDER = ['high', 'medium', 'low', 'very_low'] as const;
+export type HazardClass = (typeof CLASS_ORDER)[number];
+
+/** One layer of the catalog (`GET /catalog`), as this caller may read it. */
+export interface CatalogLayer {
+  id: string;
+  title: string;
+  kind: Kind;
+  theme: string;
+  sensitivity: Sensitivity;
+  /** Readable without a token. */
+  anonymous: boolean;
+  /** Whether this caller gets the features themselves; false: aggregates by admin unit
+   *  (restricted layers without clearance). */
+  detail: boolean;
+  version: number;
+  features: number;
+  geometry: GeometryKind;
+  attribution: string;
+  bounds: [number, number, number, number] | null;
+}
+
+export interface ClassRow {
+  class: HazardClass | 'none';
+  count: number;
+  population: number;
+  households: number;
+  affected: number;
+  displaced: number;
+}
+
+/** Counted in a unit but in no class shown (restricted exposure). */
+export interface Withheld {
+  count: number;
+  population: number;
+  households: number;
+}
+
+export interface Needs {
+  food_kcal_per_day: number;
+  water_litres_per_day: number;
+  shelter_m2: number;
+  latrines: number;
+}
+
+export interface ReportUnit {
+  code: string;
+  name: string | null;
+  suppressed?: boolean;
+  classes?: ClassRow[];
+  withheld?: Withheld;
+  needs_of_displaced?: Needs;
+  bbox?: [number, number, number, number];
+}
+
+export interface Source {
+  layer: string;
+  version: number;
+  title: string;
+  attribution: string;
+}
+
+export interface DisclosureNote {
+  counts: boolean;
+  places: boolean;
+  min_households: number;
+  method: string;
+}
+
+/** `GET /api/exposure`: figures by the units of one level. */
+export interface Report {
+  hazard: Source;
+  exposure: Source;
+  boundary: Source;
+  by: string;
+  computed_at: string;
+  compute_ms: number;
+  redacted: boolean;
+  disclosure?: DisclosureNote;
+  needs_standard: { kcal: number; water_l: number; shelter_m2: number; people_per_latrine: number };
+  units: ReportUnit[];
+  total: ClassRow[];
+  total_withheld?: Withheld;
+}
+
+/** `GET /api/hazards/at`: hazard classes and admin units at a point. */
+export interface HazardsAt {
+  hazards: { layer: string; title: string; class: string | null; version: number }[];
+  units: { layer: string; level: string; code: string; name: string | null }[];
+}
+
+export interface SearchHit {
+  kind: string;
+  layer: string;
+  level: string;
+  code: string | null;
+  name: string;
+  bbox: [number, number, number, number];
+}
+
+export interface PointFeature {
+  id: string | number;
+  properties: Record<string, unknown>;
+  geometry: { type: string; coordinates: [number, number] };
+}
+
+/** One feature the loader repaired, dropped or rejected. */
+export interface LoadIssue {
+  index: number;
+  source_id: string | null;
+  action: string;
+  reason: string;
+}
+
+export interface LoadReport {
+  source_name: string;
+  read: number;
+  loaded: number;
+  repaired: number;
+  dropped: number;
+  rejected: number;
+  unclassified: number;
+  issues: LoadIssue[];
+}
+
+export interface LayerVersion {
+  version: number;
+  source_name: string;
+  feature_count: number;
+  loaded_by: string;
+  loaded_at: string;
+  report: LoadReport;
+}
+
+/** `GET /api/layers/{id}`: a layer with its versions. */
+export interface LayerRecord {
+  id: string;
+  title: string;
+  kind: Kind;
+  theme: string;
+  sensitivity: Sensitivity;
+  anonymous: boolean;
+  current_version: number;
+  feature_count: number;
+  versions?: LayerVersion[];
+}
+
+/** `PATCH /api/layers/{id}`: who may read a layer. */
+export interface AccessChange {
+  anonymous?: boolean;
+  sensitivity?: Sensitivity;
+}
+
+/** `POST /api/layers/{id}`: the answer, loaded or not. */
+export interface LoadOutcome {
+  ok: boolean;
+  version?: number;
+  report?: LoadReport;
+  detail?: string;
+}
