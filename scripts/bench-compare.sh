@@ -57,7 +57,7 @@ med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 # The demo and N buildings in one PostGIS database both builds serve (same schema).
 psql -q "$admin" -c "DROP DATABASE IF EXISTS cmp" -c "CREATE DATABASE cmp TEMPLATE sitroom_template" >/dev/null
 DB=$base_url/cmp
-SITROOM_MIRROR=$MIRROR "$NEW" --db "$DB" demo >/dev/null 2>&1
+SITROOM_MIRROR=$MIRROR scripts/load-demo.sh "$DB" target/release >/dev/null 2>&1
 CSV=target/bench/buildings-$N.csv
 mkdir -p target/bench
 [ -f "$CSV" ] || target/release/sitroom-synth buildings "$MIRROR" "$N" "$CSV"

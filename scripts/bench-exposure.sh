@@ -38,7 +38,7 @@ if [ "${REUSE:-0}" = 1 ] && [ "$(psql -At "$DB" -c "SELECT feature_count FROM la
 else
   psql -q "$admin" -c "DROP DATABASE IF EXISTS bench_exposure" -c "CREATE DATABASE bench_exposure TEMPLATE sitroom_template" >/dev/null
   echo "loading the demo and $N buildings into PostGIS…" >&2
-  SITROOM_MIRROR=$MIRROR "$BIN" --db "$DB" demo >/dev/null 2>&1
+  SITROOM_MIRROR=$MIRROR scripts/load-demo.sh "$DB" "$(dirname "$BIN")" >/dev/null 2>&1
   "$BIN" --db "$DB" load "$CSV" --layer buildings --kind exposure --theme building \
     --population-field occupants --title "Buildings (synthetic)" --anonymous true >/dev/null 2>&1
   psql -q "$DB" -c "VACUUM ANALYZE features" >/dev/null

@@ -29,7 +29,7 @@ base=${admin%/postgres}
 port=${base##*:}
 psql -q "$admin" -c "DROP DATABASE IF EXISTS tiles" -c "CREATE DATABASE tiles TEMPLATE sitroom_template"
 DB=$base/tiles
-"$BIN" --db "$DB" demo >/dev/null 2>&1
+scripts/load-demo.sh "$DB" "$(dirname "$BIN")" >/dev/null 2>&1
 
 # The same layers as plain tables for Martin (one table per layer, GiST indexed).
 LAYERS="rwa-villages rwa-sectors flood-zones"

@@ -13,7 +13,7 @@ cargo build --release --locked -q
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-SITROOM_MIRROR=$MIRROR target/release/sitroom --db "$work/demo.db" demo >/dev/null 2>&1
+SITROOM_MIRROR=$MIRROR scripts/load-demo.sh "$work/demo.db" target/release >/dev/null 2>&1
 out=$(SITROOM_BIN=target/release/sitroom SITROOM_DB="$work/demo.db" node tests/e2e/bench.mjs "$RUNS")
 read -r median min max raw gz < <(python3 -c "import json,sys; r=json.loads(sys.argv[1]); t=r['first_complete_map_ms']; print(t['median'], t['min'], t['max'], r['bundle_bytes'], r['bundle_gzip_bytes'])" "$out")
 {

@@ -8,5 +8,5 @@ scripts/setup.sh
 cargo build --release --locked
 export SITROOM_MIRROR="${SITROOM_MIRROR:-$PWD/../shared/data}"
 DB="${DATABASE_URL:-sitroom.db}"
-target/release/sitroom --db "$DB" demo
+scripts/load-demo.sh "$DB"
 exec target/release/sitroom --db "$DB" serve --bind "${SITROOM_BIND:-127.0.0.1:8080}"

@@ -13,6 +13,10 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Folder holding the real Rwanda data the demo reads (a mirror of public sources).
 pub const DEFAULT_MIRROR: &str = "../shared/data";
 
+/// Where `sitroom demo` finds the synthetic layers, by default: where `sitroom-synth`
+/// writes them by default.
+pub const DEFAULT_SYNTHETIC: &str = "target/synth";
+
 /// Default upload limit in MiB.
 pub const DEFAULT_UPLOAD_LIMIT_MB: u64 = 200;
 

@@ -4,11 +4,12 @@
 //
 //   (cd tests/e2e && npm ci) && SITROOM_BIN=target/debug/sitroom SITROOM_DB=/tmp/demo.db node tests/e2e/run.mjs
 //
-// SITROOM_DB must hold the demo (`sitroom demo`); it is created when missing.
+// SITROOM_DB must hold the demo (`sitroom demo`); it is created when missing, with the
+// synthetic layers made by the sitroom-synth beside SITROOM_BIN (or SITROOM_SYNTH_BIN).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -28,7 +29,11 @@ const check = (ok, what) => {
 
 if (!existsSync(db)) {
   console.log(`loading the demo into ${db}…`);
-  execFileSync(bin, ['--db', db, 'demo'], { stdio: 'inherit', env: process.env });
+  const synth = process.env.SITROOM_SYNTH_BIN ? resolve(process.env.SITROOM_SYNTH_BIN) : join(dirname(bin), 'sitroom-synth');
+  const synthetic = mkdtempSync(join(tmpdir(), 'sitroom-synth-'));
+  const mirror = process.env.SITROOM_MIRROR ?? join(repo, '../shared/data');
+  execFileSync(synth, [mirror, synthetic], { stdio: 'inherit' });
+  execFileSync(bin, ['--db', db, 'demo', '--mirror', mirror, '--synthetic', synthetic], { stdio: 'inherit', env: process.env });
 }
 const token = execFileSync(bin, ['--db', db, 'token', 'create', `e2e-${port}`, '--role', 'editor']).toString().trim().split(/\s+/).find((w) => w.startsWith('sitroom_'));
 const server = spawn(bin, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`, '--web-dir', join(here, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });

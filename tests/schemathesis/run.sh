@@ -30,7 +30,7 @@ db=$work/st.db
 if [ -n "${SITROOM_DB:-}" ]; then
   cp "$SITROOM_DB" "$db"
 else
-  SITROOM_MIRROR=$MIRROR "$BIN" --db "$db" demo >/dev/null
+  SITROOM_MIRROR=$MIRROR scripts/load-demo.sh "$db" "$(dirname "$BIN")" >/dev/null
 fi
 token=$("$BIN" --db "$db" token create schemathesis --role admin | head -1)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

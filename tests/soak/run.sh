@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "loading the demo into PostGIS…" >&2
-SITROOM_MIRROR=$MIRROR "$BIN" --db "$db" demo >/dev/null
+SITROOM_MIRROR=$MIRROR scripts/load-demo.sh "$db" "$(dirname "$BIN")" >/dev/null
 TOKEN=$("$BIN" --db "$db" token create soak --role editor | head -1)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN" --db "$db" serve --bind "127.0.0.1:$port" --rate-limit 0 >"$WORK/serve.log" 2>&1 &

@@ -86,6 +86,67 @@ pub fn bin() -> PathBuf {
     path
 }
 
+/// The demo's synthetic layers (flood, landslide, returnees), made by the `sitroom-synth`
+/// built beside the server (`SITROOM_SYNTH_BIN` to choose another) with its default
+/// seed, once per build of it, and shared by every test. They are written to a
+/// temporary folder and renamed into place, so tests running side by side never see a
+/// half-written folder.
+pub fn synthetic() -> PathBuf {
+    let synth = std::env::var("SITROOM_SYNTH_BIN")
+        .map_or_else(|_| bin().with_file_name("sitroom-synth"), PathBuf::from);
+    assert!(
+        synth.is_file(),
+        "no sitroom-synth binary at {}: build it with `cargo build --workspace` (scripts/test.sh does), or set SITROOM_SYNTH_BIN",
+        synth.display()
+    );
+    let built = std::fs::metadata(&synth)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/synth-tests");
+    let dir = root.join(built.to_string());
+    if dir.join("manifest.json").is_file() {
+        return dir;
+    }
+    std::fs::create_dir_all(&root).expect("target/synth-tests");
+    let tmp = tempfile::tempdir_in(&root).expect("temporary folder");
+    let out = std::process::Command::new(&synth)
+        .arg(mirror())
+        .arg(tmp.path())
+        .output()
+        .expect("run sitroom-synth");
+    assert!(
+        out.status.success(),
+        "sitroom-synth failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Another test may have finished first: theirs is as good.
+    let _ = std::fs::rename(tmp.keep(), &dir);
+    assert!(
+        dir.join("manifest.json").is_file(),
+        "no synthetic layers in {}",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs `sitroom demo` into `db` with the mirror and the synthetic layers (and `extra`
+/// arguments), and checks that it succeeded.
+pub fn demo(db: &str, extra: &[&str]) -> std::process::Output {
+    let mirror = mirror();
+    let synthetic = synthetic();
+    let mut args = vec![
+        "demo",
+        "--mirror",
+        mirror.to_str().expect("mirror path"),
+        "--synthetic",
+        synthetic.to_str().expect("synthetic path"),
+    ];
+    args.extend_from_slice(extra);
+    sitroom_ok(db, &args)
+}
+
 /// Writes `text` to `name` in `dir` and returns the path.
 pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     let p = dir.path().join(name);

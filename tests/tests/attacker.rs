@@ -111,8 +111,7 @@ fn an_attacker_learns_nothing_on_postgis() {
 #[allow(clippy::too_many_lines)]
 fn attack(db: &str) {
     let db = db.to_owned();
-    let mirror = sitroom_tests::mirror();
-    sitroom_tests::sitroom_ok(&db, &["demo", "--mirror", mirror.to_str().unwrap()]);
+    sitroom_tests::demo(&db, &[]);
     let out = sitroom_tests::sitroom_ok(&db, &["token", "create", "curious", "--role", "viewer"]);
     let viewer = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     let server = sitroom_tests::serve(&db, &["--rate-limit", "0"]);

@@ -10,11 +10,7 @@ use sitroom::model::{Feature, LayerId, Sensitivity};
 use sitroom::store::{self, Store};
 
 fn run_demo(db: &str) -> Value {
-    let mirror = sitroom_tests::mirror();
-    let out = sitroom_tests::sitroom_ok(
-        db,
-        &["demo", "--json", "--mirror", mirror.to_str().unwrap()],
-    );
+    let out = sitroom_tests::demo(db, &["--json"]);
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

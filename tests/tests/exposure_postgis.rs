@@ -121,8 +121,7 @@ fn assert_agree(
 #[test]
 fn per_sector_figures_match_postgis_sql_on_the_demo() {
     let url = sitroom_tests::postgis_url();
-    let mirror = sitroom_tests::mirror();
-    sitroom_tests::sitroom_ok(&url, &["demo", "--mirror", mirror.to_str().unwrap()]);
+    sitroom_tests::demo(&url, &[]);
     let store = sitroom::store::open(&url).unwrap();
     let engine = Engine::load(&store).unwrap();
 

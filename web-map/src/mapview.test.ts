@@ -54,6 +54,9 @@ describe('map view', () => {
     expect(tiles.length).toBe(1);
     expect(String((tiles[0][2] as string[])[0])).toMatch(/by=sector&v=7\.1\.4$/);
     expect(callsOf(map, 'setStyle')).toEqual([]);
+    // The same report again asks for no new tiles.
+    s.setReport(report('sector', { hazard: { layer: 'flood-zones', version: 7, title: 'Flood zones', attribution: '' } }));
+    expect(callsOf(map, 'setTiles').length).toBe(1);
   });
 
   it('builds the style again for a new catalog', () => {

@@ -101,10 +101,26 @@ export class MapView {
    *  classes. */
   private syncChoropleth(map: StyledMap) {
     const o = this.options();
-    if (!o.choropleth || !map.getLayer('exposure:fill')) return;
-    (map.getSource('exposure') as VectorTileSource | undefined)?.setTiles([o.choropleth.url]);
-    map.setPaintProperty('exposure:fill', 'fill-color', choroplethFill(o.choropleth.breaks) as ExpressionSpecification);
-    map.setPaintProperty('exposure:fill', 'fill-opacity', this.store.state.opacity.exposure ?? CHOROPLETH_OPACITY);
+    if (!o.choropleth || !map.getLayer('exposure:fill') || !this.style) return;
+    // Only what changed: new tiles are asked for only when their address changed (a new
+    // question, level or version), not for every report of the same.
+    const source = this.style.sources.exposure;
+    if (source?.type === 'vector' && source.tiles?.[0] !== o.choropleth.url) {
+      (map.getSource('exposure') as VectorTileSource | undefined)?.setTiles([o.choropleth.url]);
+      source.tiles = [o.choropleth.url];
+    }
+    const layer = this.style.layers.find((l) => l.id === 'exposure:fill');
+    const paint = layer?.type === 'fill' ? (layer.paint ??= {}) : {};
+    const fill = choroplethFill(o.choropleth.breaks) as ExpressionSpecification;
+    if (JSON.stringify(paint['fill-color']) !== JSON.stringify(fill)) {
+      map.setPaintProperty('exposure:fill', 'fill-color', fill);
+      paint['fill-color'] = fill;
+    }
+    const opacity = this.store.state.opacity.exposure ?? CHOROPLETH_OPACITY;
+    if (paint['fill-opacity'] !== opacity) {
+      map.setPaintProperty('exposure:fill', 'fill-opacity', opacity);
+      paint['fill-opacity'] = opacity;
+    }
   }
 
   /** The outline of the unit drilled into. */

@@ -23,6 +23,11 @@ pub const DEFAULT_SEED: u64 = 20_261_126;
 /// Number of synthetic returnee households in the demo.
 pub const RETURNEE_HOUSEHOLDS: usize = 3_000;
 
+/// The file in the output folder naming what [`generate`] wrote and with which seed; the
+/// server's `sitroom demo --synthetic DIR` reads it (the server does not link this
+/// generator).
+pub const MANIFEST: &str = "manifest.json";
+
 /// Files written by [`generate`].
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -57,5 +62,16 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         seed.wrapping_add(2),
     )?;
     std::fs::write(&files.returnees, serde_json::to_vec(&points)?)?;
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let manifest = serde_json::json!({
+        "generator": concat!("sitroom-synth ", env!("CARGO_PKG_VERSION")),
+        "seed": seed,
+        "returnee_households": RETURNEE_HOUSEHOLDS,
+        "landslide": name(&files.landslide),
+        "flood": name(&files.flood),
+        "returnees": name(&files.returnees),
+    });
+    // Written last: a folder with a manifest holds every file it names.
+    std::fs::write(out.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;
     Ok(files)
 }

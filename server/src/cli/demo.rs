@@ -8,12 +8,17 @@ use clap::Args;
 use super::{open_store, print_json};
 use crate::{config, demo};
 
-/// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
+/// Load the real Rwanda demo data (boundaries, population, camps, hazard zones) and the
+/// synthetic layers made by `sitroom-synth`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Folder with the mirrored source data.
     #[arg(long, env = "SITROOM_MIRROR", default_value = config::DEFAULT_MIRROR)]
     mirror: PathBuf,
+    /// Folder with the synthetic layers made by `sitroom-synth MIRROR DIR` (flood,
+    /// landslide, returnees; named by its manifest.json).
+    #[arg(long, env = "SITROOM_SYNTHETIC", default_value = config::DEFAULT_SYNTHETIC)]
+    synthetic: PathBuf,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -23,12 +28,22 @@ impl DemoArgs {
     /// Runs the command.
     ///
     /// # Errors
-    /// When the mirror cannot be read or a layer cannot be loaded.
+    /// When the mirror or the synthetic layers cannot be read or a layer cannot be loaded.
     pub fn run(self, db: &str) -> anyhow::Result<ExitCode> {
-        let Self { mirror, json } = self;
+        let Self {
+            mirror,
+            synthetic,
+            json,
+        } = self;
 
         let store = open_store(db)?;
-        let loaded = demo::load_all(store.as_ref(), &mirror, !json, &config::cli_user())?;
+        let loaded = demo::load_all(
+            store.as_ref(),
+            &mirror,
+            &synthetic,
+            !json,
+            &config::cli_user(),
+        )?;
         if json {
             print_json(&serde_json::to_value(&loaded)?);
         } else {

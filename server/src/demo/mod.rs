@@ -1,12 +1,13 @@
 //! `sitroom demo`: loads real Rwanda data from the mirror folder (boundaries to village
 //! level keyed by official codes, 2022 census population, camps and transit centres,
-//! volcanic zones around the real vents, neighbouring countries) and the derived or
-//! synthetic layers made by `sitroom-synth` (flood, landslide, returnees), each labelled
-//! as such in its attribution. Layers whose source and metadata are unchanged are skipped,
+//! volcanic zones around the real vents, neighbouring countries) and the synthetic
+//! layers made beforehand by `sitroom-synth` (flood, landslide, returnees; see
+//! [`synthetic`]), each labelled as such in its attribution. Layers whose source and metadata are unchanged are skipped,
 //! so running it again is cheap and makes no new versions.
 
 mod camps;
 mod population;
+pub mod synthetic;
 mod volcanic;
 
 use std::path::{Path, PathBuf};
@@ -157,14 +158,17 @@ fn load_one(store: &Store, spec: &Spec, progress: bool, by: &str) -> anyhow::Res
     })
 }
 
-/// Loads every demo layer from `mirror` (real data) and from files derived into a
-/// working folder. Returns each layer's state, in load order.
+/// Loads every demo layer from `mirror` (real data, some derived into a working folder)
+/// and from the generator's folder `synthetic`. Returns each layer's state, in load
+/// order.
 ///
 /// # Errors
-/// When a mirror file is missing or a load fails (earlier layers stay loaded).
+/// When a mirror file or the synthetic layers are missing (checked before anything is
+/// loaded) or a load fails (earlier layers stay loaded).
 pub fn load_all(
     store: &Store,
     mirror: &Path,
+    synthetic: &Path,
     progress: bool,
     by: &str,
 ) -> anyhow::Result<Vec<Loaded>> {
@@ -173,6 +177,7 @@ pub fn load_all(
         "the mirror folder '{}' does not hold admin/rwa_villages.geojson: pass --mirror with the folder of the Rwanda data (see its README)",
         mirror.display()
     );
+    let synth = synthetic::Synthetic::read(synthetic)?;
     let work = tempfile::tempdir()?;
     let mut out = Vec::new();
     for spec in boundaries(mirror)? {
@@ -273,14 +278,7 @@ pub fn load_all(
         by,
     )?);
 
-    if progress {
-        eprintln!(
-            "deriving flood, landslide and returnee layers (seed {})",
-            sitroom_synth::DEFAULT_SEED
-        );
-    }
-    let synth = sitroom_synth::generate(mirror, work.path(), sitroom_synth::DEFAULT_SEED)?;
-    let seed = sitroom_synth::DEFAULT_SEED;
+    let seed = synth.seed;
     let specs = [
         Spec {
             meta: meta(
