@@ -5,6 +5,7 @@
 use geo::{BoundingRect as _, CoordsIter as _, GeodesicArea as _, MapCoords as _};
 use serde_json::Value;
 
+use super::cells::CELL_M;
 use crate::engine::LayerSnapshot;
 use crate::engine::geometry::to_mercator;
 use crate::engine::snapshot::SnapFeature;
@@ -20,6 +21,13 @@ pub const MAX_SPAN_DEG: f64 = 20.0;
 /// Largest incident area, in km² (about four times Rwanda): a bigger one is a mistake in
 /// the coordinates, or a question the per-unit report answers.
 pub const MAX_KM2: f64 = 100_000.0;
+
+/// Most grid cells the area's extent may cover (each [`CELL_M`] square; Rwanda's extent
+/// covers about 45,000). Cutting an area into cells takes time and memory in proportion
+/// to the cells its extent spans, whatever its area: a thin comb or ring 20° across
+/// covers little ground but millions of cells. This is the ceiling on what one answer
+/// may hold.
+pub const MAX_CELLS: f64 = 250_000.0;
 
 /// Why an incident area cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -50,6 +58,11 @@ pub enum AreaError {
         "the area spans {0:.1}° of longitude by {1:.1}° of latitude, more than {MAX_SPAN_DEG}°: is it really one incident area? Send smaller ones"
     )]
     TooWide(f64, f64),
+    /// Its extent spans too many grid cells.
+    #[error(
+        "the area's extent spans {0:.0} grid cells of 1 km², more than {MAX_CELLS:.0} (about five times Rwanda's extent): send smaller or more compact areas"
+    )]
+    TooSpread(f64),
     /// Too large.
     #[error(
         "the area covers {0:.0} km², more than {MAX_KM2:.0} km²: are the coordinates lon/lat? For whole districts or the country use GET /api/exposure"
@@ -92,6 +105,12 @@ pub fn parse(body: &Value) -> Result<geo::MultiPolygon<f64>, AreaError> {
         && (r.width() > MAX_SPAN_DEG || r.height() > MAX_SPAN_DEG)
     {
         return Err(AreaError::TooWide(r.width(), r.height()));
+    }
+    if let Some(r) = shape.map_coords(to_mercator).bounding_rect() {
+        let cells = ((r.width() / CELL_M).floor() + 1.0) * ((r.height() / CELL_M).floor() + 1.0);
+        if cells > MAX_CELLS {
+            return Err(AreaError::TooSpread(cells));
+        }
     }
     let vertices = shape.coords_count();
     if vertices > MAX_VERTICES {
