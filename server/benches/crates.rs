@@ -187,7 +187,7 @@ fn main() {
                         match v {
                             serde_json::Value::String(s) => f.add_tag_string(k, s),
                             serde_json::Value::Number(n) => {
-                                f.add_tag_double(k, n.as_f64().unwrap_or(0.0))
+                                f.add_tag_double(k, n.as_f64().unwrap_or(0.0));
                             }
                             serde_json::Value::Bool(x) => f.add_tag_bool(k, *x),
                             _ => {}

@@ -52,13 +52,12 @@ const RESERVED_NAMES: &[&str] = &["anonymous", "cli", "demo", "system", "sitroom
 /// names the audit log keeps for itself.
 ///
 /// # Errors
-/// A message saying what a name may hold.
-pub fn check_token_name(name: &str) -> Result<(), String> {
+/// A [`NewTokenError`] saying what a name may hold.
+pub fn check_token_name(name: &str) -> Result<(), NewTokenError> {
     let folded = name.to_ascii_lowercase();
+    let shown = || name.chars().take(120).collect();
     if RESERVED_NAMES.contains(&folded.as_str()) || folded.starts_with("cli:") {
-        return Err(format!(
-            "token name '{name}' is reserved for the audit log's own actors (anonymous, cli, cli:<user>, demo, system, sitroom): choose another, e.g. the person or team using it"
-        ));
+        return Err(NewTokenError::Reserved(shown()));
     }
     let mut chars = name.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -68,10 +67,28 @@ pub fn check_token_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "token name '{name}' is not allowed: use 1 to 100 letters, digits, spaces or . _ : @ -, starting with a letter or digit and not ending with a space (who or what uses it, e.g. 'field-team')"
-        ))
+        Err(NewTokenError::Invalid(shown()))
     }
+}
+
+/// Why a token cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NewTokenError {
+    /// One the audit log keeps for itself.
+    #[error(
+        "token name '{0}' is reserved for the audit log's own actors (anonymous, cli, cli:<user>, demo, system, sitroom): choose another, e.g. the person or team using it"
+    )]
+    Reserved(String),
+    /// Characters or a length a name may not have.
+    #[error(
+        "token name '{0}' is not allowed: use 1 to 100 letters, digits, spaces or . _ : @ -, starting with a letter or digit and not ending with a space (who or what uses it, e.g. 'field-team')"
+    )]
+    Invalid(String),
+    /// A lifetime out of range.
+    #[error(
+        "expires_days {0} is out of range: give 1 to {MAX_EXPIRES_DAYS} days, or none for a token that does not expire"
+    )]
+    Expiry(u32),
 }
 
 /// Longest a token may be made to last, in days (ten years).
@@ -80,12 +97,10 @@ pub const MAX_EXPIRES_DAYS: u32 = 3650;
 /// When a token made now for `days` days expires.
 ///
 /// # Errors
-/// A message when `days` is not from 1 to [`MAX_EXPIRES_DAYS`].
-pub fn expiry_in(days: u32) -> Result<DateTime<Utc>, String> {
+/// [`NewTokenError::Expiry`] when `days` is not from 1 to [`MAX_EXPIRES_DAYS`].
+pub fn expiry_in(days: u32) -> Result<DateTime<Utc>, NewTokenError> {
     if !(1..=MAX_EXPIRES_DAYS).contains(&days) {
-        return Err(format!(
-            "expires_days {days} is out of range: give 1 to {MAX_EXPIRES_DAYS} days, or none for a token that does not expire"
-        ));
+        return Err(NewTokenError::Expiry(days));
     }
     Ok(Utc::now() + chrono::Duration::days(i64::from(days)))
 }

@@ -1,7 +1,7 @@
 //! sitroom's integration tests, as a crate of their own: this library holds what they
 //! share (stores on both backends, the built binary, a running server, fixtures from
 //! the mirror, in-process requests); the tests are in `tests/`.
-#![allow(clippy::unwrap_used, clippy::missing_panics_doc, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs)]
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -293,7 +293,7 @@ pub fn source_sector(code: i64) -> geo::Geometry<f64> {
 }
 
 /// The tile at zoom `z` containing lon/lat `c`.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+#[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tiles::TileId {
     use sitroom::engine::geometry::{HALF_WORLD_M, to_mercator};
     use sitroom::engine::tiles::TileId;

@@ -127,7 +127,7 @@ fn zones(depths: &[f64]) -> Vec<u8> {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let x = 30.0 + i as f64 * 0.1;
+            let x = 30.0 + f64::from(u8::try_from(i).unwrap()) * 0.1;
             json!({"type": "Feature", "properties": {"depth": d},
                    "geometry": {"type": "Polygon", "coordinates": [[[x, -2.0], [x + 0.1, -2.0], [x + 0.1, -1.9], [x, -1.9], [x, -2.0]]]}})
         })

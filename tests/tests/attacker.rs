@@ -75,7 +75,7 @@ fn unit_households(u: &Value) -> Vec<f64> {
 }
 
 /// A position in units of 1e-7 degree.
-#[allow(clippy::cast_possible_truncation)]
+#[expect(clippy::cast_possible_truncation)]
 fn position(lon: f64, lat: f64) -> (i64, i64) {
     ((lon * 1e7).round() as i64, (lat * 1e7).round() as i64)
 }
@@ -108,7 +108,6 @@ fn an_attacker_learns_nothing_on_postgis() {
     attack(&sitroom_tests::postgis_url());
 }
 
-#[allow(clippy::too_many_lines)]
 fn attack(db: &str) {
     let db = db.to_owned();
     sitroom_tests::demo(&db, &[]);

@@ -354,8 +354,8 @@ fn unit_in_tile(tile: bytes::Bytes, code: &str) -> std::collections::HashMap<Str
             let n = match v {
                 V::Double(d) => *d,
                 V::Float(x) => f64::from(*x),
-                V::Int(i) | V::SInt(i) => *i as f64,
-                V::UInt(u) => *u as f64,
+                V::Int(i) | V::SInt(i) => f64::from(i32::try_from(*i).ok()?),
+                V::UInt(u) => f64::from(u32::try_from(*u).ok()?),
                 _ => return None,
             };
             Some((k.clone(), n))

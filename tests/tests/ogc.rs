@@ -125,7 +125,7 @@ async fn documents_paging_filters_and_errors() {
                     .as_str()
                     .unwrap()
                     .trim_start_matches("http://test.local")
-                    .to_owned()
+                    .to_owned();
             }
             None => break,
         }

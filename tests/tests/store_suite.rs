@@ -44,7 +44,7 @@ fn square_wkb(x: f64, y: f64) -> Vec<u8> {
     let mut w = vec![1u8];
     w.extend_from_slice(&3u32.to_le_bytes());
     w.extend_from_slice(&1u32.to_le_bytes());
-    w.extend_from_slice(&(ring.len() as u32).to_le_bytes());
+    w.extend_from_slice(&u32::try_from(ring.len()).unwrap().to_le_bytes());
     for (a, b) in ring {
         w.extend_from_slice(&a.to_le_bytes());
         w.extend_from_slice(&b.to_le_bytes());
@@ -53,7 +53,7 @@ fn square_wkb(x: f64, y: f64) -> Vec<u8> {
 }
 
 fn feature(fid: i64, depth: f64) -> Feature {
-    let x = fid as f64;
+    let x = f64::from(i32::try_from(fid).unwrap());
     Feature {
         fid,
         source_id: Some(format!("src-{fid}")),
@@ -65,8 +65,8 @@ fn feature(fid: i64, depth: f64) -> Feature {
                 .unwrap()
                 .clone(),
         name: Some(format!("zone {fid}")),
-        code: Some(format!("{:02}", fid)),
-        population: Some(fid as f64 * 10.5),
+        code: Some(format!("{fid:02}")),
+        population: Some(x * 10.5),
         households: None,
         hazard_class: Classification::flood_depth()
             .classify_number(depth)
@@ -79,7 +79,7 @@ fn version(m: &LayerMeta, n: usize) -> NewVersion {
         meta: m.clone(),
         source_name: format!("zones-{n}.geojson"),
         source_sha256: "ab".repeat(32),
-        bbox: Some([1.0, -2.0, (n + 1) as f64, -1.0]),
+        bbox: Some([1.0, -2.0, f64::from(u32::try_from(n).unwrap()) + 1.0, -1.0]),
         report: LoadReport {
             source_name: format!("zones-{n}.geojson"),
             read: n as u64,
@@ -91,7 +91,9 @@ fn version(m: &LayerMeta, n: usize) -> NewVersion {
 }
 
 fn features(n: usize) -> Vec<Feature> {
-    (1..=n as i64).map(|i| feature(i, i as f64 * 0.5)).collect()
+    (1..=i64::try_from(n).unwrap())
+        .map(|i| feature(i, f64::from(i32::try_from(i).unwrap()) * 0.5))
+        .collect()
 }
 
 fn a_load_round_trips_exactly(s: &Store) {
@@ -345,7 +347,7 @@ fn concurrent_loads_of_one_layer_get_distinct_versions(s: &Store) {
     assert_eq!(versions, [1, 2, 3, 4]);
     for v in &detail.versions {
         assert_eq!(
-            s.features(&id("flood-zones"), v.version).unwrap().len() as i64,
+            i64::try_from(s.features(&id("flood-zones"), v.version).unwrap().len()).unwrap(),
             v.feature_count
         );
     }

@@ -427,7 +427,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
         .iter()
         .map(
             |f| match f.properties.as_ref().and_then(|p| p.get("point_count")) {
-                Some(mvt_reader::feature::Value::UInt(n)) => *n as i64,
+                Some(mvt_reader::feature::Value::UInt(n)) => i64::try_from(*n).unwrap(),
                 Some(mvt_reader::feature::Value::SInt(n) | mvt_reader::feature::Value::Int(n)) => {
                     *n
                 }

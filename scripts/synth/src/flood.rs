@@ -40,7 +40,7 @@ const NONE: u32 = u32::MAX;
 /// Flood depth in metres (0 = dry, nodata outside the DEM), `BLOCK` times coarser than
 /// the DEM, each block taking its deepest cell.
 #[must_use]
-#[allow(clippy::too_many_lines, clippy::needless_range_loop)]
+#[expect(clippy::needless_range_loop)]
 pub fn depth(dem: &Grid, rivers: &[bool], lakes: &[bool], seed: u64) -> Grid {
     let (w, h) = (dem.width, dem.height);
     let n = w * h;
@@ -48,16 +48,16 @@ pub fn depth(dem: &Grid, rivers: &[bool], lakes: &[bool], seed: u64) -> Grid {
         let (r, c) = (i / w, i % w);
         let mut out = [NONE; 8];
         let mut k = 0;
-        for dr in [-1i64, 0, 1] {
-            for dc in [-1i64, 0, 1] {
+        for dr in [-1isize, 0, 1] {
+            for dc in [-1isize, 0, 1] {
                 if dr == 0 && dc == 0 {
                     continue;
                 }
-                let (rr, cc) = (r as i64 + dr, c as i64 + dc);
-                if rr >= 0 && cc >= 0 && (rr as usize) < h && (cc as usize) < w {
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let j = (rr as usize * w + cc as usize) as u32;
-                    out[k] = j;
+                if let (Some(rr), Some(cc)) = (r.checked_add_signed(dr), c.checked_add_signed(dc))
+                    && rr < h
+                    && cc < w
+                {
+                    out[k] = u32::try_from(rr * w + cc).unwrap_or(NONE);
                 }
                 k += 1;
             }
@@ -72,7 +72,7 @@ pub fn depth(dem: &Grid, rivers: &[bool], lakes: &[bool], seed: u64) -> Grid {
     let mut heap: BinaryHeap<Reverse<(i32, u64, u32)>> = BinaryHeap::new();
     let mut seq: u64 = 0;
     let key = |z: f32| {
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation)]
         let k = (z * 100.0).round() as i32;
         k
     };
@@ -88,7 +88,7 @@ pub fn depth(dem: &Grid, rivers: &[bool], lakes: &[bool], seed: u64) -> Grid {
                 .any(|&j| j != NONE && !dem.valid(j as usize))
         {
             filled[i] = dem.data[i];
-            #[allow(clippy::cast_possible_truncation)]
+            #[expect(clippy::cast_possible_truncation)]
             heap.push(Reverse((key(dem.data[i]), seq, i as u32)));
             seq += 1;
         }
@@ -105,7 +105,7 @@ pub fn depth(dem: &Grid, rivers: &[bool], lakes: &[bool], seed: u64) -> Grid {
                 continue;
             }
             filled[ju] = dem.data[ju].max(filled[i]);
-            #[allow(clippy::cast_possible_truncation)]
+            #[expect(clippy::cast_possible_truncation)]
             {
                 down[ju] = i as u32;
             }
@@ -162,7 +162,7 @@ pub fn depth(dem: &Grid, rivers: &[bool], lakes: &[bool], seed: u64) -> Grid {
         let stage =
             (STAGE_BASE_M + STAGE_PER_DECADE_M * (km2 / CHANNEL_KM2).log10()).min(STAGE_MAX_M);
         let hand = (dem.data[i] - drain_z[i]).max(0.0);
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation)]
         let d = stage as f32 * noise.at(i / w, i % w) - hand;
         if d >= MIN_DEPTH_M {
             out.data[i] = d;

@@ -31,7 +31,7 @@ impl Grid {
         let ds = Dataset::open(path).with_context(|| format!("opening {}", path.display()))?;
         let (width, height) = ds.raster_size();
         let band = ds.rasterband(1)?;
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation)]
         let nodata = band.no_data_value().unwrap_or(f64::NAN) as f32;
         let data = band
             .read_as::<f32>((0, 0), (width, height), (width, height), None)?
@@ -72,7 +72,8 @@ impl Grid {
     /// Latitude of the centre of row `row`.
     #[must_use]
     pub fn row_lat(&self, row: usize) -> f64 {
-        self.transform[3] + (row as f64 + 0.5) * self.transform[5]
+        self.transform[3]
+            + (f64::from(u32::try_from(row).unwrap_or(u32::MAX)) + 0.5) * self.transform[5]
     }
 
     /// Cell size in metres at row `row` (x, y), on a sphere of the WGS 84 mean radius.
@@ -111,8 +112,9 @@ impl Grid {
             }
         }
         let mut transform = self.transform;
-        transform[1] *= factor as f64;
-        transform[5] *= factor as f64;
+        let factor = f64::from(u32::try_from(factor).unwrap_or(u32::MAX));
+        transform[1] *= factor;
+        transform[5] *= factor;
         Self {
             width,
             height,
@@ -150,7 +152,7 @@ impl Grid {
 /// Mean of a block.
 #[must_use]
 pub fn mean(v: &[f32]) -> f32 {
-    #[allow(clippy::cast_precision_loss)]
+    #[expect(clippy::cast_precision_loss)]
     let n = v.len() as f32;
     v.iter().sum::<f32>() / n
 }

@@ -47,7 +47,7 @@ pub fn slope_deg(dem: &Grid) -> Grid {
             let z: Vec<f64> = idx.iter().map(|&i| f64::from(dem.data[i])).collect();
             let dzdx = ((z[2] + 2.0 * z[4] + z[7]) - (z[0] + 2.0 * z[3] + z[5])) / (8.0 * dx);
             let dzdy = ((z[5] + 2.0 * z[6] + z[7]) - (z[0] + 2.0 * z[1] + z[2])) / (8.0 * dy);
-            #[allow(clippy::cast_possible_truncation)]
+            #[expect(clippy::cast_possible_truncation)]
             let s = dzdx.hypot(dzdy).atan().to_degrees() as f32;
             out.data[r * w + c] = s;
         }
@@ -80,16 +80,16 @@ fn majority(classes: &Grid) -> Grid {
                 for cc in c - 1..=c + 1 {
                     let v = classes.data[rr * w + cc];
                     if classes.valid(rr * w + cc) {
-                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                         let k = v as usize;
                         counts[k.min(4)] += 1;
                     }
                 }
             }
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let own = classes.data[i] as usize;
             let best = (0..5).max_by_key(|&k| (counts[k], k == own)).unwrap_or(own);
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(clippy::cast_precision_loss)]
             let v = best as f32;
             out.data[i] = v;
         }

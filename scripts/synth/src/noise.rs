@@ -21,7 +21,7 @@ impl Noise {
         let lattice = (0..cols * rows)
             .map(|_| rng.random_range(lo..=hi))
             .collect();
-        #[allow(clippy::cast_precision_loss)]
+        #[expect(clippy::cast_precision_loss)]
         let spacing = spacing as f32;
         Self {
             lattice,
@@ -32,7 +32,7 @@ impl Noise {
 
     /// The value at cell (`row`, `col`).
     #[must_use]
-    #[allow(
+    #[expect(
         clippy::cast_precision_loss,
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss

@@ -52,7 +52,7 @@ pub(crate) fn read_villages(path: &Path, return_boost: bool) -> anyhow::Result<V
             .field_as_integer64(f.field_index("id")?)?
             .map(|c| c.to_string())
             .unwrap_or_default();
-        #[allow(clippy::cast_precision_loss)]
+        #[expect(clippy::cast_precision_loss)]
         let population = f
             .field_as_integer64(f.field_index("population")?)?
             .unwrap_or(0)
@@ -101,7 +101,11 @@ pub fn households(villages_path: &Path, count: usize, seed: u64) -> anyhow::Resu
         let Some(p) = point_in(&v.shape, &mut rng) else {
             continue;
         };
-        let size: u32 = 1 + (0..8).filter(|_| rng.random_bool(0.42)).count() as u32;
+        let size: u32 = 1
+            + (0..8u32)
+                .filter(|_| rng.random_bool(0.42))
+                .map(|_| 1)
+                .sum::<u32>();
         features.push(json!({
             "type": "Feature",
             "properties": {

@@ -141,7 +141,7 @@ async fn tilejson(
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
-        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
+        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
         "vector_layers": [{
             "id": "exposure",
             "description": UNIT_FIELDS.iter().map(|(n, _, d)| format!("{n}: {d}")).collect::<Vec<_>>().join("; "),

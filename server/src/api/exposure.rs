@@ -46,7 +46,7 @@ impl NeedsQuery {
             self.shelter_m2,
             self.people_per_latrine,
         )
-        .map_err(|e| ApiError::bad_request(e.to_string()))
+        .map_err(ApiError::bad_request)
     }
 }
 
@@ -189,7 +189,7 @@ async fn exposure_in_area(
             ))
         }
     })?;
-    let shape = exposure::area::parse(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let shape = exposure::area::parse(&body).map_err(ApiError::bad_request)?;
     let needs = needs.needs()?;
     let all = state.engine.snapshots();
     exposure::layer_of_kind(&all, &q.hazard, crate::model::LayerKind::Hazard, "hazard")?;

@@ -46,7 +46,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn landing(axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>) -> Json<Value> {
-    let base = format!("{}/ogc", base);
+    let base = format!("{base}/ogc");
     Json(json!({
         "title": "sitroom",
         "description": "Hazard, exposure and boundary layers of the situation room, as OGC API - Features",
@@ -85,7 +85,7 @@ async fn collections(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let reader = Reader::of(&state, &headers).await?;
-    let base = format!("{}/ogc", base);
+    let base = format!("{base}/ogc");
     let list: Vec<Value> = state
         .engine
         .snapshots()
@@ -125,7 +125,7 @@ async fn collection(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
-    Ok(Json(collection_json(&snap, &format!("{}/ogc", base))))
+    Ok(Json(collection_json(&snap, &format!("{base}/ogc"))))
 }
 
 fn feature_json(
@@ -247,7 +247,7 @@ async fn items(
 ) -> Result<Response, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
     let q = parse_items_query(&pairs, &snap)?;
-    let base = format!("{}/ogc/collections/{id}/items", base);
+    let base = format!("{base}/ogc/collections/{id}/items");
     let raw = raw.unwrap_or_default();
     let body = blocking(move || {
         let candidates: Vec<usize> = match q.bbox {

@@ -29,8 +29,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn layer_id(raw: &str) -> Result<LayerId, ApiError> {
-    raw.parse::<LayerId>()
-        .map_err(|e| ApiError::bad_request(e.to_string()))
+    raw.parse::<LayerId>().map_err(ApiError::bad_request)
 }
 
 /// What a caller without clearance may not see of a restricted layer: how many

@@ -110,7 +110,7 @@ impl AppState {
                 }
             }
             Ok(Err(e)) => {
-                tracing::warn!(error = %e, "engine sync failed; serving the previous snapshots")
+                tracing::warn!(error = %e, "engine sync failed; serving the previous snapshots");
             }
             _ => {}
         }

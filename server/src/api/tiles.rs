@@ -145,7 +145,7 @@ async fn tilejson(
         sources,
         key,
     } = views(&state, &headers, layers).await?;
-    let tag = etag(&sources, &format!("tilejson {key} {}", base));
+    let tag = etag(&sources, &format!("tilejson {key} {base}"));
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
@@ -174,7 +174,7 @@ async fn tilejson(
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
-        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
+        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
         "vector_layers": snaps.iter().map(|s| vector_layer(s)).collect::<Vec<_>>(),
     });
     let mut headers = HeaderMap::new();

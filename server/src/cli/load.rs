@@ -118,9 +118,7 @@ impl LoadArgs {
             },
             classification: a.classification,
         };
-        let meta = changes
-            .resolve(&a.layer, current.as_ref().map(|d| &d.layer.meta))
-            .map_err(anyhow::Error::msg)?;
+        let meta = changes.resolve(&a.layer, current.as_ref().map(|d| &d.layer.meta))?;
         let name = a.file.display().to_string();
         let bar = if a.json {
             ProgressBar::hidden()

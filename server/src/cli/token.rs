@@ -50,11 +50,8 @@ impl TokenCommand {
                 role,
                 expires_days,
             } => {
-                crate::auth::check_token_name(&name).map_err(anyhow::Error::msg)?;
-                let expires = expires_days
-                    .map(crate::auth::expiry_in)
-                    .transpose()
-                    .map_err(anyhow::Error::msg)?;
+                crate::auth::check_token_name(&name)?;
+                let expires = expires_days.map(crate::auth::expiry_in).transpose()?;
                 let (secret, _) = crate::auth::create_token(
                     store.as_ref(),
                     &name,

@@ -55,19 +55,18 @@ pub fn write(store: &Store, mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf
             }
             _ => None,
         };
-        let (lon, lat) = match lonlat {
-            Some(p) => p,
-            None => {
-                let code = get("sector_code").unwrap_or_default();
-                let wkb = sectors.get(code).with_context(|| {
-                    format!("site {name}: sector code '{code}' is not in rwa-sectors")
-                })?;
-                let shape = gdal::vector::Geometry::from_wkb(wkb)?.to_geo()?;
-                let p = shape
-                    .interior_point()
-                    .with_context(|| format!("site {name}: sector {code} has no interior point"))?;
-                (p.x(), p.y())
-            }
+        let (lon, lat) = if let Some(p) = lonlat {
+            p
+        } else {
+            let code = get("sector_code").unwrap_or_default();
+            let wkb = sectors.get(code).with_context(|| {
+                format!("site {name}: sector code '{code}' is not in rwa-sectors")
+            })?;
+            let shape = gdal::vector::Geometry::from_wkb(wkb)?.to_geo()?;
+            let p = shape
+                .interior_point()
+                .with_context(|| format!("site {name}: sector {code} has no interior point"))?;
+            (p.x(), p.y())
         };
         features.push(json!({
             "type": "Feature",

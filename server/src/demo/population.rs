@@ -65,13 +65,13 @@ pub fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
     if weights.is_empty() {
         return Vec::new();
     }
-    #[allow(clippy::cast_precision_loss)]
+    #[expect(clippy::cast_precision_loss)]
     let exact: Vec<f64> = if sum > 0.0 {
         weights.iter().map(|w| total as f64 * w / sum).collect()
     } else {
         vec![total as f64 / weights.len() as f64; weights.len()]
     };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let mut out: Vec<u64> = exact.iter().map(|e| e.floor() as u64).collect();
     let mut left = total - out.iter().sum::<u64>();
     let mut order: Vec<usize> = (0..exact.len()).collect();
@@ -140,7 +140,7 @@ pub fn write(store: &Store, mirror: &Path, dir: &Path) -> anyhow::Result<PathBuf
             .iter()
             .map(|v| v.population.unwrap_or(0.0))
             .collect();
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let shares = largest_remainder(total.round() as u64, &weights);
         for (v, people) in members.iter().zip(shares) {
             let geometry: Value =

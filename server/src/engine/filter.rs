@@ -72,20 +72,76 @@ pub enum Literal {
     Bool(bool),
 }
 
+/// Why a filter cannot be used: each message says what is wrong and, where it can,
+/// what to write instead.
+#[derive(Debug, thiserror::Error)]
+pub enum FilterError {
+    /// Longer than allowed.
+    #[error("the filter is {0} characters long, more than {1}: simplify it")]
+    TooLong(usize, usize),
+    /// Nothing but spaces.
+    #[error("the filter is empty")]
+    Empty,
+    /// Nested too deep (at this character position, when known before parsing).
+    #[error("the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT{}: simplify it", .0.map(|p| format!(" at position {p}")).unwrap_or_default())]
+    TooDeep(Option<usize>),
+    /// Too many comparisons.
+    #[error(
+        "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
+    )]
+    TooManyComparisons,
+    /// A quote opened at this position and never closed.
+    #[error("unterminated {0}…{0} starting at position {1}")]
+    Unterminated(char, usize),
+    /// More `(` than `)`.
+    #[error("the filter opens {0} more '(' than it closes: add ')'")]
+    Unclosed(usize),
+    /// Not CQL2 text.
+    #[error("the filter is not CQL2 text: {}", first_line(&.0.to_string()))]
+    Text(#[source] Box<cql2::Error>),
+    /// Not CQL2 JSON.
+    #[error("the filter is not CQL2 JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// A field name that none of the layers has.
+    #[error("unknown field '{0}' in filter: the fields are {1}")]
+    UnknownField(String, String),
+    /// Something else where a field belongs.
+    #[error("expected a field name, not {0}")]
+    NotAField(String),
+    /// Something else where a value belongs.
+    #[error("expected a value ('text', a number, TRUE or FALSE), not {0}")]
+    NotAValue(String),
+    /// Something else where a condition belongs.
+    #[error("expected a condition, not {0}: compare a field, e.g. hazard_class = 'high'")]
+    NotACondition(String),
+    /// An operator without (enough) arguments.
+    #[error("the operator {0} is missing an argument")]
+    MissingArgument(String),
+    /// A comparison between two values or two fields.
+    #[error("the comparison {0} needs a field on one side")]
+    NoField(String),
+    /// `LIKE` with something else than text.
+    #[error("LIKE needs a 'text' pattern")]
+    LikeNeedsText,
+    /// `IN` without a list.
+    #[error("IN needs a list of values, e.g. class IN ('high', 'medium')")]
+    InNeedsList,
+    /// An operator this filter does not evaluate.
+    #[error(
+        "the operator {0} is not supported in filters here: use =, <>, <, <=, >, >=, IN, LIKE, IS NULL, BETWEEN, AND, OR, NOT (bboxes select by space)"
+    )]
+    Unsupported(String),
+}
+
 impl Filter {
     /// Parses CQL2 text, accepting only the given field names.
     ///
     /// # Errors
-    /// A message naming the unknown field, the unsupported operator or where the
+    /// A [`FilterError`] naming the unknown field, the unsupported operator or where the
     /// syntax is wrong.
-    pub fn parse(text: &str, fields: &[String]) -> Result<Self, String> {
+    pub fn parse(text: &str, fields: &[String]) -> Result<Self, FilterError> {
         bound_text(text)?;
-        let expr = cql2::parse_text(text).map_err(|e| {
-            format!(
-                "the filter is not CQL2 text: {}",
-                first_line(&e.to_string())
-            )
-        })?;
+        let expr = cql2::parse_text(text).map_err(|e| FilterError::Text(Box::new(e)))?;
         lower(&expr, fields, 0, &mut 0)
     }
 
@@ -93,16 +149,12 @@ impl Filter {
     ///
     /// # Errors
     /// As [`Filter::parse`].
-    pub fn parse_json(text: &str, fields: &[String]) -> Result<Self, String> {
+    pub fn parse_json(text: &str, fields: &[String]) -> Result<Self, FilterError> {
         let length = text.chars().count();
         if length > MAX_LENGTH * 4 {
-            return Err(format!(
-                "the filter is {length} characters long, more than {}: simplify it",
-                MAX_LENGTH * 4
-            ));
+            return Err(FilterError::TooLong(length, MAX_LENGTH * 4));
         }
-        let expr =
-            cql2::parse_json(text).map_err(|e| format!("the filter is not CQL2 JSON: {e}"))?;
+        let expr = cql2::parse_json(text).map_err(FilterError::Json)?;
         lower(&expr, fields, 0, &mut 0)
     }
 
@@ -197,15 +249,13 @@ fn expected(list: &str) -> String {
 /// Refuses text that is too long, nests parentheses or prefix operators (`NOT`, `-`)
 /// too deep, or holds too many comparisons, before any parser sees it (quoted text and
 /// identifiers are skipped): the parser recurses on each of these.
-fn bound_text(text: &str) -> Result<(), String> {
+fn bound_text(text: &str) -> Result<(), FilterError> {
     let length = text.chars().count();
     if length > MAX_LENGTH {
-        return Err(format!(
-            "the filter is {length} characters long, more than {MAX_LENGTH}: simplify it"
-        ));
+        return Err(FilterError::TooLong(length, MAX_LENGTH));
     }
     if text.trim().is_empty() {
-        return Err("the filter is empty".into());
+        return Err(FilterError::Empty);
     }
     let (mut depth, mut prefixes, mut comparisons) = (0usize, 0usize, 0usize);
     let (mut quote, mut word) = (None, String::new());
@@ -245,26 +295,17 @@ fn bound_text(text: &str) -> Result<(), String> {
         }
         previous = c;
         if depth + prefixes > MAX_DEPTH {
-            return Err(format!(
-                "the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT at position {}: simplify it",
-                i + 1
-            ));
+            return Err(FilterError::TooDeep(Some(i + 1)));
         }
         if comparisons > MAX_PREDICATES {
-            return Err(format!(
-                "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
-            ));
+            return Err(FilterError::TooManyComparisons);
         }
     }
     if let Some(q) = quote {
-        return Err(format!(
-            "unterminated {q}…{q} starting at position {opened}"
-        ));
+        return Err(FilterError::Unterminated(q, opened));
     }
     if depth > 0 {
-        return Err(format!(
-            "the filter opens {depth} more '(' than it closes: add ')'"
-        ));
+        return Err(FilterError::Unclosed(depth));
     }
     Ok(())
 }
@@ -282,15 +323,12 @@ fn comparison(op: &str) -> Option<(Op, Op)> {
     })
 }
 
-fn literal(e: &Expr) -> Result<Literal, String> {
+fn literal(e: &Expr) -> Result<Literal, FilterError> {
     match e {
         Expr::Float(n) => Ok(Literal::Number(*n)),
         Expr::Literal(s) => Ok(Literal::Text(s.clone())),
         Expr::Bool(b) => Ok(Literal::Bool(*b)),
-        other => Err(format!(
-            "expected a value ('text', a number, TRUE or FALSE), not {}",
-            describe(other)
-        )),
+        other => Err(FilterError::NotAValue(describe(other))),
     }
 }
 
@@ -306,14 +344,14 @@ fn describe(e: &Expr) -> String {
     }
 }
 
-fn field(e: &Expr, fields: &[String]) -> Result<String, String> {
+fn field(e: &Expr, fields: &[String]) -> Result<String, FilterError> {
     let Expr::Property { property } = e else {
-        return Err(format!("expected a field name, not {}", describe(e)));
+        return Err(FilterError::NotAField(describe(e)));
     };
     if !fields.contains(property) {
-        return Err(format!(
-            "unknown field '{property}' in filter: the fields are {}",
-            fields.join(", ")
+        return Err(FilterError::UnknownField(
+            property.chars().take(80).collect(),
+            fields.join(", "),
         ));
     }
     Ok(property.clone())
@@ -326,35 +364,28 @@ fn lower(
     fields: &[String],
     depth: usize,
     predicates: &mut usize,
-) -> Result<Filter, String> {
+) -> Result<Filter, FilterError> {
     if depth > MAX_DEPTH * 2 {
-        return Err(format!(
-            "the filter nests deeper than {MAX_DEPTH} levels of parentheses and NOT: simplify it"
-        ));
+        return Err(FilterError::TooDeep(None));
     }
     let Expr::Operation { op, args } = e else {
         return match e {
             Expr::Bool(true) => Ok(Filter::Always(true)),
             Expr::Bool(false) => Ok(Filter::Always(false)),
-            other => Err(format!(
-                "expected a condition, not {}: compare a field, e.g. hazard_class = 'high'",
-                describe(other)
-            )),
+            other => Err(FilterError::NotACondition(describe(other))),
         };
     };
     let sub = |e: &Expr, predicates: &mut usize| lower(e, fields, depth + 1, predicates);
-    let arg = |i: usize| -> Result<&Expr, String> {
+    let arg = |i: usize| -> Result<&Expr, FilterError> {
         args.get(i)
             .map(AsRef::as_ref)
-            .ok_or_else(|| format!("the operator {op} is missing an argument"))
+            .ok_or_else(|| FilterError::MissingArgument(op.clone()))
     };
     let op_lower = op.to_ascii_lowercase();
     if op_lower != "and" && op_lower != "or" && op_lower != "not" {
         *predicates += 1;
         if *predicates > MAX_PREDICATES {
-            return Err(format!(
-                "the filter has more than {MAX_PREDICATES} comparisons: use IN (…) for lists of values"
-            ));
+            return Err(FilterError::TooManyComparisons);
         }
     }
     Ok(match op_lower.as_str() {
@@ -362,10 +393,10 @@ fn lower(
             let mut parts = args.iter().map(|a| sub(a, predicates));
             let first = parts
                 .next()
-                .ok_or_else(|| format!("the operator {op} has no arguments"))??;
+                .ok_or_else(|| FilterError::MissingArgument(op.clone()))??;
             parts.try_fold(first, |acc, next| {
                 let next = Box::new(next?);
-                Ok::<_, String>(if op_lower == "and" {
+                Ok::<_, FilterError>(if op_lower == "and" {
                     Filter::And(Box::new(acc), next)
                 } else {
                     Filter::Or(Box::new(acc), next)
@@ -376,11 +407,11 @@ fn lower(
         "isnull" => Filter::IsNull(field(arg(0)?, fields)?),
         "like" => match literal(arg(1)?)? {
             Literal::Text(p) => Filter::Like(field(arg(0)?, fields)?, p),
-            _ => return Err("LIKE needs a 'text' pattern".into()),
+            _ => return Err(FilterError::LikeNeedsText),
         },
         "in" => {
             let Expr::Array(items) = arg(1)? else {
-                return Err("IN needs a list of values, e.g. class IN ('high', 'medium')".into());
+                return Err(FilterError::InNeedsList);
             };
             let values = items
                 .iter()
@@ -403,13 +434,9 @@ fn lower(
                 (v, p @ Expr::Property { .. }) => {
                     Filter::Compare(field(p, fields)?, mirrored, literal(v)?)
                 }
-                _ => return Err(format!("the comparison {op} needs a field on one side")),
+                _ => return Err(FilterError::NoField(op.clone())),
             },
-            None => {
-                return Err(format!(
-                    "the operator {op} is not supported in filters here: use =, <>, <, <=, >, >=, IN, LIKE, IS NULL, BETWEEN, AND, OR, NOT (bboxes select by space)"
-                ));
-            }
+            None => return Err(FilterError::Unsupported(op.chars().take(40).collect())),
         },
     })
 }
@@ -493,7 +520,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        let err = |f: &str| Filter::parse(f, &fields()).unwrap_err();
+        let err = |f: &str| Filter::parse(f, &fields()).unwrap_err().to_string();
         assert_eq!(
             err("colour = 'red'"),
             "unknown field 'colour' in filter: the fields are theme, class, population, name, code"
@@ -555,22 +582,24 @@ mod tests {
         assert!(
             Filter::parse(&deep, &fields)
                 .unwrap_err()
+                .to_string()
                 .starts_with("the filter is 6011 characters long")
         );
         let nested = format!("{}theme = 'x'{}", "(".repeat(40), ")".repeat(40));
         assert_eq!(
-            Filter::parse(&nested, &fields).unwrap_err(),
+            Filter::parse(&nested, &fields).unwrap_err().to_string(),
             "the filter nests deeper than 32 levels of parentheses and NOT at position 33: simplify it"
         );
         let nots = format!("{}theme = 'x'", "NOT ".repeat(33));
         assert!(
             Filter::parse(&nots, &fields)
                 .unwrap_err()
+                .to_string()
                 .contains("deeper than 32")
         );
         let wide = vec!["code = 1"; 300].join(" OR ");
         assert_eq!(
-            Filter::parse(&wide, &fields).unwrap_err(),
+            Filter::parse(&wide, &fields).unwrap_err().to_string(),
             "the filter has more than 256 comparisons: use IN (…) for lists of values"
         );
         let ok = format!("{}theme = 'flood'{}", "(".repeat(32), ")".repeat(32));

@@ -48,8 +48,8 @@ pub enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A stored geometry could not be decoded.
-    #[error("cannot build the snapshot: {0}")]
-    Build(String),
+    #[error(transparent)]
+    Build(#[from] snapshot::SnapshotError),
 }
 
 /// The in-memory engine shared by every request.
@@ -70,9 +70,12 @@ fn build(store: &Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineErr
         .find(|v| v.version == version)
         .and_then(|v| v.bbox);
     let features = store.features(id, version)?;
-    LayerSnapshot::build(detail.layer.meta, version, bbox, features)
-        .map(Some)
-        .map_err(EngineError::Build)
+    Ok(Some(LayerSnapshot::build(
+        detail.layer.meta,
+        version,
+        bbox,
+        features,
+    )?))
 }
 
 impl Engine {

@@ -8,6 +8,17 @@ use serde_json::Value;
 use super::filter;
 use super::snapshot::{LayerSnapshot, SnapFeature};
 
+/// Why a selection cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    /// `?properties=` names a field none of the layers has.
+    #[error("unknown property '{0}': the fields are {1}")]
+    UnknownProperty(String, String),
+    /// The filter cannot be used.
+    #[error(transparent)]
+    Filter(#[from] filter::FilterError),
+}
+
 /// Which features and attributes a request wants.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -22,13 +33,13 @@ impl Selection {
     /// against the fields of `layers`.
     ///
     /// # Errors
-    /// A message naming an unknown field or a syntax error.
+    /// A [`SelectionError`] naming an unknown field or a syntax error.
     pub fn parse(
         properties: Option<&str>,
         filter: Option<&str>,
         json: bool,
         layers: &[Arc<LayerSnapshot>],
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SelectionError> {
         let mut fields: Vec<String> = Vec::new();
         for name in layers.iter().flat_map(|l| l.field_names()) {
             if !fields.iter().any(|f| f == name) {
@@ -44,9 +55,9 @@ impl Selection {
                         if fields.iter().any(|f| f == n) {
                             Ok(n.to_owned())
                         } else {
-                            Err(format!(
-                                "unknown property '{n}': the fields are {}",
-                                fields.join(", ")
+                            Err(SelectionError::UnknownProperty(
+                                n.chars().take(80).collect(),
+                                fields.join(", "),
                             ))
                         }
                     })

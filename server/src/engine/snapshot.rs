@@ -13,7 +13,19 @@ use rayon::prelude::*;
 use super::exposure::cells::{CellGrid, CellPoint, locate_cell};
 use super::geometry::to_mercator;
 use crate::model::HazardClass;
-use crate::model::{Bbox, Feature, LayerKind, LayerMeta};
+use crate::model::{Bbox, Feature, LayerId, LayerKind, LayerMeta};
+
+/// A stored geometry that does not decode: the snapshot cannot be built.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot build the snapshot of layer {layer}: feature {fid} has a geometry that does not decode"
+)]
+pub struct SnapshotError {
+    layer: LayerId,
+    fid: i64,
+    #[source]
+    cause: gdal::errors::GdalError,
+}
 
 /// One feature of a snapshot.
 #[derive(Debug)]
@@ -92,12 +104,16 @@ impl LayerSnapshot {
         version: i32,
         bbox: Option<Bbox>,
         stored: Vec<Feature>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SnapshotError> {
         let mut features = Vec::with_capacity(stored.len());
         for f in stored {
             let g = gdal::vector::Geometry::from_wkb(&f.wkb)
                 .and_then(|g| g.to_geo())
-                .map_err(|e| format!("layer {} feature {}: {e}", meta.id, f.fid))?;
+                .map_err(|cause| SnapshotError {
+                    layer: meta.id.clone(),
+                    fid: f.fid,
+                    cause,
+                })?;
             let merc = g.map_coords(to_mercator);
             let bbox_m = merc
                 .bounding_rect()
@@ -267,6 +283,10 @@ fn points_by_cell(features: &[SnapFeature], indices: &[usize]) -> Vec<CellPoint>
                 Geometry::MultiPoint(mp) => &mp.0,
                 _ => &[],
             };
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "a feature has far fewer than 2^52 points"
+            )]
             let share = 1.0 / pts.len().max(1) as f64;
             pts.iter().map(move |p| CellPoint {
                 cell: locate_cell(p.0).0,

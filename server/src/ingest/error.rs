@@ -7,12 +7,12 @@ use crate::model::{IssueAction, LoadReport};
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file is missing or unreadable.
-    #[error("cannot read '{path}': {reason}")]
+    #[error("cannot read '{path}': {source}")]
     Unreadable {
         /// The file.
         path: String,
         /// The OS error.
-        reason: String,
+        source: std::io::Error,
     },
     /// A format we do not open.
     #[error(

@@ -46,11 +46,11 @@ impl<'de> Deserialize<'de> for Element {
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Element, E> {
                 Ok(Element::Number(v))
             }
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(clippy::cast_precision_loss)]
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Element, E> {
                 Ok(Element::Number(v as f64))
             }
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(clippy::cast_precision_loss)]
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Element, E> {
                 Ok(Element::Number(v as f64))
             }
@@ -155,11 +155,25 @@ impl Wkb {
     }
 }
 
-fn shape_error(ty: &str) -> String {
-    format!("the coordinates do not have the nesting a {ty} needs")
+/// Why a GeoJSON geometry cannot be written as WKB (a feature's rejection reason).
+#[derive(Debug, thiserror::Error)]
+enum ShapeError {
+    /// Coordinates nested as another type's.
+    #[error("the coordinates do not have the nesting a {0} needs")]
+    Nesting(String),
+    /// No coordinates.
+    #[error("{0} geometry has no coordinates")]
+    NoCoordinates(String),
+    /// Not a type of RFC 7946.
+    #[error("'{0}' is not a GeoJSON geometry type")]
+    UnknownType(String),
 }
 
-fn positions(w: &mut Wkb, list: &Nested, ty: &str) -> Result<(), String> {
+fn shape_error(ty: &str) -> ShapeError {
+    ShapeError::Nesting(ty.to_owned())
+}
+
+fn positions(w: &mut Wkb, list: &Nested, ty: &str) -> Result<(), ShapeError> {
     let Nested::List(items) = list else {
         return Err(shape_error(ty));
     };
@@ -173,7 +187,7 @@ fn positions(w: &mut Wkb, list: &Nested, ty: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn rings(w: &mut Wkb, list: &Nested, ty: &str) -> Result<(), String> {
+fn rings(w: &mut Wkb, list: &Nested, ty: &str) -> Result<(), ShapeError> {
     let Nested::List(items) = list else {
         return Err(shape_error(ty));
     };
@@ -182,7 +196,7 @@ fn rings(w: &mut Wkb, list: &Nested, ty: &str) -> Result<(), String> {
 }
 
 /// WKB of a GeoJSON geometry; `Err` names what is wrong with it.
-fn to_wkb(g: &GeometryIn, w: &mut Wkb) -> Result<(), String> {
+fn to_wkb(g: &GeometryIn, w: &mut Wkb) -> Result<(), ShapeError> {
     let ty = g.ty.as_str();
     if ty == "GeometryCollection" {
         let parts = g.geometries.as_deref().unwrap_or_default();
@@ -191,7 +205,7 @@ fn to_wkb(g: &GeometryIn, w: &mut Wkb) -> Result<(), String> {
         return parts.iter().try_for_each(|p| to_wkb(p, w));
     }
     let Some(c) = &g.coordinates else {
-        return Err(format!("{ty} geometry has no coordinates"));
+        return Err(ShapeError::NoCoordinates(ty.to_owned()));
     };
     match ty {
         "Point" => {
@@ -232,7 +246,7 @@ fn to_wkb(g: &GeometryIn, w: &mut Wkb) -> Result<(), String> {
                 }
             }
         }
-        other => return Err(format!("'{other}' is not a GeoJSON geometry type")),
+        other => return Err(ShapeError::UnknownType(other.chars().take(40).collect())),
     }
     Ok(())
 }
@@ -306,7 +320,7 @@ pub fn read(bytes: &[u8], shown: &str, stem: &str) -> Result<Source, IngestError
             }
             let wkb = f.geometry.map(|g| {
                 let mut w = Wkb(Vec::new());
-                to_wkb(&g, &mut w).map(|()| w.0)
+                to_wkb(&g, &mut w).map(|()| w.0).map_err(|e| e.to_string())
             });
             RawFeature {
                 index: i as u64 + 1,
@@ -334,7 +348,7 @@ mod tests {
     fn wkb_of(json: &str) -> Result<Vec<u8>, String> {
         let g: GeometryIn = serde_json::from_str(json).unwrap();
         let mut w = Wkb(Vec::new());
-        to_wkb(&g, &mut w).map(|()| w.0)
+        to_wkb(&g, &mut w).map(|()| w.0).map_err(|e| e.to_string())
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! reprojected to EPSG:4326 within range, and valid (repaired with GEOS when it is not).
 
 use gdal::cpl::CslStringList;
+use gdal::errors::GdalError;
 use gdal::spatial_ref::CoordTransform;
 use gdal::vector::{Geometry, geometry_type_flatten, geometry_type_to_name};
 use gdal_sys::OGRwkbGeometryType as T;
@@ -91,43 +92,43 @@ pub(super) fn non_finite(g: &Geometry) -> Option<String> {
         .map(|(x, y, _)| format!("coordinate ({x}, {y}) is not a finite number"))
 }
 
-fn to_geo(g: &Geometry) -> Result<geo::Geometry<f64>, String> {
-    g.to_geo()
-        .map_err(|e| format!("geometry cannot be read: {e}"))
+/// Why a feature whose geometry GDAL cannot convert or encode is rejected.
+fn unreadable(e: &GdalError) -> String {
+    format!("geometry cannot be read: {e}")
 }
 
 /// Keeps the polygonal parts of what `make_valid` returned (it may add stray lines).
-fn polygonal_parts(g: Geometry) -> Result<Geometry, String> {
+fn polygonal_parts(g: Geometry) -> Result<Geometry, GdalError> {
     let ty = geometry_type_flatten(g.geometry_type());
     if ty == T::wkbPolygon || ty == T::wkbMultiPolygon {
         return Ok(g);
     }
-    let mut out = Geometry::empty(T::wkbMultiPolygon).map_err(|e| e.to_string())?;
+    let mut out = Geometry::empty(T::wkbMultiPolygon)?;
     for i in 0..g.geometry_count() {
         let part = g.get_geometry(i);
         let pty = geometry_type_flatten(part.geometry_type());
         if pty == T::wkbPolygon {
-            out.add_geometry(part.clone()).map_err(|e| e.to_string())?;
+            out.add_geometry(part.clone())?;
         } else if pty == T::wkbMultiPolygon {
             for j in 0..part.geometry_count() {
-                out.add_geometry(part.get_geometry(j).clone())
-                    .map_err(|e| e.to_string())?;
+                out.add_geometry(part.get_geometry(j).clone())?;
             }
         }
     }
     Ok(out)
 }
 
-fn finish(g: &Geometry, vertices: u64) -> Result<Good, String> {
+/// The feature as stored, or the reason it cannot be encoded.
+fn finish(g: &Geometry, vertices: u64) -> Checked {
     let env = g.envelope();
-    let wkb = g
-        .wkb()
-        .map_err(|e| format!("geometry cannot be encoded: {e}"))?;
-    Ok(Good {
-        wkb,
-        bbox: [env.MinX, env.MinY, env.MaxX, env.MaxY],
-        vertices,
-    })
+    match g.wkb() {
+        Ok(wkb) => Checked::Ok(Good {
+            wkb,
+            bbox: [env.MinX, env.MinY, env.MaxX, env.MaxY],
+            vertices,
+        }),
+        Err(e) => Checked::Rejected(format!("geometry cannot be encoded: {e}")),
+    }
 }
 
 /// Checks (and where possible repairs) one feature's geometry (WKB as read) for a layer
@@ -142,7 +143,7 @@ pub fn check(
         Some(Err(why)) => return Checked::Rejected(why.clone()),
         Some(Ok(wkb)) => match Geometry::from_wkb(wkb) {
             Ok(g) => g,
-            Err(e) => return Checked::Rejected(format!("geometry cannot be read: {e}")),
+            Err(e) => return Checked::Rejected(unreadable(&e)),
         },
     };
     if source.is_empty() {
@@ -158,13 +159,13 @@ pub fn check(
     }
     let mut g = source;
     g.flatten_to_2d();
-    match to_geo(&g) {
+    match g.to_geo() {
         Ok(shape) => {
             if let Some(why) = bad_coordinate(&shape, false) {
                 return Checked::Rejected(why);
             }
         }
-        Err(why) => return Checked::Rejected(why),
+        Err(e) => return Checked::Rejected(unreadable(&e)),
     }
     if let Some(t) = transform
         && g.transform_inplace(t).is_err()
@@ -173,38 +174,34 @@ pub fn check(
             "cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? pass --srs)".into(),
         );
     }
-    let shape = match to_geo(&g) {
+    let shape = match g.to_geo() {
         Ok(s) => s,
-        Err(why) => return Checked::Rejected(why),
+        Err(e) => return Checked::Rejected(unreadable(&e)),
     };
     if let Some(why) = bad_coordinate(&shape, true) {
         return Checked::Rejected(why);
     }
     let vertices = shape.coords_count() as u64;
     if g.is_valid() {
-        return match finish(&g, vertices) {
-            Ok(good) => Checked::Ok(good),
-            Err(why) => Checked::Rejected(why),
-        };
+        return finish(&g, vertices);
     }
     let reason = shape
         .check_validation()
         .err()
         .map_or_else(|| "invalid geometry (GEOS)".to_owned(), |e| e.to_string());
-    let repaired = g
-        .make_valid(&CslStringList::new())
-        .map_err(|e| e.to_string())
-        .and_then(|r| {
-            if ty == T::wkbPolygon || ty == T::wkbMultiPolygon {
-                polygonal_parts(r)
-            } else {
-                Ok(r)
-            }
-        });
+    let repaired = g.make_valid(&CslStringList::new()).and_then(|r| {
+        if ty == T::wkbPolygon || ty == T::wkbMultiPolygon {
+            polygonal_parts(r)
+        } else {
+            Ok(r)
+        }
+    });
     match repaired {
         Ok(r) if !r.is_empty() && r.is_valid() => match finish(&r, vertices) {
-            Ok(good) => Checked::Repaired(good, format!("invalid geometry repaired: {reason}")),
-            Err(why) => Checked::Rejected(why),
+            Checked::Ok(good) => {
+                Checked::Repaired(good, format!("invalid geometry repaired: {reason}"))
+            }
+            other => other,
         },
         Ok(_) => Checked::Rejected(format!(
             "invalid geometry that cannot be repaired (nothing is left of it): {reason}"

@@ -56,10 +56,12 @@ pub fn polygonise(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Datase
     let codes: Vec<u8> = values
         .iter()
         .map(|&v| {
-            if !is_value(v, nodata) {
-                0
+            if is_value(v, nodata) {
+                classification
+                    .classify_number(v)
+                    .map_or(0, super::super::model::classify::HazardClass::code)
             } else {
-                classification.classify_number(v).map_or(0, |c| c.code())
+                0
             }
         })
         .collect();
@@ -90,7 +92,11 @@ pub fn polygonise(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Datase
     )?;
     {
         let layer = out.layer(0).map_err(gdal_err)?;
-        polygonize_band(&class_band, &layer).map_err(raster_err)?;
+        if !polygonize_band(&class_band, &layer) {
+            return Err(raster_err(
+                "GDAL could not polygonise the classified cells".into(),
+            ));
+        }
     }
     Ok(out)
 }
@@ -134,7 +140,7 @@ pub fn cell_points(path: &Path, shown: &str) -> Result<Dataset, IngestError> {
             if !is_value(v, nodata) || v <= 0.0 {
                 continue;
             }
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(clippy::cast_precision_loss)]
             let (col, row) = ((i % width) as f64 + 0.5, (i / width) as f64 + 0.5);
             let x = gt[0] + col * gt[1] + row * gt[2];
             let y = gt[3] + col * gt[4] + row * gt[5];
@@ -245,12 +251,10 @@ fn memory_dataset(
     Ok(out)
 }
 
-/// GDALPolygonize of `band` into `layer` (field 0), masking cells of value 0.
+/// GDALPolygonize of `band` into `layer` (field 0), masking cells of value 0: whether
+/// it succeeded (GDAL says why in its log).
 #[allow(unsafe_code)]
-fn polygonize_band(
-    band: &gdal::raster::RasterBand<'_>,
-    layer: &gdal::vector::Layer<'_>,
-) -> Result<(), String> {
+fn polygonize_band(band: &gdal::raster::RasterBand<'_>, layer: &gdal::vector::Layer<'_>) -> bool {
     // SAFETY: the band and layer handles are alive for the whole call (borrowed above);
     // the band is its own mask (0 = no class, skipped); no options, no progress callback.
     let rv = unsafe {
@@ -265,9 +269,5 @@ fn polygonize_band(
             std::ptr::null_mut(),
         )
     };
-    if rv == gdal_sys::CPLErr::CE_None {
-        Ok(())
-    } else {
-        Err("GDAL could not polygonise the classified cells".into())
-    }
+    rv == gdal_sys::CPLErr::CE_None
 }

@@ -101,9 +101,9 @@ fn read_source(
             path: shown.to_owned(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Unreadable {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Unreadable {
         path: shown.to_owned(),
-        reason: e.to_string(),
+        source,
     })?;
     if bytes.is_empty() {
         return Err(IngestError::EmptyFile {

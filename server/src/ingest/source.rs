@@ -263,7 +263,7 @@ fn check_zip_size(path: &Path, shown: &str) -> Result<(), IngestError> {
         reason,
     };
     let file = std::fs::File::open(path).map_err(|e| unparseable(e.to_string()))?;
-    let packed = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let packed = file.metadata().map_or(0, |m| m.len());
     let mut archive = zip::ZipArchive::new(file).map_err(|e| unparseable(e.to_string()))?;
     let mut unpacked: u64 = 0;
     for i in 0..archive.len() {

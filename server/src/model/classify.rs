@@ -155,38 +155,27 @@ impl Classification {
     /// Checks the rules make sense: at least one, rates within 0-1, ranges ordered.
     ///
     /// # Errors
-    /// A message naming the first bad rule.
-    pub fn validate(&self) -> Result<(), String> {
+    /// A [`ClassificationError`] naming the first bad rule.
+    pub fn validate(&self) -> Result<(), ClassificationError> {
         if self.rules.is_empty() {
-            return Err(format!("classification '{}' has no rules", self.name));
+            return Err(ClassificationError::NoRules(self.name.clone()));
         }
         for (i, r) in self.rules.iter().enumerate() {
+            let rule = || RuleAt {
+                classification: self.name.clone(),
+                number: i + 1,
+                class: r.class,
+            };
             if !(0.0..=1.0).contains(&r.displacement_rate) {
-                return Err(format!(
-                    "classification '{}' rule {} ({}): displacement_rate {} is not between 0 and 1",
-                    self.name,
-                    i + 1,
-                    r.class,
-                    r.displacement_rate
-                ));
+                return Err(ClassificationError::Rate(rule(), r.displacement_rate));
             }
             if let (Some(lo), Some(hi)) = (r.min, r.max)
                 && lo >= hi
             {
-                return Err(format!(
-                    "classification '{}' rule {} ({}): min {lo} is not below max {hi}",
-                    self.name,
-                    i + 1,
-                    r.class
-                ));
+                return Err(ClassificationError::Range(rule(), lo, hi));
             }
             if r.values.is_empty() && r.min.is_none() && r.max.is_none() {
-                return Err(format!(
-                    "classification '{}' rule {} ({}): give values, min or max",
-                    self.name,
-                    i + 1,
-                    r.class
-                ));
+                return Err(ClassificationError::Matches(rule()));
             }
         }
         Ok(())
@@ -250,8 +239,49 @@ impl Classification {
     }
 }
 
+/// Which rule of which classification an error is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleAt {
+    classification: String,
+    number: usize,
+    class: HazardClass,
+}
+
+impl std::fmt::Display for RuleAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "classification '{}' rule {} ({})",
+            self.classification, self.number, self.class
+        )
+    }
+}
+
+/// Why a classification cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassificationError {
+    /// It has no rules.
+    #[error("classification '{0}' has no rules")]
+    NoRules(String),
+    /// A displacement rate outside 0-1.
+    #[error("{0}: displacement_rate {1} is not between 0 and 1")]
+    Rate(RuleAt, f64),
+    /// A range whose minimum is not below its maximum.
+    #[error("{0}: min {1} is not below max {2}")]
+    Range(RuleAt, f64, f64),
+    /// A rule that matches nothing.
+    #[error("{0}: give values, min or max")]
+    Matches(RuleAt),
+    /// Inline JSON that does not parse as a classification.
+    #[error("classification JSON is not valid: {0}")]
+    Json(#[source] serde_json::Error),
+    /// Neither a preset nor JSON.
+    #[error("unknown classification '{0}': use one of {presets} or a JSON object", presets = PRESETS.join(", "))]
+    Unknown(String),
+}
+
 impl FromStr for Classification {
-    type Err = String;
+    type Err = ClassificationError;
 
     /// A preset name, or a JSON classification inline.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -259,12 +289,12 @@ impl FromStr for Classification {
             "flood-depth" => Self::flood_depth(),
             "landslide-susceptibility" => Self::landslide_susceptibility(),
             "class-names" => Self::class_names(),
-            json if json.trim_start().starts_with('{') => serde_json::from_str(json)
-                .map_err(|e| format!("classification JSON is not valid: {e}"))?,
+            json if json.trim_start().starts_with('{') => {
+                serde_json::from_str(json).map_err(ClassificationError::Json)?
+            }
             other => {
-                return Err(format!(
-                    "unknown classification '{other}': use one of {} or a JSON object",
-                    PRESETS.join(", ")
+                return Err(ClassificationError::Unknown(
+                    other.chars().take(80).collect(),
                 ));
             }
         };
@@ -304,20 +334,20 @@ mod tests {
     #[test]
     fn parses_presets_and_json_and_rejects_nonsense() {
         assert_eq!(
-            "flood-depth".parse::<Classification>(),
-            Ok(Classification::flood_depth())
+            "flood-depth".parse::<Classification>().unwrap(),
+            Classification::flood_depth()
         );
         let custom: Classification = r#"{"name":"lahar","rules":[{"class":"high","values":["A"],"affected":true,"displacement_rate":0.8}]}"#
             .parse()
             .unwrap();
         assert_eq!(custom.classify(&json!("a")), Some(HazardClass::High));
         assert_eq!(
-            "depth".parse::<Classification>().unwrap_err(),
+            "depth".parse::<Classification>().unwrap_err().to_string(),
             "unknown classification 'depth': use one of flood-depth, landslide-susceptibility, class-names or a JSON object"
         );
         let bad = r#"{"name":"x","rules":[{"class":"high","min":1,"affected":true,"displacement_rate":2}]}"#;
         assert_eq!(
-            bad.parse::<Classification>().unwrap_err(),
+            bad.parse::<Classification>().unwrap_err().to_string(),
             "classification 'x' rule 1 (high): displacement_rate 2 is not between 0 and 1"
         );
     }

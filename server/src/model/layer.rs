@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::classify::Classification;
-use super::macros::{slug_type, string_enum};
+use super::classify::{Classification, ClassificationError};
+use super::macros::{SlugError, UnknownValue, slug_type, string_enum};
 use super::report::LoadReport;
 
 slug_type! {
@@ -267,25 +267,21 @@ impl MetaChanges {
     /// The metadata of the new version.
     ///
     /// # Errors
-    /// A message naming the missing or invalid value.
-    pub fn resolve(&self, id: &LayerId, current: Option<&LayerMeta>) -> Result<LayerMeta, String> {
+    /// A [`MetaError`] naming the missing or invalid value.
+    pub fn resolve(
+        &self,
+        id: &LayerId,
+        current: Option<&LayerMeta>,
+    ) -> Result<LayerMeta, MetaError> {
         let kind = match (&self.kind, current) {
             (Some(k), _) => k.parse::<LayerKind>()?,
             (None, Some(c)) => c.kind,
-            (None, None) => {
-                return Err(format!(
-                    "layer '{id}' is new: give its kind (hazard, exposure or boundary)"
-                ));
-            }
+            (None, None) => return Err(MetaError::NeedsKind(id.clone())),
         };
         let theme = match (&self.theme, current) {
-            (Some(t), _) => t.parse::<Theme>().map_err(|e| e.to_string())?,
+            (Some(t), _) => t.parse::<Theme>()?,
             (None, Some(c)) => c.theme.clone(),
-            (None, None) => {
-                return Err(format!(
-                    "layer '{id}' is new: give its theme (e.g. flood, landslide, volcanic, settlement, camp, district)"
-                ));
-            }
+            (None, None) => return Err(MetaError::NeedsTheme(id.clone())),
         };
         let sensitivity = match (&self.sensitivity, current) {
             (Some(s), _) => s.parse::<Sensitivity>()?,
@@ -339,12 +335,37 @@ impl MetaChanges {
     }
 }
 
+/// Why the metadata of a new version cannot be made from the changes given.
+#[derive(Debug, thiserror::Error)]
+pub enum MetaError {
+    /// A new layer without a kind.
+    #[error("layer '{0}' is new: give its kind (hazard, exposure or boundary)")]
+    NeedsKind(LayerId),
+    /// A new layer without a theme.
+    #[error(
+        "layer '{0}' is new: give its theme (e.g. flood, landslide, volcanic, settlement, camp, district)"
+    )]
+    NeedsTheme(LayerId),
+    /// A kind or sensitivity that is not one of the values.
+    #[error(transparent)]
+    Value(#[from] UnknownValue),
+    /// A theme that is not a slug.
+    #[error(transparent)]
+    Theme(#[from] SlugError),
+    /// A flag that is neither true nor false.
+    #[error("{0} '{1}' is not true or false")]
+    Flag(&'static str, String),
+    /// A classification that cannot be used.
+    #[error(transparent)]
+    Classification(#[from] ClassificationError),
+}
+
 /// `true`/`false` (also `yes`/`no`, `1`/`0`) given for `what`.
-fn parse_flag(what: &str, value: &str) -> Result<bool, String> {
+fn parse_flag(what: &'static str, value: &str) -> Result<bool, MetaError> {
     match value.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Ok(true),
         "false" | "no" | "0" => Ok(false),
-        _ => Err(format!("{what} '{value}' is not true or false")),
+        _ => Err(MetaError::Flag(what, value.chars().take(80).collect())),
     }
 }
 
@@ -387,7 +408,7 @@ mod tests {
     fn kinds_parse_and_name_the_choices() {
         assert_eq!("hazard".parse::<LayerKind>(), Ok(LayerKind::Hazard));
         assert_eq!(
-            "river".parse::<LayerKind>().unwrap_err(),
+            "river".parse::<LayerKind>().unwrap_err().to_string(),
             "unknown layer kind 'river': use one of hazard, exposure, boundary"
         );
     }

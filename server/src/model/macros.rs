@@ -14,6 +14,25 @@ pub struct SlugError {
     value: String,
 }
 
+/// Why a string is not one of a string-backed enum's values.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown {what} '{value}': use one of {}", allowed.join(", "))]
+pub struct UnknownValue {
+    what: &'static str,
+    value: String,
+    allowed: &'static [&'static str],
+}
+
+impl UnknownValue {
+    pub(crate) fn new(what: &'static str, value: &str, allowed: &'static [&'static str]) -> Self {
+        Self {
+            what,
+            value: value.chars().take(80).collect(),
+            allowed,
+        }
+    }
+}
+
 pub(crate) fn check_slug(what: &'static str, value: &str) -> Result<(), SlugError> {
     let ok = !value.is_empty()
         && value.len() <= MAX_LAYER_ID_LEN
@@ -106,16 +125,11 @@ macro_rules! string_enum {
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = String;
+            type Err = $crate::model::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    other => Err(format!(
-                        "unknown {} '{}': use one of {}",
-                        $what,
-                        other,
-                        [$($text),+].join(", ")
-                    )),
+                    other => Err($crate::model::UnknownValue::new($what, other, &[$($text),+])),
                 }
             }
         }

@@ -12,12 +12,12 @@ pub mod report;
 pub mod token;
 
 pub use audit::{AuditEntry, AuditQuery};
-pub use classify::{ClassRule, Classification, HazardClass};
+pub use classify::{ClassRule, Classification, ClassificationError, HazardClass};
 pub use layer::{
     AccessChange, Bbox, Feature, FieldMapping, Layer, LayerDetail, LayerId, LayerKind, LayerMeta,
-    LayerVersion, MetaChanges, Sensitivity, Theme,
+    LayerVersion, MetaChanges, MetaError, Sensitivity, Theme,
 };
 pub use level::AdminLevel;
-pub use macros::SlugError;
+pub use macros::{SlugError, UnknownValue};
 pub use report::{FeatureIssue, IssueAction, LoadReport};
 pub use token::{ApiToken, Role};

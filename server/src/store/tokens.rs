@@ -9,7 +9,7 @@ use super::connection::write;
 use super::schema::api_tokens;
 use super::types::Time;
 use super::{Store, StoreError, StoreResult};
-use crate::model::{ApiToken, AuditEntry};
+use crate::model::{ApiToken, AuditEntry, UnknownValue};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_tokens)]
@@ -25,10 +25,13 @@ struct TokenRow {
 impl TokenRow {
     fn into_token(self) -> StoreResult<ApiToken> {
         Ok(ApiToken {
-            role: self.role.parse().map_err(|e: String| StoreError::Corrupt {
-                what: format!("token {}", self.name),
-                source: e.into(),
-            })?,
+            role: self
+                .role
+                .parse()
+                .map_err(|e: UnknownValue| StoreError::Corrupt {
+                    what: format!("token {}", self.name),
+                    source: e.into(),
+                })?,
             name: self.name,
             token_sha256: self.token_sha256,
             created_at: self.created_at.0,

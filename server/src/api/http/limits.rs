@@ -46,7 +46,7 @@ impl RateLimiter {
     #[must_use]
     pub fn new(per_second: f64, burst: f64) -> Self {
         let limiter = (per_second > 0.0 && per_second.is_finite()).then(|| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let burst = NonZeroU32::new(burst.max(1.0).min(f64::from(u32::MAX)) as u32)
                 .unwrap_or(NonZeroU32::MIN);
             let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
@@ -111,7 +111,7 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     {
         Ok(()) => next.run(req).await,
         Err(wait) => {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let seconds = wait.ceil().max(1.0) as u64;
             let mut resp = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -145,19 +145,18 @@ pub async fn timeout(State(state): State<AppState>, req: Request, next: Next) ->
         return next.run(req).await;
     }
     let limit = state.settings.request_timeout;
-    match tokio::time::timeout(limit, next.run(req)).await {
-        Ok(resp) => resp,
-        Err(_) => {
-            tracing::warn!(seconds = limit.as_secs_f64(), "request timed out");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Request timed out",
-                format!(
-                    "the request took longer than {} s and was stopped: ask for less (a smaller area, fewer layers, a page of features), or ask the operator to raise --request-timeout-s",
-                    limit.as_secs_f64()
-                ),
-            )
-            .into_response()
-        }
+    if let Ok(resp) = tokio::time::timeout(limit, next.run(req)).await {
+        resp
+    } else {
+        tracing::warn!(seconds = limit.as_secs_f64(), "request timed out");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Request timed out",
+            format!(
+                "the request took longer than {} s and was stopped: ask for less (a smaller area, fewer layers, a page of features), or ask the operator to raise --request-timeout-s",
+                limit.as_secs_f64()
+            ),
+        )
+        .into_response()
     }
 }

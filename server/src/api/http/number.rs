@@ -9,7 +9,7 @@ fn to_whole<T: TryFrom<i64>>(v: &serde_json::Number) -> Option<T> {
         v.as_f64()
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
             .map(|f| {
-                #[allow(clippy::cast_possible_truncation)]
+                #[expect(clippy::cast_possible_truncation)]
                 let i = f as i64;
                 i
             })

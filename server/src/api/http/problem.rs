@@ -31,14 +31,14 @@ impl ApiError {
         }
     }
 
-    /// 400: the request is wrong.
-    pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "Bad request", detail)
+    /// 400: the request is wrong (the detail is a message or an error saying why).
+    pub fn bad_request(detail: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Bad request", detail.to_string())
     }
 
     /// 404: nothing there.
-    pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "Not found", detail)
+    pub fn not_found(detail: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", detail.to_string())
     }
 
     /// 413: the upload is too large.
@@ -58,8 +58,8 @@ impl ApiError {
     }
 
     /// 500: our fault; the detail is logged, not sent.
-    pub fn internal(detail: impl Into<String>) -> Self {
-        let detail = detail.into();
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        let detail = detail.to_string();
         tracing::error!(%detail, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

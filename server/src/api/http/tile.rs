@@ -73,22 +73,21 @@ pub async fn serve_tile(
     if not_modified(headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, resp_headers).into_response());
     }
-    let body = match state.tiles.get(&tag) {
-        Some(cached) => cached,
-        None => {
-            let encoded = blocking(move || {
-                let raw = render(&snaps, t, &selection);
-                Ok(if raw.is_empty() {
-                    raw
-                } else {
-                    encoding.encode(&raw)
-                })
+    let body = if let Some(cached) = state.tiles.get(&tag) {
+        cached
+    } else {
+        let encoded = blocking(move || {
+            let raw = render(&snaps, t, &selection);
+            Ok(if raw.is_empty() {
+                raw
+            } else {
+                encoding.encode(&raw)
             })
-            .await?;
-            let encoded = bytes::Bytes::from(encoded);
-            state.tiles.put(tag.clone(), source.ids, encoded.clone());
-            encoded
-        }
+        })
+        .await?;
+        let encoded = bytes::Bytes::from(encoded);
+        state.tiles.put(tag.clone(), source.ids, encoded.clone());
+        encoded
     };
     if body.is_empty() {
         return Ok((StatusCode::NO_CONTENT, resp_headers).into_response());

@@ -106,12 +106,6 @@ pub fn parse(body: &Value) -> Result<geo::MultiPolygon<f64>, AreaError> {
     {
         return Err(AreaError::TooWide(r.width(), r.height()));
     }
-    if let Some(r) = shape.map_coords(to_mercator).bounding_rect() {
-        let cells = ((r.width() / CELL_M).floor() + 1.0) * ((r.height() / CELL_M).floor() + 1.0);
-        if cells > MAX_CELLS {
-            return Err(AreaError::TooSpread(cells));
-        }
-    }
     let vertices = shape.coords_count();
     if vertices > MAX_VERTICES {
         return Err(AreaError::TooManyVertices(vertices));
@@ -119,6 +113,12 @@ pub fn parse(body: &Value) -> Result<geo::MultiPolygon<f64>, AreaError> {
     let km2 = shape.geodesic_area_unsigned() / 1e6;
     if km2 > MAX_KM2 {
         return Err(AreaError::TooLarge(km2));
+    }
+    if let Some(r) = shape.map_coords(to_mercator).bounding_rect() {
+        let cells = ((r.width() / CELL_M).floor() + 1.0) * ((r.height() / CELL_M).floor() + 1.0);
+        if cells > MAX_CELLS {
+            return Err(AreaError::TooSpread(cells));
+        }
     }
     Ok(shape)
 }

@@ -22,22 +22,44 @@ pub struct TileId {
     pub y: u32,
 }
 
+/// Why a tile address does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TileIdError {
+    /// A zoom beyond [`MAX_ZOOM`].
+    #[error("zoom {0} is out of range: use 0 to {MAX_ZOOM}")]
+    Zoom(u32),
+    /// A column or row beyond the zoom's grid.
+    #[error("tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {last}")]
+    Outside {
+        /// Zoom.
+        z: u8,
+        /// Column.
+        x: u32,
+        /// Row.
+        y: u32,
+        /// The last column and row at this zoom.
+        last: u64,
+    },
+}
+
 impl TileId {
     /// A tile address, checked: zoom at most [`MAX_ZOOM`], x and y below 2^z.
     ///
     /// # Errors
-    /// A message naming the bad value and the valid range.
-    pub fn new(z: u32, x: u32, y: u32) -> Result<Self, String> {
+    /// A [`TileIdError`] naming the bad value and the valid range.
+    pub fn new(z: u32, x: u32, y: u32) -> Result<Self, TileIdError> {
         let z = u8::try_from(z)
             .ok()
             .filter(|z| *z <= MAX_ZOOM)
-            .ok_or_else(|| format!("zoom {z} is out of range: use 0 to {MAX_ZOOM}"))?;
+            .ok_or(TileIdError::Zoom(z))?;
         let n = 1u64 << z;
         if u64::from(x) >= n || u64::from(y) >= n {
-            return Err(format!(
-                "tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {}",
-                n - 1
-            ));
+            return Err(TileIdError::Outside {
+                z,
+                x,
+                y,
+                last: n - 1,
+            });
         }
         Ok(Self { z, x, y })
     }
@@ -83,7 +105,7 @@ impl Grid {
         }
     }
 
-    #[allow(clippy::cast_possible_truncation)]
+    #[expect(clippy::cast_possible_truncation)]
     pub(super) fn at(&self, c: Coord<f64>) -> [i32; 2] {
         [
             ((c.x - self.west) * self.scale).round() as i32,
@@ -100,11 +122,11 @@ mod tests {
     fn tile_ids_are_checked() {
         assert!(TileId::new(0, 0, 0).is_ok());
         assert_eq!(
-            TileId::new(2, 4, 0).unwrap_err(),
+            TileId::new(2, 4, 0).unwrap_err().to_string(),
             "tile 2/4/0 does not exist: at zoom 2, x and y run from 0 to 3"
         );
         assert_eq!(
-            TileId::new(23, 0, 0).unwrap_err(),
+            TileId::new(23, 0, 0).unwrap_err().to_string(),
             "zoom 23 is out of range: use 0 to 22"
         );
     }

@@ -35,11 +35,11 @@ pub fn ring_area2(ring: &[[i32; 2]]) -> i64 {
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation)]
         out.push((v as u8) | 0x80);
         v >>= 7;
     }
-    #[allow(clippy::cast_possible_truncation)]
+    #[expect(clippy::cast_possible_truncation)]
     out.push(v as u8);
 }
 
@@ -54,7 +54,7 @@ fn bytes_field(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
 }
 
 fn zigzag(n: i32) -> u32 {
-    #[allow(clippy::cast_sign_loss)]
+    #[expect(clippy::cast_sign_loss)]
     let z = ((n << 1) ^ (n >> 31)) as u32;
     z
 }
@@ -123,7 +123,7 @@ fn encode_value(v: &Value) -> Option<Vec<u8>> {
             if let Some(i) = n.as_i64() {
                 // sint_value: zigzag 64.
                 key(&mut out, 6, 0);
-                #[allow(clippy::cast_sign_loss)]
+                #[expect(clippy::cast_sign_loss)]
                 varint(&mut out, ((i << 1) ^ (i >> 63)) as u64);
             } else if let Some(u) = n.as_u64() {
                 key(&mut out, 5, 0);
@@ -181,23 +181,21 @@ impl LayerBuilder {
             let Some(value) = encode_value(v) else {
                 continue;
             };
-            let ki = match self.key_index.get(k) {
-                Some(i) => *i,
-                None => {
-                    let i = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-                    self.keys.push(k.to_owned());
-                    self.key_index.insert(k.to_owned(), i);
-                    i
-                }
+            let ki = if let Some(i) = self.key_index.get(k) {
+                *i
+            } else {
+                let i = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+                self.keys.push(k.to_owned());
+                self.key_index.insert(k.to_owned(), i);
+                i
             };
-            let vi = match self.value_index.get(&value) {
-                Some(i) => *i,
-                None => {
-                    let i = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
-                    self.values.push(value.clone());
-                    self.value_index.insert(value, i);
-                    i
-                }
+            let vi = if let Some(i) = self.value_index.get(&value) {
+                *i
+            } else {
+                let i = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
+                self.values.push(value.clone());
+                self.value_index.insert(value, i);
+                i
             };
             tags.push(ki);
             tags.push(vi);

@@ -90,7 +90,7 @@ pub fn too_small(bbox_m: [f64; 4], t: TileId) -> bool {
         (bbox_m[2] - bbox_m[0]) * scale,
         (bbox_m[3] - bbox_m[1]) * scale,
     );
-    #[allow(clippy::cast_precision_loss)]
+    #[expect(clippy::cast_precision_loss)]
     let min = MIN_AREA2 as f64 / 2.0;
     w * h < min
 }
@@ -186,7 +186,7 @@ mod tests {
         let buffer = BUFFER / f64::from(EXTENT);
         let arm = 0.1 * (0.5 + buffer) * f64::from(EXTENT).powi(2) * 2.0;
         for p in &polys {
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(clippy::cast_precision_loss)]
             let a = ring_area2(&p[0]).abs() as f64;
             assert!((a - arm).abs() / arm < 0.01, "arm area {a} vs {arm}");
         }

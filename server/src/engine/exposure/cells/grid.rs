@@ -28,7 +28,7 @@ pub struct CellPoint {
 /// A cell of the global grid: column and row.
 pub type CellId = (i32, i32);
 
-#[allow(clippy::cast_possible_truncation)]
+#[expect(clippy::cast_possible_truncation)]
 fn cell_of(v: f64) -> i32 {
     (v / CELL_M).floor() as i32
 }
