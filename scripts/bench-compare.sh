@@ -7,7 +7,7 @@
 #     at 32 connections (throughput and p99);
 #   - exposure on a running server: census polygons and N synthetic buildings x flood
 #     zones by village (compute_ms of the first request), and the ad hoc area query
-#     (Nyabihu's outline x buildings, 200 requests: p50 and p99).
+#     (Nyabihu's outline x buildings, 2000 requests: p50 and p99).
 # Needs oha (see scripts/bench-tiles.sh). Writes docs/benchmarks/compare.md.
 # Usage: TOOLS=/path/to/tools scripts/bench-compare.sh [BASE] [N]
 set -euo pipefail
@@ -100,7 +100,7 @@ for who in old new new old; do
   c() { curl -sf "http://127.0.0.1:18095/api/exposure?hazard=flood-zones&exposure=$1&by=village" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["compute_ms"]))'; }
   comp_p[$who]+="$(c population-2022) "
   comp_b[$who]+="$(c buildings) "
-  "$OHA" --no-tui -n 200 -c 1 -m POST -T application/json -D "$work/area.json" --output-format json \
+  "$OHA" --no-tui -n 2000 -c 1 -m POST -T application/json -D "$work/area.json" --output-format json \
     "http://127.0.0.1:18095/api/exposure/area?hazard=flood-zones&exposure=buildings" > "$work/area-oha.json" 2>/dev/null
   area_p50[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p50"]*1000,1))' "$work/area-oha.json") "
   area_p99[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p99"]*1000,1))' "$work/area-oha.json") "

@@ -120,6 +120,38 @@ try {
   check(/\d/.test(exposed ?? ''), `headline figures show (${exposed} exposed)`);
   check((await page.textContent('.asof'))?.includes('as of'), 'figures say when they were computed');
   check((await page.locator('#table tbody tr').count()) === 30, 'the table ranks the 30 districts');
+  check(
+    await page.evaluate(() => !!document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact') && !document.querySelector('.maplibregl-compact-show')),
+    'the attribution opens folded (its button shows the credits)',
+  );
+
+  // 1b. The map draws the hazard the figures are about, and the legend names it.
+  const drawn = () =>
+    page.evaluate(() => {
+      const { map, store } = window.sitroom;
+      const hazards = store.catalog.filter((l) => l.kind === 'hazard');
+      return {
+        visible: hazards.filter((l) => map.getLayer(`${l.id}:fill`) && map.getLayoutProperty(`${l.id}:fill`, 'visibility') !== 'none').map((l) => l.id),
+        question: store.state.hazard,
+        title: store.catalog.find((l) => l.id === store.state.hazard)?.title,
+        legend: [...document.querySelectorAll('#legend h3')].map((h) => h.textContent),
+        figures: store.report?.hazard.layer,
+      };
+    });
+  await page.selectOption('#hazard', 'landslide-susceptibility');
+  await page.waitForFunction(() => window.sitroom.store.report?.hazard.layer === 'landslide-susceptibility', null, { timeout: 120000 });
+  await ready(page);
+  const slide = await drawn();
+  check(
+    slide.visible.length === 1 && slide.visible[0] === 'landslide-susceptibility' && slide.figures === 'landslide-susceptibility' && slide.legend.includes(slide.title),
+    `choosing landslides draws landslides, as the figures count (${JSON.stringify(slide)})`,
+  );
+  await page.screenshot({ path: join(shots, 'landslide-question.png') });
+  await page.selectOption('#hazard', 'flood-zones');
+  await page.waitForFunction(() => window.sitroom.store.report?.hazard.layer === 'flood-zones', null, { timeout: 120000 });
+  await ready(page);
+  const back = await drawn();
+  check(back.visible.join() === 'flood-zones' && back.legend.includes(back.title), `and back to floods (${JSON.stringify(back)})`);
 
   // 2. Layers toggle.
   const flood = page.locator('[data-layer=flood-zones] input[type=checkbox]');
@@ -140,6 +172,20 @@ try {
   const districtExposed = await page.textContent('[data-figure=exposed] .value');
   check(districtExposed !== exposed && after > before, `drilling into ${worstName} changes the figures (${exposed} → ${districtExposed}) and zooms in (${before.toFixed(1)} → ${after.toFixed(1)})`);
   check((await page.locator('#table h3').textContent())?.includes('sector'), 'the table lists its sectors');
+  check((await page.inputValue('#level')) === 'sector', 'the "By" menu says sector, as the table and the link');
+  // Camps listed are those of the unit drilled into, with their people.
+  const sites = (await (await fetch(`${base}/ogc/collections/camps/items?limit=100`)).json()).features;
+  const campsOfUnit = async (name) => {
+    const unitCode = await page.evaluate(() => window.sitroom.store.state.unit);
+    const inUnit = sites.filter((f) => String(f.properties.sector_code ?? '').startsWith(unitCode));
+    await page.waitForFunction((n) => document.querySelectorAll('#camps li').length === n && (n > 0 || document.querySelector('#camps .empty')), inUnit.length, { timeout: 60000 }).catch(() => {});
+    const listed = await page.locator('#camps li').allTextContents();
+    check(
+      listed.length === inUnit.length && inUnit.every((f) => listed.some((t) => t.startsWith(Number(f.properties.population) > 0 ? `${f.properties.name} (${Number(f.properties.population).toLocaleString('en-GB')} people)` : f.properties.name))),
+      `the camps listed are the ${inUnit.length} of ${name}, with their people (${listed.join('; ') || 'none'})`,
+    );
+  };
+  await campsOfUnit(worstName);
   await page.screenshot({ path: join(shots, 'drill-down.png') });
 
   // 4. A link keeps the picture.
@@ -153,6 +199,12 @@ try {
   const results = (text) => page.waitForFunction((t) => document.querySelector('#search-results')?.textContent?.includes(t), text, { timeout: 10000 }).then(() => true, () => false);
   await page.fill('#search', 'Rubavu');
   check(await results('Rubavu district 33'), 'search finds a district by name');
+  await page.click('#search-results li:has-text("Rubavu district 33") button');
+  await page.waitForFunction(() => document.querySelector('#breadcrumb strong')?.textContent === 'Rubavu' && window.sitroom.store.rows().length > 0 && window.sitroom.store.rows().every((u) => u.code.startsWith('33')), null, { timeout: 120000 });
+  check((await page.locator('#table tbody tr').count()) > 0 && (await page.inputValue('#level')) === 'sector', 'choosing a district found drills the dashboard into it');
+  await campsOfUnit('Rubavu');
+  await page.fill('#search', 'Mahma');
+  check(await results('Mahama camp'), 'search forgives a misspelling (Mahma finds Mahama)');
   await page.fill('#search', 'Mahama');
   check(await results('Mahama camp'), 'search finds a camp');
   await page.click('#search-results li:has-text("Mahama camp") button');
@@ -162,6 +214,13 @@ try {
   await page.mouse.click(683, 400);
   await page.waitForSelector('.maplibregl-popup .place', { timeout: 60000 });
   check((await page.textContent('.maplibregl-popup'))?.includes('Flood'), 'a click tells the hazard classes there');
+  check(/ district › .* sector/.test((await page.textContent('.maplibregl-popup h3')) ?? ''), `the popup names each unit's level (${await page.textContent('.maplibregl-popup h3')})`);
+  await page.mouse.click(640, 380);
+  await page.waitForFunction(() => document.querySelectorAll('.maplibregl-popup').length === 1 && window.sitroom.store.state.unit?.length >= 4, null, { timeout: 60000 }).catch(() => {});
+  check(
+    (await page.locator('.maplibregl-popup').count()) === 1 && ((await page.evaluate(() => window.sitroom.store.state.unit)) ?? '').length >= 4,
+    `a second click replaces the popup and drills into the sector clicked (${await page.evaluate(() => window.sitroom.store.state.unit)})`,
+  );
 
   // 6. An upload appears on every open page without reload.
   const camps = await (await fetch(`${base}/ogc/collections/camps/items?limit=100`)).text();
@@ -240,6 +299,11 @@ try {
   await brief.page.screenshot({ path: join(shots, 'briefing-1920x1080.png') });
   check(await brief.page.isVisible('#briefing .big'), 'briefing mode shows the key figures large');
   check(!(await brief.page.isVisible('#dashboard')), 'briefing mode hides the working panels');
+  const asked = await newPage({ width: 1920, height: 1080 });
+  await asked.page.goto(`${base}/?briefing=1`);
+  await ready(asked.page);
+  check(await asked.page.evaluate(() => document.body.classList.contains('briefing') && location.hash.includes('briefing=1') && !location.search), 'a link with ?briefing=1 opens briefing mode too');
+  await asked.page.context().close();
 
   // 8. Print view (A4).
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));

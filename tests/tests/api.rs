@@ -359,6 +359,7 @@ api_tests!(
     a_streamed_upload_over_the_limit_is_cut_off: 10_000,
     health_names_the_store: 1024,
     events_announce_new_versions: 1024 * 1024,
+    events_tell_a_caller_what_it_may_no_longer_read: 1024 * 1024,
 );
 
 async fn events_announce_new_versions(api: Api) {
@@ -399,4 +400,66 @@ async fn events_announce_new_versions(api: Api) {
     let (_, _, health) = api.get("/health").await;
     assert_eq!(health["tile_cache"]["hits"], 1);
     assert_eq!(health["tile_cache"]["misses"], 1);
+}
+
+/// The next event of an SSE body, as its text.
+async fn next_event(body: &mut Body) -> String {
+    let mut seen = String::new();
+    while !seen.contains("\n\n") {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("no event within 10 s")
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    seen
+}
+
+async fn events_tell_a_caller_what_it_may_no_longer_read(api: Api) {
+    let public: Vec<(&str, &str)> = NEW_FLOOD
+        .iter()
+        .copied()
+        .chain([("anonymous", "true")])
+        .collect();
+    let (status, _, _) = api
+        .upload("flood", &public, ("zones.geojson", &zones(&[2.0])))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // An anonymous page (EventSource sends no token) listens.
+    let resp = app(api.state.clone())
+        .oneshot(Request::get("/events").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let mut body = resp.into_body();
+    let access = |change: &str| {
+        Request::patch("/api/layers/flood")
+            .header(header::AUTHORIZATION, format!("Bearer {}", api.token))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(change.to_owned()))
+            .unwrap()
+    };
+    // Closed to callers without a token: the page hears the layer is gone for it.
+    let (status, _, _) = api.send(access(r#"{"anonymous":false}"#)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        next_event(&mut body).await,
+        "event: layer\ndata: {\"layer\":\"flood\",\"version\":null}\n\n"
+    );
+    // A new version while closed is not announced to it (nor is any layer it may not
+    // read): the next event it hears is the layer opened again.
+    let (status, _, _) = api
+        .upload("flood", &[], ("zones.geojson", &zones(&[2.0, 1.0])))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _, _) = api.send(access(r#"{"anonymous":true}"#)).await;
+    assert_eq!(status, StatusCode::OK);
+    let event = next_event(&mut body).await;
+    assert!(
+        event.starts_with("event: layer\ndata: {\"layer\":\"flood\",\"version\":")
+            && !event.contains("null"),
+        "{event}"
+    );
 }

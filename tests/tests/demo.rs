@@ -191,6 +191,30 @@ fn demo_loads_real_rwanda_and_reruns_as_a_no_op() {
         .collect();
     assert_eq!(classes.len(), 3, "{classes:?}");
 
+    // The synthetic hazards lie on Rwanda's land: no zone reaches more than 100 m past
+    // the provinces' outline (not into the DEM's frame in the neighbouring countries).
+    let country = provinces
+        .iter()
+        .map(|p| gdal::vector::Geometry::from_wkb(&p.wkb).unwrap())
+        .reduce(|a, b| a.union(&b).unwrap())
+        .unwrap();
+    let near = country.buffer(100.0 / 111_320.0, 8).unwrap();
+    for id in ["flood-zones", "landslide-susceptibility"] {
+        let outside: Vec<String> = features(s, id)
+            .iter()
+            .filter_map(|f| {
+                let g = gdal::vector::Geometry::from_wkb(&f.wkb).unwrap();
+                (!g.within(&near)).then(|| format!("{} {:?}", f.fid, g.envelope()))
+            })
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "{id}: {} features reach more than 100 m outside Rwanda, e.g. {:?}",
+            outside.len(),
+            outside.first()
+        );
+    }
+
     // Synthetic layers say so; returnees are restricted.
     for id in [
         "flood-zones",

@@ -128,6 +128,26 @@ async fn places_are_found_by_name_or_code() {
 
     let (_, r) = search("1101").await;
     assert_eq!(r["results"][0]["name"], "Gitega");
+    // Each hit names the units it lies in, so two places of one name can be told apart.
+    assert_eq!(
+        r["results"][0]["parents"],
+        serde_json::json!([{"level": "district", "code": "11", "name": "Nyarugenge"}])
+    );
+    // A misspelt name is found when nothing is spelt so; a short one is not guessed at.
+    let (_, r) = search("Nyarugenje").await;
+    assert_eq!(
+        (
+            r["results"][0]["name"].as_str(),
+            r["results"][0]["level"].as_str()
+        ),
+        (Some("Nyarugenge"), Some("district"))
+    );
+    let (_, r) = search("Rubvau").await;
+    assert_eq!(r["results"][0]["name"], "Rubavu");
+    let (_, r) = search("zzq").await;
+    assert_eq!(r["matched"], 0);
+    let (status, _) = search(&"a".repeat(101)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, r) = search("gite").await;
     assert!(
         r["results"].as_array().unwrap().iter().all(|h| h["name"]

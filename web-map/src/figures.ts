@@ -12,6 +12,8 @@ export interface UnitFigures {
    *  exposed, affected nor displaced is known of them. */
   withheld: number;
   exposed: number;
+  /** Exposed / population (0 when nobody is counted). */
+  share: number;
   affected: number;
   displaced: number;
   byClass: Record<HazardClass, number>;
@@ -19,7 +21,7 @@ export interface UnitFigures {
 }
 
 /** Sums class rows: everyone, those in a hazard class, affected, displaced, per class. */
-export function summarise(rows: ClassRow[]): Omit<UnitFigures, 'code' | 'name' | 'suppressed' | 'bbox' | 'withheld'> {
+export function summarise(rows: ClassRow[]): Omit<UnitFigures, 'code' | 'name' | 'suppressed' | 'bbox' | 'withheld' | 'share'> {
   const byClass = Object.fromEntries(CLASS_ORDER.map((c) => [c, 0])) as Record<HazardClass, number>;
   let population = 0;
   let exposed = 0;
@@ -47,6 +49,7 @@ export function unitFigures(u: ReportUnit): UnitFigures {
     bbox: u.bbox ?? null,
     ...s,
     population: s.population + withheld,
+    share: s.population + withheld > 0 ? s.exposed / (s.population + withheld) : 0,
     withheld,
   };
 }
@@ -59,7 +62,7 @@ export function ranked(report: Report, parent: string | null): UnitFigures[] {
     .sort((a, b) => b.exposed - a.exposed || a.code.localeCompare(b.code));
 }
 
-export type SortKey = 'name' | 'population' | 'exposed' | 'affected' | 'displaced';
+export type SortKey = 'name' | 'population' | 'exposed' | 'share' | 'affected' | 'displaced';
 
 export function sortBy(rows: UnitFigures[], key: SortKey, descending: boolean): UnitFigures[] {
   const sign = descending ? -1 : 1;
@@ -115,6 +118,12 @@ export function toCsv(rows: UnitFigures[], report: Report): string {
 }
 
 /** People, rounded for display: 12,345 or 1.2 M. */
+/** A share (0-1) as a percentage: `37%`, `0.4%` under one per cent. */
+export function percent(v: number): string {
+  const p = v * 100;
+  return `${p > 0 && p < 1 ? p.toFixed(1) : Math.round(p)}%`;
+}
+
 export function people(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toFixed(v >= 1e7 ? 1 : 2)} M`;
   return Math.round(v).toLocaleString('en-GB');

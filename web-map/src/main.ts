@@ -66,9 +66,15 @@ async function start() {
 
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
-  map.addControl(new PlaceInfo(store, api, (at, content) => new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(at).setDOMContent(content).addTo(map)));
+  // One popup at a time: a new click replaces the last one.
+  let popup: maplibregl.Popup | null = null;
+  const show = (at: { lng: number; lat: number }, content: HTMLElement) => {
+    popup?.remove();
+    popup = new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(at).setDOMContent(content).addTo(map);
+  };
+  map.addControl(new PlaceInfo(store, api, show, drill));
 
-  dock(map, new Search(store, api), $('search-host'));
+  dock(map, new Search(store, api, drill), $('search-host'));
   dock(map, new AsOf(store), $('asof-host'));
   dock(map, new LayerPanel(store), $('panel'));
   dock(map, new Legend(store), $('panel'));
@@ -88,6 +94,15 @@ async function start() {
     const extent = country();
     if (extent) map.fitBounds(extent, { padding: 20, animate: false });
   }
+  // The attribution opens folded (MapLibre opens it over the map's bottom corner until the
+  // first drag): its button shows the credits on demand.
+  const fold = () => {
+    const open = document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show');
+    if (!open) return;
+    open.classList.remove('maplibregl-compact-show');
+    map.off('data', fold);
+  };
+  map.on('data', fold);
   map.on('idle', () => document.body.setAttribute('data-map-idle', 'true'));
   map.on('dataloading', () => document.body.removeAttribute('data-map-idle'));
 
@@ -95,6 +110,15 @@ async function start() {
   store.subscribe((changed) => changed.has('briefing') && $('briefing-button').setAttribute('aria-pressed', String(store.state.briefing)));
   $('print-button').addEventListener('click', () => window.print());
   api.onLayerEvents(() => void situation.refresh());
+  // Tiles refused (a layer closed, a token expired): read again what this caller may see,
+  // once for a burst of refusals, so the layer leaves the map and the panel.
+  let rereading = false;
+  map.on('error', (e) => {
+    const status = (e.error as { status?: number } | undefined)?.status;
+    if (rereading || (status !== 401 && status !== 403)) return;
+    rereading = true;
+    void situation.refresh().finally(() => (rereading = false));
+  });
 
   await situation.loadReport();
   store.save();

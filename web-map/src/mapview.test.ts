@@ -59,6 +59,15 @@ describe('map view', () => {
     expect(callsOf(map, 'setTiles').length).toBe(1);
   });
 
+  it('shades the share exposed when asked, with breaks of shares', () => {
+    const { s, map } = setUp();
+    s.set({ shade: 'share' });
+    const fill = callsOf(map, 'setPaintProperty').find((c) => c[1] === 'exposure:fill' && c[2] === 'fill-color');
+    expect(JSON.stringify(fill?.[3])).toContain('"exposed_share"');
+    expect(s.breaks.every((b) => b > 0 && b <= 1)).toBe(true);
+    expect(s.link.hash).toContain('shade=share');
+  });
+
   it('builds the style again for a new catalog', () => {
     const { s, map } = setUp();
     s.setCatalog(s.catalog.map((l) => (l.id === 'returnees' ? { ...l, detail: true } : l)), true);

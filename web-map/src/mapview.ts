@@ -48,7 +48,7 @@ export class MapView {
       return;
     }
     if (has('layers', 'opacity')) this.syncDataLayers(map, has('layers'));
-    if (has('report', 'opacity')) this.syncChoropleth(map);
+    if (has('report', 'opacity', 'shade')) this.syncChoropleth(map);
     if (has('unit', 'report')) this.syncSelection(map);
   }
 
@@ -58,7 +58,7 @@ export class MapView {
       origin: this.origin,
       visible: state.layers,
       opacity: state.opacity,
-      choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks } : null,
+      choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks, field: state.shade === 'share' ? 'exposed_share' : 'exposed' } : null,
       selected: this.selected(),
     };
   }
@@ -111,7 +111,7 @@ export class MapView {
     }
     const layer = this.style.layers.find((l) => l.id === 'exposure:fill');
     const paint = layer?.type === 'fill' ? (layer.paint ??= {}) : {};
-    const fill = choroplethFill(o.choropleth.breaks) as ExpressionSpecification;
+    const fill = choroplethFill(o.choropleth.breaks, o.choropleth.field) as ExpressionSpecification;
     if (JSON.stringify(paint['fill-color']) !== JSON.stringify(fill)) {
       map.setPaintProperty('exposure:fill', 'fill-color', fill);
       paint['fill-color'] = fill;

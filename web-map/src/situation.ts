@@ -30,11 +30,12 @@ export class Situation {
     this.store.setCatalog(await this.server.catalog(), !!this.server.token());
   }
 
-  /** Drills into unit `code` (null: back to the country). */
+  /** Drills into unit `code` (null: back to the country), framing it when its extent is
+   *  known (a unit found by search is framed by the search itself). */
   drill(code: string | null) {
     const bbox = this.store.report?.units.find((u) => u.code === code)?.bbox ?? null;
     this.store.set({ unit: code, level: (code && levelOfCode(code)) || this.store.state.level });
-    this.frame(code ? bbox : null);
+    if (!code || bbox) this.frame(bbox);
   }
 
   /** Asks for the report of the current question. */

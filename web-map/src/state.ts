@@ -34,7 +34,11 @@ export interface State {
   /** Unit drilled into (its children are shown), or null for the country. */
   unit: string | null;
   briefing: boolean;
+  /** What the choropleth shades: people exposed, or their share of the population. */
+  shade: Shade;
 }
+
+export type Shade = 'exposed' | 'share';
 
 export const DEFAULT_VIEW: View = { lon: 29.9, lat: -1.95, zoom: 7.6 };
 
@@ -48,6 +52,7 @@ export function defaults(): State {
     level: 'district',
     unit: null,
     briefing: false,
+    shade: 'exposed',
   };
 }
 
@@ -105,6 +110,7 @@ export function parseHash(hash: string, base: State = defaults()): State {
   const unit = params.get('unit');
   if (unit !== null) s.unit = /^\d{1,8}$/.test(unit) ? unit : null;
   s.briefing = params.get('briefing') === '1';
+  if (params.get('shade') === 'share') s.shade = 'share';
   return s;
 }
 
@@ -122,6 +128,7 @@ export function toHash(s: State): string {
   p.push(`by=${s.level}`);
   if (s.unit) p.push(`unit=${s.unit}`);
   if (s.briefing) p.push('briefing=1');
+  if (s.shade === 'share') p.push('shade=share');
   return `#${p.join('&')}`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { complete } from './store';
+import { complete, linkParams } from './store';
 import { catalog, report, store } from './test-support';
 import { defaults } from './state';
 
@@ -17,6 +17,28 @@ describe('store', () => {
     expect(s.state.layers).toEqual(['camps']);
     expect(s.state.hazard).toBe('landslide-zones');
     expect(s.state.level).toBe('sector');
+  });
+
+  it('draws the hazard asked about in place of the one asked before', () => {
+    const s = store('');
+    expect(s.state.layers).toEqual(['flood-zones', 'camps']);
+    s.set({ hazard: 'landslide-zones' });
+    expect(s.state.layers).toEqual(['landslide-zones', 'camps']);
+    expect(s.link.hash).toContain('layers=landslide-zones,camps');
+    // Hidden by the user: the new hazard is drawn all the same, at the bottom.
+    s.set({ layers: ['camps'] });
+    s.set({ hazard: 'flood-zones' });
+    expect(s.state.layers).toEqual(['flood-zones', 'camps']);
+    // Already shown besides the question: it takes the old question's place.
+    s.set({ layers: ['flood-zones', 'landslide-zones', 'camps'] });
+    s.set({ hazard: 'landslide-zones' });
+    expect(s.state.layers).toEqual(['landslide-zones', 'camps']);
+  });
+
+  it('reads the state from the query as well as the hash, the hash first', () => {
+    expect(linkParams('', '?briefing=1')).toBe('#briefing=1');
+    expect(store(linkParams('#by=sector', '?briefing=1&by=cell')).state).toMatchObject({ briefing: true, level: 'sector' });
+    expect(linkParams('', '')).toBe('');
   });
 
   it('does not pick a restricted exposure without a token', () => {

@@ -41,13 +41,18 @@ export class Store {
     for (const l of [...this.listeners]) l(set);
   }
 
-  /** Changes part of the state; the link follows. */
+  /** Changes part of the state; the link follows. A new hazard question is drawn in place
+   *  of the one asked before, so the map never shows another hazard than the figures. */
   set(patch: Partial<State>) {
+    if (patch.hazard !== undefined && patch.hazard !== this.state.hazard && patch.layers === undefined) {
+      patch = { ...patch, layers: swapHazard(this.state.layers, this.state.hazard, patch.hazard) };
+    }
     const changed: Topic[] = [];
     for (const [k, v] of Object.entries(patch) as [keyof State, unknown][]) {
       if (JSON.stringify(this.state[k]) !== JSON.stringify(v)) changed.push(k);
     }
     this.state = { ...this.state, ...patch };
+    if (changed.includes('shade')) this.breaks = this.shadeBreaks();
     this.save();
     this.notify(changed);
   }
@@ -73,10 +78,16 @@ export class Store {
     if (report) {
       this.report = report;
       for (const u of report.units) if (u.name) this.names.set(u.code, u.name);
-      this.breaks = quantileBreaks(this.rows().map((r) => r.exposed));
+      this.breaks = this.shadeBreaks();
     }
     this.error = error;
     this.notify(report ? ['report', 'error'] : ['error']);
+  }
+
+  /** Class breaks of what the choropleth shades, over the units shown. */
+  private shadeBreaks(): number[] {
+    const rows = this.rows().filter((r) => !r.suppressed);
+    return this.state.shade === 'share' ? quantileBreaks(rows.map((r) => r.share), undefined, 2) : quantileBreaks(rows.map((r) => r.exposed));
   }
 
   setBusy(busy: boolean) {
@@ -106,6 +117,16 @@ export class Store {
   }
 }
 
+/** The layers shown with the question's hazard `next` drawn instead of `previous` (at its
+ *  place in the drawing order), or added first when `previous` was not drawn. */
+export function swapHazard(layers: string[], previous: string | null, next: string | null): string[] {
+  const rest = layers.filter((id) => id !== next);
+  if (!next) return rest.filter((id) => id !== previous);
+  const at = previous ? rest.indexOf(previous) : -1;
+  if (at < 0) return [next, ...rest];
+  return [...rest.slice(0, at), next, ...rest.slice(at + 1)];
+}
+
 /** Picks sensible defaults for what the link did not say: the flood hazard, the
  *  population, and the hazard and camps shown when the link names no layers. */
 export function complete(s: State, catalog: CatalogLayer[], cleared: boolean, linkNamesLayers: boolean): State {
@@ -125,11 +146,19 @@ export function complete(s: State, catalog: CatalogLayer[], cleared: boolean, li
 
 function browserLink(): Link {
   return {
+    // A link may say it in the query too (`?briefing=1`, as a shared address often
+    // does); the hash says it first. Writing moves everything into the hash.
     get hash() {
-      return window.location.hash;
+      return linkParams(window.location.hash, window.location.search);
     },
     write(hash: string) {
-      history.replaceState(null, '', hash);
+      history.replaceState(null, '', window.location.pathname + hash);
     },
   };
+}
+
+/** The state's parameters of a location: its hash's, then its query's. */
+export function linkParams(hash: string, search: string): string {
+  const parts = [hash.replace(/^#/, ''), search.replace(/^\?/, '')].filter(Boolean);
+  return parts.length ? `#${parts.join('&')}` : '';
 }

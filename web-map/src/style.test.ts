@@ -54,7 +54,7 @@ describe('style', () => {
       origin: 'http://127.0.0.1:8080',
       visible: ['camps', 'flood-zones'],
       opacity: { 'flood-zones': 0.3 },
-      choropleth: { url: 'http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt', breaks: [5, 10] },
+      choropleth: { url: 'http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt', breaks: [5, 10], field: 'exposed' },
       selected: { layer: 'rwa-districts', code: '34' },
     });
     expect(s.glyphs).toBe('http://127.0.0.1:8080/fonts/{fontstack}/{range}.pbf');

@@ -47,23 +47,23 @@ export const hazardColour = (): ExpressionSpecification =>
 
 /** Thresholds splitting `values` into `n` groups of about equal size (ascending,
  *  distinct, above zero). */
-export function quantileBreaks(values: number[], n = CHOROPLETH_COLOURS.length): number[] {
+export function quantileBreaks(values: number[], n = CHOROPLETH_COLOURS.length, digits = 2): number[] {
   const sorted = values.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
   if (sorted.length === 0) return [];
   const out: number[] = [];
   for (let i = 1; i < n; i++) {
     const v = sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / n))];
-    const nice = niceRound(v);
+    const nice = niceRound(v, digits);
     if (nice > 0 && (out.length === 0 || nice > out[out.length - 1])) out.push(nice);
   }
   return out;
 }
 
-/** Rounds to two significant figures, for legible legend breaks. */
-export function niceRound(v: number): number {
+/** Rounds to `digits` significant figures (two), for legible legend breaks. */
+export function niceRound(v: number, digits = 2): number {
   if (v <= 0) return 0;
-  const p = 10 ** (Math.floor(Math.log10(v)) - 1);
-  return Math.round(v / p) * p;
+  const p = 10 ** (Math.floor(Math.log10(v)) - (digits - 1));
+  return Number((Math.round(v / p) * p).toPrecision(digits));
 }
 
 /** Fill colour by `field` stepped at `breaks`. */
@@ -237,8 +237,9 @@ export interface StyleOptions {
   /** Data layers (hazard, exposure) visible, bottom to top. */
   visible: string[];
   opacity: Record<string, number>;
-  /** The exposure choropleth's tile URL and breaks, when a question is chosen. */
-  choropleth: { url: string; breaks: number[] } | null;
+  /** The exposure choropleth's tile URL, breaks and the tile field shaded, when a
+   *  question is chosen. */
+  choropleth: { url: string; breaks: number[]; field: string } | null;
   /** The unit drilled into, outlined: its level's boundary layer and its code. */
   selected: { layer: string; code: string } | null;
 }
@@ -294,7 +295,7 @@ export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpeci
       type: 'fill',
       source: 'exposure',
       'source-layer': 'exposure',
-      paint: { 'fill-color': choroplethFill(o.choropleth.breaks), 'fill-opacity': o.opacity['exposure'] ?? CHOROPLETH_OPACITY },
+      paint: { 'fill-color': choroplethFill(o.choropleth.breaks, o.choropleth.field), 'fill-opacity': o.opacity['exposure'] ?? CHOROPLETH_OPACITY },
     });
   }
   for (const l of drawingOrder(catalog, o.visible)) {

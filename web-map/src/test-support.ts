@@ -24,7 +24,18 @@ export const catalog: CatalogLayer[] = [
   layer('countries', 'boundary', 'country'),
   layer('rwa-districts', 'boundary', 'district'),
   layer('rwa-sectors', 'boundary', 'sector'),
-  layer('flood-zones', 'hazard', 'flood'),
+  layer('flood-zones', 'hazard', 'flood', {
+    title: 'Flood depth',
+    classification: {
+      name: 'flood-depth',
+      unit: 'm',
+      rules: [
+        { class: 'high', min: 1.5, affected: true, displacement_rate: 0.8 },
+        { class: 'medium', min: 0.7, max: 1.5, affected: true, displacement_rate: 0.3 },
+        { class: 'low', min: 0.1, max: 0.7, affected: false, displacement_rate: 0 },
+      ],
+    },
+  }),
   layer('landslide-zones', 'hazard', 'landslide'),
   layer('population', 'exposure', 'population'),
   layer('camps', 'exposure', 'camp'),

@@ -25,6 +25,27 @@ export interface CatalogLayer {
   geometry: GeometryKind;
   attribution: string;
   bounds: [number, number, number, number] | null;
+  /** Which attributes hold the name, official code, people, households, hazard value. */
+  fields?: { name?: string; code?: string; population?: string; households?: string; hazard?: string };
+  /** How a hazard layer's values map to its classes (null for other layers). */
+  classification?: Classification | null;
+}
+
+/** One class rule of a hazard layer: numeric range (exclusive min, inclusive max) or
+ *  categorical values. */
+export interface ClassRule {
+  class: HazardClass;
+  min?: number;
+  max?: number;
+  values?: string[];
+  affected: boolean;
+  displacement_rate: number;
+}
+
+export interface Classification {
+  name: string;
+  unit?: string;
+  rules: ClassRule[];
 }
 
 export interface ClassRow {
@@ -103,6 +124,8 @@ export interface SearchHit {
   code: string | null;
   name: string;
   bbox: [number, number, number, number];
+  /** The units it lies in, finest first. */
+  parents?: { level: string; code: string; name: string }[];
 }
 
 export interface PointFeature {

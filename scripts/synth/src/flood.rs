@@ -33,7 +33,7 @@ pub const STAGE_MAX_M: f64 = 6.0;
 /// Shallowest depth kept (m); below it a cell is dry.
 pub const MIN_DEPTH_M: f32 = 0.1;
 /// Output block size (DEM cells per side): about 185 m.
-const BLOCK: usize = 2;
+pub const BLOCK: usize = 2;
 
 const NONE: u32 = u32::MAX;
 

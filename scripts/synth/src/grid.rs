@@ -56,6 +56,23 @@ impl Grid {
         }
     }
 
+    /// This grid with no data wherever `keep` (of the same shape) is not 1: what lies
+    /// outside a mask made by [`Grid::coarsen`] with [`min`] of a 0/1 grid.
+    #[must_use]
+    pub fn clip(mut self, keep: &Grid) -> Self {
+        assert_eq!(
+            (self.width, self.height),
+            (keep.width, keep.height),
+            "a mask of another shape"
+        );
+        for (v, k) in self.data.iter_mut().zip(&keep.data) {
+            if *k < 1.0 {
+                *v = self.nodata;
+            }
+        }
+        self
+    }
+
     /// Whether cell `i` holds data.
     #[must_use]
     pub fn valid(&self, i: usize) -> bool {
@@ -163,11 +180,28 @@ pub fn max(v: &[f32]) -> f32 {
     v.iter().copied().fold(f32::MIN, f32::max)
 }
 
-/// Cells of `like` touched by the features of the vector file at `path`.
+/// Minimum of a block.
+#[must_use]
+pub fn min(v: &[f32]) -> f32 {
+    v.iter().copied().fold(f32::MAX, f32::min)
+}
+
+/// Which cells of `like` the features of the vector file at `path` cover: every cell they
+/// touch (`Cover::Touched`, for thin rivers) or only those whose centre they contain
+/// (`Cover::Centre`, for a country's outline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cover {
+    /// Every cell a feature touches.
+    Touched,
+    /// Cells whose centre lies inside a feature.
+    Centre,
+}
+
+/// Cells of `like` covered by the features of the vector file at `path`.
 ///
 /// # Errors
 /// When the file cannot be read or rasterised.
-pub fn burn(path: &Path, like: &Grid) -> anyhow::Result<Vec<bool>> {
+pub fn burn(path: &Path, like: &Grid, cover: Cover) -> anyhow::Result<Vec<bool>> {
     use gdal::vector::LayerAccess as _;
     let src = Dataset::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut layer = src.layer(0)?;
@@ -190,7 +224,7 @@ pub fn burn(path: &Path, like: &Grid) -> anyhow::Result<Vec<bool>> {
         &geometries,
         &burn_values,
         Some(gdal::raster::RasterizeOptions {
-            all_touched: true,
+            all_touched: cover == Cover::Touched,
             ..Default::default()
         }),
     )?;

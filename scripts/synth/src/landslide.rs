@@ -21,7 +21,7 @@ pub fn rain_factor(elevation_m: f32) -> f32 {
 }
 
 /// Block size of the output (DEM cells per side).
-const BLOCK: usize = 3;
+pub const BLOCK: usize = 3;
 
 /// Slope in degrees of every DEM cell with eight valid neighbours (else nodata).
 #[must_use]

@@ -17,6 +17,8 @@ pub mod returnees;
 
 use std::path::{Path, PathBuf};
 
+use grid::Cover;
+
 /// Seed used by the demo.
 pub const DEFAULT_SEED: u64 = 20_261_126;
 
@@ -39,6 +41,31 @@ pub struct Generated {
     pub returnees: PathBuf,
 }
 
+/// Rwanda's land on the DEM's grid: 1 where a cell's centre lies inside one of the
+/// provinces (which hold Rwanda's share of Lake Kivu) and outside the lakes, 0 elsewhere.
+/// The hazard grids keep only cells whose every DEM cell is land, so no zone reaches past
+/// the border or into a lake by more than half a DEM cell's diagonal (about 65 m), and
+/// the DEM's frame in the neighbouring countries draws nothing.
+fn land(mirror: &Path, dem: &grid::Grid) -> anyhow::Result<grid::Grid> {
+    let country = grid::burn(
+        &mirror.join("admin/rwa_provinces.geojson"),
+        dem,
+        Cover::Centre,
+    )?;
+    let lakes = grid::burn(
+        &mirror.join("hydro/lakes_gshhg.geojson"),
+        dem,
+        Cover::Centre,
+    )?;
+    let mut mask = dem.like(0.0, -1.0);
+    for ((m, c), l) in mask.data.iter_mut().zip(country).zip(lakes) {
+        if c && !l {
+            *m = 1.0;
+        }
+    }
+    Ok(mask)
+}
+
 /// Reads the mirror's DEM, rivers, lakes and villages and writes the three derived layers
 /// into `out`.
 ///
@@ -52,10 +79,23 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         flood: out.join("flood_depth_synthetic.tif"),
         returnees: out.join("returnee_households_synthetic.geojson"),
     };
-    landslide::susceptibility(&dem, seed).write(&files.landslide)?;
-    let rivers = grid::burn(&mirror.join("hydro/rivers_gshhg.geojson"), &dem)?;
-    let lakes = grid::burn(&mirror.join("hydro/lakes_gshhg.geojson"), &dem)?;
-    flood::depth(&dem, &rivers, &lakes, seed.wrapping_add(1)).write(&files.flood)?;
+    let country = land(mirror, &dem)?;
+    landslide::susceptibility(&dem, seed)
+        .clip(&country.coarsen(landslide::BLOCK, grid::min))
+        .write(&files.landslide)?;
+    let rivers = grid::burn(
+        &mirror.join("hydro/rivers_gshhg.geojson"),
+        &dem,
+        Cover::Touched,
+    )?;
+    let lakes = grid::burn(
+        &mirror.join("hydro/lakes_gshhg.geojson"),
+        &dem,
+        Cover::Touched,
+    )?;
+    flood::depth(&dem, &rivers, &lakes, seed.wrapping_add(1))
+        .clip(&country.coarsen(flood::BLOCK, grid::min))
+        .write(&files.flood)?;
     let points = returnees::households(
         &mirror.join("admin/rwa_villages.geojson"),
         RETURNEE_HOUSEHOLDS,

@@ -213,6 +213,8 @@ async fn catalog(
                     "geometry": if detail { s.geometry_kind() } else { Some("polygon") },
                     "bounds": if detail { s.bbox } else { units_bbox },
                     "attribution": s.meta.attribution,
+                    "classification": s.meta.classification,
+                    "fields": s.meta.fields,
                     "tilejson": format!("/tiles/{}.json", s.meta.id),
                 }),
             )

@@ -48,6 +48,26 @@ describe('headline figures', () => {
   });
 });
 
+describe('share exposed', () => {
+  it('is a column of the table and, when chosen, what the legend keys', async () => {
+    const { Legend } = await import('./legend');
+    const s = store('#layers=');
+    const table = new UnitTable(s, () => {}).onAdd(fakeMap());
+    const legend = new Legend(s).onAdd(fakeMap());
+    s.setReport(report());
+    const rows = ranked(report(), null);
+    const header = [...table.querySelectorAll('th[scope=col]')].map((th) => th.textContent);
+    expect(header).toContain('% exposed');
+    const col = header.indexOf('% exposed');
+    const first = table.querySelector('tbody tr')!;
+    expect(first.children[col].textContent).toBe(`${Math.round(rows[0].share * 100)}%`);
+    expect(rows[0].share).toBeCloseTo(rows[0].exposed / rows[0].population);
+    s.set({ shade: 'share' });
+    expect(legend.querySelector('h3')?.textContent).toBe('Share of people exposed per district');
+    expect(legend.querySelector('.key')?.textContent).toMatch(/^0% – \d/);
+  });
+});
+
 describe('class chart', () => {
   it('draws one bar per class, as long as its share', () => {
     const s = store('');
@@ -120,8 +140,17 @@ describe('breadcrumb and question', () => {
     hazard.value = 'landslide-zones';
     hazard.dispatchEvent(new Event('change'));
     expect(s.state.hazard).toBe('landslide-zones');
+    // The map and the hazard drawn follow the question.
+    expect(s.state.layers).toContain('landslide-zones');
+    expect(s.state.layers).not.toContain('flood-zones');
     s.set({ unit: '11' });
+    // Drilled into a district, the table is by sector: so says the menu.
+    expect(q.querySelector<HTMLSelectElement>('#level')!.value).toBe('sector');
     const level = q.querySelector<HTMLSelectElement>('#level')!;
+    level.value = 'district';
+    level.dispatchEvent(new Event('change'));
+    expect(s.state).toMatchObject({ level: 'district', unit: null });
+    s.set({ unit: '11' });
     level.value = 'sector';
     level.dispatchEvent(new Event('change'));
     expect(s.state).toMatchObject({ level: 'sector', unit: null });

@@ -46,7 +46,7 @@ describe('layer panel', () => {
   it('moves a layer up and down the drawing order', () => {
     const s = store('#layers=flood-zones,camps');
     const ul = new LayerPanel(s).onAdd(fakeMap());
-    ul.querySelector<HTMLButtonElement>('[data-layer=flood-zones] button[aria-label^="Move flood-zones up"]')!.click();
+    ul.querySelector<HTMLButtonElement>('[data-layer=flood-zones] button[aria-label^="Move Flood depth up"]')!.click();
     expect(s.state.layers).toEqual(['camps', 'flood-zones']);
   });
 

@@ -2,34 +2,63 @@
 // choropleth's classes of people exposed, and households per unit for each restricted
 // layer drawn as aggregates.
 import { el, replace } from '../dom';
-import { people } from '../figures';
+import { people, percent } from '../figures';
 import { AGGREGATE_COLOURS, CHOROPLETH_COLOURS, CLASS_COLOURS, WITHHELD_COLOUR } from '../palette';
 import type { Store } from '../store';
 import { AGGREGATE_BREAKS, CLASS_LABELS } from '../style';
-import { CLASS_ORDER } from '../types';
+import { type CatalogLayer, CLASS_ORDER, type ClassRule, type HazardClass } from '../types';
 import { Control } from './control';
 
 const key = (colour: string, label: string) =>
   el('div', { class: 'key' }, el('span', { class: 'swatch', style: `background:${colour}` }), label);
 
-/** Legend rows of classes starting at `bounds` (the last open-ended). */
-const steps = (bounds: number[], colours: string[]) =>
-  bounds.map((b, i) => key(colours[i], i + 1 < bounds.length ? `${people(b)} – ${people(bounds[i + 1])}` : `${people(b)} or more`));
+/** Legend rows of classes starting at `bounds` (the last open-ended), written by `fmt`. */
+const steps = (bounds: number[], colours: string[], fmt: (v: number) => string = people) =>
+  bounds.map((b, i) => key(colours[i], i + 1 < bounds.length ? `${fmt(b)} – ${fmt(bounds[i + 1])}` : `${fmt(b)} or more`));
+
+/** What a number of a class rule reads as: `1.5 m`. */
+const amount = (v: number, unit?: string) => `${v.toLocaleString('en')}${unit ? ` ${unit}` : ''}`;
+
+/** What a class rule covers, in words: `over 1.5 m`, `0.5 – 1.5 m`, `A, B`. */
+export function ruleText(r: ClassRule, unit?: string): string {
+  if (r.min !== undefined && r.max !== undefined) return `${amount(r.min)} – ${amount(r.max, unit)}`;
+  if (r.min !== undefined) return `over ${amount(r.min, unit)}`;
+  if (r.max !== undefined) return `up to ${amount(r.max, unit)}`;
+  // A class's own name among its values ("high", "very_low") says nothing more.
+  const spelt = (v: string) => v.toLowerCase().replace(/_/g, ' ');
+  return (r.values ?? []).filter((v) => spelt(v) !== spelt(r.class)).join(', ');
+}
+
+/** The classes a hazard layer has (its own, with thresholds), most severe first; all
+ *  four when the catalog does not say. */
+export function hazardKeys(l: CatalogLayer): [HazardClass, string][] {
+  const c = l.classification;
+  if (!c || c.rules.length === 0) return CLASS_ORDER.map((k) => [k, CLASS_LABELS[k]]);
+  const classes = CLASS_ORDER.filter((k) => c.rules.some((r) => r.class === k));
+  return classes.map((k) => {
+    const rules = c.rules.filter((r) => r.class === k).map((r) => ruleText(r, c.unit)).filter((t) => t);
+    return [k, rules.length > 0 ? `${CLASS_LABELS[k]} (${rules.join('; ')})` : CLASS_LABELS[k]];
+  });
+}
 
 export class Legend extends Control {
   constructor(store: Store) {
-    super(store, ['catalog', 'layers', 'report'], el('div', { id: 'legend', class: 'legend', 'aria-label': 'Legend' }));
+    super(store, ['catalog', 'layers', 'report', 'shade'], el('div', { id: 'legend', class: 'legend', 'aria-label': 'Legend' }));
   }
 
   render() {
     const { catalog, state, breaks } = this.store;
     const shown = catalog.filter((l) => state.layers.includes(l.id));
     const parts: Node[] = [];
-    if (shown.some((l) => l.kind === 'hazard')) {
-      parts.push(el('h3', {}, 'Hazard class'), ...CLASS_ORDER.map((c) => key(CLASS_COLOURS[c], CLASS_LABELS[c])));
+    for (const l of shown.filter((x) => x.kind === 'hazard')) {
+      parts.push(el('h3', {}, l.title), ...hazardKeys(l).map(([c, label]) => key(CLASS_COLOURS[c], label)));
     }
     if (breaks.length > 0) {
-      parts.push(el('h3', {}, `People exposed per ${this.store.focusLevel()}`), ...steps([0, ...breaks], CHOROPLETH_COLOURS));
+      const share = state.shade === 'share';
+      parts.push(
+        el('h3', {}, `${share ? 'Share of people exposed' : 'People exposed'} per ${this.store.focusLevel()}`),
+        ...steps([0, ...breaks], CHOROPLETH_COLOURS, share ? percent : people),
+      );
     }
     for (const l of shown.filter((x) => !x.detail)) {
       parts.push(

@@ -22,6 +22,38 @@ function hazardsAt(classes: Record<number, string | null>) {
 afterEach(() => vi.useRealTimers());
 
 describe('camps', () => {
+  it('lists only the camps of the unit drilled into, with their people', async () => {
+    const s = store('');
+    const site = (name: string, lon: number, code: string, population: number): PointFeature => ({
+      id: name,
+      properties: { name, sector_code: code, population },
+      geometry: { type: 'Point', coordinates: [lon, -2] },
+    });
+    s.catalog = s.catalog.map((l) => (l.id === 'camps' ? { ...l, fields: { name: 'name', code: 'sector_code', population: 'population' } } : l));
+    const server = {
+      features: async () => ({ features: [site('Mahama', 1, '5307', 55240), site('Kigeme', 2, '2203', 16872), site('Nyabiheke', 3, '5104', 14342)] }),
+      hazardsAt: hazardsAt({ 2: 'high' }),
+    };
+    const camps = new Camps(s, server);
+    const box = camps.onAdd(fakeMap());
+    await camps.done;
+    const items = () => [...box.querySelectorAll('li')].map((li) => li.textContent);
+    expect(items()).toEqual(['Kigeme (16,872 people): High', 'Mahama (55,240 people): Outside hazard zones', 'Nyabiheke (14,342 people): Outside hazard zones']);
+    expect(box.querySelector('h3')?.textContent).toBe('Camps and transit centres: 86,454 people');
+    s.names.set('53', 'Kirehe');
+    s.set({ unit: '53' });
+    await camps.done;
+    expect(items()).toEqual(['Mahama (55,240 people): Outside hazard zones']);
+    expect(box.querySelector('h3')?.textContent).toBe('Camps and transit centres in Kirehe: 55,240 people');
+    // A cell of the sector: the site is known to its sector only, and it says so.
+    s.set({ unit: '530701' });
+    await camps.done;
+    expect(items()).toEqual(['Mahama (55,240 people): Outside hazard zones — in the same sector']);
+    s.set({ unit: '41' });
+    await camps.done;
+    expect(box.textContent).toContain('No camp or transit centre in');
+  });
+
   it('lists every camp with the class of the hazard asked about, worst first', async () => {
     const s = store('');
     const server = { features: async () => ({ features: [camp('Mahama', 1), camp('Kiziba', 2), camp('Nyabiheke', 3)] }), hazardsAt: hazardsAt({ 1: 'low', 2: 'high' }) };
@@ -65,7 +97,8 @@ describe('search', () => {
       { kind: 'boundary', layer: 'rwa-districts', level: 'district', code: '43', name: 'Rubavu', bbox: [29.2, -1.8, 29.5, -1.6] as [number, number, number, number] },
       { kind: 'feature', layer: 'camps', level: 'camp', code: null, name: 'Rubavu transit centre', bbox: [29.3, -1.7, 29.3, -1.7] as [number, number, number, number] },
     ];
-    const search = new Search(s, { search: async () => ({ results: hits }) });
+    const drilled: string[] = [];
+    const search = new Search(s, { search: async () => ({ results: hits }) }, (code) => drilled.push(code));
     const map = fakeMap();
     const box = search.onAdd(map);
     await search.run('r');
@@ -75,7 +108,13 @@ describe('search', () => {
     expect(s.unitName('43')).toBe('Rubavu');
     box.querySelector<HTMLButtonElement>('#search-results button')!.click();
     expect(callsOf(map, 'fitBounds')[0][1]).toEqual(hits[0].bbox);
+    expect(drilled).toEqual(['43']);
     expect(box.querySelectorAll('#search-results li').length).toBe(0);
+    // A camp is framed, not drilled into.
+    await search.run('Rubavu');
+    box.querySelectorAll<HTMLButtonElement>('#search-results button')[1].click();
+    expect(callsOf(map, 'fitBounds')[1][1]).toEqual(hits[1].bbox);
+    expect(drilled).toEqual(['43']);
   });
 });
 
@@ -95,12 +134,31 @@ describe('place info', () => {
     map.fire('click', { lngLat: { lng: 29.123456789, lat: -1.7 } });
     await info.done;
     expect(server.hazardsAt).toHaveBeenCalledWith(29.123457, -1.7);
-    expect(shown[0][1].querySelector('h3')?.textContent).toBe('Rubavu › 4301');
+    expect(shown[0][1].querySelector('h3')?.textContent).toBe('Rubavu district › 4301 sector');
     expect([...shown[0][1].querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Flood zones: Medium', 'Landslides: Outside hazard zones']);
-    expect(live.textContent).toBe('Rubavu › 4301. Flood zones: Medium. Landslides: Outside hazard zones');
+    expect(live.textContent).toBe('Rubavu district › 4301 sector. Flood zones: Medium. Landslides: Outside hazard zones');
     info.onRemove();
     map.fire('click', { lngLat: { lng: 1, lat: 1 } });
     expect(server.hazardsAt).toHaveBeenCalledTimes(1);
+  });
+
+  it('drills into the unit clicked at the level the dashboard shows', async () => {
+    const s = store('#by=district');
+    const drilled: string[] = [];
+    const server = {
+      hazardsAt: async () => ({
+        hazards: [],
+        units: [{ layer: 'rwa-districts', level: 'district', code: '43', name: 'Rubavu' }, { layer: 'rwa-sectors', level: 'sector', code: '4301', name: 'Gisenyi' }],
+      }),
+    };
+    const info = new PlaceInfo(s, server, () => {}, (code) => drilled.push(code));
+    info.onAdd(fakeMap());
+    await info.show(29.3, -1.7);
+    expect(drilled).toEqual(['43']);
+    // Drilled into Rubavu, the dashboard shows its sectors: a click drills into one.
+    s.set({ unit: '43' });
+    await info.show(29.3, -1.7);
+    expect(drilled).toEqual(['43', '4301']);
   });
 });
 

@@ -1,17 +1,26 @@
 // What is where the user clicks: the admin units there and the class of every hazard
-// layer, in a popup on the map and, for screen readers, in a live region.
+// layer, in a popup on the map and, for screen readers, in a live region. A click on a
+// unit of the level the dashboard shows drills into it, as a row of the table does.
 import type { MapMouseEvent } from 'maplibre-gl';
 import type * as api from '../api';
 import { el, replace } from '../dom';
 import type { Store } from '../store';
 import { CLASS_LABELS } from '../style';
-import { CLASS_ORDER, type HazardClass } from '../types';
+import { CLASS_ORDER, type HazardClass, type HazardsAt } from '../types';
 import { Control } from './control';
 
 /** Shows `content` at a place on the map (a MapLibre popup in the page). */
 export type ShowPopup = (at: { lng: number; lat: number }, content: HTMLElement) => void;
 
 const label = (c: string | null) => CLASS_LABELS[(CLASS_ORDER as readonly string[]).includes(c ?? '') ? (c as HazardClass) : 'none'];
+
+/** A unit with its level, so that "Rubavu district › Rubavu sector" is not a stutter; a
+ *  name that says its level already ("Eastern Province") and the country are left as
+ *  they are. */
+export function named(u: HazardsAt['units'][number]): string {
+  const name = u.name ?? u.code;
+  return u.level === 'country' || name.toLowerCase().endsWith(u.level) ? name : `${name} ${u.level}`;
+}
 
 export class PlaceInfo extends Control {
   private readonly click = (e: MapMouseEvent) => void this.show(e.lngLat.lng, e.lngLat.lat);
@@ -22,6 +31,7 @@ export class PlaceInfo extends Control {
     store: Store,
     private readonly server: Pick<typeof api, 'hazardsAt'>,
     private readonly popup: ShowPopup,
+    private readonly drill: (code: string) => void = () => {},
   ) {
     super(store, [], el('div', { class: 'visually-hidden', 'aria-live': 'polite', 'data-place-info': '' }));
   }
@@ -42,7 +52,7 @@ export class PlaceInfo extends Control {
   show(lng: number, lat: number): Promise<void> {
     this.done = (async () => {
       const at = await this.server.hazardsAt(Number(lng.toFixed(6)), Number(lat.toFixed(6)));
-      const where = at.units.length ? at.units.map((u) => u.name ?? u.code).join(' › ') : 'Outside Rwanda’s units';
+      const where = at.units.length ? at.units.map(named).join(' › ') : 'Outside Rwanda’s units';
       const body = el(
         'div',
         { class: 'place' },
@@ -51,6 +61,9 @@ export class PlaceInfo extends Control {
       );
       replace(this.container, `${where}. ${at.hazards.map((h) => `${h.title}: ${label(h.class)}`).join('. ')}`);
       this.popup({ lng, lat }, body);
+      const shown = this.store.focusLevel();
+      const unit = at.units.find((u) => u.level === shown);
+      if (unit && shown !== 'village' && unit.code !== this.store.state.unit) this.drill(unit.code);
     })();
     return this.done;
   }

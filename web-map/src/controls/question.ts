@@ -21,7 +21,7 @@ function select(id: string, label: string, options: Option[], value: string | nu
 
 export class Question extends Control {
   constructor(store: Store) {
-    super(store, ['catalog', 'hazard', 'exposure', 'level'], el('div', { id: 'question' }));
+    super(store, ['catalog', 'hazard', 'exposure', 'level', 'unit', 'shade'], el('div', { id: 'question' }));
   }
 
   render() {
@@ -33,7 +33,18 @@ export class Question extends Control {
       this.container,
       select('hazard', 'Hazard', of('hazard'), state.hazard, (v) => this.store.set({ hazard: v })),
       select('exposure', 'Exposure', of('exposure'), state.exposure, (v) => this.store.set({ exposure: v })),
-      select('level', 'By', levels, state.level, (v) => this.store.set({ level: v as Level, unit: null })),
+      // The level the table and map show: the children of the unit drilled into, if any.
+      select('level', 'By', levels, this.store.focusLevel(), (v) => this.store.set({ level: v as Level, unit: null })),
+      select(
+        'shade',
+        'Shade',
+        [
+          { value: 'exposed', label: 'people exposed' },
+          { value: 'share', label: 'share exposed' },
+        ],
+        state.shade,
+        (v) => this.store.set({ shade: v === 'share' ? 'share' : 'exposed' }),
+      ),
     );
   }
 }

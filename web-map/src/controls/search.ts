@@ -1,5 +1,5 @@
 // The search box: places (units of every level, by name or official code) and camps;
-// choosing one frames it on the map.
+// choosing a unit drills the dashboard into it (and frames it); a camp is framed.
 import type * as api from '../api';
 import { el, replace } from '../dom';
 import type { Store } from '../store';
@@ -19,6 +19,7 @@ export class Search extends Control {
   constructor(
     store: Store,
     private readonly server: Pick<typeof api, 'search'>,
+    private readonly drill: (code: string) => void = () => {},
   ) {
     super(store, [], el('div', { class: 'search' }));
     this.input.addEventListener('input', () => {
@@ -41,8 +42,21 @@ export class Search extends Control {
   private hit(r: SearchHit) {
     const choose = () => {
       this.map?.fitBounds(r.bbox, { padding: 60, maxZoom: 15 });
+      if (r.kind === 'boundary' && r.code) this.drill(r.code);
       replace(this.results);
     };
-    return el('li', {}, el('button', { type: 'button', onclick: choose }, r.name, el('span', { class: 'kind' }, ` ${r.level}${r.code ? ` ${r.code}` : ''}`)));
+    // Its parents tell two villages of one name apart.
+    const parents = (r.parents ?? []).map((p) => p.name).join(', ');
+    return el(
+      'li',
+      {},
+      el(
+        'button',
+        { type: 'button', onclick: choose },
+        r.name,
+        el('span', { class: 'kind' }, ` ${r.level}${r.code ? ` ${r.code}` : ''}`),
+        parents ? el('span', { class: 'parents' }, ` · ${parents}`) : '',
+      ),
+    );
   }
 }

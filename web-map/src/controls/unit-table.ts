@@ -1,7 +1,7 @@
 // The units shown, worst first, sortable by any column, each a link to drill into;
 // exported as CSV with the sources on every row.
 import { el, replace } from '../dom';
-import { type SortKey, type UnitFigures, people, sortBy, toCsv } from '../figures';
+import { type SortKey, type UnitFigures, people, percent, sortBy, toCsv } from '../figures';
 import { childLevel } from '../state';
 import type { Store } from '../store';
 import { Control } from './control';
@@ -9,6 +9,7 @@ import { Control } from './control';
 const COLUMNS: [SortKey, string][] = [
   ['name', 'Unit'],
   ['exposed', 'Exposed'],
+  ['share', '% exposed'],
   ['affected', 'Affected'],
   ['displaced', 'Displaced'],
   ['population', 'Population'],
@@ -66,8 +67,8 @@ export class UnitTable extends Control {
               { 'data-code': r.code },
               el('th', { scope: 'row' }, name(r)),
               ...(r.suppressed
-                ? [el('td', { colspan: 4 }, 'withheld (fewer than 5 households)')]
-                : [r.exposed, r.affected, r.displaced, r.population].map((v) => el('td', {}, people(v)))),
+                ? [el('td', { colspan: 5 }, 'withheld (fewer than 5 households)')]
+                : [people(r.exposed), percent(r.share), people(r.affected), people(r.displaced), people(r.population)].map((v) => el('td', {}, v))),
             ),
           ),
         ),
