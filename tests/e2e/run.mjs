@@ -299,6 +299,10 @@ try {
   await brief.page.screenshot({ path: join(shots, 'briefing-1920x1080.png') });
   check(await brief.page.isVisible('#briefing .big'), 'briefing mode shows the key figures large');
   check(!(await brief.page.isVisible('#dashboard')), 'briefing mode hides the working panels');
+  const briefLegend = await brief.page.locator('#briefing .legend h3').allTextContents();
+  check(briefLegend.length >= 2 && (await brief.page.isVisible('#briefing .why')) && (await brief.page.textContent('#briefing .needs'))?.includes(' t of food'), `briefing mode carries the legend (${briefLegend.join('; ')}), the needs in tonnes and why affected is or is not exposed`);
+  const briefLabels = await brief.page.evaluate(() => window.sitroom.map.getLayoutProperty('rwa-districts:label', 'text-size'));
+  check(briefLabels >= 19, `map labels are larger in briefing mode (districts ${briefLabels} px, 13 px on a laptop)`);
   const asked = await newPage({ width: 1920, height: 1080 });
   await asked.page.goto(`${base}/?briefing=1`);
   await ready(asked.page);
@@ -319,6 +323,8 @@ try {
   await ready(big.page);
   await big.page.screenshot({ path: join(shots, 'map-3840x2160.png') });
   check((await canvasStats(big.page)).colours > 20, 'the map renders at 4K');
+  const bigLabels = await big.page.evaluate(() => window.sitroom.map.getLayoutProperty('rwa-districts:label', 'text-size'));
+  check(bigLabels >= 26, `labels scale with a 4K screen (districts ${bigLabels} px)`);
 
   for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors]]) {
     check(p.length === 0, `no errors in the ${name} page${p.length ? `: ${p.join(' | ')}` : ''}`);

@@ -12,7 +12,7 @@ const report: Report = {
   computed_at: '2026-11-27T03:00:00.000Z',
   compute_ms: 12,
   redacted: false,
-  needs_standard: { kcal: 2100, water_l: 15, shelter_m2: 3.5, people_per_latrine: 20 },
+  needs_standard: { kcal: 2100, water_l: 15, shelter_m2: 3.5, people_per_latrine: 20, ration_kcal_per_kg: 2100 / 0.555 },
   units: [
     { code: '1101', name: 'Gitega', classes: [row('high', 100, 100, 100), row('none', 50)] },
     { code: '1102', name: 'Kanyinya', classes: [row('low', 300, 300, 30), row('none', 700)] },
@@ -33,7 +33,10 @@ describe('figures', () => {
   it('sums headline figures and needs from unrounded values', () => {
     const h = headline(ranked(report, null));
     expect(h).toEqual({ population: 1160, exposed: 410, affected: 410, displaced: 135, withheld: 0 });
-    expect(needsOf(135, report.needs_standard)).toEqual({ food_kcal_per_day: 283500, water_litres_per_day: 2025, shelter_m2: 472.5, latrines: 7 });
+    const needs = needsOf(135, report.needs_standard);
+    expect(needs).toMatchObject({ food_kcal_per_day: 283500, water_litres_per_day: 2025, shelter_m2: 472.5, latrines: 7 });
+    // 135 people eat 135 × 555 g of WFP's general ration a day.
+    expect(needs.food_tonnes_per_day).toBeCloseTo(0.074925, 9);
   });
 
   it('sorts by any column', () => {

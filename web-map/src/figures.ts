@@ -76,6 +76,7 @@ export function sortBy(rows: UnitFigures[], key: SortKey, descending: boolean): 
 export function needsOf(displaced: number, std: Report['needs_standard']): Needs {
   return {
     food_kcal_per_day: displaced * std.kcal,
+    food_tonnes_per_day: (displaced * std.kcal) / std.ration_kcal_per_kg / 1000,
     water_litres_per_day: displaced * std.water_l,
     shelter_m2: displaced * std.shelter_m2,
     latrines: Math.ceil(displaced / std.people_per_latrine),
@@ -118,6 +119,11 @@ export function toCsv(rows: UnitFigures[], report: Report): string {
 }
 
 /** People, rounded for display: 12,345 or 1.2 M. */
+/** A weight in tonnes: `12.4 t`, `1,583 t`, `0.3 t`. */
+export function tonnes(t: number): string {
+  return `${t >= 100 ? Math.round(t).toLocaleString('en-GB') : t.toFixed(1)} t`;
+}
+
 /** A share (0-1) as a percentage: `37%`, `0.4%` under one per cent. */
 export function percent(v: number): string {
   const p = v * 100;

@@ -13,6 +13,16 @@ function setUp(hash = '') {
   return { s, map };
 }
 
+describe('label scale', () => {
+  it('grows with the screen beyond 1920 px, and by half again in briefing mode', async () => {
+    const { labelScale } = await import('./mapview');
+    expect(labelScale(false, 1366)).toBe(1);
+    expect(labelScale(false, 3840)).toBe(2);
+    expect(labelScale(true, 1920)).toBe(1.5);
+    expect(labelScale(true, 3840)).toBe(3);
+  });
+});
+
 describe('map view', () => {
   it('shows and hides a layer without building the style again', () => {
     const { s, map } = setUp();

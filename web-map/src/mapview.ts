@@ -20,6 +20,14 @@ import {
 /** The parts of a MapLibre map this uses. */
 export type StyledMap = Pick<Map, 'setStyle' | 'setLayoutProperty' | 'setPaintProperty' | 'moveLayer' | 'setFilter' | 'getSource' | 'getLayer'>;
 
+/** How much larger labels are drawn than on a laptop: with the screen's width beyond
+ *  1920 px (twice on a 4K screen), and half as large again in briefing mode, which is
+ *  read across a room. */
+export function labelScale(briefing: boolean, width: number): number {
+  const screen = Math.max(1, width / 1920);
+  return Math.round((briefing ? 1.5 : 1) * screen * 10) / 10;
+}
+
 export class MapView {
   /** The style as last set (its layer order is the map's). */
   private style: StyleSpecification | null = null;
@@ -27,6 +35,8 @@ export class MapView {
   constructor(
     private readonly store: Store,
     private readonly origin: string,
+    /** The width of the page, for the size of labels. */
+    private readonly width: () => number = () => (typeof window === 'undefined' ? 1366 : window.innerWidth),
   ) {}
 
   /** The style for the store as it is now. */
@@ -43,7 +53,8 @@ export class MapView {
   apply(map: StyledMap, changed: ReadonlySet<Topic>) {
     const has = (...t: Topic[]) => t.some((x) => changed.has(x));
     const hadChoropleth = !!this.style?.sources.exposure;
-    if (has('catalog') || (has('report') && !hadChoropleth && this.options().choropleth)) {
+    // A new catalog, the first choropleth, or labels of another size (briefing mode).
+    if (has('catalog', 'briefing') || (has('report') && !hadChoropleth && this.options().choropleth)) {
       map.setStyle(this.build(), { diff: true });
       return;
     }
@@ -60,6 +71,7 @@ export class MapView {
       opacity: state.opacity,
       choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks, field: state.shade === 'share' ? 'exposed_share' : 'exposed' } : null,
       selected: this.selected(),
+      labelScale: labelScale(state.briefing, this.width()),
     };
   }
 

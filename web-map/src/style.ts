@@ -196,7 +196,7 @@ export function dataLayers(l: CatalogLayer, opacity: number, visible: boolean): 
 }
 
 /** Basemap layers of one boundary layer: fill (countries only), lines and labels. */
-export function boundaryLayers(l: CatalogLayer): LayerSpecification[] {
+export function boundaryLayers(l: CatalogLayer, labelScale = 1): LayerSpecification[] {
   const z = ADMIN_ZOOMS[l.theme] ?? ADMIN_ZOOMS.village;
   const base = { source: l.id, 'source-layer': l.id };
   const out: LayerSpecification[] = [];
@@ -223,7 +223,7 @@ export function boundaryLayers(l: CatalogLayer): LayerSpecification[] {
     layout: {
       'text-field': nameField,
       'text-font': l.theme === 'country' || l.theme === 'province' ? FONT_BOLD : FONT,
-      'text-size': z.text,
+      'text-size': Math.round(z.text * labelScale),
       'text-max-width': 8,
       'text-padding': 4,
     },
@@ -242,6 +242,8 @@ export interface StyleOptions {
   choropleth: { url: string; breaks: number[]; field: string } | null;
   /** The unit drilled into, outlined: its level's boundary layer and its code. */
   selected: { layer: string; code: string } | null;
+  /** Labels this many times their laptop size (a 4K screen, a briefing room). */
+  labelScale?: number;
 }
 
 const BOUNDARY_ORDER = ['country', 'province', 'district', 'sector', 'cell', 'village'];
@@ -313,7 +315,7 @@ export function buildStyle(catalog: CatalogLayer[], o: StyleOptions): StyleSpeci
       paint: { 'line-color': BASEMAP.selected, 'line-width': 3 },
     });
   }
-  for (const l of [...admin, ...countries]) layers.push(...boundaryLayers(l).filter((x) => x.type === 'symbol'));
+  for (const l of [...admin, ...countries]) layers.push(...boundaryLayers(l, o.labelScale).filter((x) => x.type === 'symbol'));
   // Point labels (camps) above everything.
   const data = catalog.filter((l) => l.kind !== 'boundary');
   const labels = layers.filter((x) => x.type === 'symbol' && x.id.endsWith(':label') && data.some((d) => x.id.startsWith(`${d.id}:`)));

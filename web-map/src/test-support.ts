@@ -54,7 +54,7 @@ export function report(by = 'district', extra: Partial<Report> = {}): Report {
     computed_at: '2026-11-27T03:00:00.000Z',
     compute_ms: 12,
     redacted: false,
-    needs_standard: { kcal: 2100, water_l: 15, shelter_m2: 3.5, people_per_latrine: 20 },
+    needs_standard: { kcal: 2100, water_l: 15, shelter_m2: 3.5, people_per_latrine: 20, ration_kcal_per_kg: 2100 / 0.555 },
     units: [
       { code: '11', name: 'Nyarugenge', bbox: [29.9, -2.1, 30.1, -1.9], classes: [row('high', 100, 100, 100), row('none', 50)] },
       { code: '12', name: 'Gasabo', bbox: [30.0, -2.0, 30.3, -1.8], classes: [row('low', 300, 300, 30), row('medium', 20, 20, 10), row('none', 700)] },

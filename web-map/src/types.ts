@@ -66,6 +66,7 @@ export interface Withheld {
 
 export interface Needs {
   food_kcal_per_day: number;
+  food_tonnes_per_day: number;
   water_litres_per_day: number;
   shelter_m2: number;
   latrines: number;
@@ -105,7 +106,7 @@ export interface Report {
   compute_ms: number;
   redacted: boolean;
   disclosure?: DisclosureNote;
-  needs_standard: { kcal: number; water_l: number; shelter_m2: number; people_per_latrine: number };
+  needs_standard: { kcal: number; water_l: number; shelter_m2: number; people_per_latrine: number; ration_kcal_per_kg: number };
   units: ReportUnit[];
   total: ClassRow[];
   total_withheld?: Withheld;

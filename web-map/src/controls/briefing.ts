@@ -2,12 +2,20 @@
 // large, stepping through the five worst units every ten seconds (← → step, Esc
 // leaves).
 import { el, replace } from '../dom';
-import { headline, people } from '../figures';
+import { headline, needsOf, people, tonnes } from '../figures';
 import type { Store } from '../store';
 import { Control } from './control';
 import { utc } from './headline';
+import { legendParts } from './legend';
 
 export const WORST = 5;
+
+/** Why affected is or is not exposed, so that two equal figures do not read as a repeat. */
+export function whyAffected(exposed: number, affected: number): string {
+  if (exposed <= 0) return 'Nobody counted lives in a hazard zone of this layer.';
+  if (Math.abs(exposed - affected) < 0.5) return 'Affected equals exposed: every class of this hazard layer counts as affected.';
+  return `${people(exposed - affected)} of the exposed live in classes not counted as affected.`;
+}
 const STEP_MS = 10_000;
 
 export class Briefing extends Control {
@@ -23,7 +31,7 @@ export class Briefing extends Control {
   private wasOn = false;
 
   constructor(store: Store) {
-    super(store, ['report', 'briefing'], el('section', { id: 'briefing', 'aria-label': 'Briefing', 'aria-live': 'polite' }));
+    super(store, ['report', 'briefing', 'layers', 'shade'], el('section', { id: 'briefing', 'aria-label': 'Briefing', 'aria-live': 'polite' }));
   }
 
   onAdd(map: Parameters<Control['onAdd']>[0]) {
@@ -67,11 +75,19 @@ export class Briefing extends Control {
     const focus = this.index >= 0 ? worst[this.index] : null;
     const h = headline(focus ? [focus] : all);
     const big = (n: number, label: string) => el('div', {}, el('span', { class: 'n' }, people(n)), el('span', { class: 'l' }, label));
+    const needs = needsOf(h.displaced, report.needs_standard);
     replace(
       this.container,
       el('h2', {}, focus ? focus.name : this.store.unitName(state.unit), el('span', { class: 'hazard' }, ` — ${report.hazard.title}`)),
       el('div', { class: 'big' }, big(h.exposed, 'exposed'), big(h.affected, 'affected'), big(h.displaced, 'likely displaced')),
+      el('p', { class: 'why' }, whyAffected(h.exposed, h.affected)),
+      el(
+        'p',
+        { class: 'needs' },
+        `Needs of the displaced: ${tonnes(needs.food_tonnes_per_day)} of food and ${people(needs.water_litres_per_day)} litres of water a day, ${people(needs.shelter_m2)} m² of shelter, ${people(needs.latrines)} latrines`,
+      ),
       el('ol', { class: 'worst' }, ...worst.map((w, i) => el('li', { class: i === this.index ? 'current' : '' }, `${w.name}: ${people(w.exposed)} exposed`))),
+      el('div', { class: 'legend' }, ...legendParts(this.store)),
       el(
         'p',
         { class: 'asof' },

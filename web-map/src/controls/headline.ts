@@ -1,7 +1,7 @@
 // The headline figures of the units shown: people exposed, affected and displaced, the
 // needs of the displaced, and where the figures come from and when they were computed.
 import { el, replace } from '../dom';
-import { headline, needsOf, people } from '../figures';
+import { headline, needsOf, people, tonnes } from '../figures';
 import type { Store } from '../store';
 import { Control } from './control';
 
@@ -38,7 +38,7 @@ export class Headline extends Control {
         el(
           'ul',
           {},
-          el('li', {}, `${people(needs.food_kcal_per_day / 1e6)} million kcal of food`),
+          el('li', {}, `${tonnes(needs.food_tonnes_per_day)} of food (general ration)`),
           el('li', {}, `${people(needs.water_litres_per_day)} litres of water`),
           el('li', {}, `${people(needs.shelter_m2)} m² of covered space`),
           el('li', {}, `${people(needs.latrines)} latrines`),

@@ -41,32 +41,40 @@ export function hazardKeys(l: CatalogLayer): [HazardClass, string][] {
   });
 }
 
+/** The legend's parts for what `store` draws now: each hazard layer shown with its
+ *  classes, the choropleth's classes, each restricted layer drawn as aggregates. The
+ *  briefing screen carries the same. */
+export function legendParts(store: Store): Node[] {
+  const { catalog, state, breaks } = store;
+  const shown = catalog.filter((l) => state.layers.includes(l.id));
+  const parts: Node[] = [];
+  for (const l of shown.filter((x) => x.kind === 'hazard')) {
+    parts.push(el('h3', {}, l.title), ...hazardKeys(l).map(([c, label]) => key(CLASS_COLOURS[c], label)));
+  }
+  if (breaks.length > 0) {
+    const share = state.shade === 'share';
+    parts.push(
+      el('h3', {}, `${share ? 'Share of people exposed' : 'People exposed'} per ${store.focusLevel()}`),
+      ...steps([0, ...breaks], CHOROPLETH_COLOURS, share ? percent : people),
+    );
+  }
+  for (const l of shown.filter((x) => !x.detail)) {
+    parts.push(
+      el('h3', {}, `${l.title}: households per unit`),
+      key(WITHHELD_COLOUR, 'Under 5: withheld'),
+      ...steps(AGGREGATE_BREAKS, AGGREGATE_COLOURS.slice(1)),
+    );
+  }
+  return parts;
+}
+
 export class Legend extends Control {
   constructor(store: Store) {
     super(store, ['catalog', 'layers', 'report', 'shade'], el('div', { id: 'legend', class: 'legend', 'aria-label': 'Legend' }));
   }
 
   render() {
-    const { catalog, state, breaks } = this.store;
-    const shown = catalog.filter((l) => state.layers.includes(l.id));
-    const parts: Node[] = [];
-    for (const l of shown.filter((x) => x.kind === 'hazard')) {
-      parts.push(el('h3', {}, l.title), ...hazardKeys(l).map(([c, label]) => key(CLASS_COLOURS[c], label)));
-    }
-    if (breaks.length > 0) {
-      const share = state.shade === 'share';
-      parts.push(
-        el('h3', {}, `${share ? 'Share of people exposed' : 'People exposed'} per ${this.store.focusLevel()}`),
-        ...steps([0, ...breaks], CHOROPLETH_COLOURS, share ? percent : people),
-      );
-    }
-    for (const l of shown.filter((x) => !x.detail)) {
-      parts.push(
-        el('h3', {}, `${l.title}: households per unit`),
-        key(WITHHELD_COLOUR, 'Under 5: withheld'),
-        ...steps(AGGREGATE_BREAKS, AGGREGATE_COLOURS.slice(1)),
-      );
-    }
+    const parts = legendParts(this.store);
     replace(this.container, ...parts);
     this.container.hidden = parts.length === 0;
   }

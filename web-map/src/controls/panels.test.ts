@@ -201,6 +201,21 @@ describe('briefing', () => {
     expect(document.body.classList.contains('briefing')).toBe(false);
     briefing.onRemove();
   });
+
+  it('carries the legend, the needs and why affected is or is not exposed', async () => {
+    const { whyAffected } = await import('./briefing');
+    const s = store('#briefing=1&layers=flood-zones');
+    const briefing = new Briefing(s);
+    const box = briefing.onAdd(fakeMap());
+    s.setReport(report());
+    expect([...box.querySelectorAll('.legend h3')].map((h) => h.textContent)).toEqual(['Flood depth', 'People exposed per district']);
+    expect(box.querySelector('.needs')?.textContent).toMatch(/^Needs of the displaced: [\d.,]+ t of food and [\d,]+ litres of water a day/);
+    expect(box.querySelector('.why')?.textContent).toBe(whyAffected(420, 420));
+    expect(whyAffected(420, 420)).toBe('Affected equals exposed: every class of this hazard layer counts as affected.');
+    expect(whyAffected(420, 300)).toBe('120 of the exposed live in classes not counted as affected.');
+    s.set({ briefing: false });
+    briefing.onRemove();
+  });
 });
 
 describe('print view', () => {

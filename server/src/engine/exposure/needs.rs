@@ -13,6 +13,10 @@ pub struct Needs {
     pub shelter_m2: f64,
     /// People sharing one latrine.
     pub people_per_latrine: f64,
+    /// Energy of a kilogram of the general food ration, for food in tonnes: WFP's basket
+    /// of 400 g cereal, 60 g pulses, 25 g oil, 50 g fortified blended food, 15 g sugar
+    /// and 5 g salt gives 2,100 kcal in 555 g (about 3,784 kcal/kg).
+    pub ration_kcal_per_kg: f64,
 }
 
 /// A standard that cannot be used (not a positive number).
@@ -30,6 +34,8 @@ pub struct NeedsError {
 pub struct NeedsOf {
     /// Food, kcal a day.
     pub food_kcal_per_day: f64,
+    /// Food as the general ration weighs, tonnes a day.
+    pub food_tonnes_per_day: f64,
     /// Water, litres a day.
     pub water_litres_per_day: f64,
     /// Covered living space, m².
@@ -46,6 +52,7 @@ impl Needs {
         water_l: 15.0,
         shelter_m2: 3.5,
         people_per_latrine: 20.0,
+        ration_kcal_per_kg: 2100.0 / 0.555,
     };
 
     /// The Sphere standards with the given ones in their place.
@@ -64,6 +71,7 @@ impl Needs {
             water_l: water_l.unwrap_or(d.water_l),
             shelter_m2: shelter_m2.unwrap_or(d.shelter_m2),
             people_per_latrine: people_per_latrine.unwrap_or(d.people_per_latrine),
+            ration_kcal_per_kg: d.ration_kcal_per_kg,
         };
         let all = [
             ("kcal", needs.kcal),
@@ -82,6 +90,7 @@ impl Needs {
     pub fn of(&self, displaced: f64) -> NeedsOf {
         NeedsOf {
             food_kcal_per_day: displaced * self.kcal,
+            food_tonnes_per_day: displaced * self.kcal / self.ration_kcal_per_kg / 1000.0,
             water_litres_per_day: displaced * self.water_l,
             shelter_m2: displaced * self.shelter_m2,
             latrines: (displaced / self.people_per_latrine).ceil(),
@@ -99,6 +108,8 @@ mod tests {
         let n = Needs::with(None, Some(20.0), None, None).unwrap();
         assert_eq!(n.of(100.0).water_litres_per_day, 2000.0);
         assert_eq!(Needs::SPHERE.of(41.0).latrines, 3.0);
+        // 1,000 people eat 555 kg of WFP's general ration a day.
+        assert!((Needs::SPHERE.of(1000.0).food_tonnes_per_day - 0.555).abs() < 1e-9);
         assert_eq!(
             Needs::with(Some(0.0), None, None, None)
                 .unwrap_err()
