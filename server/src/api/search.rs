@@ -40,7 +40,7 @@ async fn search(
             "give a code or at least two characters of a name, e.g. ?q=Rubavu or ?q=34",
         ));
     }
-    if q.q.trim().chars().count() > MAX_QUERY {
+    if q.q.chars().count() > MAX_QUERY {
         return Err(ApiError::bad_request(format!(
             "the query is longer than {MAX_QUERY} characters: give a place's name or code"
         )));
