@@ -373,19 +373,8 @@ async fn events_announce_new_versions(api: Api) {
         .upload("flood", NEW_FLOOD, ("zones.geojson", &zones(&[2.0])))
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let mut seen = String::new();
-    while !seen.contains("\n\n") {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
-            .await
-            .expect("no event within 10 s")
-            .unwrap()
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            seen.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
     assert_eq!(
-        seen,
+        next_event(&mut body).await,
         "event: layer\ndata: {\"layer\":\"flood\",\"version\":1}\n\n"
     );
 

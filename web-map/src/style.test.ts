@@ -8,22 +8,11 @@ import {
   niceRound,
   quantileBreaks,
 } from './style';
+import { layer as baseLayer } from './test-support';
 
-const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Partial<CatalogLayer> = {}): CatalogLayer => ({
-  id,
-  title: id,
-  kind,
-  theme,
-  sensitivity: 'public',
-  anonymous: true,
-  detail: true,
-  version: 3,
-  features: 1,
-  geometry: kind === 'exposure' && theme === 'camp' ? 'point' : 'polygon',
-  attribution: `${id} ©`,
-  bounds: null,
-  ...extra,
-});
+// The shared test layer, without extents (the style takes them from the catalog as given).
+const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Partial<CatalogLayer> = {}): CatalogLayer =>
+  baseLayer(id, kind, theme, { bounds: null, ...extra });
 
 const catalog = [
   layer('countries', 'boundary', 'country'),
