@@ -46,10 +46,10 @@ for run in $(seq 1 "$RUNS"); do
     bin=$OLD; [ $who = new ] && bin=$NEW
     rm -f "$work/l.db"*
     t0=$(now); "$bin" --db "$work/l.db" load "$MIRROR/admin/rwa_villages.geojson" --layer v --kind boundary --theme village --code-field id --name-field name >/dev/null 2>&1; t1=$(now)
-    load[$who-sqlite]+="$(echo "$t1 - $t0" | bc) "
+    load[$who-sqlite]+="$(printf "%.2f" "$(echo "$t1 - $t0" | bc)") "
     psql -q "$admin" -c "DROP DATABASE IF EXISTS lb" -c "CREATE DATABASE lb TEMPLATE sitroom_template" >/dev/null
     t0=$(now); "$bin" --db "$base_url/lb" load "$MIRROR/admin/rwa_villages.geojson" --layer v --kind boundary --theme village --code-field id --name-field name >/dev/null 2>&1; t1=$(now)
-    load[$who-postgis]+="$(echo "$t1 - $t0" | bc) "
+    load[$who-postgis]+="$(printf "%.2f" "$(echo "$t1 - $t0" | bc)") "
   done
 done
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
@@ -63,6 +63,9 @@ mkdir -p target/bench
 [ -f "$CSV" ] || target/release/sitroom-synth buildings "$MIRROR" "$N" "$CSV"
 "$NEW" --db "$DB" load "$CSV" --layer buildings --kind exposure --theme building \
   --population-field occupants --title "Buildings (synthetic)" --anonymous true >/dev/null 2>&1
+# Statistics and visibility maps now, so that autovacuum does not run during the first
+# server's turn.
+psql -q "$DB" -c "VACUUM ANALYZE" >/dev/null
 
 python3 - "$work/tiles.txt" <<'PY'
 import math, random, sys
@@ -86,15 +89,25 @@ f = next(f for f in d["features"] if f["properties"]["id"] == 34)
 print(json.dumps(f["geometry"]))
 PY
 
+# Servers per revision, in turns old new new old old new … (ABBA), so that a drift of the
+# machine over the run falls on both revisions alike.
+SERVERS=${SERVERS:-3}
+turns=()
+for i in $(seq 1 "$SERVERS"); do
+  if [ $((i % 2)) = 1 ]; then turns+=(old new); else turns+=(new old); fi
+done
 declare -A tiles_rps tiles_p99 comp_p comp_b area_p50 area_p99
-for who in old new new old; do
+for who in "${turns[@]}"; do
   bin=$OLD; [ $who = new ] && bin=$NEW
   "$bin" --db "$DB" serve --bind 127.0.0.1:18095 --tile-cache-mb 0 --rate-limit 0 >"$work/serve.log" 2>&1 & pid=$!
   until curl -sf http://127.0.0.1:18095/health >/dev/null; do sleep 1; done
   for l in buildings population-2022 rwa-villages flood-zones; do
     until grep -q "prepared for exposure.*layer=$l " "$work/serve.log"; do sleep 1; done
   done
-  "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n 2000 -c 32 --output-format json > "$work/oha.json" 2>/dev/null
+  # One pass over the tile list first, not measured: the database's and the system's
+  # caches are then as warm for every server (the server's own tile cache is off).
+  "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n "$(wc -l < "$work/tiles.txt")" -c 32 >/dev/null 2>&1
+  "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n 4000 -c 32 --output-format json > "$work/oha.json" 2>/dev/null
   tiles_rps[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["summary"]["requestsPerSec"]))' "$work/oha.json") "
   tiles_p99[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p99"]*1000,1))' "$work/oha.json") "
   c() { curl -sf "http://127.0.0.1:18095/api/exposure?hazard=flood-zones&exposure=$1&by=village" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["compute_ms"]))'; }
@@ -108,25 +121,34 @@ for who in old new new old; do
 done
 
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[2])/float(sys.argv[1]):.2f}')" "$1" "$2"; }
-row() { # label old new
-  echo "| $1 | $2 | $3 | $(ratio "$2" "$3") |"
+spread() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk 'NR==1{lo=$1} {hi=$1} END {print lo "–" hi}'; }
+row() { # label old new [old values] [new values]
+  if [ $# -gt 3 ]; then
+    echo "| $1 | $2 | $3 | $(ratio "$2" "$3") | $(spread "$4") | $(spread "$5") |"
+  else
+    echo "| $1 | $2 | $3 | $(ratio "$2" "$3") | | |"
+  fi
+}
+mrow() { # label array-key: median and spread of each revision's servers
+  local -n a=$2
+  row "$1" "$(med "${a[old]}")" "$(med "${a[new]}")" "${a[old]}" "${a[new]}"
 }
 {
   echo "# Before and after"
   echo
   echo "\`scripts/bench-compare.sh $BASE $N\` on $(date -u +%Y-%m-%d): $(nproc) cores; release builds of $BASE (before) and $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes') (after), taking turns on the same stores and data."
-  echo "Loads: median of $RUNS; tiles and exposure: median of 2 servers each, started in turns (old, new, new, old)."
+  echo "Loads: median of $RUNS each, in turns. Tiles and exposure: median of $SERVERS servers per revision, started in turns (${turns[*]}); each server first takes one unmeasured pass over the tile list, then 4,000 tile requests and 2,000 ad hoc area requests."
   echo
-  echo "| | before | after | after / before |"
-  echo "|---|---:|---:|---:|"
-  row "load villages → SQLite (s)" "$(med "${load[old-sqlite]}")" "$(med "${load[new-sqlite]}")"
-  row "load villages → PostGIS (s)" "$(med "${load[old-postgis]}")" "$(med "${load[new-postgis]}")"
-  row "uncached tiles, 32 connections (tiles/s)" "$(med "${tiles_rps[old]}")" "$(med "${tiles_rps[new]}")"
-  row "uncached tiles p99 (ms)" "$(med "${tiles_p99[old]}")" "$(med "${tiles_p99[new]}")"
-  row "census polygons x flood by village, warm (ms)" "$(med "${comp_p[old]}")" "$(med "${comp_p[new]}")"
-  row "$N buildings x flood by village, warm (ms)" "$(med "${comp_b[old]}")" "$(med "${comp_b[new]}")"
-  row "ad hoc area x buildings p50 (ms)" "$(med "${area_p50[old]}")" "$(med "${area_p50[new]}")"
-  row "ad hoc area x buildings p99 (ms)" "$(med "${area_p99[old]}")" "$(med "${area_p99[new]}")"
+  echo "| | before | after | after / before | before, range | after, range |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  row "load villages → SQLite (s)" "$(med "${load[old-sqlite]}")" "$(med "${load[new-sqlite]}")" "${load[old-sqlite]}" "${load[new-sqlite]}"
+  row "load villages → PostGIS (s)" "$(med "${load[old-postgis]}")" "$(med "${load[new-postgis]}")" "${load[old-postgis]}" "${load[new-postgis]}"
+  mrow "uncached tiles, 32 connections (tiles/s)" tiles_rps
+  mrow "uncached tiles p99 (ms)" tiles_p99
+  mrow "census polygons x flood by village, warm (ms)" comp_p
+  mrow "$N buildings x flood by village, warm (ms)" comp_b
+  mrow "ad hoc area x buildings p50 (ms)" area_p50
+  mrow "ad hoc area x buildings p99 (ms)" area_p99
   echo
   echo "For tiles/s a ratio above 1 is faster; for times, below 1."
 } > docs/benchmarks/compare.md
