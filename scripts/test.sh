@@ -6,7 +6,7 @@
 # API test (tests/schemathesis: schemathesis against docs/openapi.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --web
+scripts/setup.sh --tests
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
 url=$(scripts/pg-cluster.sh start)
@@ -27,3 +27,4 @@ cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
 cargo nextest run --workspace --locked
 SITROOM_BIN=target/debug/sitroom node tests/e2e/run.mjs
 SITROOM_BIN=target/debug/sitroom tests/schemathesis/run.sh
+SITROOM_BIN=target/debug/sitroom tests/gis-clients/run.sh

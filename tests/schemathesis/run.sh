@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Schema-driven API test: schemathesis generates requests from docs/openapi.yaml (valid
+# Schema-driven API test: schemathesis generates requests from docs/openapi.yaml, and
+# from the OGC API description the server makes of it (/ogc/api) (valid
 # and invalid ones, and chains of them following the links between operations) against a
 # running `sitroom serve` holding the demo, and checks every answer against the spec: no
 # 5xx, only documented status codes, content types, headers and shapes, invalid input
@@ -41,9 +42,12 @@ for _ in $(seq 1 120); do curl -sf "$base/health" >/dev/null && break; sleep 0.5
 
 # One worker: CPython 3.11's AST parser (which hypothesis uses to describe strategies) is
 # not thread-safe and fails at random with "AST constructor recursion depth mismatch".
-run() {
+run() { with_schema docs/openapi.yaml "$base" "$@"; }
+with_schema() {
+  local schema=$1 url=$2
+  shift 2
   "$venv/bin/schemathesis" --config-file tests/schemathesis/schemathesis.toml \
-    run docs/openapi.yaml --url "$base" \
+    run "$schema" --url "$url" \
     -H "Authorization: Bearer $token" --max-time "$MAX_TIME" \
     --workers 1 --seed 20261127 --warnings off "$@"
 }
@@ -51,6 +55,10 @@ status=0
 # Everything but revoking tokens and deleting layers: the generated chains would revoke
 # the admin token the run uses and delete the layers the other operations need.
 run --exclude-operation-id revokeToken --exclude-operation-id deleteLayer || status=1
+# The OGC API's own description (OpenAPI 3.0 JSON made from docs/openapi.yaml, with one
+# items operation per collection listing its fields as query parameters), as QGIS and
+# GDAL read it.
+with_schema "$base/ogc/api" "$base/ogc" || status=1
 # Then those two, alone.
 run --include-operation-id revokeToken --include-operation-id deleteLayer || status=1
 if grep -q "panicked" "$work/serve.log"; then

@@ -75,7 +75,48 @@ async fn documents_paging_filters_and_errors() {
         .iter()
         .map(|l| l["rel"].as_str().unwrap())
         .collect();
-    assert_eq!(rels, ["self", "conformance", "data"]);
+    assert_eq!(
+        rels,
+        ["self", "service-desc", "service-doc", "conformance", "data"]
+    );
+
+    // The API description clients discover: OpenAPI 3.0, the page-size maximum where
+    // QGIS looks for it, and one items path per collection this caller may read, with
+    // its fields as query parameters; nothing of the restricted layer.
+    let (status, api) = get(&state, "/ogc/api").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(api["openapi"], "3.0.3");
+    assert_eq!(api["servers"][0]["url"], "http://test.local/ogc");
+    assert_eq!(
+        api["components"]["parameters"]["limit"]["schema"]["maximum"],
+        10_000
+    );
+    let fields: Vec<&str> = api["paths"]["/collections/sectors/items"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"dist_id") && fields.contains(&"name"),
+        "{fields:?}"
+    );
+    let text = api.to_string();
+    assert!(
+        !text.contains("returnees"),
+        "an anonymous caller learns of the restricted layer"
+    );
+    let (status, _) = get(&state, "/ogc/api.html").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Queryables: the fields with their types; none of the restricted layer without a token.
+    let (status, q) = get(&state, "/ogc/collections/sectors/queryables").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(q["properties"]["dist_id"]["type"], "number");
+    assert_eq!(q["properties"]["name"]["type"], "string");
+    assert_eq!(q["additionalProperties"], false);
+    let (status, _) = get(&state, "/ogc/collections/returnees/queryables").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, conf) = get(&state, "/ogc/conformance").await;
     assert!(
         conf["conformsTo"]
@@ -192,12 +233,22 @@ async fn documents_paging_filters_and_errors() {
         (
             "/ogc/collections/sectors/items?colour=red",
             StatusCode::BAD_REQUEST,
-            "unknown query parameter 'colour': use bbox, limit, offset, datetime, filter, properties, or a property name (id, name, population, household, prov_id, dist_id)",
+            "unknown query parameter 'colour': use bbox, limit, offset, datetime, filter, filter-lang, properties, or a property name (id, name, population, household, prov_id, dist_id)",
         ),
         (
             "/ogc/collections/sectors/items?bbox=1,2,3",
             StatusCode::BAD_REQUEST,
             "bbox '1,2,3' is not west,south,east,north with west <= east and south <= north in degrees",
+        ),
+        (
+            "/ogc/collections/sectors/items?dist_id=eleven",
+            StatusCode::BAD_REQUEST,
+            "dist_id is a number field: 'eleven' is not a number",
+        ),
+        (
+            "/ogc/collections/sectors/items?filter-crs=EPSG:4326",
+            StatusCode::BAD_REQUEST,
+            "filter-crs 'EPSG:4326' is not supported: use http://www.opengis.net/def/crs/OGC/1.3/CRS84",
         ),
         (
             "/ogc/collections/sectors/items?limit=20000",
@@ -231,12 +282,10 @@ fn gdal_oapif_reads_every_public_collection() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let logged = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}{logged}");
+    // GDAL fetches the API description the landing page links and logs nothing.
+    assert!(!logged.contains("ERROR"), "GDAL logged: {logged}");
     assert!(text.contains("Feature Count: 416"), "{text}");
     assert!(text.contains("Geometry: Multi Polygon"), "{text}");
 

@@ -132,7 +132,8 @@ pub fn app(state: AppState) -> Router {
         .merge(glyphs::router())
         .merge(tokens::router())
         .merge(audit::router())
-        .route("/openapi.yaml", axum::routing::get(openapi));
+        .route("/openapi.yaml", axum::routing::get(openapi))
+        .route("/openapi.json", axum::routing::get(openapi_json));
     let router = match &state.settings.web_dir {
         Some(dir) => router.fallback_service(
             tower_http::services::ServeDir::new(dir)
@@ -169,6 +170,17 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The same description as JSON.
+async fn openapi_json() -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/vnd.oai.openapi+json;version=3.1",
+        )],
+        features::full_description().to_string(),
+    )
 }
 
 /// The OpenAPI 3.1 description of this API (`docs/openapi.yaml`, checked against the

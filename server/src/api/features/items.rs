@@ -1,6 +1,5 @@
-//! OGC API – Features, Part 1 (Core, GeoJSON) under `/ogc`: landing page, conformance,
-//! collections, items (`bbox`, `limit`, `offset` with next/prev links, property filters,
-//! `filter`, `properties`) and single items, served from the engine's snapshots.
+//! Items of a collection (`bbox`, `limit`, `offset` with next/prev links, `?field=value`,
+//! `filter` in CQL2 text or JSON, `properties`) and single items, as GeoJSON.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,125 +7,17 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
-use super::AppState;
-use super::http::selection::SelectionQuery;
-use super::http::{ApiError, BaseUrl, Reader, blocking};
+use super::{CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, snapshot};
+use crate::api::AppState;
+use crate::api::http::selection::SelectionQuery;
+use crate::api::http::{ApiError, BaseUrl, blocking};
 use crate::engine::LayerSnapshot;
 use crate::engine::filter::{Filter, Literal, Op};
 use crate::engine::geometry::{to_lonlat, to_mercator};
 use crate::formats::geojson;
-use crate::model::LayerId;
-
-const GEOJSON: &str = "application/geo+json";
-/// Default page size, as the standard suggests.
-const DEFAULT_LIMIT: usize = 10;
-/// Largest page.
-const MAX_LIMIT: usize = 10_000;
-const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
-const CONFORMANCE: &[&str] = &[
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-];
-
-/// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ogc", get(landing))
-        .route("/ogc/", get(landing))
-        .route("/ogc/conformance", get(conformance))
-        .route("/ogc/collections", get(collections))
-        .route("/ogc/collections/{id}", get(collection))
-        .route("/ogc/collections/{id}/items", get(items))
-        .route("/ogc/collections/{id}/items/{fid}", get(item))
-}
-
-async fn landing(axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>) -> Json<Value> {
-    let base = format!("{base}/ogc");
-    Json(json!({
-        "title": "sitroom",
-        "description": "Hazard, exposure and boundary layers of the situation room, as OGC API - Features",
-        "links": [
-            {"href": format!("{base}"), "rel": "self", "type": "application/json", "title": "this document"},
-            {"href": format!("{base}/conformance"), "rel": "conformance", "type": "application/json", "title": "conformance classes"},
-            {"href": format!("{base}/collections"), "rel": "data", "type": "application/json", "title": "collections"},
-        ],
-    }))
-}
-
-async fn conformance() -> Json<Value> {
-    Json(json!({ "conformsTo": CONFORMANCE }))
-}
-
-fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
-    let id = s.meta.id.as_str();
-    let bbox = s.bbox.unwrap_or([-180.0, -90.0, 180.0, 90.0]);
-    json!({
-        "id": id,
-        "title": s.meta.title,
-        "description": format!("{} layer ({}), version {}. {}", s.meta.kind, s.meta.theme.as_str(), s.version, s.meta.attribution),
-        "itemType": "feature",
-        "crs": [CRS84],
-        "extent": {"spatial": {"bbox": [bbox], "crs": CRS84}},
-        "links": [
-            {"href": format!("{base}/collections/{id}"), "rel": "self", "type": "application/json", "title": s.meta.title},
-            {"href": format!("{base}/collections/{id}/items"), "rel": "items", "type": GEOJSON, "title": s.meta.title},
-        ],
-    })
-}
-
-async fn collections(
-    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    let reader = Reader::of(&state, &headers).await?;
-    let base = format!("{base}/ogc");
-    let list: Vec<Value> = state
-        .engine
-        .snapshots()
-        .values()
-        .filter(|s| reader.may_read(&s.meta))
-        .map(|s| collection_json(s, &base))
-        .collect();
-    Ok(Json(json!({
-        "links": [{"href": format!("{base}/collections"), "rel": "self", "type": "application/json"}],
-        "collections": list,
-    })))
-}
-
-/// Collection `id` as the caller may see it (a restricted one as aggregates by admin unit
-/// without clearance).
-async fn snapshot(
-    state: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-) -> Result<Arc<LayerSnapshot>, ApiError> {
-    let id: LayerId = id
-        .parse()
-        .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
-    let snap = state.engine.layer(&id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "collection '{id}' does not exist: GET /ogc/collections lists them"
-        ))
-    })?;
-    let reader = Reader::of(state, headers).await?;
-    Ok(reader.view(state, snap, "features").await?.layer)
-}
-
-async fn collection(
-    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    let snap = snapshot(&state, &headers, &id).await?;
-    Ok(Json(collection_json(&snap, &format!("{base}/ogc"))))
-}
 
 fn feature_json(
     snap: &LayerSnapshot,
@@ -167,27 +58,30 @@ fn parse_items_query(
     for (k, v) in pairs {
         match k.as_str() {
             "bbox" | "limit" | "offset" | "datetime" | "filter" | "filter-lang" | "properties"
-            | "f" | "bbox-crs" => {}
-            field if fields.iter().any(|f| f == field) => property_filters.push(Filter::Compare(
-                field.to_owned(),
-                Op::Eq,
-                v.parse::<f64>()
-                    .map_or_else(|_| Literal::Text(v.clone()), Literal::Number),
-            )),
+            | "f" | "bbox-crs" | "filter-crs" => {}
+            field if fields.iter().any(|f| f == field) => {
+                property_filters.push(Filter::Compare(
+                    field.to_owned(),
+                    Op::Eq,
+                    equality_value(snap, field, v)?,
+                ));
+            }
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "unknown query parameter '{other}': use bbox, limit, offset, datetime, filter, properties, or a property name ({})",
+                    "unknown query parameter '{other}': use bbox, limit, offset, datetime, filter, filter-lang, properties, or a property name ({})",
                     fields.join(", ")
                 )));
             }
         }
     }
-    if let Some(crs) = params.get("bbox-crs")
-        && *crs != CRS84
-    {
-        return Err(ApiError::bad_request(format!(
-            "bbox-crs '{crs}' is not supported: use {CRS84}"
-        )));
+    for name in ["bbox-crs", "filter-crs"] {
+        if let Some(crs) = params.get(name)
+            && *crs != CRS84
+        {
+            return Err(ApiError::bad_request(format!(
+                "{name} '{crs}' is not supported: use {CRS84}"
+            )));
+        }
     }
     let bbox = params
         .get("bbox")
@@ -237,7 +131,36 @@ fn parse_items_query(
     })
 }
 
-async fn items(
+/// The value of `?field=v` as the field's type has it (the queryables say which): a
+/// number field takes a number, a yes/no field `true` or `false`.
+fn equality_value(snap: &LayerSnapshot, field: &str, v: &str) -> Result<Literal, ApiError> {
+    let kind = snap
+        .fields
+        .iter()
+        .find(|(n, _)| n == field)
+        .map_or("String", |(_, k)| *k);
+    match kind {
+        "Number" => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Literal::Number)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("{field} is a number field: '{v}' is not a number"))
+            }),
+        "Boolean" => match v {
+            "true" => Ok(Literal::Bool(true)),
+            "false" => Ok(Literal::Bool(false)),
+            _ => Err(ApiError::bad_request(format!(
+                "{field} is a yes/no field: use true or false, not '{v}'"
+            ))),
+        },
+        _ => Ok(Literal::Text(v.to_owned())),
+    }
+}
+
+pub(super) async fn items(
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -308,7 +231,7 @@ async fn items(
         .into_response())
 }
 
-async fn item(
+pub(super) async fn item(
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,

@@ -1,0 +1,219 @@
+//! OGC API – Features under `/ogc`: Part 1 (Core, GeoJSON, OpenAPI 3.0) and, of Part 3,
+//! queryables and CQL2 filters. The landing page links the API description
+//! (`service-desc`, [`description`]) and its HTML rendering (`service-doc`), so QGIS and
+//! GDAL discover the collections, the page-size maximum and what can be filtered on the
+//! server; items are served from the engine's snapshots ([`items`]).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::http::{ApiError, BaseUrl, Reader};
+use crate::engine::LayerSnapshot;
+use crate::model::LayerId;
+
+mod description;
+mod html;
+mod items;
+mod queryables;
+
+pub use description::full as full_description;
+
+const GEOJSON: &str = "application/geo+json";
+/// Default page size. The standard's example is 10; GIS clients that read the API
+/// description (QGIS) take the default as their page size, and 10 makes a layer of
+/// 10,000 features a thousand requests.
+const DEFAULT_LIMIT: usize = 1000;
+/// Largest page (`maximum` of `limit` in the description).
+const MAX_LIMIT: usize = 10_000;
+const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+/// What is implemented, as the classes of Part 1, Part 3 and CQL2 name it.
+const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+];
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ogc", get(landing))
+        .route("/ogc/", get(landing))
+        .route("/ogc/api", get(api))
+        .route("/ogc/api.html", get(api_html))
+        .route("/ogc/conformance", get(conformance))
+        .route("/ogc/collections", get(collections))
+        .route("/ogc/collections/{id}", get(collection))
+        .route("/ogc/collections/{id}/queryables", get(queryables))
+        .route("/ogc/collections/{id}/items", get(items::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(items::item))
+}
+
+async fn landing(axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>) -> Json<Value> {
+    let base = format!("{base}/ogc");
+    Json(json!({
+        "title": "sitroom",
+        "description": "Hazard, exposure and boundary layers of the situation room, as OGC API - Features",
+        "links": [
+            {"href": format!("{base}"), "rel": "self", "type": "application/json", "title": "this document"},
+            {"href": format!("{base}/api"), "rel": "service-desc", "type": description::OPENAPI_JSON, "title": "the API description (OpenAPI 3.0)"},
+            {"href": format!("{base}/api.html"), "rel": "service-doc", "type": "text/html", "title": "the API description as a web page"},
+            {"href": format!("{base}/conformance"), "rel": "conformance", "type": "application/json", "title": "conformance classes"},
+            {"href": format!("{base}/collections"), "rel": "data", "type": "application/json", "title": "collections"},
+        ],
+    }))
+}
+
+/// The snapshots the caller may read, in id order.
+async fn readable(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Vec<Arc<LayerSnapshot>>, ApiError> {
+    let reader = Reader::of(state, headers).await?;
+    Ok(state
+        .engine
+        .snapshots()
+        .values()
+        .filter(|s| reader.may_read(&s.meta))
+        .cloned()
+        .collect())
+}
+
+async fn api(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let shown = readable(&state, &headers).await?;
+    let refs: Vec<&LayerSnapshot> = shown.iter().map(AsRef::as_ref).collect();
+    let doc = description::ogc(&format!("{base}/ogc"), &refs);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(description::OPENAPI_JSON),
+        )],
+        doc.to_string(),
+    )
+        .into_response())
+}
+
+async fn api_html(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Html<String>, ApiError> {
+    let shown = readable(&state, &headers).await?;
+    let refs: Vec<&LayerSnapshot> = shown.iter().map(AsRef::as_ref).collect();
+    Ok(Html(html::description(&description::ogc(
+        &format!("{base}/ogc"),
+        &refs,
+    ))))
+}
+
+async fn conformance() -> Json<Value> {
+    Json(json!({ "conformsTo": CONFORMANCE }))
+}
+
+fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
+    let id = s.meta.id.as_str();
+    let bbox = s.bbox.unwrap_or([-180.0, -90.0, 180.0, 90.0]);
+    json!({
+        "id": id,
+        "title": s.meta.title,
+        "description": format!("{} layer ({}), version {}. {}", s.meta.kind, s.meta.theme.as_str(), s.version, s.meta.attribution),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": {"spatial": {"bbox": [bbox], "crs": CRS84}},
+        "links": [
+            {"href": format!("{base}/collections/{id}"), "rel": "self", "type": "application/json", "title": s.meta.title},
+            {"href": format!("{base}/collections/{id}/items"), "rel": "items", "type": GEOJSON, "title": s.meta.title},
+            {"href": format!("{base}/collections/{id}/queryables"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": queryables::SCHEMA_JSON, "title": "fields to filter on"},
+        ],
+    })
+}
+
+async fn collections(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let base = format!("{base}/ogc");
+    let list: Vec<Value> = readable(&state, &headers)
+        .await?
+        .iter()
+        .map(|s| collection_json(s, &base))
+        .collect();
+    Ok(Json(json!({
+        "links": [{"href": format!("{base}/collections"), "rel": "self", "type": "application/json"}],
+        "collections": list,
+    })))
+}
+
+/// Collection `id` as the caller may see it (a restricted one as aggregates by admin unit
+/// without clearance).
+async fn snapshot(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<Arc<LayerSnapshot>, ApiError> {
+    let id: LayerId = id
+        .parse()
+        .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
+    let snap = state.engine.layer(&id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "collection '{id}' does not exist: GET /ogc/collections lists them"
+        ))
+    })?;
+    let reader = Reader::of(state, headers).await?;
+    Ok(reader.view(state, snap, "features").await?.layer)
+}
+
+async fn collection(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let snap = snapshot(&state, &headers, &id).await?;
+    Ok(Json(collection_json(&snap, &format!("{base}/ogc"))))
+}
+
+/// The queryables as `application/schema+json`, or as `application/json` to a client
+/// that asks only for that (GDAL 3.6 does).
+async fn queryables(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let snap = snapshot(&state, &headers, &id).await?;
+    let href = format!("{base}/ogc/collections/{id}/queryables");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let kind = if accept.contains("application/json") && !accept.contains(queryables::SCHEMA_JSON) {
+        "application/json"
+    } else {
+        queryables::SCHEMA_JSON
+    };
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static(kind))],
+        queryables::document(&snap, &href).to_string(),
+    )
+        .into_response())
+}
