@@ -15,5 +15,6 @@ pub mod engine;
 pub mod formats;
 pub mod ingest;
 pub mod load;
+pub mod metrics;
 pub mod model;
 pub mod store;

@@ -199,6 +199,8 @@ async fn upload(
                 out.write_all(&chunk)
                     .map_err(|e| ApiError::internal(e.to_string()))?;
             }
+            #[expect(clippy::cast_precision_loss, reason = "a size in a histogram")]
+            crate::metrics::get().upload_bytes.observe(written as f64);
             file = Some((path, file_name));
         } else {
             let text = field.text().await.map_err(multipart_error)?;

@@ -11,6 +11,7 @@ pub mod glyphs;
 mod health;
 pub mod http;
 mod layers;
+mod metrics;
 mod search;
 mod tiles;
 mod tokens;
@@ -132,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .merge(glyphs::router())
         .merge(tokens::router())
         .merge(audit::router())
+        .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))
         .route("/openapi.json", axum::routing::get(openapi_json));
     let router = match &state.settings.web_dir {
@@ -160,6 +162,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(limit.saturating_add(64 * 1024)))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(headers::secure))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
                 let matched = req

@@ -25,8 +25,41 @@ pub struct Cli {
     /// Store: a SQLite file path (created if missing) or a postgres:// URL for PostGIS.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = config::DEFAULT_DB)]
     db: String,
+    /// Log format on standard error: text (for people) or json (one object a line, for
+    /// log collectors).
+    #[arg(long, global = true, env = "SITROOM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    /// Readable lines, coloured on a terminal.
+    Text,
+    /// One JSON object a line: time, level, message, fields and the request's span.
+    Json,
+}
+
+fn init_logging(format: LogFormat) {
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "sitroom=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+        // Colours only on a terminal: not in log files, journals or pipes.
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,17 +90,9 @@ enum Command {
 /// Entry point of the binary.
 #[must_use]
 pub fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "sitroom=info,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colours only on a terminal: not in log files, journals or pipes.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-    gdal::config::set_error_handler(|_, _, _| {});
     let cli = Cli::parse();
+    init_logging(cli.log_format);
+    gdal::config::set_error_handler(|_, _, _| {});
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -248,7 +248,13 @@ impl Engine {
                     next.insert(id, s.clone());
                 }
                 _ => {
-                    if let Some(s) = build(store, &id)? {
+                    let started = std::time::Instant::now();
+                    let built = build(store, &id)?;
+                    let m = crate::metrics::get();
+                    m.snapshot_builds.inc();
+                    m.snapshot_build_seconds
+                        .observe(started.elapsed().as_secs_f64());
+                    if let Some(s) = built {
                         next.insert(id.clone(), Arc::new(s));
                         changed.push(id);
                     }

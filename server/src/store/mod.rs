@@ -111,6 +111,13 @@ pub fn open(url: &str) -> StoreResult<Store> {
 }
 
 impl Store {
+    /// Connections of the pool: (open, idle).
+    #[must_use]
+    pub fn connections(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
     /// `sqlite` or `postgis`.
     #[must_use]
     pub fn backend(&self) -> &'static str {

@@ -117,6 +117,9 @@ impl Results {
             let started = Instant::now();
             let by_unit = compute(hazard, exposure, units);
             let millis = started.elapsed().as_secs_f64() * 1000.0;
+            let m = crate::metrics::get();
+            m.exposure_computations.inc();
+            m.exposure_seconds.observe(millis / 1000.0);
             let hazard_id = if hazard.version == NO_HAZARD_VERSION {
                 "none (aggregates)".to_owned()
             } else {

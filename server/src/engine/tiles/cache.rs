@@ -71,8 +71,10 @@ impl TileCache {
         });
         if found.is_some() {
             g.hits += 1;
+            crate::metrics::get().tile_cache_hits.inc();
         } else {
             g.misses += 1;
+            crate::metrics::get().tile_cache_misses.inc();
         }
         found
     }
