@@ -16,6 +16,7 @@ failed, if anything does. Run by tests/gis-clients/run.sh.
 """
 
 import json
+import os
 import sys
 import urllib.request
 
@@ -203,7 +204,10 @@ if shown:
     )
     check(painted > 200, f"the render shows the layers ({painted} painted samples, {path})")
 
-app.exitQgis()
 if failures:
-    print(f"{len(failures)} QGIS check(s) failed", file=sys.stderr)
-    sys.exit(1)
+    print(f"{len(failures)} check(s) failed", file=sys.stderr)
+sys.stdout.flush()
+sys.stderr.flush()
+# QGIS 3.22 may crash tearing down providers still holding network replies
+# (exitQgis, or Python's own exit): leave without tearing down.
+os._exit(1 if failures else 0)

@@ -60,6 +60,31 @@ async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
     )
 }
 
+/// Status, `Content-Crs` and body of a GET.
+async fn get_with_crs(state: &AppState, uri: &str) -> (StatusCode, String, Value) {
+    let resp = app(state.clone())
+        .oneshot(
+            Request::get(uri)
+                .header("host", "test.local")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let crs = resp
+        .headers()
+        .get("content-crs")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        crs,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
 #[tokio::test]
 async fn documents_paging_filters_and_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,6 +214,56 @@ async fn documents_paging_filters_and_errors() {
         names.contains("Gitega") && names.contains("Nyarugenge") && names.len() < 20,
         "{names:?}"
     );
+    // The same place in UTM 35S (what surveyors use) and in EPSG:4326 (latitude first):
+    // coordinates come in that CRS, named by Content-Crs, and a bbox given in UTM finds
+    // the sectors the degrees found.
+    let utm = "http://www.opengis.net/def/crs/EPSG/0/32735";
+    let (status, crs, page) = get_with_crs(
+        &state,
+        &format!(
+            "/ogc/collections/sectors/items?bbox=30.05,-1.96,30.07,-1.94&limit=1000&crs={utm}"
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, crs.as_str()),
+        (StatusCode::OK, format!("<{utm}>").as_str())
+    );
+    let first = &page["features"][0]["geometry"]["coordinates"][0][0][0];
+    let (e, n) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+    assert!(
+        (835_000.0..846_000.0).contains(&e) && (9_778_000.0..9_790_000.0).contains(&n),
+        "Kigali in UTM 35S at ({e}, {n})"
+    );
+    let (_, _, in_utm) = get_with_crs(
+        &state,
+        &format!(
+            "/ogc/collections/sectors/items?bbox=839352,9783051,841584,9785261&bbox-crs={utm}&limit=1000"
+        ),
+    )
+    .await;
+    let utm_names: HashSet<&str> = in_utm["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.is_subset(&utm_names) && utm_names.len() <= names.len() + 2,
+        "in degrees {names:?}, in UTM {utm_names:?}"
+    );
+    let (_, crs, page) = get_with_crs(
+        &state,
+        "/ogc/collections/sectors/items/1?crs=http://www.opengis.net/def/crs/EPSG/0/4326",
+    )
+    .await;
+    assert_eq!(crs, "<http://www.opengis.net/def/crs/EPSG/0/4326>");
+    let p = &page["geometry"]["coordinates"][0][0][0];
+    assert!(
+        p[0].as_f64().unwrap() < 0.0 && p[1].as_f64().unwrap() > 28.0,
+        "EPSG:4326 is latitude first: {p}"
+    );
+
     let (_, page) = get(
         &state,
         "/ogc/collections/sectors/items?dist_id=11&limit=100",
@@ -233,7 +308,7 @@ async fn documents_paging_filters_and_errors() {
         (
             "/ogc/collections/sectors/items?colour=red",
             StatusCode::BAD_REQUEST,
-            "unknown query parameter 'colour': use bbox, limit, offset, datetime, filter, filter-lang, properties, or a property name (id, name, population, household, prov_id, dist_id)",
+            "unknown query parameter 'colour': use bbox, bbox-crs, crs, limit, offset, datetime, filter, filter-lang, properties, or a property name (id, name, population, household, prov_id, dist_id)",
         ),
         (
             "/ogc/collections/sectors/items?bbox=1,2,3",
@@ -244,6 +319,16 @@ async fn documents_paging_filters_and_errors() {
             "/ogc/collections/sectors/items?dist_id=eleven",
             StatusCode::BAD_REQUEST,
             "dist_id is a number field: 'eleven' is not a number",
+        ),
+        (
+            "/ogc/collections/sectors/items?crs=http://www.opengis.net/def/crs/EPSG/0/32736",
+            StatusCode::BAD_REQUEST,
+            "crs: 'http://www.opengis.net/def/crs/EPSG/0/32736' is not a CRS this server serves: use one of http://www.opengis.net/def/crs/OGC/1.3/CRS84, http://www.opengis.net/def/crs/EPSG/0/4326, http://www.opengis.net/def/crs/EPSG/0/3857, http://www.opengis.net/def/crs/EPSG/0/32735",
+        ),
+        (
+            "/ogc/collections/sectors/items?bbox=0,0,20000000,20000000&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/32735",
+            StatusCode::BAD_REQUEST,
+            "bbox '0,0,20000000,20000000' is not minx,miny,maxx,maxy with min <= max inside http://www.opengis.net/def/crs/EPSG/0/32735 (bbox-crs)",
         ),
         (
             "/ogc/collections/sectors/items?filter-crs=EPSG:4326",

@@ -55,6 +55,8 @@ fn collection_items(s: &LayerSnapshot, generic: &Value) -> Value {
     op["summary"] = json!(format!("Features of {}", s.meta.title));
     let mut parameters: Vec<Value> = [
         "bbox",
+        "BboxCrs",
+        "Crs",
         "limit",
         "offset",
         "Properties",

@@ -1,4 +1,5 @@
-//! Items of a collection (`bbox`, `limit`, `offset` with next/prev links, `?field=value`,
+//! Items of a collection (`bbox` with `bbox-crs`, `crs`, `limit`, `offset` with next/prev
+//! links, `?field=value`,
 //! `filter` in CQL2 text or JSON, `properties`) and single items, as GeoJSON.
 
 use std::collections::HashMap;
@@ -16,13 +17,14 @@ use crate::api::http::selection::SelectionQuery;
 use crate::api::http::{ApiError, BaseUrl, blocking};
 use crate::engine::LayerSnapshot;
 use crate::engine::filter::{Filter, Literal, Op};
-use crate::engine::geometry::{to_lonlat, to_mercator};
+use crate::engine::geometry::crs::Crs;
 use crate::formats::geojson;
 
 fn feature_json(
     snap: &LayerSnapshot,
     i: usize,
     selection: &crate::engine::Selection,
+    crs: Crs,
 ) -> ::geojson::Feature {
     let f = &snap.features[i];
     let properties: Map<String, Value> = selection
@@ -32,14 +34,16 @@ fn feature_json(
     geojson::feature(
         ::geojson::feature::Id::Number(f.fid.into()),
         &f.geometry,
-        &to_lonlat,
+        &|c| crs.from_mercator(c),
         properties,
     )
 }
 
 /// Parsed query of an items request.
 struct ItemsQuery {
+    /// West, south, east, north in Web Mercator metres.
     bbox: Option<[f64; 4]>,
+    crs: Crs,
     limit: usize,
     offset: usize,
     selection: crate::engine::Selection,
@@ -58,7 +62,7 @@ fn parse_items_query(
     for (k, v) in pairs {
         match k.as_str() {
             "bbox" | "limit" | "offset" | "datetime" | "filter" | "filter-lang" | "properties"
-            | "f" | "bbox-crs" | "filter-crs" => {}
+            | "f" | "crs" | "bbox-crs" | "filter-crs" => {}
             field if fields.iter().any(|f| f == field) => {
                 property_filters.push(Filter::Compare(
                     field.to_owned(),
@@ -68,34 +72,24 @@ fn parse_items_query(
             }
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "unknown query parameter '{other}': use bbox, limit, offset, datetime, filter, filter-lang, properties, or a property name ({})",
+                    "unknown query parameter '{other}': use bbox, bbox-crs, crs, limit, offset, datetime, filter, filter-lang, properties, or a property name ({})",
                     fields.join(", ")
                 )));
             }
         }
     }
-    for name in ["bbox-crs", "filter-crs"] {
-        if let Some(crs) = params.get(name)
-            && *crs != CRS84
-        {
-            return Err(ApiError::bad_request(format!(
-                "{name} '{crs}' is not supported: use {CRS84}"
-            )));
-        }
+    if let Some(crs) = params.get("filter-crs")
+        && *crs != CRS84
+    {
+        return Err(ApiError::bad_request(format!(
+            "filter-crs '{crs}' is not supported: use {CRS84}"
+        )));
     }
+    let crs = crs_param(&params, "crs")?;
+    let bbox_crs = crs_param(&params, "bbox-crs")?;
     let bbox = params
         .get("bbox")
-        .map(|b| {
-            let v: Vec<f64> = b.split(',').map(|x| x.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| {
-                ApiError::bad_request(format!("bbox '{b}' is not four numbers: use bbox=west,south,east,north in degrees"))
-            })?;
-            match v.as_slice() {
-                [w, s, e, n] if w <= e && s <= n && (-180.0..=180.0).contains(w) && (-90.0..=90.0).contains(s) => Ok([*w, *s, *e, *n]),
-                _ => Err(ApiError::bad_request(format!(
-                    "bbox '{b}' is not west,south,east,north with west <= east and south <= north in degrees"
-                ))),
-            }
-        })
+        .map(|b| parse_bbox(b, bbox_crs))
         .transpose()?;
     let number = |name: &str, default: usize, max: usize| -> Result<usize, ApiError> {
         params.get(name).map_or(Ok(default), |v| {
@@ -125,10 +119,75 @@ fn parse_items_query(
     }
     Ok(ItemsQuery {
         bbox,
+        crs,
         limit,
         offset,
         selection,
     })
+}
+
+/// The header naming the CRS of the coordinates sent (Part 2).
+const CONTENT_CRS: header::HeaderName = header::HeaderName::from_static("content-crs");
+
+fn content_crs(crs: Crs) -> HeaderValue {
+    HeaderValue::try_from(format!("<{}>", crs.uri())).unwrap_or(HeaderValue::from_static("<>"))
+}
+
+/// The CRS parameter `name` names (CRS84 when absent).
+fn crs_param(params: &HashMap<&str, &str>, name: &str) -> Result<Crs, ApiError> {
+    params.get(name).map_or(Ok(Crs::Crs84), |v| {
+        Crs::parse(v).map_err(|e| ApiError::bad_request(format!("{name}: {e}")))
+    })
+}
+
+/// A `bbox` in `crs` (its axis order, minimum corner first) as Web Mercator metres.
+fn parse_bbox(b: &str, crs: Crs) -> Result<[f64; 4], ApiError> {
+    let v: Vec<f64> = b
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            ApiError::bad_request(format!(
+                "bbox '{b}' is not four numbers: use bbox=minx,miny,maxx,maxy in the bbox-crs (west,south,east,north in degrees by default)"
+            ))
+        })?;
+    let in_range = |c: [f64; 4]| match crs {
+        Crs::Crs84 => {
+            (-180.0..=180.0).contains(&c[0])
+                && (-90.0..=90.0).contains(&c[1])
+                && c[2] <= 180.0
+                && c[3] <= 90.0
+        }
+        Crs::Epsg4326 => {
+            (-90.0..=90.0).contains(&c[0])
+                && (-180.0..=180.0).contains(&c[1])
+                && c[2] <= 90.0
+                && c[3] <= 180.0
+        }
+        Crs::Epsg3857 => c
+            .iter()
+            .all(|x| x.abs() <= crate::engine::geometry::HALF_WORLD_M),
+        // Zone 35 South: eastings within the zone's reach, northings of the southern hemisphere.
+        Crs::Epsg32735 => {
+            c.iter().all(|x| x.is_finite())
+                && c[0] >= 0.0
+                && c[2] <= 1_000_000.0
+                && c[1] >= 0.0
+                && c[3] <= 10_000_000.0
+        }
+    };
+    match v.as_slice() {
+        [a, b2, c, d] if a <= c && b2 <= d && in_range([*a, *b2, *c, *d]) => {
+            Ok(crs.bbox_to_mercator([*a, *b2, *c, *d]))
+        }
+        _ if crs == Crs::Crs84 => Err(ApiError::bad_request(format!(
+            "bbox '{b}' is not west,south,east,north with west <= east and south <= north in degrees"
+        ))),
+        _ => Err(ApiError::bad_request(format!(
+            "bbox '{b}' is not minx,miny,maxx,maxy with min <= max inside {} (bbox-crs)",
+            crs.uri()
+        ))),
+    }
 }
 
 /// The value of `?field=v` as the field's type has it (the queryables say which): a
@@ -170,14 +229,13 @@ pub(super) async fn items(
 ) -> Result<Response, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
     let q = parse_items_query(&pairs, &snap)?;
+    let crs = q.crs;
     let base = format!("{base}/ogc/collections/{id}/items");
     let raw = raw.unwrap_or_default();
     let body = blocking(move || {
         let candidates: Vec<usize> = match q.bbox {
-            Some([w, s, e, n]) => {
-                let a = to_mercator(geo::Coord { x: w, y: s });
-                let b = to_mercator(geo::Coord { x: e, y: n });
-                let mut v: Vec<usize> = snap.indices_in_bounds_m([a.x, a.y, b.x, b.y]).collect();
+            Some(b) => {
+                let mut v: Vec<usize> = snap.indices_in_bounds_m(b).collect();
                 v.sort_unstable();
                 v
             }
@@ -191,7 +249,7 @@ pub(super) async fn items(
             .iter()
             .skip(q.offset)
             .take(q.limit)
-            .map(|&i| feature_json(&snap, i, &q.selection))
+            .map(|&i| feature_json(&snap, i, &q.selection, q.crs))
             .collect();
         let others: String = raw
             .split('&')
@@ -225,7 +283,10 @@ pub(super) async fn items(
     })
     .await?;
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON)),
+            (CONTENT_CRS, content_crs(crs)),
+        ],
         body,
     )
         .into_response())
@@ -235,9 +296,15 @@ pub(super) async fn item(
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
+    let params: HashMap<&str, &str> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let crs = crs_param(&params, "crs")?;
     let index = fid
         .parse::<usize>()
         .ok()
@@ -248,7 +315,7 @@ pub(super) async fn item(
                 snap.features.len()
             ))
         })?;
-    let mut body = feature_json(&snap, index - 1, &crate::engine::Selection::default());
+    let mut body = feature_json(&snap, index - 1, &crate::engine::Selection::default(), crs);
     let mut members = Map::new();
     members.insert(
         "links".into(),
@@ -259,7 +326,10 @@ pub(super) async fn item(
     );
     body.foreign_members = Some(members);
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON)),
+            (CONTENT_CRS, content_crs(crs)),
+        ],
         body.to_string(),
     )
         .into_response())

@@ -1,5 +1,6 @@
-//! OGC API – Features under `/ogc`: Part 1 (Core, GeoJSON, OpenAPI 3.0) and, of Part 3,
-//! queryables and CQL2 filters. The landing page links the API description
+//! OGC API – Features under `/ogc`: Part 1 (Core, GeoJSON, OpenAPI 3.0), Part 2 (CRS by
+//! reference: CRS84, EPSG:4326, 3857 and 32735) and, of Part 3, queryables and CQL2
+//! filters. The landing page links the API description
 //! (`service-desc`, [`description`]) and its HTML rendering (`service-doc`), so QGIS and
 //! GDAL discover the collections, the page-size maximum and what can be filtered on the
 //! server; items are served from the engine's snapshots ([`items`]).
@@ -16,6 +17,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::http::{ApiError, BaseUrl, Reader};
 use crate::engine::LayerSnapshot;
+use crate::engine::geometry::crs::Crs;
 use crate::model::LayerId;
 
 mod description;
@@ -38,6 +40,7 @@ const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
@@ -136,7 +139,8 @@ fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
         "title": s.meta.title,
         "description": format!("{} layer ({}), version {}. {}", s.meta.kind, s.meta.theme.as_str(), s.version, s.meta.attribution),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": Crs::ALL.map(Crs::uri),
+        "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [bbox], "crs": CRS84}},
         "links": [
             {"href": format!("{base}/collections/{id}"), "rel": "self", "type": "application/json", "title": s.meta.title},
