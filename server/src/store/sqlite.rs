@@ -39,11 +39,31 @@ diesel::table! {
     }
 }
 
-#[derive(Queryable, Selectable, Insertable)]
+/// A feature as inserted: borrowed from the loaded features, so a load copies each
+/// geometry and text once, into SQLite, and not first into a row of its own.
+#[derive(Insertable)]
+#[diesel(table_name = features)]
+struct NewFeatureRow<'a> {
+    layer_id: &'a str,
+    version: i32,
+    fid: i64,
+    source_id: Option<&'a str>,
+    geom: &'a [u8],
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+    properties: String,
+    name: Option<&'a str>,
+    code: Option<&'a str>,
+    population: Option<f64>,
+    households: Option<f64>,
+    hazard_class: Option<&'a str>,
+}
+
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = features)]
 struct FeatureRow {
-    layer_id: String,
-    version: i32,
     fid: i64,
     source_id: Option<String>,
     geom: Vec<u8>,
@@ -97,24 +117,24 @@ pub(super) fn write_features(
     feats: &[Feature],
 ) -> StoreResult<()> {
     for chunk in feats.chunks(INSERT_CHUNK) {
-        let rows: Vec<FeatureRow> = chunk
+        let rows: Vec<NewFeatureRow<'_>> = chunk
             .iter()
-            .map(|f| FeatureRow {
-                layer_id: id.to_owned(),
+            .map(|f| NewFeatureRow {
+                layer_id: id,
                 version,
                 fid: f.fid,
-                source_id: f.source_id.clone(),
-                geom: f.wkb.clone(),
+                source_id: f.source_id.as_deref(),
+                geom: &f.wkb,
                 west: f.bbox[0],
                 south: f.bbox[1],
                 east: f.bbox[2],
                 north: f.bbox[3],
                 properties: serde_json::to_string(&f.properties).unwrap_or_else(|_| "{}".into()),
-                name: f.name.clone(),
-                code: f.code.clone(),
+                name: f.name.as_deref(),
+                code: f.code.as_deref(),
                 population: f.population,
                 households: f.households,
-                hazard_class: f.hazard_class.clone(),
+                hazard_class: f.hazard_class.as_deref(),
             })
             .collect();
         diesel::insert_into(features::table)
