@@ -43,21 +43,8 @@ fn fixture(dir: &tempfile::TempDir) -> String {
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
-    let resp = app(state.clone())
-        .oneshot(
-            Request::get(uri)
-                .header("host", "test.local")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let (status, _, body) = get_with_crs(state, uri).await;
+    (status, body)
 }
 
 /// Status, `Content-Crs` and body of a GET.

@@ -96,14 +96,23 @@ async fn readable(
         .collect())
 }
 
+/// The API description for this caller (the collections it may read).
+async fn caller_description(
+    state: &AppState,
+    headers: &HeaderMap,
+    base: &str,
+) -> Result<Value, ApiError> {
+    let shown = readable(state, headers).await?;
+    let refs: Vec<&LayerSnapshot> = shown.iter().map(AsRef::as_ref).collect();
+    Ok(description::ogc(&format!("{base}/ogc"), &refs))
+}
+
 async fn api(
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let shown = readable(&state, &headers).await?;
-    let refs: Vec<&LayerSnapshot> = shown.iter().map(AsRef::as_ref).collect();
-    let doc = description::ogc(&format!("{base}/ogc"), &refs);
+    let doc = caller_description(&state, &headers, &base).await?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -119,12 +128,8 @@ async fn api_html(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Html<String>, ApiError> {
-    let shown = readable(&state, &headers).await?;
-    let refs: Vec<&LayerSnapshot> = shown.iter().map(AsRef::as_ref).collect();
-    Ok(Html(html::description(&description::ogc(
-        &format!("{base}/ogc"),
-        &refs,
-    ))))
+    let doc = caller_description(&state, &headers, &base).await?;
+    Ok(Html(html::description(&doc)))
 }
 
 async fn conformance() -> Json<Value> {
