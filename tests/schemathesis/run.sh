@@ -13,8 +13,6 @@
 # SITROOM_DB (an existing demo database to copy instead of running the demo), MAX_TIME.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=${SITROOM_BIN:-target/debug/sitroom}
-MIRROR=${SITROOM_MIRROR:-$PWD/../shared/data}
 MAX_TIME=${MAX_TIME:-60}
 VERSION=4.32.5
 venv=${ST_VENV:-$PWD/.venv-schemathesis}
@@ -23,22 +21,10 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
 
-work=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-db=$work/st.db
-if [ -n "${SITROOM_DB:-}" ]; then
-  cp "$SITROOM_DB" "$db"
-else
-  SITROOM_MIRROR=$MIRROR scripts/load-demo.sh "$db" "$(dirname "$BIN")" >/dev/null
-fi
+# shellcheck source=tests/demo-server.sh
+. tests/demo-server.sh
 token=$("$BIN" --db "$db" token create schemathesis --role admin | head -1)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-base=http://127.0.0.1:$port
-"$BIN" --db "$db" serve --bind "127.0.0.1:$port" --rate-limit 0 --web-dir "$work/none" >"$work/serve.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do curl -sf "$base/health" >/dev/null && break; sleep 0.5; done
+serve_demo
 
 # One worker: CPython 3.11's AST parser (which hypothesis uses to describe strategies) is
 # not thread-safe and fails at random with "AST constructor recursion depth mismatch".
