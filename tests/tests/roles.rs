@@ -162,6 +162,27 @@ async fn each_role_may_do_what_it_is_for_and_no_more() {
             [401, 200, 200, 200, 200],
         ),
         (
+            "the situation map's style (draws what the caller may read)",
+            "GET",
+            "/styles/situation.json".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "the style of a layer not open without a token",
+            "GET",
+            "/styles/layers/closed.json".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            "the style of a restricted layer (aggregates for viewers)",
+            "GET",
+            "/styles/layers/hh.json".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        (
             "catalog (lists what the caller may read)",
             "GET",
             "/catalog".into(),
@@ -693,4 +714,97 @@ async fn who_may_read_a_layer_changes_without_a_new_version() {
         kinds(&call(&state, "GET", items, analyst, None).await.1),
         ["Point", "Point"]
     );
+}
+
+/// The ids of a style's layers and its sources' tile addresses.
+fn drawn(style: &Value) -> (Vec<String>, Vec<String>) {
+    let ids = style["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
+    let tiles = style["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s["tiles"][0].as_str().unwrap().to_owned())
+        .collect();
+    (ids, tiles)
+}
+
+#[tokio::test]
+async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, tokens) = fixture(&dir);
+    let (viewer, analyst) = (tokens[1].0.as_deref(), tokens[2].0.as_deref());
+
+    let (status, anonymous) = call(&state, "GET", "/styles/situation.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (ids, tiles) = drawn(&anonymous);
+    assert!(ids.contains(&"zone:fill".to_owned()), "{ids:?}");
+    assert!(
+        !ids.iter()
+            .any(|i| i.starts_with("closed:") || i.starts_with("hh:")),
+        "a caller without a token sees no style of a layer not open to it: {ids:?}"
+    );
+    assert!(
+        !tiles
+            .iter()
+            .any(|t| t.contains("/closed/") || t.contains("/hh/"))
+    );
+
+    // A viewer gets the households as units (with the withheld grey), the tiles of
+    // aggregates; an analyst the points themselves.
+    let (_, seen) = call(&state, "GET", "/styles/situation.json", viewer, None).await;
+    let (ids, tiles) = drawn(&seen);
+    assert!(ids.contains(&"hh:fill".to_owned()) && ids.contains(&"hh:outline".to_owned()));
+    assert!(!ids.contains(&"hh:circle".to_owned()), "{ids:?}");
+    assert!(
+        tiles
+            .iter()
+            .any(|t| t.contains("/tiles/hh/") && t.ends_with("&agg=1"))
+    );
+    let (_, cleared) = call(&state, "GET", "/styles/layers/hh.json", analyst, None).await;
+    let (ids, tiles) = drawn(&cleared);
+    assert_eq!(ids, ["hh:circle", "hh:label"]);
+    assert!(tiles[0].ends_with("?v=1"), "{tiles:?}");
+
+    // Only the layers asked for, in that order; a layer the caller may not read is refused
+    // by name, not left out silently.
+    let (_, chosen) = call(
+        &state,
+        "GET",
+        "/styles/situation.json?layers=closed,zone",
+        viewer,
+        None,
+    )
+    .await;
+    let (ids, _) = drawn(&chosen);
+    let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
+    assert!(at("closed:fill") < at("zone:fill"));
+    assert!(!ids.iter().any(|i| i.starts_with("hh:")), "{ids:?}");
+    assert!(ids.contains(&"districts:line".to_owned()));
+    let (status, problem) = call(
+        &state,
+        "GET",
+        "/styles/situation.json?layers=closed",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("'closed'"),
+        "{problem}"
+    );
+    let (status, _) = call(
+        &state,
+        "GET",
+        "/styles/situation.json?layers=districts",
+        viewer,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -1,6 +1,7 @@
 // Every request the situation room and the layers page make, in one place. Requests go
 // to the server that served the page only (nothing leaves the briefing room's network),
 // with the caller's token when they gave one.
+import type { StyleSpecification } from 'maplibre-gl';
 import type {
   AccessChange,
   CatalogLayer,
@@ -55,6 +56,10 @@ async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 const query = (params: Record<string, string | number>) =>
   new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+
+/** The situation map's style for this caller (the server draws it for QGIS and
+ *  MapLibre pages too). */
+export const situationStyle = () => json<StyleSpecification>('/styles/situation.json');
 
 export async function catalog(): Promise<CatalogLayer[]> {
   const c = await json<{ tiles: Record<string, Omit<CatalogLayer, 'id'>> }>('/catalog');

@@ -40,7 +40,8 @@ async function start() {
   installPalette();
   maplibregl.setWorkerUrl(workerUrl);
   const store = new Store();
-  store.setCatalog(await api.catalog(), !!api.token());
+  const [catalog, style] = await Promise.all([api.catalog(), api.situationStyle()]);
+  store.setCatalog(catalog, style, !!api.token());
   const view = new MapView(store, api.origin());
   const { lon, lat, zoom } = store.state.view;
   const map = new maplibregl.Map({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MapView } from './mapview';
-import { callsOf, fakeMap, report, store } from './test-support';
+import { callsOf, fakeMap, report, serverStyle, store } from './test-support';
 
 function setUp(hash = '') {
   const s = store(hash);
@@ -80,7 +80,8 @@ describe('map view', () => {
 
   it('builds the style again for a new catalog', () => {
     const { s, map } = setUp();
-    s.setCatalog(s.catalog.map((l) => (l.id === 'returnees' ? { ...l, detail: true } : l)), true);
+    const cleared = s.catalog.map((l) => (l.id === 'returnees' ? { ...l, detail: true } : l));
+    s.setCatalog(cleared, serverStyle(cleared), true);
     expect(callsOf(map, 'setStyle').length).toBe(1);
     expect(map.ids.has('returnees:circle')).toBe(true);
   });

@@ -1,21 +1,15 @@
 // Keeps the map in step with the store. The style is built once per catalog (a new
-// layer version, a token given); everything else — a layer shown or hidden, its
+// layer version, a token given), from the server's situation style; everything else — a layer shown or hidden, its
 // opacity, the drawing order, a new question's choropleth, the unit drilled into — is
 // applied to the layers already on the map, without building the style again.
 import type { ExpressionSpecification, Map, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { levelOfCode } from './state';
 import type { Store, Topic } from './store';
-import {
-  CHOROPLETH_OPACITY,
-  type StyleOptions,
-  buildStyle,
-  choroplethFill,
-  choroplethUrl,
-  dataLayers,
-  defaultOpacity,
-  drawingOrder,
-  selectedFilter,
-} from './style';
+import { CHOROPLETH_OPACITY } from './palette';
+import { type StyleOptions, choroplethFill, choroplethUrl, drawingOrder, layersOf, selectedFilter, shownAt, situationStyle } from './style';
+
+/** Before the server's style arrives. */
+const EMPTY: StyleSpecification = { version: 8, sources: {}, layers: [] };
 
 /** The parts of a MapLibre map this uses. */
 export type StyledMap = Pick<Map, 'setStyle' | 'setLayoutProperty' | 'setPaintProperty' | 'moveLayer' | 'setFilter' | 'getSource' | 'getLayer'>;
@@ -41,7 +35,7 @@ export class MapView {
 
   /** The style for the store as it is now. */
   build(): StyleSpecification {
-    this.style = buildStyle(this.store.catalog, this.options());
+    this.style = situationStyle(this.store.style ?? EMPTY, this.store.catalog, this.options());
     return this.style;
   }
 
@@ -65,11 +59,11 @@ export class MapView {
 
   private options(): StyleOptions {
     const { state, report, breaks } = this.store;
+    const opacity = state.opacity.exposure ?? CHOROPLETH_OPACITY;
     return {
-      origin: this.origin,
       visible: state.layers,
       opacity: state.opacity,
-      choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks, field: state.shade === 'share' ? 'exposed_share' : 'exposed' } : null,
+      choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks, field: state.shade === 'share' ? 'exposed_share' : 'exposed', opacity } : null,
       selected: this.selected(),
       labelScale: labelScale(state.briefing, this.width()),
     };
@@ -90,20 +84,22 @@ export class MapView {
 
   /** Visibility and opacity of the data layers, and their order when it changed. */
   private syncDataLayers(map: StyledMap, reorder: boolean) {
-    const { catalog, state } = this.store;
+    const { catalog, state, style: base } = this.store;
+    if (!base) return;
     const ordered = drawingOrder(catalog, state.layers);
     for (const l of ordered) {
-      for (const spec of dataLayers(l, state.opacity[l.id] ?? defaultOpacity(l), state.layers.includes(l.id))) {
+      for (const spec of layersOf(base, l.id)) {
         if (!map.getLayer(spec.id)) continue;
-        map.setLayoutProperty(spec.id, 'visibility', spec.layout?.visibility ?? 'visible');
-        for (const [k, v] of Object.entries(spec.paint ?? {})) if (k.endsWith('-opacity')) map.setPaintProperty(spec.id, k as 'fill-opacity', v);
+        const shown = shownAt(spec, l, state.layers.includes(l.id), state.opacity[l.id] ?? l.opacity);
+        map.setLayoutProperty(spec.id, 'visibility', shown.layout?.visibility ?? 'visible');
+        for (const [k, v] of Object.entries(('paint' in shown && shown.paint) || {})) if (k.endsWith('-opacity')) map.setPaintProperty(spec.id, k as 'fill-opacity', v);
       }
     }
     if (!reorder || !this.style) return;
     // Data layers lie below the first boundary line; point labels stay on top.
     const anchor = this.style.layers.find((x) => x.type === 'line' && catalog.some((b) => b.kind === 'boundary' && x.id === `${b.id}:line`))?.id;
     for (const l of ordered) {
-      for (const spec of dataLayers(l, 1, true)) {
+      for (const spec of layersOf(base, l.id)) {
         if (spec.type !== 'symbol' && map.getLayer(spec.id)) map.moveLayer(spec.id, anchor);
       }
     }
@@ -128,7 +124,7 @@ export class MapView {
       map.setPaintProperty('exposure:fill', 'fill-color', fill);
       paint['fill-color'] = fill;
     }
-    const opacity = this.store.state.opacity.exposure ?? CHOROPLETH_OPACITY;
+    const { opacity } = o.choropleth;
     if (paint['fill-opacity'] !== opacity) {
       map.setPaintProperty('exposure:fill', 'fill-opacity', opacity);
       paint['fill-opacity'] = opacity;

@@ -1,53 +1,32 @@
 // Every colour the situation room and the layers page use, in one place: the map's
-// (hazard classes, choropleths, basemap) and the page's (written into CSS custom
+// (hazard classes, choropleths, basemap: data/map-style.json) and the page's (written into CSS custom
 // properties by installPalette, which styles.css reads; it holds no colour of its own).
 import type { HazardClass } from './types';
+// The map's colours and breaks are shared with the server, which draws the styles
+// (/styles) from the same file.
+import MAP from '../../data/map-style.json';
 
 /** ColorBrewer YlOrRd: ordered in lightness, so still readable without colour vision. */
-export const CLASS_COLOURS: Record<HazardClass, string> = {
-  high: '#bd0026',
-  medium: '#f03b20',
-  low: '#fd8d3c',
-  very_low: '#fecc5c',
-};
+export const CLASS_COLOURS: Record<HazardClass, string> = MAP.hazard_classes;
 
 /** A feature whose class the map does not know, and a place outside every hazard zone. */
-export const UNCLASSIFIED = '#bdbdbd';
-export const OUTSIDE_HAZARDS = '#ffffff';
+export const UNCLASSIFIED = MAP.unclassified;
+export const OUTSIDE_HAZARDS = MAP.outside_hazards;
 
-/** ColorBrewer Purples (colour-blind safe, sequential) for exposed people. */
-export const CHOROPLETH_COLOURS = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f'];
+/** ColorBrewer Purples (colour-blind safe, sequential) for exposed people, and the
+ *  choropleth's opacity when the link does not say. */
+export const CHOROPLETH_COLOURS = MAP.choropleth.colours;
+export const CHOROPLETH_OPACITY = MAP.choropleth.opacity;
 
 /** ColorBrewer Blues (sequential, colour-blind safe), apart from the exposure purples,
- *  for households per unit of a restricted layer; grey for units withheld. */
-export const AGGREGATE_COLOURS = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'];
-export const AGGREGATE_OUTLINE = '#08519c';
-export const WITHHELD_COLOUR = '#bdbdbd';
+ *  for households per unit of a restricted layer, stepping at AGGREGATE_BREAKS; grey
+ *  for units withheld. */
+export const AGGREGATE_COLOURS = MAP.aggregates.colours;
+export const AGGREGATE_BREAKS = MAP.aggregates.breaks;
+export const WITHHELD_COLOUR = MAP.aggregates.withheld;
 
-/** ColorBrewer Blues for people per polygon of an exposure layer. */
-export const POPULATION_COLOURS = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
-
-/** Points: camps green, other places blue, white rings and halos. */
-export const POINT = {
-  camp: '#1b7837',
-  other: '#2166ac',
-  ring: '#ffffff',
-  label: '#1b3a1b',
-  halo: '#ffffff',
-};
-
-/** The offline basemap drawn from our own boundary layers. */
-export const BASEMAP = {
-  /** Water and neighbours: what lies outside every country polygon. */
-  background: '#dfe8ec',
-  land: '#f4f1ea',
-  countryLine: '#7a7367',
-  adminLine: '#8c8c8c',
-  label: '#333333',
-  halo: '#ffffff',
-  /** The unit drilled into. */
-  selected: '#000000',
-};
+/** The outline of the unit drilled into. */
+export const SELECTED = MAP.basemap.selected;
 
 /** The page around the map; each becomes the CSS custom property `--<name>`. */
 export const UI: Record<string, string> = {

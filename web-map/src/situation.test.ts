@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Situation } from './situation';
-import { catalog, report, store } from './test-support';
+import { catalog, report, serverStyle, store } from './test-support';
 import type { Report } from './types';
 
 function server(answers: Record<string, () => Promise<Report>>) {
   return {
     catalog: vi.fn(async () => catalog),
+    situationStyle: vi.fn(async () => serverStyle(catalog)),
     exposure: vi.fn((_hazard: string, _exposure: string, by: string) => (answers[by] ?? (async () => report(by)))()),
     search: vi.fn(async (q: string) => ({ results: [{ kind: 'boundary', layer: 'x', level: 'district', code: q, name: `Unit ${q}`, bbox: [0, 0, 1, 1] as [number, number, number, number] }] })),
     token: () => null,

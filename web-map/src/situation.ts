@@ -1,11 +1,11 @@
-// What the situation room asks the server and when: the catalog at start and on every
+// What the situation room asks the server and when: the catalog and style at start and on every
 // new layer version or token, and the exposure report whenever the question, the level
 // or the unit drilled into changes. Answers to questions no longer asked are dropped.
 import type * as api from './api';
 import { ancestry, levelOfCode } from './state';
 import type { Store, Topic } from './store';
 
-export type SituationApi = Pick<typeof api, 'catalog' | 'exposure' | 'search' | 'token'>;
+export type SituationApi = Pick<typeof api, 'catalog' | 'situationStyle' | 'exposure' | 'search' | 'token'>;
 type Bbox = [number, number, number, number];
 
 /** A change of any of these asks for a new report. */
@@ -25,9 +25,11 @@ export class Situation {
     });
   }
 
-  /** Reads the catalog again (what this caller may see); the report follows. */
+  /** Reads the catalog and its style again (what this caller may see); the report
+   *  follows. */
   async refresh() {
-    this.store.setCatalog(await this.server.catalog(), !!this.server.token());
+    const [catalog, style] = await Promise.all([this.server.catalog(), this.server.situationStyle()]);
+    this.store.setCatalog(catalog, style, !!this.server.token());
   }
 
   /** Drills into unit `code` (null: back to the country), framing it when its extent is

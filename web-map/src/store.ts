@@ -4,6 +4,7 @@
 import { type UnitFigures, ranked } from './figures';
 import { quantileBreaks } from './style';
 import { type Level, type State, childLevel, levelOfCode, parseHash, toHash } from './state';
+import type { StyleSpecification } from 'maplibre-gl';
 import type { CatalogLayer, Report } from './types';
 
 /** What changed: a key of the state, or one of the other parts. */
@@ -15,6 +16,8 @@ export type Link = { readonly hash: string; write(hash: string): void };
 export class Store {
   state: State;
   catalog: CatalogLayer[] = [];
+  /** The server's situation style for this catalog (what the caller may see). */
+  style: StyleSpecification | null = null;
   report: Report | null = null;
   /** Choropleth class breaks of the current rows. */
   breaks: number[] = [];
@@ -63,9 +66,10 @@ export class Store {
     if (hash !== this.link.hash) this.link.write(hash);
   }
 
-  /** A new catalog: the question and visible layers are completed from it. */
-  setCatalog(catalog: CatalogLayer[], cleared: boolean) {
+  /** A new catalog and its style: the question and visible layers are completed from it. */
+  setCatalog(catalog: CatalogLayer[], style: StyleSpecification, cleared: boolean) {
     this.catalog = catalog;
+    this.style = style;
     const before = this.state;
     this.state = complete(this.state, catalog, cleared, this.link.hash.includes('layers='));
     const changed: Topic[] = ['catalog'];

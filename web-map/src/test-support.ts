@@ -1,6 +1,6 @@
 // Shared by the unit tests (never imported by the pages): a small catalog and report,
 // a store whose link is a string, and a map that records what is done to it.
-import type { Map } from 'maplibre-gl';
+import type { LayerSpecification, Map, StyleSpecification } from 'maplibre-gl';
 import { Store } from './store';
 import type { CatalogLayer, Report } from './types';
 
@@ -17,8 +17,45 @@ export const layer = (id: string, kind: CatalogLayer['kind'], theme: string, ext
   geometry: kind === 'exposure' && theme === 'camp' ? 'point' : 'polygon',
   attribution: `${id} ©`,
   bounds: kind === 'boundary' ? [28.86, -2.84, 30.9, -1.05] : null,
+  opacity: kind === 'hazard' ? 0.65 : kind === 'exposure' && theme !== 'camp' ? 0.55 : 1,
+  style: `/styles/layers/${id}.json`,
   ...extra,
 });
+
+const LEVELS = ['country', 'province', 'district', 'sector', 'cell', 'village'];
+
+/** The server's situation style for `cat` as /styles/situation.json draws it: the same
+ *  layer ids, parts and order, the paint reduced to what the web map changes. */
+export function serverStyle(cat: CatalogLayer[]): StyleSpecification {
+  const on = (l: CatalogLayer, part: string, type: string, paint: Record<string, unknown> = {}, extra = {}) =>
+    ({ id: `${l.id}:${part}`, type, source: l.id, 'source-layer': l.id, paint, ...extra }) as LayerSpecification;
+  const boundaries = cat.filter((l) => l.kind === 'boundary').sort((a, b) => LEVELS.indexOf(a.theme) - LEVELS.indexOf(b.theme));
+  const countries = boundaries.filter((l) => l.theme === 'country');
+  const admin = boundaries.filter((l) => l.theme !== 'country');
+  const data = cat.filter((l) => l.kind !== 'boundary');
+  const drawn = (l: CatalogLayer): LayerSpecification[] => {
+    if (!l.detail) return [on(l, 'fill', 'fill', { 'fill-opacity': l.opacity * 0.8 }), on(l, 'outline', 'line', { 'line-opacity': l.opacity })];
+    if (l.geometry === 'point') return [on(l, 'circle', 'circle', { 'circle-opacity': l.opacity }), on(l, 'label', 'symbol', {}, { layout: { 'text-size': 12 } })];
+    return [on(l, 'fill', 'fill', { 'fill-opacity': l.opacity })];
+  };
+  const shapes = data.flatMap(drawn);
+  const label = (l: CatalogLayer) => on(l, 'label', 'symbol', {}, { layout: { 'text-size': 12 }, minzoom: l.theme === 'village' ? 14 : 0 });
+  return {
+    version: 8,
+    glyphs: 'http://127.0.0.1:8080/fonts/{fontstack}/{range}.pbf',
+    sources: Object.fromEntries(cat.map((l) => [l.id, { type: 'vector', tiles: [`http://127.0.0.1:8080/tiles/${l.id}/{z}/{x}/{y}.mvt?v=${l.version}${l.detail ? '' : '&agg=1'}`] }])),
+    layers: [
+      { id: 'background', type: 'background' },
+      ...countries.map((l) => on(l, 'land', 'fill')),
+      ...shapes.filter((x) => x.type !== 'symbol'),
+      ...admin.map((l) => on(l, 'line', 'line')),
+      ...countries.map((l) => on(l, 'line', 'line')),
+      ...[...admin].reverse().map(label),
+      ...countries.map(label),
+      ...shapes.filter((x) => x.type === 'symbol'),
+    ],
+  };
+}
 
 export const catalog: CatalogLayer[] = [
   layer('countries', 'boundary', 'country'),
@@ -69,7 +106,7 @@ export function report(by = 'district', extra: Partial<Report> = {}): Report {
 export function store(hash = '', cat: CatalogLayer[] = catalog): Store {
   const link = { hash, write: (h: string) => (link.hash = h) };
   const s = new Store(link);
-  if (cat.length) s.setCatalog(cat, false);
+  if (cat.length) s.setCatalog(cat, serverStyle(cat), false);
   return s;
 }
 

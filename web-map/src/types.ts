@@ -25,6 +25,10 @@ export interface CatalogLayer {
   geometry: GeometryKind;
   attribution: string;
   bounds: [number, number, number, number] | null;
+  /** Opacity it is drawn at unless the user chooses another (the server's style). */
+  opacity: number;
+  /** Address of its style alone (`/styles/layers/<id>.json`). */
+  style: string;
   /** Which attributes hold the name, official code, people, households, hazard value. */
   fields?: { name?: string; code?: string; population?: string; households?: string; hazard?: string };
   /** How a hazard layer's values map to its classes (null for other layers). */

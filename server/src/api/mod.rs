@@ -6,13 +6,14 @@ mod audit;
 mod choropleth;
 mod events;
 mod exposure;
-mod features;
 pub mod glyphs;
 mod health;
 pub mod http;
 mod layers;
 mod metrics;
+mod ogc;
 mod search;
+mod styles;
 mod tiles;
 mod tokens;
 
@@ -125,11 +126,12 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(layers::router())
         .merge(tiles::router())
-        .merge(features::router())
+        .merge(ogc::router())
         .merge(events::router())
         .merge(exposure::router())
         .merge(choropleth::router())
         .merge(search::router())
+        .merge(styles::router())
         .merge(glyphs::router())
         .merge(tokens::router())
         .merge(audit::router())
@@ -182,7 +184,7 @@ async fn openapi_json() -> impl axum::response::IntoResponse {
             axum::http::header::CONTENT_TYPE,
             "application/vnd.oai.openapi+json;version=3.1",
         )],
-        features::full_description().to_string(),
+        ogc::full_description().to_string(),
     )
 }
 

@@ -1,8 +1,6 @@
 //! Vector tiles from the engine: `GET /tiles/{layers}/{z}/{x}/{y}.mvt` (several layers
 //! joined with commas), TileJSON 3.0 at `GET /tiles/{layer}.json`, and `GET /catalog`.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,12 +10,13 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::http::caching::{etag, not_modified, private_to_caller, set_cache_headers};
+use super::http::catalog::seen;
 use super::http::selection::SelectionQuery;
-use super::http::tile::{TileSource, parse_tile, serve_tile};
+use super::http::tile::{Views, layers_tile, parse_tile, views};
 use super::http::{ApiError, BaseUrl, Reader};
+use crate::cartography::default_opacity;
 use crate::engine::LayerSnapshot;
 use crate::engine::tiles::MAX_ZOOM;
-use crate::model::LayerId;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -27,63 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/tiles/{layers}/{z}/{x}/{y}", get(tile))
 }
 
-/// The layers of a tile request as the caller may see them.
-struct Views {
-    /// What is drawn: each layer, or its aggregates (restricted, without clearance).
-    shown: Vec<Arc<LayerSnapshot>>,
-    /// Every layer the content depends on, for cache purges.
-    sources: Vec<Arc<LayerSnapshot>>,
-    /// The layers in order, aggregated ones marked: with the sources' versions, what
-    /// tells one tile's content from another's (a viewer's aggregates of a layer never
-    /// share an ETag or a cache entry with an analyst's detail).
-    key: String,
-}
-
-/// Most layers one tile may combine (each named once).
-const MAX_LAYERS_PER_TILE: usize = 16;
-
-/// The named layers as the caller may see them.
-async fn views(state: &AppState, headers: &HeaderMap, names: &str) -> Result<Views, ApiError> {
-    let reader = Reader::of(state, headers).await?;
-    let all = state.engine.snapshots();
-    let (mut shown, mut sources, mut key) = (Vec::new(), Vec::new(), Vec::new());
-    let mut named: Vec<&str> = Vec::new();
-    for name in names.split(',') {
-        if !named.contains(&name) {
-            named.push(name);
-        }
-    }
-    if named.len() > MAX_LAYERS_PER_TILE {
-        return Err(ApiError::bad_request(format!(
-            "{} layers in one tile is more than the {MAX_LAYERS_PER_TILE} a tile may combine: ask for fewer at a time",
-            named.len()
-        )));
-    }
-    for name in named {
-        let id: LayerId = name
-            .parse()
-            .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
-        let snap = all.get(&id).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "layer '{id}' does not exist: GET /catalog lists the tile layers"
-            ))
-        })?;
-        let view = reader.view(state, snap.clone(), "tiles").await?;
-        key.push(if view.by.is_some() {
-            format!("{id}:aggregates")
-        } else {
-            id.to_string()
-        });
-        sources.extend(view.sources());
-        shown.push(view.layer);
-    }
-    Ok(Views {
-        shown,
-        sources,
-        key: key.join(","),
-    })
-}
-
 async fn tile(
     State(state): State<AppState>,
     Path((layers, z, x, y)): Path<(String, String, String, String)>,
@@ -91,27 +33,7 @@ async fn tile(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let t = parse_tile(&z, &x, &y, "/tiles/{layers}/{z}/{x}/{y}.mvt")?;
-    let views = views(&state, &headers, &layers).await?;
-    let selection = query.resolve(&views.shown)?;
-    let ids: Vec<String> = views
-        .sources
-        .iter()
-        .map(|s| s.meta.id.to_string())
-        .collect();
-    let tag = etag(
-        &views.sources,
-        &format!("{} {}/{}/{} {}", views.key, t.z, t.x, t.y, selection.key()),
-    );
-    let private = private_to_caller(&views.shown);
-    serve_tile(
-        &state,
-        &headers,
-        views.shown,
-        t,
-        selection,
-        TileSource { tag, ids, private },
-    )
-    .await
+    layers_tile(&state, &headers, &layers, t, &query).await
 }
 
 fn vector_layer(s: &LayerSnapshot) -> Value {
@@ -191,14 +113,10 @@ async fn catalog(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let reader = Reader::of(&state, &headers).await?;
-    let all = state.engine.snapshots();
-    // Aggregates are drawn on the finest units: their extent, never the layer's own.
-    let units_bbox = crate::engine::finest_boundary(&all).and_then(|(u, _)| u.bbox);
-    let tiles: serde_json::Map<String, Value> = all
-        .values()
-        .filter(|s| reader.may_read(&s.meta))
-        .map(|s| {
-            let detail = reader.sees_detail(&s.meta);
+    let tiles: serde_json::Map<String, Value> = seen(&reader, &state.engine.snapshots())
+        .iter()
+        .map(|v| {
+            let s = &v.snap;
             (
                 s.meta.id.to_string(),
                 json!({
@@ -207,15 +125,17 @@ async fn catalog(
                     "theme": s.meta.theme,
                     "sensitivity": s.meta.sensitivity,
                     "anonymous": s.meta.anonymous,
-                    "detail": detail,
+                    "detail": v.detail,
                     "version": s.version,
-                    "features": detail.then_some(s.features.len()),
-                    "geometry": if detail { s.geometry_kind() } else { Some("polygon") },
-                    "bounds": if detail { s.bbox } else { units_bbox },
+                    "features": v.detail.then_some(s.features.len()),
+                    "geometry": v.geometry(),
+                    "bounds": v.bounds,
                     "attribution": s.meta.attribution,
                     "classification": s.meta.classification,
                     "fields": s.meta.fields,
+                    "opacity": default_opacity(s.meta.kind, v.geometry()),
                     "tilejson": format!("/tiles/{}.json", s.meta.id),
+                    "style": format!("/styles/layers/{}.json", s.meta.id),
                 }),
             )
         })

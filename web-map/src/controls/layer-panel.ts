@@ -4,7 +4,6 @@
 import { el, replace } from '../dom';
 import { moveLayer } from '../state';
 import type { Store } from '../store';
-import { defaultOpacity } from '../style';
 import type { CatalogLayer } from '../types';
 import { Control } from './control';
 
@@ -60,7 +59,7 @@ export class LayerPanel extends Control {
         min: 0,
         max: 1,
         step: 0.05,
-        value: this.store.state.opacity[l.id] ?? defaultOpacity(l),
+        value: this.store.state.opacity[l.id] ?? l.opacity,
         'aria-label': `Opacity of ${l.title}`,
         oninput: (e: Event) =>
           this.store.set({ opacity: { ...this.store.state.opacity, [l.id]: Number((e.target as HTMLInputElement).value) } }),

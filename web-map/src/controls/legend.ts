@@ -3,9 +3,9 @@
 // layer drawn as aggregates.
 import { el, replace } from '../dom';
 import { people, percent } from '../figures';
-import { AGGREGATE_COLOURS, CHOROPLETH_COLOURS, CLASS_COLOURS, WITHHELD_COLOUR } from '../palette';
+import { AGGREGATE_BREAKS, AGGREGATE_COLOURS, CHOROPLETH_COLOURS, CLASS_COLOURS, WITHHELD_COLOUR } from '../palette';
 import type { Store } from '../store';
-import { AGGREGATE_BREAKS, CLASS_LABELS } from '../style';
+import { CLASS_LABELS } from '../style';
 import { type CatalogLayer, CLASS_ORDER, type ClassRule, type HazardClass } from '../types';
 import { Control } from './control';
 

@@ -1,9 +1,10 @@
 //! What every resource shares to speak HTTP: problem documents, who is asking (tokens,
-//! roles, layer access), caching headers, compression, links and client addresses, rate
+//! roles, layer access, what each caller sees of the layers), caching headers, compression, links and client addresses, rate
 //! and time limits, whole numbers in JSON, selection parameters, tile answers.
 
 pub mod access;
 pub mod caching;
+pub mod catalog;
 pub mod encoding;
 pub mod headers;
 pub mod limits;

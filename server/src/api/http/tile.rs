@@ -1,17 +1,19 @@
-//! Answering with a tile: address parsing, ETag per representation, 304, the cache of
-//! encoded tiles, compression, 204 for empty tiles.
+//! Answering with a tile: address parsing, the layers as the caller may see them, ETag
+//! per representation, 304, the cache of encoded tiles, compression, 204 for empty tiles.
 
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::caching::{not_modified, set_cache_headers};
+use super::caching::{etag, not_modified, private_to_caller, set_cache_headers};
 use super::encoding::Encoding;
-use super::{ApiError, blocking};
+use super::selection::SelectionQuery;
+use super::{ApiError, Reader, blocking};
 use crate::api::AppState;
 use crate::engine::tiles::{TileId, render};
 use crate::engine::{LayerSnapshot, Selection};
+use crate::model::LayerId;
 
 /// MIME type of Mapbox Vector Tiles.
 const MVT_TYPE: &str = "application/vnd.mapbox-vector-tile";
@@ -45,6 +47,98 @@ pub struct TileSource {
     pub ids: Vec<String>,
     /// Whether shared caches must not keep it.
     pub private: bool,
+}
+
+/// The layers of a tile request as the caller may see them.
+pub struct Views {
+    /// What is drawn: each layer, or its aggregates (restricted, without clearance).
+    pub shown: Vec<Arc<LayerSnapshot>>,
+    /// Every layer the content depends on, for cache purges.
+    pub sources: Vec<Arc<LayerSnapshot>>,
+    /// The layers in order, aggregated ones marked: with the sources' versions, what
+    /// tells one tile's content from another's (a viewer's aggregates of a layer never
+    /// share an ETag or a cache entry with an analyst's detail).
+    pub key: String,
+}
+
+/// Most layers one tile may combine (each named once).
+const MAX_LAYERS_PER_TILE: usize = 16;
+
+/// The named layers as the caller may see them.
+pub async fn views(state: &AppState, headers: &HeaderMap, names: &str) -> Result<Views, ApiError> {
+    let reader = Reader::of(state, headers).await?;
+    let all = state.engine.snapshots();
+    let (mut shown, mut sources, mut key) = (Vec::new(), Vec::new(), Vec::new());
+    let mut named: Vec<&str> = Vec::new();
+    for name in names.split(',') {
+        if !named.contains(&name) {
+            named.push(name);
+        }
+    }
+    if named.len() > MAX_LAYERS_PER_TILE {
+        return Err(ApiError::bad_request(format!(
+            "{} layers in one tile is more than the {MAX_LAYERS_PER_TILE} a tile may combine: ask for fewer at a time",
+            named.len()
+        )));
+    }
+    for name in named {
+        let id: LayerId = name
+            .parse()
+            .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
+        let snap = all.get(&id).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "layer '{id}' does not exist: GET /catalog lists the tile layers"
+            ))
+        })?;
+        let view = reader.view(state, snap.clone(), "tiles").await?;
+        key.push(if view.by.is_some() {
+            format!("{id}:aggregates")
+        } else {
+            id.to_string()
+        });
+        sources.extend(view.sources());
+        shown.push(view.layer);
+    }
+    Ok(Views {
+        shown,
+        sources,
+        key: key.join(","),
+    })
+}
+
+/// The tile `t` of the layers `names` (joined with commas) as the caller may see them,
+/// with the selection of `query`.
+///
+/// # Errors
+/// As [`views`], a bad selection, or a tile that cannot be rendered.
+pub async fn layers_tile(
+    state: &AppState,
+    headers: &HeaderMap,
+    names: &str,
+    t: TileId,
+    query: &SelectionQuery,
+) -> Result<Response, ApiError> {
+    let views = views(state, headers, names).await?;
+    let selection = query.resolve(&views.shown)?;
+    let ids: Vec<String> = views
+        .sources
+        .iter()
+        .map(|s| s.meta.id.to_string())
+        .collect();
+    let tag = etag(
+        &views.sources,
+        &format!("{} {}/{}/{} {}", views.key, t.z, t.x, t.y, selection.key()),
+    );
+    let private = private_to_caller(&views.shown);
+    serve_tile(
+        state,
+        headers,
+        views.shown,
+        t,
+        selection,
+        TileSource { tag, ids, private },
+    )
+    .await
 }
 
 /// Renders (or takes from the cache) the tile `t` of `snaps`, compressed as the client

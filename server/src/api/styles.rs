@@ -1,0 +1,163 @@
+//! Map styles (MapLibre / Mapbox GL, version 8) for what the caller may see:
+//! `GET /styles` lists them, `GET /styles/situation.json` is the situation map (every
+//! layer, or `?layers=` the data layers to draw, bottom first, over the basemap) and
+//! `GET /styles/layers/{id}.json` one layer alone. QGIS loads them as a vector tile
+//! layer's `styleUrl`; MapLibre pages use them as they are. The web map starts from the
+//! situation style.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::http::caching::{etag, not_modified, private_to_caller, set_cache_headers};
+use super::http::catalog::{Seen, seen};
+use super::http::{ApiError, BaseUrl, Reader};
+use crate::cartography::{Drawn, layer_style, situation_style};
+use crate::model::LayerKind;
+
+/// Media type of a Mapbox GL / MapLibre style.
+pub const STYLE_JSON: &str = "application/vnd.mapbox.style+json";
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/styles", get(list))
+        .route("/styles/situation.json", get(situation))
+        .route("/styles/layers/{file}", get(one))
+}
+
+async fn list(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
+    let entry = |id: &str, title: &str, href: String| json!({"id": id, "title": title, "links": [{"href": href, "rel": "stylesheet", "type": STYLE_JSON}]});
+    let mut styles = vec![entry(
+        "situation",
+        "Situation map: every layer over the offline basemap",
+        format!("{base}/styles/situation.json"),
+    )];
+    for v in seen(&reader, &state.engine.snapshots()) {
+        let m = &v.snap.meta;
+        styles.push(entry(
+            m.id.as_str(),
+            &m.title,
+            format!("{base}/styles/layers/{}.json", m.id),
+        ));
+    }
+    Ok(Json(json!({ "styles": styles })))
+}
+
+/// `?layers=`: the data layers to draw, bottom first.
+#[derive(Debug, Deserialize)]
+struct SituationQuery {
+    layers: Option<String>,
+}
+
+async fn situation(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    Query(q): Query<SituationQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
+    let all = seen(&reader, &state.engine.snapshots());
+    let chosen: Vec<&Seen> = match q.layers.as_deref() {
+        None => all.iter().collect(),
+        Some(names) => {
+            let mut out: Vec<&Seen> = all
+                .iter()
+                .filter(|v| v.snap.meta.kind == LayerKind::Boundary)
+                .collect();
+            for name in names.split(',').filter(|n| !n.is_empty()) {
+                let v = all
+                    .iter()
+                    .find(|v| v.snap.meta.id.as_str() == name && v.snap.meta.kind != LayerKind::Boundary)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "'{name}' is not a hazard or exposure layer you may read: GET /catalog lists them (boundary layers are always drawn)"
+                        ))
+                    })?;
+                if !out.iter().any(|o| std::ptr::eq(*o, v)) {
+                    out.push(v);
+                }
+            }
+            out
+        }
+    };
+    let key: Vec<String> = chosen
+        .iter()
+        .map(|v| format!("{}:{}", v.snap.meta.id, v.detail))
+        .collect();
+    let drawn: Vec<Drawn> = chosen.iter().map(|v| v.drawn()).collect();
+    answer(
+        &headers,
+        &chosen,
+        &format!("situation {} {base}", key.join(",")),
+        || situation_style(&base, &drawn),
+    )
+}
+
+async fn one(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = file.strip_suffix(".json").ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no resource at /styles/layers/{file}: a layer's style is at /styles/layers/{{layer}}.json"
+        ))
+    })?;
+    let reader = Reader::of(&state, &headers).await?;
+    let snapshots = state.engine.snapshots();
+    let snap = snapshots
+        .iter()
+        .find(|(k, _)| k.as_str() == id)
+        .map(|(_, s)| s)
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "layer '{id}' does not exist: GET /styles lists the styles"
+            ))
+        })?;
+    reader.check(&snap.meta)?;
+    let all = seen(&reader, &snapshots);
+    let v = all
+        .iter()
+        .find(|v| v.snap.meta.id.as_str() == id)
+        .ok_or_else(|| ApiError::internal(format!("layer '{id}' is readable but not seen")))?;
+    answer(
+        &headers,
+        &[v],
+        &format!("layer {id}:{} {base}", v.detail),
+        || layer_style(&base, &v.drawn()),
+    )
+}
+
+/// The style with its ETag and caching headers (or 304).
+fn answer(
+    headers: &HeaderMap,
+    drawn: &[&Seen],
+    what: &str,
+    build: impl FnOnce() -> Value,
+) -> Result<Response, ApiError> {
+    let snaps: Vec<_> = drawn.iter().map(|v| v.snap.clone()).collect();
+    let tag = etag(&snaps, what);
+    if not_modified(headers, &tag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    let mut out = HeaderMap::new();
+    out.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(STYLE_JSON));
+    set_cache_headers(&mut out, private_to_caller(&snaps));
+    Ok((out, build().to_string()).into_response())
+}

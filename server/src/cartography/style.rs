@@ -1,0 +1,380 @@
+//! MapLibre / Mapbox GL style documents (version 8): one per layer and one for the
+//! situation map. Hazard zones are coloured by class, points by theme, polygons of people
+//! by population, restricted layers without clearance as households per unit, and the
+//! boundary layers make an offline basemap (land, borders, names by zoom). The web map
+//! starts from the situation style; QGIS and other MapLibre pages load either as is.
+
+use serde_json::{Value, json};
+
+use super::palette::{PALETTE, Palette};
+use crate::model::{AdminLevel, Bbox, HazardClass, LayerKind};
+
+/// Tiles are cut to zoom 14; beyond, clients draw them larger.
+pub const SOURCE_MAXZOOM: u8 = 14;
+
+/// What a style needs to know of a layer, as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct Drawn<'a> {
+    /// Layer id (the source and the tiles' layer name).
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Hazard, exposure or boundary.
+    pub kind: LayerKind,
+    /// Flood, camp, district, ...
+    pub theme: &'a str,
+    /// `point`, `line` or `polygon`, as drawn for this caller.
+    pub geometry: Option<&'a str>,
+    /// Features in full (else the layer is drawn as aggregates per admin unit).
+    pub detail: bool,
+    /// Current version (in the tiles' address, so caches never mix versions).
+    pub version: i32,
+    /// Extent of what is drawn.
+    pub bounds: Option<Bbox>,
+    /// Credit to show.
+    pub attribution: &'a str,
+}
+
+/// Default opacity of a data layer.
+pub fn default_opacity(kind: LayerKind, geometry: Option<&str>) -> f64 {
+    let o = &PALETTE.opacity;
+    match (kind, geometry) {
+        (LayerKind::Hazard, _) => o.hazard,
+        (LayerKind::Exposure, Some("polygon")) => o.exposure_polygons,
+        _ => o.other,
+    }
+}
+
+/// The vector source of a layer: its tiles' address (version, and aggregates or not,
+/// in it), extent, zooms and credit.
+fn source(base: &str, l: &Drawn) -> Value {
+    let agg = if l.detail { "" } else { "&agg=1" };
+    let mut s = json!({
+        "type": "vector",
+        "tiles": [format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt?v={}{agg}", l.id, l.version)],
+        "minzoom": 0,
+        "maxzoom": SOURCE_MAXZOOM,
+        "attribution": l.attribution,
+    });
+    if let Some(b) = l.bounds {
+        s["bounds"] = json!(b);
+    }
+    s
+}
+
+/// A layer of the style drawing `l`'s tiles.
+fn layer(l: &Drawn, part: &str, kind: &str, paint: Value) -> Value {
+    json!({
+        "id": format!("{}:{part}", l.id),
+        "type": kind,
+        "source": l.id,
+        "source-layer": l.id,
+        "paint": paint,
+    })
+}
+
+/// `[step, [coalesce, [get, field], 0], c0, b1, c1, ...]`.
+fn stepped(field: &str, colours: &[String], breaks: &[f64]) -> Value {
+    let mut e = vec![
+        json!("step"),
+        json!(["coalesce", ["get", field], 0]),
+        json!(colours.first()),
+    ];
+    for (b, c) in breaks.iter().zip(colours.iter().skip(1)) {
+        e.push(json!(b));
+        e.push(json!(c));
+    }
+    Value::Array(e)
+}
+
+/// Fill colour of hazard zones by class, most severe darkest.
+fn hazard_colour(p: &Palette) -> Value {
+    let c = &p.hazard_classes;
+    let mut e = vec![json!("match"), json!(["get", "hazard_class"])];
+    for (class, colour) in [
+        (HazardClass::High, &c.high),
+        (HazardClass::Medium, &c.medium),
+        (HazardClass::Low, &c.low),
+        (HazardClass::VeryLow, &c.very_low),
+    ] {
+        e.push(json!(class.as_str()));
+        e.push(json!(colour));
+    }
+    e.push(json!(p.unclassified));
+    Value::Array(e)
+}
+
+/// The name of a feature, whichever field holds it.
+fn name_field() -> Value {
+    json!([
+        "coalesce",
+        ["get", "name"],
+        ["get", "NAME"],
+        ["get", "title"],
+        ""
+    ])
+}
+
+/// The layers drawing a hazard or exposure layer (ids start with the layer's id).
+pub fn data_layers(l: &Drawn) -> Vec<Value> {
+    let p = &*PALETTE;
+    let opacity = default_opacity(l.kind, l.geometry);
+    if !l.detail {
+        let a = &p.aggregates;
+        let fill = json!([
+            "case",
+            ["==", ["get", "suppressed"], true],
+            a.withheld,
+            stepped("households", &a.colours, &a.breaks)
+        ]);
+        return vec![
+            layer(
+                l,
+                "fill",
+                "fill",
+                json!({"fill-color": fill, "fill-opacity": opacity * 0.8}),
+            ),
+            layer(
+                l,
+                "outline",
+                "line",
+                json!({"line-color": a.outline, "line-width": 0.8, "line-opacity": opacity}),
+            ),
+        ];
+    }
+    if l.kind == LayerKind::Hazard {
+        return vec![layer(
+            l,
+            "fill",
+            "fill",
+            json!({"fill-color": hazard_colour(p), "fill-opacity": opacity}),
+        )];
+    }
+    if l.geometry == Some("point") {
+        let colour = if l.theme == "camp" {
+            &p.points.camp
+        } else {
+            &p.points.other
+        };
+        let mut label = layer(
+            l,
+            "label",
+            "symbol",
+            json!({"text-color": p.points.label, "text-halo-color": p.points.halo, "text-halo-width": 1.5}),
+        );
+        label["minzoom"] = json!(8);
+        label["layout"] = json!({
+            "text-field": name_field(),
+            "text-font": p.fonts.bold,
+            "text-size": 12,
+            "text-offset": [0, 1.1],
+            "text-anchor": "top",
+            "text-optional": true,
+        });
+        return vec![
+            layer(
+                l,
+                "circle",
+                "circle",
+                json!({
+                    "circle-radius": ["interpolate", ["linear"], ["zoom"], 6, 4, 12, 8],
+                    "circle-color": colour,
+                    "circle-stroke-color": p.points.ring,
+                    "circle-stroke-width": 1.5,
+                    "circle-opacity": opacity,
+                }),
+            ),
+            label,
+        ];
+    }
+    let pop = &p.population;
+    vec![layer(
+        l,
+        "fill",
+        "fill",
+        json!({"fill-color": stepped("population", &pop.colours, &pop.breaks), "fill-opacity": opacity}),
+    )]
+}
+
+/// The basemap parts of a boundary layer: its land (countries only), its borders and
+/// its names.
+struct Boundary {
+    land: Option<Value>,
+    line: Value,
+    label: Value,
+}
+
+fn boundary(l: &Drawn) -> Boundary {
+    let p = &*PALETTE;
+    let z = p.level(l.theme);
+    let country = l.theme == "country";
+    let land = country.then(|| layer(l, "land", "fill", json!({"fill-color": p.basemap.land})));
+    let mut line_paint = json!({
+        "line-color": if country { &p.basemap.country_line } else { &p.basemap.admin_line },
+        "line-width": z.width,
+    });
+    if l.theme == "village" || l.theme == "cell" {
+        line_paint["line-dasharray"] = json!([2, 1]);
+    }
+    let mut line = layer(l, "line", "line", line_paint);
+    line["minzoom"] = json!(z.line);
+    let mut label = layer(
+        l,
+        "label",
+        "symbol",
+        json!({"text-color": p.basemap.label, "text-halo-color": p.basemap.halo, "text-halo-width": 1.6}),
+    );
+    label["minzoom"] = json!(z.labels[0]);
+    label["maxzoom"] = json!(z.labels[1]);
+    label["layout"] = json!({
+        "text-field": name_field(),
+        "text-font": if country || l.theme == "province" { &p.fonts.bold } else { &p.fonts.regular },
+        "text-size": z.text,
+        "text-max-width": 8,
+        "text-padding": 4,
+    });
+    Boundary { land, line, label }
+}
+
+fn document(base: &str, name: &str, layers: &[Drawn], drawn: Vec<Value>) -> Value {
+    let sources: serde_json::Map<String, Value> = layers
+        .iter()
+        .map(|l| (l.id.to_owned(), source(base, l)))
+        .collect();
+    json!({
+        "version": 8,
+        "name": name,
+        "glyphs": format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
+        "sources": sources,
+        "layers": drawn,
+    })
+}
+
+/// The style of one layer alone (no background: it goes over other layers).
+pub fn layer_style(base: &str, l: &Drawn) -> Value {
+    let drawn = if l.kind == LayerKind::Boundary {
+        let b = boundary(l);
+        b.land.into_iter().chain([b.line, b.label]).collect()
+    } else {
+        data_layers(l)
+    };
+    document(base, l.title, std::slice::from_ref(l), drawn)
+}
+
+/// The situation map: the background and land, then the data layers in the order given
+/// (bottom first), then borders (coarse below fine, countries on top), then unit names
+/// and the names of places on top of everything.
+pub fn situation_style(base: &str, layers: &[Drawn]) -> Value {
+    let p = &*PALETTE;
+    // Coarsest first; a boundary layer of no known level last.
+    let rank = |l: &&Drawn| AdminLevel::of_theme(l.theme).map_or(usize::MAX, AdminLevel::digits);
+    let mut boundaries: Vec<&Drawn> = layers
+        .iter()
+        .filter(|l| l.kind == LayerKind::Boundary)
+        .collect();
+    boundaries.sort_by_key(rank);
+    let (countries, admin): (Vec<&Drawn>, Vec<&Drawn>) =
+        boundaries.into_iter().partition(|l| l.theme == "country");
+    let countries: Vec<Boundary> = countries.into_iter().map(boundary).collect();
+    let admin: Vec<Boundary> = admin.into_iter().map(boundary).collect();
+    let mut drawn = vec![
+        json!({"id": "background", "type": "background", "paint": {"background-color": p.basemap.background}}),
+    ];
+    drawn.extend(countries.iter().filter_map(|b| b.land.clone()));
+    let mut place_labels = Vec::new();
+    for l in layers.iter().filter(|l| l.kind != LayerKind::Boundary) {
+        for spec in data_layers(l) {
+            if spec["type"] == "symbol" {
+                place_labels.push(spec);
+            } else {
+                drawn.push(spec);
+            }
+        }
+    }
+    drawn.extend(admin.iter().map(|b| b.line.clone()));
+    drawn.extend(countries.iter().map(|b| b.line.clone()));
+    drawn.extend(admin.iter().rev().map(|b| b.label.clone()));
+    drawn.extend(countries.iter().map(|b| b.label.clone()));
+    drawn.extend(place_labels);
+    document(base, "sitroom situation map", layers, drawn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Drawn, data_layers, situation_style};
+    use crate::cartography::palette::PALETTE;
+    use crate::model::LayerKind;
+
+    fn drawn<'a>(id: &'a str, kind: LayerKind, theme: &'a str, geometry: &'a str) -> Drawn<'a> {
+        Drawn {
+            id,
+            title: id,
+            kind,
+            theme,
+            geometry: Some(geometry),
+            detail: true,
+            version: 3,
+            bounds: None,
+            attribution: "",
+        }
+    }
+
+    fn ids(style: &serde_json::Value) -> Vec<String> {
+        style["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_situation_map_draws_data_between_land_and_borders_and_names_on_top() {
+        let layers = [
+            drawn("rwa-villages", LayerKind::Boundary, "village", "polygon"),
+            drawn("countries", LayerKind::Boundary, "country", "polygon"),
+            drawn("rwa-districts", LayerKind::Boundary, "district", "polygon"),
+            drawn("flood-zones", LayerKind::Hazard, "flood", "polygon"),
+            drawn("camps", LayerKind::Exposure, "camp", "point"),
+        ];
+        let s = situation_style("http://h", &layers);
+        let ids = ids(&s);
+        let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
+        assert_eq!(ids[0], "background");
+        assert!(at("countries:land") < at("flood-zones:fill"));
+        assert!(at("flood-zones:fill") < at("camps:circle"));
+        assert!(at("camps:circle") < at("rwa-districts:line"));
+        assert!(at("rwa-districts:line") < at("rwa-villages:line"));
+        assert!(at("rwa-villages:line") < at("countries:line"));
+        assert!(at("rwa-villages:label") < at("rwa-districts:label"));
+        assert_eq!(ids.last().unwrap(), "camps:label");
+        assert_eq!(s["glyphs"], "http://h/fonts/{fontstack}/{range}.pbf");
+        assert_eq!(
+            s["sources"]["camps"]["tiles"][0],
+            "http://h/tiles/camps/{z}/{x}/{y}.mvt?v=3"
+        );
+        let villages = &s["layers"][at("rwa-villages:label")];
+        assert_eq!(villages["minzoom"], 14.0);
+        let flood = &s["layers"][at("flood-zones:fill")]["paint"];
+        assert_eq!(flood["fill-color"][3], PALETTE.hazard_classes.high);
+        assert_eq!(flood["fill-opacity"], PALETTE.opacity.hazard);
+    }
+
+    #[test]
+    fn a_restricted_layer_without_clearance_is_drawn_as_units_with_the_withheld_grey() {
+        let mut l = drawn("returnees", LayerKind::Exposure, "returnee", "polygon");
+        l.detail = false;
+        let specs = data_layers(&l);
+        let kinds: Vec<&str> = specs.iter().map(|s| s["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["fill", "line"]);
+        assert_eq!(
+            specs[0]["paint"]["fill-color"][2],
+            PALETTE.aggregates.withheld
+        );
+        let s = situation_style("http://h", std::slice::from_ref(&l));
+        assert_eq!(
+            s["sources"]["returnees"]["tiles"][0],
+            "http://h/tiles/returnees/{z}/{x}/{y}.mvt?v=3&agg=1"
+        );
+    }
+}
