@@ -131,7 +131,7 @@ try {
       const { map, store } = window.sitroom;
       const hazards = store.catalog.filter((l) => l.kind === 'hazard');
       return {
-        visible: hazards.filter((l) => map.getLayer(`${l.id}:fill`) && map.getLayoutProperty(`${l.id}:fill`, 'visibility') !== 'none').map((l) => l.id),
+        visible: hazards.filter((l) => map.getLayer(`${l.id}:high`) && map.getLayoutProperty(`${l.id}:high`, 'visibility') !== 'none').map((l) => l.id),
         question: store.state.hazard,
         title: store.catalog.find((l) => l.id === store.state.hazard)?.title,
         legend: [...document.querySelectorAll('#legend h3')].map((h) => h.textContent),
@@ -156,9 +156,9 @@ try {
   // 2. Layers toggle.
   const flood = page.locator('[data-layer=flood-zones] input[type=checkbox]');
   await flood.uncheck();
-  check(!(await page.evaluate(() => location.hash)).includes('flood-zones,') && (await page.evaluate(() => window.sitroom.map.getLayoutProperty('flood-zones:fill', 'visibility'))) === 'none', 'unticking a layer hides it and the link says so');
+  check(!(await page.evaluate(() => location.hash)).includes('flood-zones,') && (await page.evaluate(() => window.sitroom.map.getLayoutProperty('flood-zones:high', 'visibility'))) === 'none', 'unticking a layer hides it and the link says so');
   await flood.check();
-  check((await page.evaluate(() => window.sitroom.map.getLayoutProperty('flood-zones:fill', 'visibility'))) === 'visible', 'ticking it shows it again');
+  check((await page.evaluate(() => window.sitroom.map.getLayoutProperty('flood-zones:high', 'visibility'))) === 'visible', 'ticking it shows it again');
 
   // 3. Drill-down moves the figures and the map together.
   const worst = await page.locator('#table tbody tr').first();
@@ -269,7 +269,7 @@ try {
   const returnees = second.page.locator('[data-layer=returnee-households] input[type=checkbox]');
   check(!(await returnees.isDisabled()), 'without a token the returnee layer can be shown (as aggregates)');
   await returnees.check();
-  await second.page.waitForFunction(() => window.sitroom.map.getLayoutProperty('returnee-households:fill', 'visibility') === 'visible', null, { timeout: 30000 });
+  await second.page.waitForFunction(() => window.sitroom.map.getLayoutProperty('returnee-households:outline', 'visibility') === 'visible', null, { timeout: 30000 });
   await ready(second.page);
   check(returneeTiles.length > 0 && returneeTiles.every((t) => t.url.includes('agg=1') && (t.status === 200 || t.status === 204)), `without a token its tiles are aggregates (${returneeTiles.map((t) => t.status).join(',')})`);
   check((await second.page.textContent('[data-layer=returnee-households] .note'))?.includes('under 5 withheld'), 'the layer panel says the figures are aggregates');

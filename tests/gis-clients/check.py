@@ -7,7 +7,10 @@ alone:
   filter to the server as a query parameter the API description lists;
 - QGIS's own OGC API - Features provider (OAPIF), headless, opens every collection,
   reads every feature in pages of the size the API description advertises, filters (on
-  the server from QGIS 3.28 on), and the layers render to a PNG.
+  the server from QGIS 3.28 on), and the layers render to a PNG;
+- QGIS's vector tile layer loads sitroom's tiles with the server's style (styleUrl),
+  converts it without a warning, and draws a high flood zone in the high class's colour
+  where the server's features say it is.
 
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/gis-clients/check.py BASE_URL OUT_DIR
 
@@ -22,6 +25,15 @@ import urllib.request
 
 from qgis.core import (
     Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsDataSourceUri,
+    QgsGeometry,
+    QgsMapBoxGlStyleConversionContext,
+    QgsMapBoxGlStyleConverter,
+    QgsPointXY,
+    QgsProject,
+    QgsVectorTileLayer,
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
     QgsRendererCategory,
@@ -203,6 +215,83 @@ if shown:
         if image.pixelColor(x, y) != QColor(255, 255, 255)
     )
     check(painted > 200, f"the render shows the layers ({painted} painted samples, {path})")
+
+# Vector tiles with the server's style: the basemap, the flood zones and the camps.
+def get_text(path):
+    with urllib.request.urlopen(base + path) as r:
+        return r.read().decode()
+
+
+drawn = ["countries", "rwa-provinces", "rwa-districts", "flood-zones", "camps"]
+style_path = "/styles/situation.json?layers=flood-zones,camps"
+style = json.loads(get_text(style_path))
+converter = QgsMapBoxGlStyleConverter()
+converter.convert(json.dumps(style), QgsMapBoxGlStyleConversionContext())
+warnings = [w for w in converter.warnings() if "font" not in w.lower()]
+check(not warnings, f"QGIS converts the situation style without a warning ({warnings[:3]})")
+uri = QgsDataSourceUri()
+uri.setParam("type", "xyz")
+uri.setParam("url", f"{base}/tiles/{','.join(drawn)}/{{z}}/{{x}}/{{y}}.mvt")
+uri.setParam("zmin", "0")
+uri.setParam("zmax", "14")
+uri.setParam("styleUrl", base + style_path)
+tiles = QgsVectorTileLayer(bytes(uri.encodedUri()).decode(), "situation")
+check(tiles.isValid(), "QGIS opens the vector tiles")
+tiles.loadDefaultStyle()
+styled = {st.styleName() for st in tiles.renderer().styles()} if tiles.renderer() else set()
+check(
+    {"flood-zones:high", "flood-zones:medium", "camps:circle", "rwa-districts:line"} <= styled,
+    f"QGIS draws with the server's style ({len(styled)} style layers)",
+)
+mercator = QgsCoordinateReferenceSystem("EPSG:3857")
+to_mercator = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), mercator, QgsProject.instance())
+
+
+def render_tiles(extent_lonlat, size):
+    settings = QgsMapSettings()
+    settings.setLayers([tiles])
+    settings.setDestinationCrs(mercator)
+    settings.setExtent(to_mercator.transformBoundingBox(extent_lonlat))
+    settings.setOutputSize(QSize(*size))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage(), settings
+
+
+image, _ = render_tiles(QgsRectangle(28.85, -2.85, 30.9, -1.04), (900, 800))
+painter = QPainter(image)
+painter.setPen(QColor(160, 0, 0))
+painter.setFont(QFont("DejaVu Sans", 13, QFont.Bold))
+painter.drawText(12, 24, "Flood zones: SYNTHETIC (seeded generator, scripts/synth)")
+painter.setPen(QColor(40, 40, 40))
+painter.setFont(QFont("DejaVu Sans", 10))
+painter.drawText(12, 44, "Vector tiles and style from sitroom, drawn by QGIS. Boundaries © WASAC Ltd. (CC BY 4.0).")
+painter.end()
+image.save(f"{out}/qgis-tiles.png", "png")
+
+# A high flood zone as the server counts it: its colour where QGIS draws it.
+high = get("/ogc/collections/flood-zones/items?hazard_class=high&limit=200")["features"]
+if high:
+    geoms = [QgsGeometry.fromWkt(ogr.CreateGeometryFromJson(json.dumps(f["geometry"])).ExportToWkt()) for f in high]
+    zone = max(geoms, key=lambda g: g.area())
+    inside = zone.pointOnSurface().asPoint()
+    box = zone.boundingBox()
+    box.grow(max(box.width(), box.height()) * 0.2)
+    zoomed, settings = render_tiles(box, (600, 600))
+    pixel = settings.mapToPixel().transform(to_mercator.transform(QgsPointXY(inside)))
+    seen = zoomed.pixelColor(int(pixel.x()), int(pixel.y()))
+    paint = {l["id"]: l.get("paint", {}) for l in style["layers"]}
+    colour, a = paint["flood-zones:high"]["fill-color"], paint["flood-zones:high"]["fill-opacity"]
+    land = QColor(paint["countries:land"]["fill-color"]).getRgb()[:3]
+    expected = [round(a * h + (1 - a) * g) for h, g in zip(QColor(colour).getRgb()[:3], land)]
+    got = list(seen.getRgb()[:3])
+    zoomed.save(f"{out}/qgis-tiles-high-zone.png", "png")
+    check(
+        all(abs(e - g) <= 12 for e, g in zip(expected, got)),
+        f"inside a high flood zone QGIS draws {got}, the high class ({colour}) over land is {expected}",
+    )
 
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)

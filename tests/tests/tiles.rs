@@ -491,6 +491,53 @@ async fn no_village_tile_is_larger_than_500_kb() {
 }
 
 #[tokio::test]
+async fn in_a_tile_of_several_layers_the_last_is_not_crowded_out() {
+    let t = sitroom_tests::sqlite();
+    for (id, theme, file) in [
+        ("villages", "village", "admin/rwa_villages.geojson"),
+        ("cells", "cell", "admin/rwa_cells.geojson"),
+    ] {
+        load(
+            &t.store,
+            &meta(id, LayerKind::Boundary, theme, Some("id")),
+            &sitroom_tests::mirror().join(file),
+        );
+    }
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
+    let s = Served {
+        state: AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
+        _keep: t,
+    };
+    // Zoom 8 over the east of the country: the villages alone fill the budget.
+    let tile = sitroom_tests::tile_at(Coord { x: 30.2, y: -1.9 }, 8);
+    let at = |layers: &str| format!("/tiles/{layers}/{}/{}/{}.mvt", tile.z, tile.x, tile.y);
+    let count = |body: &[u8], layer: usize| {
+        Reader::new(body.to_vec())
+            .unwrap()
+            .get_features(layer)
+            .unwrap()
+            .len()
+    };
+    let (_, _, alone) = s.get(&at("cells"), &[]).await;
+    let (_, _, villages) = s.get(&at("villages"), &[]).await;
+    assert!(villages.len() > 400 * 1024, "{} bytes", villages.len());
+    let (_, _, both) = s.get(&at("villages,cells"), &[]).await;
+    let names: Vec<String> = Reader::new(both.clone())
+        .unwrap()
+        .get_layer_names()
+        .unwrap();
+    assert_eq!(names, ["villages", "cells"]);
+    assert!(both.len() < 500 * 1024, "{} bytes", both.len());
+    let cells_alone = count(&alone, 0);
+    assert!(
+        count(&both, 1) * 2 >= cells_alone,
+        "the cells keep at least half their features beside the villages: {} of {cells_alone}",
+        count(&both, 1)
+    );
+    assert!(count(&both, 0) > 0 && count(&both, 0) <= count(&villages, 0));
+}
+
+#[tokio::test]
 async fn village_polygons_in_tiles_are_valid() {
     use geo::Validation;
     let s = with_villages();

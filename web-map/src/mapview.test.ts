@@ -29,14 +29,14 @@ describe('map view', () => {
     s.set({ layers: ['flood-zones'] });
     expect(callsOf(map, 'setStyle')).toEqual([]);
     expect(callsOf(map, 'setLayoutProperty')).toContainEqual(['setLayoutProperty', 'camps:circle', 'visibility', 'none']);
-    expect(callsOf(map, 'setLayoutProperty')).toContainEqual(['setLayoutProperty', 'flood-zones:fill', 'visibility', 'visible']);
+    expect(callsOf(map, 'setLayoutProperty')).toContainEqual(['setLayoutProperty', 'flood-zones:high', 'visibility', 'visible']);
   });
 
   it('changes opacity in place, and the aggregates at their own share of it', () => {
     const { s, map } = setUp('#layers=flood-zones,returnees');
     s.set({ opacity: { 'flood-zones': 0.3, returnees: 0.5 } });
-    expect(callsOf(map, 'setPaintProperty')).toContainEqual(['setPaintProperty', 'flood-zones:fill', 'fill-opacity', 0.3]);
-    expect(callsOf(map, 'setPaintProperty')).toContainEqual(['setPaintProperty', 'returnees:fill', 'fill-opacity', 0.4]);
+    expect(callsOf(map, 'setPaintProperty')).toContainEqual(['setPaintProperty', 'flood-zones:high', 'fill-opacity', 0.3]);
+    expect(callsOf(map, 'setPaintProperty')).toContainEqual(['setPaintProperty', 'returnees:households-0', 'fill-opacity', 0.4]);
     expect(callsOf(map, 'moveLayer')).toEqual([]);
   });
 
@@ -45,11 +45,11 @@ describe('map view', () => {
     s.set({ layers: ['camps', 'flood-zones'] });
     const moves = callsOf(map, 'moveLayer').map((c) => c[1]);
     // Bottom to top, each placed below the first boundary line.
-    expect(moves.indexOf('camps:circle')).toBeLessThan(moves.indexOf('flood-zones:fill'));
+    expect(moves.indexOf('camps:circle')).toBeLessThan(moves.indexOf('flood-zones:high'));
     expect(moves).not.toContain('camps:label');
     // The layer just above the data layers in the style built.
     const built = new MapView(s, 'http://127.0.0.1:8080').build().layers.map((l) => l.id);
-    const above = built.slice(built.indexOf('flood-zones:fill') + 1).find((id) => !id.startsWith('camps:') && !id.startsWith('returnees:') && !id.startsWith('population:') && !id.startsWith('landslide-zones:'));
+    const above = built.slice(built.indexOf('flood-zones:high') + 1).find((id) => !id.startsWith('camps:') && !id.startsWith('returnees:') && !id.startsWith('population:') && !id.startsWith('landslide-zones:'));
     expect(new Set(callsOf(map, 'moveLayer').map((c) => c[2]))).toEqual(new Set([above]));
     expect(above).toMatch(/^rwa-.*:line$/);
   });

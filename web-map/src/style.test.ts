@@ -23,14 +23,14 @@ describe('style', () => {
     });
     const ids = s.layers.map((l) => l.id);
     expect(ids.slice(0, 3)).toEqual(['background', 'countries:land', 'exposure:fill']);
-    expect(ids.indexOf('camps:circle')).toBeLessThan(ids.indexOf('flood-zones:fill'));
-    expect(ids.indexOf('rwa-districts:line')).toBeGreaterThan(ids.indexOf('flood-zones:fill'));
+    expect(ids.indexOf('camps:circle')).toBeLessThan(ids.indexOf('flood-zones:high'));
+    expect(ids.indexOf('rwa-districts:line')).toBeGreaterThan(ids.indexOf('flood-zones:high'));
     expect(ids.indexOf('rwa-districts:selected')).toBeLessThan(ids.indexOf('rwa-sectors:label'));
     expect(ids.indexOf('rwa-districts:selected')).toBeGreaterThan(ids.indexOf('countries:line'));
     expect(ids[ids.length - 1]).toBe('camps:label');
-    const flood = s.layers.find((l) => l.id === 'flood-zones:fill');
+    const flood = s.layers.find((l) => l.id === 'flood-zones:high');
     expect(flood && 'paint' in flood && flood.paint).toMatchObject({ 'fill-opacity': 0.3 });
-    const hidden = s.layers.find((l) => l.id === 'landslide-zones:fill');
+    const hidden = s.layers.find((l) => l.id === 'landslide-zones:high');
     expect(hidden?.layout?.visibility).toBe('none');
     expect(s.sources.exposure).toMatchObject({ tiles: ['http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt'] });
   });
@@ -46,7 +46,7 @@ describe('style', () => {
 
   it('keeps the aggregates of a restricted layer lighter at any opacity', () => {
     const s = situationStyle(serverStyle(catalog), catalog, { visible: ['returnees'], opacity: { returnees: 0.5 }, choropleth: null, selected: null });
-    const fill = s.layers.find((l) => l.id === 'returnees:fill');
+    const fill = s.layers.find((l) => l.id === 'returnees:households-0');
     const outline = s.layers.find((l) => l.id === 'returnees:outline');
     expect(fill && 'paint' in fill && fill.paint).toMatchObject({ 'fill-opacity': 0.4 });
     expect(outline && 'paint' in outline && outline.paint).toMatchObject({ 'line-opacity': 0.5 });

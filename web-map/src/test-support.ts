@@ -34,9 +34,10 @@ export function serverStyle(cat: CatalogLayer[]): StyleSpecification {
   const admin = boundaries.filter((l) => l.theme !== 'country');
   const data = cat.filter((l) => l.kind !== 'boundary');
   const drawn = (l: CatalogLayer): LayerSpecification[] => {
-    if (!l.detail) return [on(l, 'fill', 'fill', { 'fill-opacity': l.opacity * 0.8 }), on(l, 'outline', 'line', { 'line-opacity': l.opacity })];
+    if (!l.detail) return [on(l, 'withheld', 'fill', { 'fill-opacity': l.opacity * 0.8 }), on(l, 'households-0', 'fill', { 'fill-opacity': l.opacity * 0.8 }), on(l, 'outline', 'line', { 'line-opacity': l.opacity })];
+    if (l.kind === 'hazard') return ['unclassified', 'low', 'medium', 'high'].map((c) => on(l, c, 'fill', { 'fill-opacity': l.opacity }));
     if (l.geometry === 'point') return [on(l, 'circle', 'circle', { 'circle-opacity': l.opacity }), on(l, 'label', 'symbol', {}, { layout: { 'text-size': 12 } })];
-    return [on(l, 'fill', 'fill', { 'fill-opacity': l.opacity })];
+    return [on(l, 'population-0', 'fill', { 'fill-opacity': l.opacity })];
   };
   const shapes = data.flatMap(drawn);
   const label = (l: CatalogLayer) => on(l, 'label', 'symbol', {}, { layout: { 'text-size': 12 }, minzoom: l.theme === 'village' ? 14 : 0 });

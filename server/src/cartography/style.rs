@@ -12,6 +12,9 @@ use crate::model::{AdminLevel, Bbox, HazardClass, LayerKind};
 /// Tiles are cut to zoom 14; beyond, clients draw them larger.
 pub const SOURCE_MAXZOOM: u8 = 14;
 
+/// The households of a unit in the tiles of aggregates.
+const AGGREGATE_FIELD: &str = "households";
+
 /// What a style needs to know of a layer, as the caller may see it.
 #[derive(Debug, Clone)]
 pub struct Drawn<'a> {
@@ -33,6 +36,10 @@ pub struct Drawn<'a> {
     pub bounds: Option<Bbox>,
     /// Credit to show.
     pub attribution: &'a str,
+    /// The attribute holding the features' names in the tiles.
+    pub name_field: &'a str,
+    /// The attribute holding people per feature (exposure polygons), if any.
+    pub population_field: Option<&'a str>,
 }
 
 /// Default opacity of a data layer.
@@ -73,46 +80,77 @@ fn layer(l: &Drawn, part: &str, kind: &str, paint: Value) -> Value {
     })
 }
 
-/// `[step, [coalesce, [get, field], 0], c0, b1, c1, ...]`.
-fn stepped(field: &str, colours: &[String], breaks: &[f64]) -> Value {
-    let mut e = vec![
-        json!("step"),
-        json!(["coalesce", ["get", field], 0]),
-        json!(colours.first()),
-    ];
-    for (b, c) in breaks.iter().zip(colours.iter().skip(1)) {
-        e.push(json!(b));
-        e.push(json!(c));
-    }
-    Value::Array(e)
+/// One layer per class of `field` stepped at `breaks` (the first class also holds
+/// features without the field), each with its own colour: filters rather than a
+/// data-driven colour, which every client reads (QGIS 3.22 does not read `step`).
+fn classes(
+    l: &Drawn,
+    part: &str,
+    field: &str,
+    colours: &[String],
+    breaks: &[f64],
+    paint: &Value,
+) -> Vec<Value> {
+    colours
+        .iter()
+        .enumerate()
+        .map(|(i, colour)| {
+            let lo = i.checked_sub(1).and_then(|j| breaks.get(j));
+            let filter = match (lo, breaks.get(i)) {
+                (None, Some(hi)) => {
+                    json!(["any", ["!", ["has", field]], ["<", ["get", field], hi]])
+                }
+                (Some(lo), Some(hi)) => {
+                    json!(["all", [">=", ["get", field], lo], ["<", ["get", field], hi]])
+                }
+                (Some(lo), None) => json!([">=", ["get", field], lo]),
+                // No breaks: one class of everything.
+                (None, None) => json!(["all"]),
+            };
+            let mut paint = paint.clone();
+            paint["fill-color"] = json!(colour);
+            let mut spec = layer(l, &format!("{part}-{i}"), "fill", paint);
+            spec["filter"] = filter;
+            spec
+        })
+        .collect()
 }
 
-/// Fill colour of hazard zones by class, most severe darkest.
-fn hazard_colour(p: &Palette) -> Value {
+/// The hazard classes' layers, most severe on top, and below them the features whose
+/// class is unknown.
+fn hazard_layers(l: &Drawn, p: &Palette, opacity: f64) -> Vec<Value> {
     let c = &p.hazard_classes;
-    let mut e = vec![json!("match"), json!(["get", "hazard_class"])];
-    for (class, colour) in [
-        (HazardClass::High, &c.high),
-        (HazardClass::Medium, &c.medium),
-        (HazardClass::Low, &c.low),
+    let order = [
         (HazardClass::VeryLow, &c.very_low),
-    ] {
-        e.push(json!(class.as_str()));
-        e.push(json!(colour));
-    }
-    e.push(json!(p.unclassified));
-    Value::Array(e)
+        (HazardClass::Low, &c.low),
+        (HazardClass::Medium, &c.medium),
+        (HazardClass::High, &c.high),
+    ];
+    let names: Vec<&str> = order.iter().map(|(k, _)| k.as_str()).collect();
+    let mut unknown = layer(
+        l,
+        "unclassified",
+        "fill",
+        json!({"fill-color": p.unclassified, "fill-opacity": opacity}),
+    );
+    unknown["filter"] = json!(["match", ["get", "hazard_class"], names, false, true]);
+    std::iter::once(unknown)
+        .chain(order.iter().map(|(class, colour)| {
+            let mut spec = layer(
+                l,
+                class.as_str(),
+                "fill",
+                json!({"fill-color": colour, "fill-opacity": opacity}),
+            );
+            spec["filter"] = json!(["==", ["get", "hazard_class"], class.as_str()]);
+            spec
+        }))
+        .collect()
 }
 
-/// The name of a feature, whichever field holds it.
-fn name_field() -> Value {
-    json!([
-        "coalesce",
-        ["get", "name"],
-        ["get", "NAME"],
-        ["get", "title"],
-        ""
-    ])
+/// The names of a layer's features.
+fn name_field(l: &Drawn) -> Value {
+    json!(["get", l.name_field])
 }
 
 /// The layers drawing a hazard or exposure layer (ids start with the layer's id).
@@ -121,34 +159,40 @@ pub fn data_layers(l: &Drawn) -> Vec<Value> {
     let opacity = default_opacity(l.kind, l.geometry);
     if !l.detail {
         let a = &p.aggregates;
-        let fill = json!([
-            "case",
-            ["==", ["get", "suppressed"], true],
-            a.withheld,
-            stepped("households", &a.colours, &a.breaks)
-        ]);
-        return vec![
-            layer(
-                l,
-                "fill",
-                "fill",
-                json!({"fill-color": fill, "fill-opacity": opacity * 0.8}),
-            ),
-            layer(
-                l,
-                "outline",
-                "line",
-                json!({"line-color": a.outline, "line-width": 0.8, "line-opacity": opacity}),
-            ),
-        ];
+        let mut withheld = layer(
+            l,
+            "withheld",
+            "fill",
+            json!({"fill-color": a.withheld, "fill-opacity": opacity * 0.8}),
+        );
+        withheld["filter"] = json!(["==", ["get", "suppressed"], true]);
+        let mut out = vec![withheld];
+        let mut shown = classes(
+            l,
+            "households",
+            AGGREGATE_FIELD,
+            &a.colours,
+            &a.breaks,
+            &json!({"fill-opacity": opacity * 0.8}),
+        );
+        for spec in &mut shown {
+            spec["filter"] = json!([
+                "all",
+                ["!=", ["get", "suppressed"], true],
+                spec["filter"].take()
+            ]);
+        }
+        out.extend(shown);
+        out.push(layer(
+            l,
+            "outline",
+            "line",
+            json!({"line-color": a.outline, "line-width": 0.8, "line-opacity": opacity}),
+        ));
+        return out;
     }
     if l.kind == LayerKind::Hazard {
-        return vec![layer(
-            l,
-            "fill",
-            "fill",
-            json!({"fill-color": hazard_colour(p), "fill-opacity": opacity}),
-        )];
+        return hazard_layers(l, p, opacity);
     }
     if l.geometry == Some("point") {
         let colour = if l.theme == "camp" {
@@ -164,7 +208,7 @@ pub fn data_layers(l: &Drawn) -> Vec<Value> {
         );
         label["minzoom"] = json!(8);
         label["layout"] = json!({
-            "text-field": name_field(),
+            "text-field": name_field(l),
             "text-font": p.fonts.bold,
             "text-size": 12,
             "text-offset": [0, 1.1],
@@ -188,12 +232,22 @@ pub fn data_layers(l: &Drawn) -> Vec<Value> {
         ];
     }
     let pop = &p.population;
-    vec![layer(
-        l,
-        "fill",
-        "fill",
-        json!({"fill-color": stepped("population", &pop.colours, &pop.breaks), "fill-opacity": opacity}),
-    )]
+    match l.population_field {
+        Some(field) => classes(
+            l,
+            "population",
+            field,
+            &pop.colours,
+            &pop.breaks,
+            &json!({"fill-opacity": opacity}),
+        ),
+        None => vec![layer(
+            l,
+            "fill",
+            "fill",
+            json!({"fill-color": pop.colours.first(), "fill-opacity": opacity}),
+        )],
+    }
 }
 
 /// The basemap parts of a boundary layer: its land (countries only), its borders and
@@ -227,7 +281,7 @@ fn boundary(l: &Drawn) -> Boundary {
     label["minzoom"] = json!(z.labels[0]);
     label["maxzoom"] = json!(z.labels[1]);
     label["layout"] = json!({
-        "text-field": name_field(),
+        "text-field": name_field(l),
         "text-font": if country || l.theme == "province" { &p.fonts.bold } else { &p.fonts.regular },
         "text-size": z.text,
         "text-max-width": 8,
@@ -301,6 +355,8 @@ pub fn situation_style(base: &str, layers: &[Drawn]) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::{Drawn, data_layers, situation_style};
     use crate::cartography::palette::PALETTE;
     use crate::model::LayerKind;
@@ -316,6 +372,8 @@ mod tests {
             version: 3,
             bounds: None,
             attribution: "",
+            name_field: "name",
+            population_field: None,
         }
     }
 
@@ -341,8 +399,10 @@ mod tests {
         let ids = ids(&s);
         let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
         assert_eq!(ids[0], "background");
-        assert!(at("countries:land") < at("flood-zones:fill"));
-        assert!(at("flood-zones:fill") < at("camps:circle"));
+        assert!(at("countries:land") < at("flood-zones:unclassified"));
+        assert!(at("flood-zones:unclassified") < at("flood-zones:very_low"));
+        assert!(at("flood-zones:medium") < at("flood-zones:high"));
+        assert!(at("flood-zones:high") < at("camps:circle"));
         assert!(at("camps:circle") < at("rwa-districts:line"));
         assert!(at("rwa-districts:line") < at("rwa-villages:line"));
         assert!(at("rwa-villages:line") < at("countries:line"));
@@ -355,9 +415,36 @@ mod tests {
         );
         let villages = &s["layers"][at("rwa-villages:label")];
         assert_eq!(villages["minzoom"], 14.0);
-        let flood = &s["layers"][at("flood-zones:fill")]["paint"];
-        assert_eq!(flood["fill-color"][3], PALETTE.hazard_classes.high);
-        assert_eq!(flood["fill-opacity"], PALETTE.opacity.hazard);
+        let high = &s["layers"][at("flood-zones:high")];
+        assert_eq!(high["paint"]["fill-color"], PALETTE.hazard_classes.high);
+        assert_eq!(high["paint"]["fill-opacity"], PALETTE.opacity.hazard);
+        assert_eq!(
+            high["filter"],
+            json!(["==", ["get", "hazard_class"], "high"])
+        );
+    }
+
+    #[test]
+    fn people_per_polygon_are_classes_of_the_layers_own_population_field() {
+        let mut l = drawn("census", LayerKind::Exposure, "population", "polygon");
+        l.population_field = Some("population_2022");
+        let specs = data_layers(&l);
+        assert_eq!(specs.len(), PALETTE.population.colours.len());
+        // The lightest class holds polygons without a figure too.
+        assert_eq!(
+            specs[0]["filter"],
+            json!([
+                "any",
+                ["!", ["has", "population_2022"]],
+                ["<", ["get", "population_2022"], 500.0]
+            ])
+        );
+        assert_eq!(
+            specs.last().unwrap()["filter"],
+            json!([">=", ["get", "population_2022"], 4000.0])
+        );
+        l.population_field = None;
+        assert_eq!(data_layers(&l).len(), 1);
     }
 
     #[test]
@@ -365,11 +452,36 @@ mod tests {
         let mut l = drawn("returnees", LayerKind::Exposure, "returnee", "polygon");
         l.detail = false;
         let specs = data_layers(&l);
-        let kinds: Vec<&str> = specs.iter().map(|s| s["type"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["fill", "line"]);
+        let ids: Vec<&str> = specs.iter().map(|s| s["id"].as_str().unwrap()).collect();
         assert_eq!(
-            specs[0]["paint"]["fill-color"][2],
-            PALETTE.aggregates.withheld
+            ids,
+            [
+                "returnees:withheld",
+                "returnees:households-0",
+                "returnees:households-1",
+                "returnees:households-2",
+                "returnees:households-3",
+                "returnees:households-4",
+                "returnees:outline"
+            ]
+        );
+        assert_eq!(specs[0]["paint"]["fill-color"], PALETTE.aggregates.withheld);
+        assert_eq!(
+            specs[0]["filter"],
+            json!(["==", ["get", "suppressed"], true])
+        );
+        // 5 to 19 households: the second class, never a withheld unit.
+        assert_eq!(
+            specs[2]["filter"],
+            json!([
+                "all",
+                ["!=", ["get", "suppressed"], true],
+                [
+                    "all",
+                    [">=", ["get", "households"], 5.0],
+                    ["<", ["get", "households"], 20.0]
+                ]
+            ])
         );
         let s = situation_style("http://h", std::slice::from_ref(&l));
         assert_eq!(

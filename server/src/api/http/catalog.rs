@@ -45,6 +45,17 @@ impl Seen {
             version: self.snap.version,
             bounds: self.bounds,
             attribution: &m.attribution,
+            // Aggregates carry the unit's name; features their own fields.
+            name_field: if self.detail {
+                m.fields.name.as_deref().unwrap_or("name")
+            } else {
+                "name"
+            },
+            population_field: if self.detail {
+                m.fields.population.as_deref()
+            } else {
+                None
+            },
         }
     }
 }

@@ -37,12 +37,15 @@ fn drawn_size(g: &mvt::TileGeometry) -> i64 {
 /// Renders one MVT tile with a layer per snapshot given (layers with nothing in the tile
 /// are left out). Points closer than a screen pixel are merged into one with a
 /// `point_count`, so low zooms stay small without hiding how many there are. Lines and
-/// polygons are added largest first until the tile reaches [`TILE_BYTE_BUDGET`].
+/// polygons are added largest first until the tile reaches [`TILE_BYTE_BUDGET`]; in a
+/// tile of several layers each may fill an equal share of what the layers before it
+/// left, so that the last are not crowded out by the first.
 #[must_use]
 pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId, sel: &Selection) -> Vec<u8> {
     let mut out = Vec::new();
     let bounds = t.buffered_m(BUFFER);
-    for snap in layers {
+    for (i, snap) in layers.iter().enumerate() {
+        let share = TILE_BYTE_BUDGET.saturating_sub(out.len()) / (layers.len() - i);
         let mut builder = mvt::LayerBuilder::new(snap.meta.id.as_str());
         let mut clusters: HashMap<[i32; 2], (usize, u64)> = HashMap::new();
         let mut points: Vec<(&SnapFeature, [i32; 2])> = Vec::new();
@@ -75,7 +78,7 @@ pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId, sel: &Selection) -> Vec<
         // Largest first, ties in feature order, so the same tile always has the same bytes.
         shapes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.fid.cmp(&b.1.fid)));
         for (_, f, g) in &shapes {
-            if out.len() + builder.encoded_len() > TILE_BYTE_BUDGET {
+            if builder.encoded_len() > share {
                 break;
             }
             builder.add(u64::try_from(f.fid).unwrap_or(0), g, sel.attributes(f));
