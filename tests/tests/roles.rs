@@ -742,7 +742,7 @@ async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_unit
     let (status, anonymous) = call(&state, "GET", "/styles/situation.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     let (ids, tiles) = drawn(&anonymous);
-    assert!(ids.contains(&"zone:fill".to_owned()), "{ids:?}");
+    assert!(ids.contains(&"zone:high".to_owned()), "{ids:?}");
     assert!(
         !ids.iter()
             .any(|i| i.starts_with("closed:") || i.starts_with("hh:")),
@@ -758,7 +758,7 @@ async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_unit
     // aggregates; an analyst the points themselves.
     let (_, seen) = call(&state, "GET", "/styles/situation.json", viewer, None).await;
     let (ids, tiles) = drawn(&seen);
-    assert!(ids.contains(&"hh:fill".to_owned()) && ids.contains(&"hh:outline".to_owned()));
+    assert!(ids.contains(&"hh:withheld".to_owned()) && ids.contains(&"hh:outline".to_owned()));
     assert!(!ids.contains(&"hh:circle".to_owned()), "{ids:?}");
     assert!(
         tiles
@@ -782,7 +782,7 @@ async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_unit
     .await;
     let (ids, _) = drawn(&chosen);
     let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
-    assert!(at("closed:fill") < at("zone:fill"));
+    assert!(at("closed:high") < at("zone:high"));
     assert!(!ids.iter().any(|i| i.starts_with("hh:")), "{ids:?}");
     assert!(ids.contains(&"districts:line".to_owned()));
     let (status, problem) = call(
