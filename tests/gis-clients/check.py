@@ -170,6 +170,19 @@ if sectors is not None:
     else:
         print(f"note QGIS {Qgis.QGIS_VERSION} filters on the client: {len(requests)} requests, none with {field}=")
 
+def caption(image, credit):
+    """The demo's flood zones are made by a seeded generator: say so on the picture,
+    with the credit of what else is drawn."""
+    painter = QPainter(image)
+    painter.setPen(QColor(160, 0, 0))
+    painter.setFont(QFont("DejaVu Sans", 13, QFont.Bold))
+    painter.drawText(12, 24, "Flood zones: SYNTHETIC (seeded generator, scripts/synth)")
+    painter.setPen(QColor(40, 40, 40))
+    painter.setFont(QFont("DejaVu Sans", 10))
+    painter.drawText(12, 44, credit)
+    painter.end()
+
+
 # Render the boundaries and hazard zones the server holds, as a GIS officer would see them.
 shown = [layers[c] for c in ("flood-zones", "rwa-districts") if c in layers]
 if "rwa-districts" in layers:
@@ -197,15 +210,7 @@ if shown:
     job.start()
     job.waitForFinished()
     image = job.renderedImage()
-    # The demo's flood zones are made by a seeded generator: say so on the picture.
-    painter = QPainter(image)
-    painter.setPen(QColor(160, 0, 0))
-    painter.setFont(QFont("DejaVu Sans", 13, QFont.Bold))
-    painter.drawText(12, 24, "Flood zones: SYNTHETIC (seeded generator, scripts/synth)")
-    painter.setPen(QColor(40, 40, 40))
-    painter.setFont(QFont("DejaVu Sans", 10))
-    painter.drawText(12, 44, "Districts: © WASAC Ltd. (CC BY 4.0). Read by QGIS over OGC API - Features.")
-    painter.end()
+    caption(image, "Districts: © WASAC Ltd. (CC BY 4.0). Read by QGIS over OGC API - Features.")
     path = f"{out}/qgis-oapif.png"
     image.save(path, "png")
     painted = sum(
@@ -261,14 +266,7 @@ def render_tiles(extent_lonlat, size):
 
 
 image, _ = render_tiles(QgsRectangle(28.85, -2.85, 30.9, -1.04), (900, 800))
-painter = QPainter(image)
-painter.setPen(QColor(160, 0, 0))
-painter.setFont(QFont("DejaVu Sans", 13, QFont.Bold))
-painter.drawText(12, 24, "Flood zones: SYNTHETIC (seeded generator, scripts/synth)")
-painter.setPen(QColor(40, 40, 40))
-painter.setFont(QFont("DejaVu Sans", 10))
-painter.drawText(12, 44, "Vector tiles and style from sitroom, drawn by QGIS. Boundaries © WASAC Ltd. (CC BY 4.0).")
-painter.end()
+caption(image, "Vector tiles and style from sitroom, drawn by QGIS. Boundaries © WASAC Ltd. (CC BY 4.0).")
 image.save(f"{out}/qgis-tiles.png", "png")
 
 # A high flood zone as the server counts it: its colour where QGIS draws it.

@@ -6,19 +6,19 @@
 //! situation style.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::http::caching::{etag, not_modified, private_to_caller, set_cache_headers};
-use super::http::catalog::{Seen, seen};
+use super::http::caching::{etag, private_to_caller, tagged_json};
+use super::http::catalog::{Seen, seen, seen_one};
 use super::http::{ApiError, BaseUrl, Reader};
 use crate::cartography::{Drawn, layer_style, situation_style};
-use crate::model::LayerKind;
+use crate::model::{LayerId, LayerKind};
 
 /// Media type of a Mapbox GL / MapLibre style.
 pub const STYLE_JSON: &str = "application/vnd.mapbox.style+json";
@@ -115,23 +115,17 @@ async fn one(
             "no resource at /styles/layers/{file}: a layer's style is at /styles/layers/{{layer}}.json"
         ))
     })?;
+    let missing = || {
+        ApiError::not_found(format!(
+            "layer '{id}' does not exist: GET /styles lists the styles"
+        ))
+    };
+    let layer: LayerId = id.parse().map_err(|_| missing())?;
     let reader = Reader::of(&state, &headers).await?;
     let snapshots = state.engine.snapshots();
-    let snap = snapshots
-        .iter()
-        .find(|(k, _)| k.as_str() == id)
-        .map(|(_, s)| s)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "layer '{id}' does not exist: GET /styles lists the styles"
-            ))
-        })?;
+    let snap = snapshots.get(&layer).ok_or_else(missing)?;
     reader.check(&snap.meta)?;
-    let all = seen(&reader, &snapshots);
-    let v = all
-        .iter()
-        .find(|v| v.snap.meta.id.as_str() == id)
-        .ok_or_else(|| ApiError::internal(format!("layer '{id}' is readable but not seen")))?;
+    let v = &seen_one(&reader, &snapshots, snap.clone());
     answer(
         &headers,
         &[v],
@@ -148,16 +142,11 @@ fn answer(
     build: impl FnOnce() -> Value,
 ) -> Result<Response, ApiError> {
     let snaps: Vec<_> = drawn.iter().map(|v| v.snap.clone()).collect();
-    let tag = etag(&snaps, what);
-    if not_modified(headers, &tag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
-    let mut out = HeaderMap::new();
-    out.insert(
-        header::ETAG,
-        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
-    );
-    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(STYLE_JSON));
-    set_cache_headers(&mut out, private_to_caller(&snaps));
-    Ok((out, build().to_string()).into_response())
+    tagged_json(
+        headers,
+        &etag(&snaps, what),
+        private_to_caller(&snaps),
+        STYLE_JSON,
+        build,
+    )
 }

@@ -2,14 +2,14 @@
 //! joined with commas), TileJSON 3.0 at `GET /tiles/{layer}.json`, and `GET /catalog`.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::http::caching::{etag, not_modified, private_to_caller, set_cache_headers};
+use super::http::caching::{etag, private_to_caller, tagged_json};
 use super::http::catalog::seen;
 use super::http::selection::SelectionQuery;
 use super::http::tile::{Views, layers_tile, parse_tile, views};
@@ -68,44 +68,42 @@ async fn tilejson(
         key,
     } = views(&state, &headers, layers).await?;
     let tag = etag(&sources, &format!("tilejson {key} {base}"));
-    if not_modified(&headers, &tag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
-    let bounds = snaps.iter().filter_map(|s| s.bbox).reduce(|a, b| {
-        [
-            a[0].min(b[0]),
-            a[1].min(b[1]),
-            a[2].max(b[2]),
-            a[3].max(b[3]),
-        ]
-    });
-    let bounds = bounds.unwrap_or([-180.0, -85.051_128_78, 180.0, 85.051_128_78]);
-    let attribution: Vec<&str> = snaps
-        .iter()
-        .map(|s| s.meta.attribution.as_str())
-        .filter(|a| !a.is_empty())
-        .collect();
-    let body = json!({
-        "tilejson": "3.0.0",
-        "name": layers,
-        "description": snaps.iter().map(|s| s.meta.title.as_str()).collect::<Vec<_>>().join(", "),
-        "version": snaps.iter().map(|s| format!("{}@{}", s.meta.id, s.version)).collect::<Vec<_>>().join(","),
-        "attribution": attribution.join("; "),
-        "scheme": "xyz",
-        "tiles": [format!("{}/tiles/{layers}/{{z}}/{{x}}/{{y}}.mvt", base)],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": bounds,
-        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
-        "vector_layers": snaps.iter().map(|s| vector_layer(s)).collect::<Vec<_>>(),
-    });
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&tag).map_err(|e| ApiError::internal(e.to_string()))?,
-    );
-    set_cache_headers(&mut headers, private_to_caller(&sources));
-    Ok((headers, Json(body)).into_response())
+    tagged_json(
+        &headers,
+        &tag,
+        private_to_caller(&sources),
+        "application/json",
+        || {
+            let bounds = snaps.iter().filter_map(|s| s.bbox).reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            });
+            let bounds = bounds.unwrap_or([-180.0, -85.051_128_78, 180.0, 85.051_128_78]);
+            let attribution: Vec<&str> = snaps
+                .iter()
+                .map(|s| s.meta.attribution.as_str())
+                .filter(|a| !a.is_empty())
+                .collect();
+            json!({
+                "tilejson": "3.0.0",
+                "name": layers,
+                "description": snaps.iter().map(|s| s.meta.title.as_str()).collect::<Vec<_>>().join(", "),
+                "version": snaps.iter().map(|s| format!("{}@{}", s.meta.id, s.version)).collect::<Vec<_>>().join(","),
+                "attribution": attribution.join("; "),
+                "scheme": "xyz",
+                "tiles": [format!("{}/tiles/{layers}/{{z}}/{{x}}/{{y}}.mvt", base)],
+                "minzoom": 0,
+                "maxzoom": MAX_ZOOM,
+                "bounds": bounds,
+                "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
+                "vector_layers": snaps.iter().map(|s| vector_layer(s)).collect::<Vec<_>>(),
+            })
+        },
+    )
 }
 
 async fn catalog(

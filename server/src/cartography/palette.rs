@@ -138,22 +138,14 @@ pub static PALETTE: LazyLock<Palette> = LazyLock::new(|| {
 });
 
 impl Palette {
-    /// How admin level `theme` is drawn (a theme not known as a level: as villages).
+    /// How admin level `theme` is drawn (a theme not known as a level: as villages, which
+    /// the file must name; the test below checks it does).
     pub fn level(&self, theme: &str) -> &AdminLevel {
         self.admin_levels
             .get(theme)
-            .or_else(|| self.admin_levels.get("village"))
-            .unwrap_or(&FALLBACK_LEVEL)
+            .unwrap_or_else(|| &self.admin_levels["village"])
     }
 }
-
-/// Only if the file named no village level.
-const FALLBACK_LEVEL: AdminLevel = AdminLevel {
-    line: 13.0,
-    labels: [14.0, 23.0],
-    width: 0.4,
-    text: 11.0,
-};
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,11 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::ApiError;
 use sha2::{Digest, Sha256};
 
 use crate::engine::LayerSnapshot;
@@ -64,4 +68,28 @@ pub fn set_cache_headers(headers: &mut HeaderMap, private: bool) {
             "accept-encoding"
         }),
     );
+}
+
+/// A JSON document of media type `kind` with ETag `tag` and caching headers (`private`:
+/// for its caller only), or 304 when the client holds it already; `body` is built only
+/// when it is sent.
+///
+/// # Errors
+/// 500 for a tag that is not a header value.
+pub fn tagged_json(
+    headers: &HeaderMap,
+    tag: &str,
+    private: bool,
+    kind: &'static str,
+    body: impl FnOnce() -> Value,
+) -> Result<Response, ApiError> {
+    let value = HeaderValue::from_str(tag).map_err(|e| ApiError::internal(e.to_string()))?;
+    if not_modified(headers, tag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, value)]).into_response());
+    }
+    let mut out = HeaderMap::new();
+    out.insert(header::ETAG, value);
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    set_cache_headers(&mut out, private);
+    Ok((out, body().to_string()).into_response())
 }

@@ -63,16 +63,29 @@ impl Seen {
 /// Every layer `reader` may read, in id order.
 #[must_use]
 pub fn seen(reader: &Reader, all: &Snapshots) -> Vec<Seen> {
-    let units_bbox = finest_boundary(all).and_then(|(u, _)| u.bbox);
+    let units_bbox = units_bbox(all);
     all.values()
         .filter(|s| reader.may_read(&s.meta))
-        .map(|s| {
-            let detail = reader.sees_detail(&s.meta);
-            Seen {
-                snap: s.clone(),
-                detail,
-                bounds: if detail { s.bbox } else { units_bbox },
-            }
-        })
+        .map(|s| seen_as(reader, s.clone(), units_bbox))
         .collect()
+}
+
+/// Layer `snap` as `reader` sees it (who may read it at all is checked elsewhere).
+#[must_use]
+pub fn seen_one(reader: &Reader, all: &Snapshots, snap: Arc<LayerSnapshot>) -> Seen {
+    seen_as(reader, snap, units_bbox(all))
+}
+
+/// Aggregates are drawn on the finest units: their extent, never the layer's own.
+fn units_bbox(all: &Snapshots) -> Option<Bbox> {
+    finest_boundary(all).and_then(|(u, _)| u.bbox)
+}
+
+fn seen_as(reader: &Reader, snap: Arc<LayerSnapshot>, units_bbox: Option<Bbox>) -> Seen {
+    let detail = reader.sees_detail(&snap.meta);
+    Seen {
+        bounds: if detail { snap.bbox } else { units_bbox },
+        detail,
+        snap,
+    }
 }
