@@ -770,8 +770,8 @@ async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_unit
     assert_eq!(ids, ["hh:circle", "hh:label"]);
     assert!(tiles[0].ends_with("?v=1"), "{tiles:?}");
 
-    // Only the layers asked for, in that order; a layer the caller may not read is refused
-    // by name, not left out silently.
+    // Only the layers asked for, in that order; a layer the caller may not read, or that
+    // does not exist, is refused by name, not left out silently.
     let (_, chosen) = call(
         &state,
         "GET",
@@ -793,12 +793,26 @@ async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_unit
         None,
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
     assert!(
         problem["detail"].as_str().unwrap().contains("'closed'"),
         "{problem}"
     );
-    let (status, _) = call(
+    let (status, problem) = call(
+        &state,
+        "GET",
+        "/styles/situation.json?layers=nowhere",
+        viewer,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("'nowhere'"),
+        "{problem}"
+    );
+    // A boundary layer named is drawn as it would be anyway, as the basemap.
+    let (status, basemap) = call(
         &state,
         "GET",
         "/styles/situation.json?layers=districts",
@@ -806,5 +820,12 @@ async fn styles_draw_only_what_the_caller_may_read_and_restricted_layers_as_unit
         None,
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::OK);
+    let (ids, _) = drawn(&basemap);
+    assert!(ids.contains(&"districts:line".to_owned()));
+    assert!(
+        !ids.iter()
+            .any(|i| i.starts_with("zone:") || i.starts_with("hh:")),
+        "{ids:?}"
+    );
 }

@@ -75,15 +75,24 @@ async fn situation(
                 .iter()
                 .filter(|v| v.snap.meta.kind == LayerKind::Boundary)
                 .collect();
+            let snapshots = state.engine.snapshots();
             for name in names.split(',').filter(|n| !n.is_empty()) {
-                let v = all
+                let snap = snapshots
                     .iter()
-                    .find(|v| v.snap.meta.id.as_str() == name && v.snap.meta.kind != LayerKind::Boundary)
+                    .find(|(id, _)| id.as_str() == name)
+                    .map(|(_, s)| s)
                     .ok_or_else(|| {
-                        ApiError::bad_request(format!(
-                            "'{name}' is not a hazard or exposure layer you may read: GET /catalog lists them (boundary layers are always drawn)"
+                        ApiError::not_found(format!(
+                            "layer '{name}' does not exist: GET /catalog lists the layers"
                         ))
                     })?;
+                reader.check(&snap.meta)?;
+                // Boundary layers are drawn in any case, as the basemap.
+                let Some(v) = all.iter().find(|v| {
+                    v.snap.meta.id.as_str() == name && v.snap.meta.kind != LayerKind::Boundary
+                }) else {
+                    continue;
+                };
                 if !out.iter().any(|o| std::ptr::eq(*o, v)) {
                     out.push(v);
                 }
