@@ -249,6 +249,34 @@ pub fn serve(db: &str, extra: &[&str]) -> Server {
     server
 }
 
+/// A store for the OGC API tests: the real sectors (open without a token) and a
+/// restricted point layer of one household (not open).
+pub fn ogc_fixture(dir: &tempfile::TempDir) -> String {
+    let db = dir.path().join("ogc.db").display().to_string();
+    load_admin(&db, "sectors", "sector");
+    let hh = write(
+        dir,
+        "hh.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"size":4},"geometry":{"type":"Point","coordinates":[30.06,-1.95]}}]}"#,
+    );
+    sitroom_ok(
+        &db,
+        &[
+            "load",
+            hh.to_str().expect("utf-8 path"),
+            "--layer",
+            "returnees",
+            "--kind",
+            "exposure",
+            "--theme",
+            "returnee",
+            "--sensitivity",
+            "restricted",
+        ],
+    );
+    db
+}
+
 /// Loads the real admin layer of `level` (province, district, sector, cell or village)
 /// from the mirror as layer `id`, keyed by official code, named by `name`, open to
 /// callers without a token (a public map).

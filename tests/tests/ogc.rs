@@ -14,34 +14,6 @@ use sitroom::api::{AppState, app};
 use sitroom::store::Store;
 use tower::ServiceExt as _;
 
-/// A store with the real sectors (open without a token) and a restricted point layer
-/// (not open).
-fn fixture(dir: &tempfile::TempDir) -> String {
-    let db = dir.path().join("ogc.db").display().to_string();
-    sitroom_tests::load_admin(&db, "sectors", "sector");
-    let hh = sitroom_tests::write(
-        dir,
-        "hh.geojson",
-        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"size":4},"geometry":{"type":"Point","coordinates":[30.06,-1.95]}}]}"#,
-    );
-    sitroom_tests::sitroom_ok(
-        &db,
-        &[
-            "load",
-            hh.to_str().unwrap(),
-            "--layer",
-            "returnees",
-            "--kind",
-            "exposure",
-            "--theme",
-            "returnee",
-            "--sensitivity",
-            "restricted",
-        ],
-    );
-    db
-}
-
 async fn get(state: &AppState, uri: &str) -> (StatusCode, Value) {
     let (status, _, body) = get_with_crs(state, uri).await;
     (status, body)
@@ -75,7 +47,7 @@ async fn get_with_crs(state: &AppState, uri: &str) -> (StatusCode, String, Value
 #[tokio::test]
 async fn documents_paging_filters_and_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let db = fixture(&dir);
+    let db = sitroom_tests::ogc_fixture(&dir);
     let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
     let state = AppState::new(store, sitroom::config::ServerSettings::default()).unwrap();
 
@@ -89,7 +61,15 @@ async fn documents_paging_filters_and_errors() {
         .collect();
     assert_eq!(
         rels,
-        ["self", "service-desc", "service-doc", "conformance", "data"]
+        [
+            "self",
+            "service-desc",
+            "service-doc",
+            "conformance",
+            "data",
+            "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+            "alternate"
+        ]
     );
 
     // The API description clients discover: OpenAPI 3.0, the page-size maximum where
@@ -345,7 +325,7 @@ async fn documents_paging_filters_and_errors() {
 #[test]
 fn gdal_oapif_reads_every_public_collection() {
     let dir = tempfile::tempdir().unwrap();
-    let db = fixture(&dir);
+    let db = sitroom_tests::ogc_fixture(&dir);
     let server = sitroom_tests::serve(&db, &[]);
     let url = format!("OAPIF:{}/ogc", server.base);
 

@@ -56,6 +56,7 @@ fn collection_items(s: &LayerSnapshot, generic: &Value) -> Value {
     let mut parameters: Vec<Value> = [
         "bbox",
         "BboxCrs",
+        "Datetime",
         "Crs",
         "limit",
         "offset",
@@ -63,6 +64,7 @@ fn collection_items(s: &LayerSnapshot, generic: &Value) -> Value {
         "Filter",
         "FilterLang",
         "FilterCrs",
+        "FeaturesFormat",
     ]
     .iter()
     .map(|p| json!({"$ref": format!("#/components/parameters/{p}")}))

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, snapshot};
+use super::{CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, html, snapshot};
 use crate::api::AppState;
 use crate::api::http::selection::SelectionQuery;
 use crate::api::http::{ApiError, BaseUrl, blocking};
@@ -85,6 +85,9 @@ fn parse_items_query(
             "filter-crs '{crs}' is not supported: use {CRS84}"
         )));
     }
+    if let Some(d) = params.get("datetime") {
+        check_datetime(d)?;
+    }
     let crs = crs_param(&params, "crs")?;
     let bbox_crs = crs_param(&params, "bbox-crs")?;
     let bbox = params
@@ -140,9 +143,34 @@ fn crs_param(params: &HashMap<&str, &str>, name: &str) -> Result<Crs, ApiError> 
     })
 }
 
-/// A `bbox` in `crs` (its axis order, minimum corner first) as Web Mercator metres.
+/// Checks `datetime` (an RFC 3339 instant, or an interval `start/end` with `..` or
+/// nothing for an open end). The layers carry no time of their features, so every
+/// feature is kept (Part 1 asks only features with a temporal geometry to be tested).
+fn check_datetime(d: &str) -> Result<(), ApiError> {
+    let instant = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s).is_ok()
+            || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+    };
+    let ok = match d.split_once('/') {
+        None => instant(d),
+        Some((a, b)) => {
+            let open = |s: &str| s.is_empty() || s == "..";
+            !(open(a) && open(b)) && (open(a) || instant(a)) && (open(b) || instant(b))
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "datetime '{d}' is not a date-time or an interval: use e.g. 2026-04-30T00:00:00Z, 2026-04-01/2026-04-30 or 2026-04-01/.."
+        )))
+    }
+}
+
+/// A `bbox` in `crs` (its axis order, minimum corner first) as Web Mercator metres; of a
+/// bbox of six numbers (with heights), the heights are left aside.
 fn parse_bbox(b: &str, crs: Crs) -> Result<[f64; 4], ApiError> {
-    let v: Vec<f64> = b
+    let mut v: Vec<f64> = b
         .split(',')
         .map(|x| x.trim().parse::<f64>())
         .collect::<Result<_, _>>()
@@ -176,6 +204,11 @@ fn parse_bbox(b: &str, crs: Crs) -> Result<[f64; 4], ApiError> {
                 && c[3] <= 10_000_000.0
         }
     };
+    if let [x0, y0, z0, x1, y1, z1] = v[..]
+        && z0 <= z1
+    {
+        v = vec![x0, y0, x1, y1];
+    }
     match v.as_slice() {
         [a, b2, c, d] if a <= c && b2 <= d && in_range([*a, *b2, *c, *d]) => {
             Ok(crs.bbox_to_mercator([*a, *b2, *c, *d]))
@@ -228,8 +261,15 @@ pub(super) async fn items(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
-    let q = parse_items_query(&pairs, &snap)?;
+    let mut q = parse_items_query(&pairs, &snap)?;
+    let page = html::wanted(&headers, format_param(&pairs), &["geojson"])?;
+    if page {
+        // The page's map is drawn in longitude and latitude.
+        q.crs = Crs::Crs84;
+    }
     let crs = q.crs;
+    let collection = super::collection_json(&snap, &format!("{base}/ogc"));
+    let ogc = format!("{base}/ogc");
     let base = format!("{base}/ogc/collections/{id}/items");
     let raw = raw.unwrap_or_default();
     let body = blocking(move || {
@@ -260,6 +300,10 @@ pub(super) async fn items(
             json!({"href": format!("{base}?limit={}&offset={offset}{others}", q.limit), "rel": rel, "type": GEOJSON})
         };
         let mut links = vec![link("self", q.offset)];
+        links.push(json!({
+            "href": html::with_format(&format!("{base}?limit={}&offset={}{others}", q.limit, q.offset), "html"),
+            "rel": "alternate", "type": "text/html", "title": "this page as a web page",
+        }));
         if q.offset + page.len() < matched.len() {
             links.push(link("next", q.offset + q.limit));
         }
@@ -274,22 +318,49 @@ pub(super) async fn items(
             json!(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)),
         );
         members.insert("links".into(), Value::Array(links));
-        let collection = ::geojson::FeatureCollection {
+        let features = ::geojson::FeatureCollection {
             bbox: None,
             features: page,
             foreign_members: Some(members),
         };
-        Ok(collection.to_string())
+        Ok(features.to_string())
     })
     .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON)),
-            (CONTENT_CRS, content_crs(crs)),
-        ],
-        body,
-    )
-        .into_response())
+    answer(page, crs, body, |doc| html::items(doc, &collection, &ogc))
+}
+
+/// The `f` parameter of a query.
+fn format_param(pairs: &[(String, String)]) -> Option<&str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "f")
+        .map(|(_, v)| v.as_str())
+}
+
+/// GeoJSON `body` in `crs`, or the web page `render` makes of it.
+fn answer(
+    page: bool,
+    crs: Crs,
+    body: String,
+    render: impl FnOnce(&Value) -> String,
+) -> Result<Response, ApiError> {
+    let mut resp = if page {
+        let doc: Value =
+            serde_json::from_str(&body).map_err(|e| ApiError::internal(e.to_string()))?;
+        Html(render(&doc)).into_response()
+    } else {
+        (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON)),
+                (CONTENT_CRS, content_crs(crs)),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    resp.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(resp)
 }
 
 pub(super) async fn item(
@@ -304,7 +375,12 @@ pub(super) async fn item(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let crs = crs_param(&params, "crs")?;
+    let page = html::wanted(&headers, params.get("f").copied(), &["geojson"])?;
+    let crs = if page {
+        Crs::Crs84
+    } else {
+        crs_param(&params, "crs")?
+    };
     let index = fid
         .parse::<usize>()
         .ok()
@@ -321,16 +397,14 @@ pub(super) async fn item(
         "links".into(),
         json!([
             {"href": format!("{base}/ogc/collections/{id}/items/{fid}"), "rel": "self", "type": GEOJSON},
+            {"href": format!("{base}/ogc/collections/{id}/items/{fid}?f=html"), "rel": "alternate", "type": "text/html"},
             {"href": format!("{base}/ogc/collections/{id}"), "rel": "collection", "type": "application/json"},
         ]),
     );
     body.foreign_members = Some(members);
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON)),
-            (CONTENT_CRS, content_crs(crs)),
-        ],
-        body.to_string(),
-    )
-        .into_response())
+    let ogc = format!("{base}/ogc");
+    let collection = super::collection_json(&snap, &ogc);
+    answer(page, crs, body.to_string(), |doc| {
+        html::item(doc, &collection, &ogc)
+    })
 }

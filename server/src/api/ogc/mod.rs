@@ -1,17 +1,18 @@
-//! OGC API – Features under `/ogc`: Part 1 (Core, GeoJSON, OpenAPI 3.0), Part 2 (CRS by
+//! OGC API – Features under `/ogc`: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0), Part 2 (CRS by
 //! reference: CRS84, EPSG:4326, 3857 and 32735) and, of Part 3, queryables and CQL2
 //! filters. The landing page links the API description
 //! (`service-desc`, [`description`]) and its HTML rendering (`service-doc`), so QGIS and
 //! GDAL discover the collections, the page-size maximum and what can be filtered on the
-//! server; items are served from the engine's snapshots ([`items`]).
+//! server; items are served from the engine's snapshots ([`items`]), and each collection's
+//! vector tiles as OGC API – Tiles ([`tiles`]).
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -24,6 +25,7 @@ mod description;
 mod html;
 mod items;
 mod queryables;
+mod tiles;
 
 pub use description::full as full_description;
 
@@ -40,6 +42,7 @@ const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
@@ -64,21 +67,66 @@ pub fn router() -> Router<AppState> {
         .route("/ogc/collections/{id}/queryables", get(queryables))
         .route("/ogc/collections/{id}/items", get(items::items))
         .route("/ogc/collections/{id}/items/{fid}", get(items::item))
+        .merge(tiles::router())
 }
 
-async fn landing(axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>) -> Json<Value> {
+/// `?f=` of the documents that have a web page.
+#[derive(serde::Deserialize)]
+struct FormatQuery {
+    f: Option<String>,
+}
+
+/// `doc` as JSON, or as the web page `page` makes of it when the caller asks for HTML
+/// (see [`html::wanted`]); the answer varies with `Accept`.
+fn negotiated(
+    headers: &HeaderMap,
+    f: Option<&str>,
+    json_names: &[&str],
+    kind: &'static str,
+    doc: Value,
+    page: impl FnOnce(&Value) -> String,
+) -> Result<Response, ApiError> {
+    let mut resp = if html::wanted(headers, f, json_names)? {
+        Html(page(&doc)).into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static(kind))],
+            doc.to_string(),
+        )
+            .into_response()
+    };
+    resp.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(resp)
+}
+
+async fn landing(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    Query(q): Query<FormatQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let base = format!("{base}/ogc");
-    Json(json!({
+    let doc = json!({
         "title": "sitroom",
-        "description": "Hazard, exposure and boundary layers of the situation room, as OGC API - Features",
+        "description": "Hazard, exposure and boundary layers of the situation room, as OGC API - Features and OGC API - Tiles",
         "links": [
             {"href": format!("{base}"), "rel": "self", "type": "application/json", "title": "this document"},
             {"href": format!("{base}/api"), "rel": "service-desc", "type": description::OPENAPI_JSON, "title": "the API description (OpenAPI 3.0)"},
             {"href": format!("{base}/api.html"), "rel": "service-doc", "type": "text/html", "title": "the API description as a web page"},
             {"href": format!("{base}/conformance"), "rel": "conformance", "type": "application/json", "title": "conformance classes"},
             {"href": format!("{base}/collections"), "rel": "data", "type": "application/json", "title": "collections"},
+            {"href": format!("{base}/tileMatrixSets"), "rel": tiles::TILING_SCHEMES, "type": "application/json", "title": "tile matrix sets"},
+            {"href": format!("{base}?f=html"), "rel": "alternate", "type": "text/html", "title": "this document as a web page"},
         ],
-    }))
+    });
+    negotiated(
+        &headers,
+        q.f.as_deref(),
+        &[],
+        "application/json",
+        doc,
+        |d| html::landing(d, &base),
+    )
 }
 
 /// The snapshots the caller may read, in id order.
@@ -132,8 +180,24 @@ async fn api_html(
     Ok(Html(html::description(&doc)))
 }
 
-async fn conformance() -> Json<Value> {
-    Json(json!({ "conformsTo": CONFORMANCE }))
+async fn conformance(
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    Query(q): Query<FormatQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let classes: Vec<&str> = CONFORMANCE
+        .iter()
+        .chain(tiles::CONFORMANCE)
+        .copied()
+        .collect();
+    negotiated(
+        &headers,
+        q.f.as_deref(),
+        &[],
+        "application/json",
+        json!({ "conformsTo": classes }),
+        |d| html::conformance(d, &format!("{base}/ogc")),
+    )
 }
 
 fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
@@ -151,6 +215,8 @@ fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
             {"href": format!("{base}/collections/{id}"), "rel": "self", "type": "application/json", "title": s.meta.title},
             {"href": format!("{base}/collections/{id}/items"), "rel": "items", "type": GEOJSON, "title": s.meta.title},
             {"href": format!("{base}/collections/{id}/queryables"), "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": queryables::SCHEMA_JSON, "title": "fields to filter on"},
+            {"href": format!("{base}/collections/{id}/tiles"), "rel": tiles::TILESETS_VECTOR, "type": "application/json", "title": "vector tiles"},
+            {"href": format!("{base}/collections/{id}?f=html"), "rel": "alternate", "type": "text/html", "title": "this collection as a web page"},
         ],
     })
 }
@@ -158,18 +224,30 @@ fn collection_json(s: &LayerSnapshot, base: &str) -> Value {
 async fn collections(
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
+    Query(q): Query<FormatQuery>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let base = format!("{base}/ogc");
     let list: Vec<Value> = readable(&state, &headers)
         .await?
         .iter()
         .map(|s| collection_json(s, &base))
         .collect();
-    Ok(Json(json!({
-        "links": [{"href": format!("{base}/collections"), "rel": "self", "type": "application/json"}],
+    let doc = json!({
+        "links": [
+            {"href": format!("{base}/collections"), "rel": "self", "type": "application/json"},
+            {"href": format!("{base}/collections?f=html"), "rel": "alternate", "type": "text/html"},
+        ],
         "collections": list,
-    })))
+    });
+    negotiated(
+        &headers,
+        q.f.as_deref(),
+        &[],
+        "application/json",
+        doc,
+        |d| html::collections(d, &base),
+    )
 }
 
 /// Collection `id` as the caller may see it (a restricted one as aggregates by admin unit
@@ -195,10 +273,20 @@ async fn collection(
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<FormatQuery>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let snap = snapshot(&state, &headers, &id).await?;
-    Ok(Json(collection_json(&snap, &format!("{base}/ogc"))))
+    let base = format!("{base}/ogc");
+    let doc = collection_json(&snap, &base);
+    negotiated(
+        &headers,
+        q.f.as_deref(),
+        &[],
+        "application/json",
+        doc,
+        |d| html::collection(d, &base),
+    )
 }
 
 /// The queryables as `application/schema+json`, or as `application/json` to a client

@@ -79,6 +79,29 @@ impl TileId {
         [west, north - span, west + span, north]
     }
 
+    /// The columns and rows of the tiles at zoom `z` that cover `bbox_m` (west, south,
+    /// east, north in metres): `[first column, first row, last column, last row]`.
+    #[must_use]
+    pub fn covering(z: u8, bbox_m: [f64; 4]) -> [u32; 4] {
+        let z = z.min(MAX_ZOOM);
+        let n = 1u32 << z;
+        let span = Self { z, x: 0, y: 0 }.span_m();
+        let index = |offset: f64| {
+            let i = (offset / span).floor();
+            // Clamped to the grid, so the cast cannot overflow or wrap.
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let i = i.clamp(0.0, f64::from(n - 1)) as u32;
+            i
+        };
+        let [w, s, e, north] = bbox_m;
+        [
+            index(w + HALF_WORLD_M),
+            index(HALF_WORLD_M - north),
+            index(e + HALF_WORLD_M),
+            index(HALF_WORLD_M - s),
+        ]
+    }
+
     /// The tile's bounds grown by `units` tile units on every side.
     #[must_use]
     pub fn buffered_m(self, units: f64) -> [f64; 4] {
@@ -117,6 +140,28 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tiles_covering_an_extent_hold_its_corners() {
+        // Rwanda, and one point: the tiles that hold them, as their bounds say.
+        for bbox in [
+            crate::engine::geometry::crs::Crs::Crs84.bbox_to_mercator([28.86, -2.84, 30.9, -1.05]),
+            [3_345_000.0, -230_000.0, 3_345_000.0, -230_000.0],
+        ] {
+            for z in [0, 5, 8, 14, 22] {
+                let [x0, y0, x1, y1] = TileId::covering(z, bbox);
+                let nw = TileId::new(z.into(), x0, y0).unwrap().bounds_m();
+                let se = TileId::new(z.into(), x1, y1).unwrap().bounds_m();
+                assert!(nw[0] <= bbox[0] && bbox[0] < nw[2], "z{z} west");
+                assert!(nw[1] < bbox[3] && bbox[3] <= nw[3], "z{z} north");
+                assert!(se[0] <= bbox[2] && bbox[2] < se[2], "z{z} east");
+                assert!(se[1] < bbox[1] && bbox[1] <= se[3], "z{z} south");
+            }
+        }
+        // The whole world, and beyond it, is the whole grid.
+        let far = 3.0 * HALF_WORLD_M;
+        assert_eq!(TileId::covering(3, [-far, -far, far, far]), [0, 0, 7, 7]);
+    }
 
     #[test]
     fn tile_ids_are_checked() {
