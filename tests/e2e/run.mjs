@@ -103,6 +103,41 @@ const canvasStats = (page) =>
     });
   });
 
+/** The colour drawn at a place (longitude, latitude), from the map canvas. */
+const pixelAt = (page, lon, lat) =>
+  page.evaluate(
+    ([lon, lat]) =>
+      new Promise((res) => {
+        const { map } = window.sitroom;
+        const c = map.getCanvas();
+        const p = map.project([lon, lat]);
+        const r = c.width / c.clientWidth;
+        const img = new Image();
+        img.onload = () => {
+          const k = document.createElement('canvas');
+          k.width = c.width;
+          k.height = c.height;
+          const g = k.getContext('2d');
+          g.drawImage(img, 0, 0);
+          res(Array.from(g.getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data.slice(0, 3)));
+        };
+        img.src = c.toDataURL('image/png');
+      }),
+    [lon, lat],
+  );
+
+/** The names a label layer shows on screen now, after the map has settled at zoom `z`. */
+const namesShown = (page, layer, z) =>
+  page.evaluate(
+    async ([layer, z]) => {
+      const { map } = window.sitroom;
+      map.jumpTo({ center: [29.9, -1.95], zoom: z });
+      await new Promise((r) => map.once('idle', r));
+      return map.queryRenderedFeatures({ layers: [layer] }).map((f) => ({ id: f.id, name: f.properties.name }));
+    },
+    [layer, z],
+  );
+
 try {
   // 1. The map renders from our own server only.
   const { page, errors } = await newPage();
@@ -124,6 +159,20 @@ try {
     await page.evaluate(() => !!document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact') && !document.querySelector('.maplibregl-compact-show')),
     'the attribution opens folded (its button shows the credits)',
   );
+
+  // 1a. Lake Kivu is water on the basemap (between Idjwi and Karongi), and each
+  // district is named once however many tiles it crosses.
+  const water = [0xa8, 0xcd, 0xe0];
+  const kivu = await pixelAt(page, 29.2, -2.1);
+  check(kivu.every((v, i) => Math.abs(v - water[i]) <= 8), `Lake Kivu is drawn as water (${kivu}, water is ${water})`);
+  const twice = (shown) => shown.filter((a, i) => shown.findIndex((b) => b.id === a.id) !== i).map((a) => a.name);
+  const districts = await namesShown(page, 'rwa-districts:label', 9);
+  check(districts.length >= 15 && twice(districts).length === 0, `each district is named once at zoom 9 (${districts.length} names; twice: ${twice(districts).join(', ') || 'none'})`);
+  const sectors = await namesShown(page, 'rwa-sectors:label', 11);
+  check(sectors.length >= 10 && twice(sectors).length === 0, `each sector is named once at zoom 11 (${sectors.length} names; twice: ${twice(sectors).join(', ') || 'none'})`);
+  await page.screenshot({ path: join(shots, 'sectors-zoom-11.png') });
+  await page.evaluate(() => window.sitroom.map.fitBounds([28.86, -2.84, 30.9, -1.05], { animate: false }));
+  await page.waitForFunction(() => window.sitroom.map.loaded(), null, { timeout: 60000 });
 
   // 1b. The map draws the hazard the figures are about, and the legend names it.
   const drawn = () =>

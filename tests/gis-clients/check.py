@@ -227,7 +227,7 @@ def get_text(path):
         return r.read().decode()
 
 
-drawn = ["countries", "rwa-provinces", "rwa-districts", "flood-zones", "camps"]
+drawn = ["countries", "lakes", "rivers", "rwa-provinces", "rwa-districts", "flood-zones", "camps"]
 style_path = "/styles/situation.json?layers=flood-zones,camps"
 style = json.loads(get_text(style_path))
 converter = QgsMapBoxGlStyleConverter()
@@ -245,7 +245,7 @@ check(tiles.isValid(), "QGIS opens the vector tiles")
 tiles.loadDefaultStyle()
 styled = {st.styleName() for st in tiles.renderer().styles()} if tiles.renderer() else set()
 check(
-    {"flood-zones:high", "flood-zones:medium", "camps:circle", "rwa-districts:line"} <= styled,
+    {"flood-zones:high", "flood-zones:medium", "camps:circle", "rwa-districts:line", "lakes:fill"} <= styled,
     f"QGIS draws with the server's style ({len(styled)} style layers)",
 )
 mercator = QgsCoordinateReferenceSystem("EPSG:3857")
@@ -265,8 +265,13 @@ def render_tiles(extent_lonlat, size):
     return job.renderedImage(), settings
 
 
-image, _ = render_tiles(QgsRectangle(28.85, -2.85, 30.9, -1.04), (900, 800))
-caption(image, "Vector tiles and style from sitroom, drawn by QGIS. Boundaries © WASAC Ltd. (CC BY 4.0).")
+image, country = render_tiles(QgsRectangle(28.85, -2.85, 30.9, -1.04), (900, 800))
+# Lake Kivu, between Idjwi and the Rwandan shore, in the water colour.
+kivu = country.mapToPixel().transform(to_mercator.transform(QgsPointXY(29.2, -2.1)))
+water = QColor(next(l for l in style["layers"] if l["id"] == "lakes:fill")["paint"]["fill-color"]).getRgb()[:3]
+got = list(image.pixelColor(int(kivu.x()), int(kivu.y())).getRgb()[:3])
+check(all(abs(w - g) <= 8 for w, g in zip(water, got)), f"QGIS draws Lake Kivu as water ({got}, water is {list(water)})")
+caption(image, "Vector tiles and style from sitroom, drawn by QGIS. Boundaries © WASAC Ltd. (CC BY 4.0); lakes and rivers GSHHG.")
 image.save(f"{out}/qgis-tiles.png", "png")
 
 # A high flood zone as the server counts it: its colour where QGIS draws it.

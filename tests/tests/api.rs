@@ -262,7 +262,7 @@ async fn bad_requests_get_exact_problems(api: Api) {
                 ("z.geojson", &file),
             ),
             StatusCode::BAD_REQUEST,
-            "layer 'flood' is new: give its kind (hazard, exposure or boundary)",
+            "layer 'flood' is new: give its kind (hazard, exposure, boundary or context)",
         ),
         (
             "an unknown form field",

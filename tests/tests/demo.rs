@@ -62,6 +62,8 @@ fn demo_loads_real_rwanda_and_reruns_as_a_no_op() {
         ("volcanic-zones", 3),
         ("returnee-households", 3000),
         ("countries", 5),
+        ("lakes", 18),
+        ("rivers", 31),
     ] {
         assert_eq!(counts.get(layer), Some(&n), "{layer}");
     }

@@ -773,6 +773,41 @@ fn tiles_part_1_tests_and_gdal() {
         401
     );
 
+    // Each sector is named once over the whole country: its label point is in one tile
+    // only, whatever number of tiles its polygon crosses.
+    let mut named: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    let (nw, se) = (
+        sitroom_tests::tile_at(geo::coord! { x: extent[0], y: extent[3] }, 9),
+        sitroom_tests::tile_at(geo::coord! { x: extent[2], y: extent[1] }, 9),
+    );
+    for row in nw.y..=se.y {
+        for col in nw.x..=se.x {
+            let got = api.get(&tile(9, row, col), "*/*");
+            if got.status == 204 {
+                continue;
+            }
+            let reader = mvt_reader::Reader::new(got.body).unwrap();
+            let names = reader.get_layer_names().unwrap();
+            let Some(at) = names.iter().position(|n| n == "sectors:labels") else {
+                continue;
+            };
+            for f in reader.get_features(at).unwrap() {
+                *named.entry(f.id.unwrap()).or_default() += 1;
+            }
+        }
+    }
+    let twice: Vec<&u64> = named
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, _)| id)
+        .collect();
+    assert!(twice.is_empty(), "sectors named in two tiles: {twice:?}");
+    assert!(
+        named.len() > 300,
+        "{} of 416 sectors named at zoom 9",
+        named.len()
+    );
+
     // GDAL reads the tile matrix set with its own TMS parser (a GeoPackage tiled by it)…
     let tms_file = dir.path().join("wmq.json");
     std::fs::write(

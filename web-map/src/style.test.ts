@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHOROPLETH_COLOURS } from './palette';
-import { choroplethFill, niceRound, quantileBreaks, situationStyle } from './style';
-import { catalog, serverStyle } from './test-support';
+import { choroplethFill, drawingOrder, niceRound, quantileBreaks, situationStyle } from './style';
+import { catalog, layer, serverStyle } from './test-support';
 
 describe('style', () => {
   it('makes legible quantile breaks', () => {
@@ -33,6 +33,18 @@ describe('style', () => {
     const hidden = s.layers.find((l) => l.id === 'landslide-zones:high');
     expect(hidden?.layout?.visibility).toBe('none');
     expect(s.sources.exposure).toMatchObject({ tiles: ['http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt'] });
+  });
+
+  it('draws lakes and rivers as the basemap: over the land, under the data, never hidden or listed', () => {
+    const cat = [...catalog, layer('lakes', 'context', 'lake'), layer('rivers', 'context', 'river', { geometry: 'line' })];
+    const choropleth = { url: 'http://127.0.0.1:8080/api/exposure/tiles/{z}/{x}/{y}.mvt', breaks: [5, 10], field: 'exposed', opacity: 0.8 };
+    const s = situationStyle(serverStyle(cat), cat, { visible: ['flood-zones'], opacity: {}, choropleth, selected: null });
+    const ids = s.layers.map((l) => l.id);
+    expect(ids.slice(0, 5)).toEqual(['background', 'countries:land', 'exposure:fill', 'lakes:fill', 'rivers:line']);
+    expect(ids.indexOf('rivers:line')).toBeLessThan(ids.indexOf('flood-zones:high'));
+    expect(ids.indexOf('lakes:label')).toBeGreaterThan(ids.indexOf('countries:label'));
+    for (const id of ['lakes:fill', 'rivers:line', 'lakes:label']) expect(s.layers.find((l) => l.id === id)?.layout?.visibility).not.toBe('none');
+    expect(drawingOrder(cat, []).map((l) => l.id)).not.toContain('lakes');
   });
 
   it('hides the names of places with their layer, and scales only unit names', () => {

@@ -6,7 +6,7 @@
 // sized for the screen.
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { CHOROPLETH_COLOURS, SELECTED } from './palette';
-import type { CatalogLayer, HazardClass } from './types';
+import { type CatalogLayer, type HazardClass, isBasemap } from './types';
 
 export const CLASS_LABELS: Record<HazardClass | 'none', string> = {
   high: 'High',
@@ -74,7 +74,7 @@ export function selectedFilter(code: string | null): ExpressionSpecification {
 /** The data layers in drawing order: hidden ones first (bottom), then the visible in
  *  the chosen order. */
 export function drawingOrder(catalog: CatalogLayer[], visible: string[]): CatalogLayer[] {
-  const data = catalog.filter((l) => l.kind !== 'boundary');
+  const data = catalog.filter((l) => !isBasemap(l));
   return [
     ...data.filter((l) => !visible.includes(l.id)),
     ...visible.map((id) => data.find((l) => l.id === id)).filter((l): l is CatalogLayer => !!l),
@@ -102,7 +102,9 @@ export function situationStyle(base: StyleSpecification, catalog: CatalogLayer[]
   const ids = new Set(catalog.map((l) => l.id));
   const boundaries = catalog.filter((l) => l.kind === 'boundary');
   const owner = (spec: LayerSpecification) => spec.id.slice(0, spec.id.lastIndexOf(':'));
-  const isData = (spec: LayerSpecification) => spec.type !== 'symbol' && ids.has(owner(spec)) && !boundaries.some((b) => b.id === owner(spec));
+  const basemap = new Set(catalog.filter(isBasemap).map((l) => l.id));
+  const contexts = new Set(catalog.filter((l) => l.kind === 'context').map((l) => l.id));
+  const isData = (spec: LayerSpecification) => spec.type !== 'symbol' && ids.has(owner(spec)) && !basemap.has(owner(spec));
   const scale = o.labelScale ?? 1;
   const scaled = (spec: LayerSpecification): LayerSpecification => {
     const size = spec.type === 'symbol' ? spec.layout?.['text-size'] : undefined;
@@ -110,6 +112,8 @@ export function situationStyle(base: StyleSpecification, catalog: CatalogLayer[]
     return { ...spec, layout: { ...spec.layout, 'text-size': Math.round(size * scale) } } as LayerSpecification;
   };
   const lands = base.layers.filter((spec) => spec.type === 'background' || spec.id.endsWith(':land'));
+  // Lakes and rivers over the choropleth (which would hide them) and under the data.
+  const waters = base.layers.filter((spec) => spec.type !== 'symbol' && contexts.has(owner(spec)));
   const data = drawingOrder(catalog, o.visible).flatMap((l) =>
     layersOf(base, l.id)
       .filter((spec) => spec.type !== 'symbol')
@@ -119,9 +123,9 @@ export function situationStyle(base: StyleSpecification, catalog: CatalogLayer[]
   // Names of places (camps) are shown and hidden with their layer.
   const named = (spec: LayerSpecification): LayerSpecification => {
     const l = byId.get(owner(spec));
-    return l && l.kind !== 'boundary' ? shownAt(spec, l, o.visible.includes(l.id), o.opacity[l.id] ?? l.opacity) : spec;
+    return l && !isBasemap(l) ? shownAt(spec, l, o.visible.includes(l.id), o.opacity[l.id] ?? l.opacity) : spec;
   };
-  const rest = base.layers.filter((spec) => !lands.includes(spec) && !isData(spec)).map(named);
+  const rest = base.layers.filter((spec) => !lands.includes(spec) && !waters.includes(spec) && !isData(spec)).map(named);
   const firstLabel = rest.findIndex((spec) => spec.type === 'symbol');
   const selected: LayerSpecification[] = boundaries
     .filter((l) => l.theme !== 'country')
@@ -149,6 +153,6 @@ export function situationStyle(base: StyleSpecification, catalog: CatalogLayer[]
   return {
     ...base,
     sources,
-    layers: [...lands, ...choropleth, ...data, ...rest.slice(0, at), ...selected, ...rest.slice(at).map(scaled)],
+    layers: [...lands, ...choropleth, ...waters, ...data, ...rest.slice(0, at), ...selected, ...rest.slice(at).map(scaled)],
   };
 }

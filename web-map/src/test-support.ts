@@ -32,7 +32,8 @@ export function serverStyle(cat: CatalogLayer[]): StyleSpecification {
   const boundaries = cat.filter((l) => l.kind === 'boundary').sort((a, b) => LEVELS.indexOf(a.theme) - LEVELS.indexOf(b.theme));
   const countries = boundaries.filter((l) => l.theme === 'country');
   const admin = boundaries.filter((l) => l.theme !== 'country');
-  const data = cat.filter((l) => l.kind !== 'boundary');
+  const data = cat.filter((l) => l.kind !== 'boundary' && l.kind !== 'context');
+  const contexts = cat.filter((l) => l.kind === 'context').sort((a, b) => Number(a.geometry !== 'polygon') - Number(b.geometry !== 'polygon'));
   const drawn = (l: CatalogLayer): LayerSpecification[] => {
     if (!l.detail) return [on(l, 'withheld', 'fill', { 'fill-opacity': l.opacity * 0.8 }), on(l, 'households-0', 'fill', { 'fill-opacity': l.opacity * 0.8 }), on(l, 'outline', 'line', { 'line-opacity': l.opacity })];
     if (l.kind === 'hazard') return ['unclassified', 'low', 'medium', 'high'].map((c) => on(l, c, 'fill', { 'fill-opacity': l.opacity }));
@@ -40,7 +41,7 @@ export function serverStyle(cat: CatalogLayer[]): StyleSpecification {
     return [on(l, 'population-0', 'fill', { 'fill-opacity': l.opacity })];
   };
   const shapes = data.flatMap(drawn);
-  const label = (l: CatalogLayer) => on(l, 'label', 'symbol', {}, { layout: { 'text-size': 12 }, minzoom: l.theme === 'village' ? 14 : 0 });
+  const label = (l: CatalogLayer) => on(l, 'label', 'symbol', {}, { 'source-layer': `${l.id}:labels`, layout: { 'text-size': 12 }, minzoom: l.theme === 'village' ? 14 : 0 });
   return {
     version: 8,
     glyphs: 'http://127.0.0.1:8080/fonts/{fontstack}/{range}.pbf',
@@ -48,11 +49,13 @@ export function serverStyle(cat: CatalogLayer[]): StyleSpecification {
     layers: [
       { id: 'background', type: 'background' },
       ...countries.map((l) => on(l, 'land', 'fill')),
+      ...contexts.map((l) => (l.geometry === 'polygon' ? on(l, 'fill', 'fill') : on(l, 'line', 'line'))),
       ...shapes.filter((x) => x.type !== 'symbol'),
       ...admin.map((l) => on(l, 'line', 'line')),
       ...countries.map((l) => on(l, 'line', 'line')),
       ...[...admin].reverse().map(label),
       ...countries.map(label),
+      ...contexts.filter((l) => l.geometry === 'polygon').map((l) => on(l, 'label', 'symbol', {}, { layout: { 'text-size': 12 } })),
       ...shapes.filter((x) => x.type === 'symbol'),
     ],
   };

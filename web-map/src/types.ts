@@ -1,12 +1,16 @@
 // The shapes of what the server sends and takes, as the situation room and the layers
 // page read them (see docs/openapi.yaml for the whole description).
 
-export type Kind = 'hazard' | 'exposure' | 'boundary';
+export type Kind = 'hazard' | 'exposure' | 'boundary' | 'context';
 export type GeometryKind = 'polygon' | 'point' | 'line' | null;
 export type Sensitivity = 'public' | 'restricted';
 
 export const CLASS_ORDER = ['high', 'medium', 'low', 'very_low'] as const;
 export type HazardClass = (typeof CLASS_ORDER)[number];
+
+/** Whether a layer is part of the basemap (admin units; lakes and rivers), drawn always
+ *  and not chosen among the data layers. */
+export const isBasemap = (l: { kind: Kind }): boolean => l.kind === 'boundary' || l.kind === 'context';
 
 /** One layer of the catalog (`GET /catalog`), as this caller may read it. */
 export interface CatalogLayer {

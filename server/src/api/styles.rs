@@ -18,7 +18,7 @@ use super::http::caching::{etag, private_to_caller, tagged_json};
 use super::http::catalog::{Seen, seen, seen_one};
 use super::http::{ApiError, BaseUrl, Reader};
 use crate::cartography::{Drawn, layer_style, situation_style};
-use crate::model::{LayerId, LayerKind};
+use crate::model::LayerId;
 
 /// Media type of a Mapbox GL / MapLibre style.
 pub const STYLE_JSON: &str = "application/vnd.mapbox.style+json";
@@ -73,7 +73,7 @@ async fn situation(
         Some(names) => {
             let mut out: Vec<&Seen> = all
                 .iter()
-                .filter(|v| v.snap.meta.kind == LayerKind::Boundary)
+                .filter(|v| v.snap.meta.kind.is_basemap())
                 .collect();
             let snapshots = state.engine.snapshots();
             for name in names.split(',').filter(|n| !n.is_empty()) {
@@ -87,10 +87,11 @@ async fn situation(
                         ))
                     })?;
                 reader.check(&snap.meta)?;
-                // Boundary layers are drawn in any case, as the basemap.
-                let Some(v) = all.iter().find(|v| {
-                    v.snap.meta.id.as_str() == name && v.snap.meta.kind != LayerKind::Boundary
-                }) else {
+                // Boundary and context layers are drawn in any case, as the basemap.
+                let Some(v) = all
+                    .iter()
+                    .find(|v| v.snap.meta.id.as_str() == name && !v.snap.meta.kind.is_basemap())
+                else {
                     continue;
                 };
                 if !out.iter().any(|o| std::ptr::eq(*o, v)) {

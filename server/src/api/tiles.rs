@@ -16,7 +16,7 @@ use super::http::tile::{Views, layers_tile, parse_tile, views};
 use super::http::{ApiError, BaseUrl, Reader};
 use crate::cartography::default_opacity;
 use crate::engine::LayerSnapshot;
-use crate::engine::tiles::MAX_ZOOM;
+use crate::engine::tiles::{MAX_ZOOM, labels_layer};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -34,6 +34,23 @@ async fn tile(
 ) -> Result<Response, ApiError> {
     let t = parse_tile(&z, &x, &y, "/tiles/{layers}/{z}/{x}/{y}.mvt")?;
     layers_tile(&state, &headers, &layers, t, &query).await
+}
+
+/// The tile layers of `s`: its features, and for the basemap's polygons their label
+/// points.
+fn vector_layers(s: &LayerSnapshot) -> Vec<Value> {
+    let mut out = vec![vector_layer(s)];
+    if s.labelled() {
+        let name = s.meta.fields.name.as_deref().unwrap_or("name");
+        out.push(json!({
+            "id": labels_layer(s.meta.id.as_str()),
+            "description": format!("{}: one label point per feature", s.meta.title),
+            "fields": {name: "String"},
+            "minzoom": 0,
+            "maxzoom": MAX_ZOOM,
+        }));
+    }
+    out
 }
 
 fn vector_layer(s: &LayerSnapshot) -> Value {
@@ -100,7 +117,7 @@ async fn tilejson(
                 "maxzoom": MAX_ZOOM,
                 "bounds": bounds,
                 "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
-                "vector_layers": snaps.iter().map(|s| vector_layer(s)).collect::<Vec<_>>(),
+                "vector_layers": snaps.iter().flat_map(|s| vector_layers(s)).collect::<Vec<_>>(),
             })
         },
     )

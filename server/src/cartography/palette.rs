@@ -72,6 +72,12 @@ pub struct Basemap {
     pub label: String,
     /// Halo of unit names.
     pub halo: String,
+    /// Lakes and rivers.
+    pub water: String,
+    /// Names of lakes and rivers.
+    pub water_label: String,
+    /// Context features other than water.
+    pub context: String,
 }
 
 /// Default opacity of data layers.

@@ -1,12 +1,14 @@
 //! MapLibre / Mapbox GL style documents (version 8): one per layer and one for the
 //! situation map. Hazard zones are coloured by class, points by theme, polygons of people
 //! by population, restricted layers without clearance as households per unit, and the
-//! boundary layers make an offline basemap (land, borders, names by zoom). The web map
+//! boundary and context layers make an offline basemap (land, water, borders, names by
+//! zoom). The web map
 //! starts from the situation style; QGIS and other MapLibre pages load either as is.
 
 use serde_json::{Value, json};
 
 use super::palette::{PALETTE, Palette};
+use crate::engine::tiles::labels_layer;
 use crate::model::{AdminLevel, Bbox, HazardClass, LayerKind};
 
 /// Tiles are cut to zoom 14; beyond, clients draw them larger.
@@ -22,7 +24,7 @@ pub struct Drawn<'a> {
     pub id: &'a str,
     /// Title.
     pub title: &'a str,
-    /// Hazard, exposure or boundary.
+    /// Hazard, exposure, boundary or context.
     pub kind: LayerKind,
     /// Flood, camp, district, ...
     pub theme: &'a str,
@@ -250,6 +252,55 @@ pub fn data_layers(l: &Drawn) -> Vec<Value> {
     }
 }
 
+/// Themes of context layers drawn as water.
+const WATER: &[&str] = &["water", "lake", "river"];
+
+/// The basemap parts of a context layer: its features (lakes filled, rivers stroked in
+/// the water colour; other themes in the context colour) and the names of its polygons
+/// and points. Returns the features' layers and the names' layer.
+fn context(l: &Drawn) -> (Value, Option<Value>) {
+    let p = &*PALETTE;
+    let b = &p.basemap;
+    let water = WATER.contains(&l.theme);
+    let colour = if water { &b.water } else { &b.context };
+    let shape = match l.geometry {
+        Some("polygon") => layer(l, "fill", "fill", json!({"fill-color": colour})),
+        Some("point") => layer(
+            l,
+            "circle",
+            "circle",
+            json!({"circle-color": colour, "circle-radius": 3}),
+        ),
+        _ => layer(
+            l,
+            "line",
+            "line",
+            json!({"line-color": colour, "line-width": 1.2}),
+        ),
+    };
+    if l.geometry == Some("line") {
+        return (shape, None);
+    }
+    let mut label = layer(
+        l,
+        "label",
+        "symbol",
+        json!({"text-color": if water { &b.water_label } else { &b.label }, "text-halo-color": b.halo, "text-halo-width": 1.2}),
+    );
+    label["filter"] = json!(["has", l.name_field]);
+    if l.geometry == Some("polygon") {
+        label["source-layer"] = json!(labels_layer(l.id));
+    }
+    label["minzoom"] = json!(p.level("province").labels[0]);
+    label["layout"] = json!({
+        "text-field": name_field(l),
+        "text-font": p.fonts.regular,
+        "text-size": 12,
+        "text-max-width": 8,
+    });
+    (shape, Some(label))
+}
+
 /// The basemap parts of a boundary layer: its land (countries only), its borders and
 /// its names.
 struct Boundary {
@@ -278,6 +329,8 @@ fn boundary(l: &Drawn) -> Boundary {
         "symbol",
         json!({"text-color": p.basemap.label, "text-halo-color": p.basemap.halo, "text-halo-width": 1.6}),
     );
+    // One point per unit (the tiles' label layer), not a name per piece of polygon.
+    label["source-layer"] = json!(labels_layer(l.id));
     label["minzoom"] = json!(z.labels[0]);
     label["maxzoom"] = json!(z.labels[1]);
     label["layout"] = json!({
@@ -306,18 +359,23 @@ fn document(base: &str, name: &str, layers: &[Drawn], drawn: Vec<Value>) -> Valu
 
 /// The style of one layer alone (no background: it goes over other layers).
 pub fn layer_style(base: &str, l: &Drawn) -> Value {
-    let drawn = if l.kind == LayerKind::Boundary {
-        let b = boundary(l);
-        b.land.into_iter().chain([b.line, b.label]).collect()
-    } else {
-        data_layers(l)
+    let drawn = match l.kind {
+        LayerKind::Boundary => {
+            let b = boundary(l);
+            b.land.into_iter().chain([b.line, b.label]).collect()
+        }
+        LayerKind::Context => {
+            let (shape, label) = context(l);
+            std::iter::once(shape).chain(label).collect()
+        }
+        LayerKind::Hazard | LayerKind::Exposure => data_layers(l),
     };
     document(base, l.title, std::slice::from_ref(l), drawn)
 }
 
-/// The situation map: the background and land, then the data layers in the order given
-/// (bottom first), then borders (coarse below fine, countries on top), then unit names
-/// and the names of places on top of everything.
+/// The situation map: the background and land, water and other context, then the data
+/// layers in the order given (bottom first), then borders (coarse below fine, countries
+/// on top), then unit names, lake names and the names of places on top of everything.
 pub fn situation_style(base: &str, layers: &[Drawn]) -> Value {
     let p = &*PALETTE;
     // Coarsest first; a boundary layer of no known level last.
@@ -335,8 +393,16 @@ pub fn situation_style(base: &str, layers: &[Drawn]) -> Value {
         json!({"id": "background", "type": "background", "paint": {"background-color": p.basemap.background}}),
     ];
     drawn.extend(countries.iter().filter_map(|b| b.land.clone()));
+    // Lakes before rivers, which run into them.
+    let mut contexts: Vec<&Drawn> = layers
+        .iter()
+        .filter(|l| l.kind == LayerKind::Context)
+        .collect();
+    contexts.sort_by_key(|l| l.geometry != Some("polygon"));
+    let contexts: Vec<(Value, Option<Value>)> = contexts.into_iter().map(context).collect();
+    drawn.extend(contexts.iter().map(|(shape, _)| shape.clone()));
     let mut place_labels = Vec::new();
-    for l in layers.iter().filter(|l| l.kind != LayerKind::Boundary) {
+    for l in layers.iter().filter(|l| !l.kind.is_basemap()) {
         for spec in data_layers(l) {
             if spec["type"] == "symbol" {
                 place_labels.push(spec);
@@ -349,6 +415,7 @@ pub fn situation_style(base: &str, layers: &[Drawn]) -> Value {
     drawn.extend(countries.iter().map(|b| b.line.clone()));
     drawn.extend(admin.iter().rev().map(|b| b.label.clone()));
     drawn.extend(countries.iter().map(|b| b.label.clone()));
+    drawn.extend(contexts.iter().filter_map(|(_, label)| label.clone()));
     drawn.extend(place_labels);
     document(base, "sitroom situation map", layers, drawn)
 }
@@ -394,11 +461,27 @@ mod tests {
             drawn("rwa-districts", LayerKind::Boundary, "district", "polygon"),
             drawn("flood-zones", LayerKind::Hazard, "flood", "polygon"),
             drawn("camps", LayerKind::Exposure, "camp", "point"),
+            drawn("rivers", LayerKind::Context, "river", "line"),
+            drawn("lakes", LayerKind::Context, "lake", "polygon"),
         ];
         let s = situation_style("http://h", &layers);
         let ids = ids(&s);
         let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
         assert_eq!(ids[0], "background");
+        // Water over the land and under the data; lakes' names with the places' names.
+        assert!(at("countries:land") < at("lakes:fill"));
+        assert!(at("lakes:fill") < at("rivers:line"));
+        assert!(at("rivers:line") < at("flood-zones:unclassified"));
+        assert!(at("countries:label") < at("lakes:label"));
+        assert!(at("lakes:label") < at("camps:label"));
+        assert!(
+            !ids.iter().any(|i| i == "rivers:label"),
+            "rivers have no names here"
+        );
+        assert_eq!(
+            s["layers"][at("lakes:fill")]["paint"]["fill-color"],
+            PALETTE.basemap.water
+        );
         assert!(at("countries:land") < at("flood-zones:unclassified"));
         assert!(at("flood-zones:unclassified") < at("flood-zones:very_low"));
         assert!(at("flood-zones:medium") < at("flood-zones:high"));

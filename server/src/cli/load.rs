@@ -21,7 +21,7 @@ pub struct LoadArgs {
     /// Layer id (an ASCII slug such as flood-2026).
     #[arg(long)]
     layer: LayerId,
-    /// Layer kind: hazard, exposure or boundary (required for a new layer).
+    /// Layer kind: hazard, exposure, boundary or context (lakes, rivers: drawn on the basemap; required for a new layer).
     #[arg(long)]
     kind: Option<String>,
     /// Theme, e.g. flood, landslide, volcanic, settlement, camp, district (required for a new layer).

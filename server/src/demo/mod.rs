@@ -1,6 +1,6 @@
 //! `sitroom demo`: loads real Rwanda data from the mirror folder (boundaries to village
 //! level keyed by official codes, 2022 census population, camps and transit centres,
-//! volcanic zones around the real vents, neighbouring countries) and the synthetic
+//! volcanic zones around the real vents, neighbouring countries, lakes and rivers) and the synthetic
 //! layers made beforehand by `sitroom-synth` (flood, landslide, returnees; see
 //! [`synthetic`]), each labelled as such in its attribution. Layers whose source and metadata are unchanged are skipped,
 //! so running it again is cheap and makes no new versions.
@@ -9,6 +9,7 @@ mod camps;
 mod population;
 pub mod synthetic;
 mod volcanic;
+mod water;
 
 use std::path::{Path, PathBuf};
 
@@ -204,6 +205,39 @@ pub fn load_all(
         progress,
         by,
     )?);
+
+    let lakes = water::write(mirror, work.path())?;
+    for (id, title, theme, file, name) in [
+        ("lakes", "Lakes", "lake", lakes, Some("name")),
+        (
+            "rivers",
+            "Rivers",
+            "river",
+            mirror.join(water::RIVERS),
+            None,
+        ),
+    ] {
+        out.push(load_one(
+            store,
+            &Spec {
+                meta: meta(
+                    id,
+                    title,
+                    LayerKind::Context,
+                    theme,
+                    FieldMapping {
+                        name: name.map(str::to_owned),
+                        ..FieldMapping::default()
+                    },
+                    None,
+                    "GSHHG/WDBII full resolution (LGPL-3.0-or-later); lake names from Natural Earth (public domain)",
+                )?,
+                file,
+            },
+            progress,
+            by,
+        )?);
+    }
 
     let population = population::write(store, mirror, work.path())?;
     out.push(load_one(

@@ -178,15 +178,17 @@ impl Engine {
                     disclosure::hazard_by_unit(layer, &units, &computed.by_unit)
                 })
             }
-            LayerKind::Boundary => return Err(disclosure::AggregateError::Boundary(id)),
+            LayerKind::Boundary | LayerKind::Context => {
+                return Err(disclosure::AggregateError::Unitless(id, layer.meta.kind));
+            }
         };
         Ok((agg, units))
     }
 
     /// Prepares, on a thread of its own, what exposure needs from the given layers (their
     /// cell grids, or points sorted by cell), so the first request does not wait for it.
-    /// Only layers exposure uses are prepared: hazard and exposure layers and the finest
-    /// boundary layer.
+    /// Exposure's inputs are prepared for hazard and exposure layers and the finest
+    /// boundary layer; the basemap's polygon layers get their label points.
     ///
     /// Not on a rayon worker: a request may be building the same grid (which uses the
     /// pool), and a worker waiting for that grid would take a thread from the very pool
@@ -195,23 +197,28 @@ impl Engine {
     pub fn prepare_in_background(&self, ids: &[LayerId]) {
         let all = self.snapshots();
         let finest = finest_boundary(&all).map(|(s, _)| s.meta.id.clone());
-        let layers: Vec<Arc<LayerSnapshot>> = ids
-            .iter()
-            .filter_map(|id| all.get(id).cloned())
-            .filter(|s| s.meta.kind != LayerKind::Boundary || Some(&s.meta.id) == finest.as_ref())
-            .collect();
+        let layers: Vec<Arc<LayerSnapshot>> =
+            ids.iter().filter_map(|id| all.get(id).cloned()).collect();
         let spawned = std::thread::Builder::new()
             .name("prepare-exposure".into())
             .spawn(move || {
                 for s in layers {
                     let started = std::time::Instant::now();
-                    if s.meta.kind == LayerKind::Exposure && !s.has_polygons() {
-                        s.points_by_cell();
-                    } else {
-                        s.cells();
+                    match s.meta.kind {
+                        LayerKind::Exposure if !s.has_polygons() => {
+                            s.points_by_cell();
+                        }
+                        LayerKind::Hazard | LayerKind::Exposure => {
+                            s.cells();
+                        }
+                        LayerKind::Boundary if Some(&s.meta.id) == finest.as_ref() => {
+                            s.cells();
+                        }
+                        LayerKind::Boundary | LayerKind::Context => {}
                     }
-                    if s.meta.kind == LayerKind::Boundary {
-                        // Incident areas over restricted layers stand for whole units.
+                    if s.labelled() || s.meta.kind == LayerKind::Boundary {
+                        // Label points of the tiles; and incident areas over restricted
+                        // layers stand for whole units of the finest boundary layer.
                         s.representative_points();
                     }
                     tracing::info!(layer = %s.meta.id, millis = started.elapsed().as_millis(), "prepared for exposure");

@@ -158,7 +158,7 @@ pub fn search(
         let searchable = match snap.meta.kind {
             LayerKind::Boundary => true,
             LayerKind::Exposure => !snap.has_polygons(),
-            LayerKind::Hazard => false,
+            LayerKind::Hazard | LayerKind::Context => false,
         };
         if !searchable || !public(&snap.meta) {
             continue;

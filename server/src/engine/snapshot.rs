@@ -238,6 +238,13 @@ impl LayerSnapshot {
         })
     }
 
+    /// Whether its tiles carry a label point per feature: the basemap's polygons (admin
+    /// units, lakes) when they have a name field.
+    #[must_use]
+    pub fn labelled(&self) -> bool {
+        self.meta.kind.is_basemap() && self.has_polygons() && self.meta.fields.name.is_some()
+    }
+
     /// Names of the attributes.
     pub fn field_names(&self) -> impl Iterator<Item = &str> {
         self.fields.iter().map(|(n, _)| n.as_str())

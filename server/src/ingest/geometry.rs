@@ -37,7 +37,7 @@ pub enum Checked {
 fn accepts(kind: LayerKind, ty: T::Type) -> bool {
     match kind {
         LayerKind::Hazard | LayerKind::Boundary => ty == T::wkbPolygon || ty == T::wkbMultiPolygon,
-        LayerKind::Exposure => matches!(
+        LayerKind::Exposure | LayerKind::Context => matches!(
             ty,
             T::wkbPoint
                 | T::wkbMultiPoint
@@ -52,7 +52,9 @@ fn accepts(kind: LayerKind, ty: T::Type) -> bool {
 fn needs(kind: LayerKind) -> &'static str {
     match kind {
         LayerKind::Hazard | LayerKind::Boundary => "Polygon or MultiPolygon",
-        LayerKind::Exposure => "Point, LineString or Polygon (or their Multi forms)",
+        LayerKind::Exposure | LayerKind::Context => {
+            "Point, LineString or Polygon (or their Multi forms)"
+        }
     }
 }
 

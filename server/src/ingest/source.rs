@@ -182,10 +182,13 @@ pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, Inge
         let dataset = match opts.kind {
             LayerKind::Hazard => raster::polygonise(path, shown, opts)?,
             LayerKind::Exposure => raster::cell_points(path, shown)?,
-            LayerKind::Boundary => {
+            LayerKind::Boundary | LayerKind::Context => {
                 return Err(IngestError::Raster {
                     path: shown.to_owned(),
-                    reason: "a raster can be a hazard layer (classified cells) or an exposure layer (people per cell), not a boundary layer: load boundaries as polygons".into(),
+                    reason: format!(
+                        "a raster can be a hazard layer (classified cells) or an exposure layer (people per cell), not a {} layer: load it as vector features",
+                        opts.kind
+                    ),
                 });
             }
         };

@@ -27,6 +27,18 @@ string_enum! {
         Exposure => "exposure",
         /// Administrative units keyed by official codes.
         Boundary => "boundary",
+        /// Reference features drawn on the basemap (lakes, rivers): no figures are
+        /// computed from them.
+        Context => "context",
+    }
+}
+
+impl LayerKind {
+    /// Whether the layer is part of the basemap (admin units, lakes, rivers), drawn in
+    /// every situation map rather than chosen as data.
+    #[must_use]
+    pub fn is_basemap(self) -> bool {
+        matches!(self, Self::Boundary | Self::Context)
     }
 }
 
@@ -339,7 +351,7 @@ impl MetaChanges {
 #[derive(Debug, thiserror::Error)]
 pub enum MetaError {
     /// A new layer without a kind.
-    #[error("layer '{0}' is new: give its kind (hazard, exposure or boundary)")]
+    #[error("layer '{0}' is new: give its kind (hazard, exposure, boundary or context)")]
     NeedsKind(LayerId),
     /// A new layer without a theme.
     #[error(
@@ -409,7 +421,7 @@ mod tests {
         assert_eq!("hazard".parse::<LayerKind>(), Ok(LayerKind::Hazard));
         assert_eq!(
             "river".parse::<LayerKind>().unwrap_err().to_string(),
-            "unknown layer kind 'river': use one of hazard, exposure, boundary"
+            "unknown layer kind 'river': use one of hazard, exposure, boundary, context"
         );
     }
 }

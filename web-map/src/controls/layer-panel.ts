@@ -4,7 +4,7 @@
 import { el, replace } from '../dom';
 import { moveLayer } from '../state';
 import type { Store } from '../store';
-import type { CatalogLayer } from '../types';
+import { type CatalogLayer, isBasemap } from '../types';
 import { Control } from './control';
 
 export const AGGREGATE_NOTE =
@@ -18,7 +18,7 @@ export class LayerPanel extends Control {
 
   render() {
     const { catalog, state } = this.store;
-    const data = catalog.filter((l) => l.kind !== 'boundary');
+    const data = catalog.filter((l) => !isBasemap(l));
     const shown = [...state.layers].reverse().map((id) => data.find((l) => l.id === id)).filter((l): l is CatalogLayer => !!l);
     const rest = data.filter((l) => !state.layers.includes(l.id));
     replace(this.container, ...[...shown, ...rest].map((l) => this.row(l)));

@@ -23,7 +23,7 @@ use crate::api::http::tile::layers_tile;
 use crate::api::http::{ApiError, BaseUrl};
 use crate::engine::LayerSnapshot;
 use crate::engine::geometry::crs::Crs;
-use crate::engine::tiles::{MAX_ZOOM, TileId};
+use crate::engine::tiles::{MAX_ZOOM, TileId, labels_layer};
 use crate::model::LayerId;
 
 /// The one tile matrix set served.
@@ -231,7 +231,20 @@ async fn tileset(
     if let Some(d) = dimension(&snap) {
         layer["geometryDimension"] = json!(d);
     }
-    doc["layers"] = json!([layer]);
+    let mut layers = vec![layer];
+    if snap.labelled() {
+        let name = snap.meta.fields.name.as_deref().unwrap_or("name");
+        layers.push(json!({
+            "id": labels_layer(snap.meta.id.as_str()),
+            "title": format!("{}: one label point per feature", snap.meta.title),
+            "dataType": "vector",
+            "geometryDimension": 0,
+            "minTileMatrix": "0",
+            "maxTileMatrix": MAX_ZOOM.to_string(),
+            "propertiesSchema": {"type": "object", "properties": {name: {"type": "string"}}},
+        }));
+    }
+    doc["layers"] = Value::Array(layers);
     if !snap.meta.attribution.is_empty() {
         doc["attribution"] = json!(snap.meta.attribution);
     }

@@ -28,11 +28,9 @@ pub enum AggregateError {
         "layer '{0}' is restricted: without the analyst role it is shown only as aggregates by admin unit, and no boundary layer is loaded to aggregate by"
     )]
     NoBoundary(String),
-    /// A restricted boundary layer has no coarser units to be shown by.
-    #[error(
-        "layer '{0}' is a restricted boundary layer: only the analyst role and above may read it"
-    )]
-    Boundary(String),
+    /// A restricted boundary or context layer has nothing to be counted by unit.
+    #[error("layer '{0}' is a restricted {1} layer: only the analyst role and above may read it")]
+    Unitless(String, crate::model::LayerKind),
 }
 
 /// An empty hazard layer standing in for "no hazard" when `layer` is aggregated.

@@ -111,6 +111,8 @@ pub fn layer(
         inputs.exposed.meta.title, inputs.hazard.meta.title, inputs.level
     );
     meta.kind = LayerKind::Boundary;
+    // Each unit carries its name as an attribute; the units' own layer labels them.
+    meta.fields.name = None;
     meta.sensitivity = Sensitivity::Public;
     let mut snap = LayerSnapshot::from_features(meta, units.version, features);
     snap.bbox = units.bbox;

@@ -12,4 +12,4 @@ mod simplify;
 
 pub use cache::TileCache;
 pub use id::{BUFFER, MAX_ZOOM, TileId};
-pub use render::{TILE_BYTE_BUDGET, render};
+pub use render::{TILE_BYTE_BUDGET, labels_layer, render};

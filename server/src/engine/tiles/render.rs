@@ -1,5 +1,7 @@
 //! Rendering one tile of several layers: every feature of each layer that shows in the
-//! tile, points merged per pixel, shapes largest first within a byte budget.
+//! tile, points merged per pixel, shapes largest first within a byte budget; for the
+//! basemap's named polygons (admin units, lakes), one label point each in a layer of
+//! its own.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +18,65 @@ use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
 /// of the tile are left out, as tippecanoe's `--drop-smallest-as-needed` does: at low
 /// zooms the village layer alone would otherwise make tiles of several megabytes.
 pub const TILE_BYTE_BUDGET: usize = 450 * 1024;
+
+/// Name of the tile layer holding the label points of layer `id` (a colon, which no
+/// layer id has, so it never meets a layer's own name).
+#[must_use]
+pub fn labels_layer(id: &str) -> String {
+    format!("{id}:labels")
+}
+
+/// Fewest tile units a polygon spans (its longer side) to be named in a tile: a
+/// sixteenth of the tile, about 16 pixels on screen, below which no client has room
+/// for its name.
+const LABEL_MIN_SPAN: f64 = 4096.0 / 16.0;
+
+/// The label points of `snap` in tile `t`, at most `budget` bytes: one point per named
+/// polygon, inside it (even when it is concave), in the one tile that holds that point,
+/// so each unit is named once however many tiles its polygon crosses. Polygons too
+/// small at this zoom to hold a name are not named.
+fn label_points(snap: &LayerSnapshot, t: TileId, budget: usize, out: &mut Vec<u8>) {
+    let units_per_m = 4096.0 / t.span_m();
+    let field = snap.meta.fields.name.as_deref().unwrap_or("name");
+    let [w, s, e, n] = t.bounds_m();
+    let points = snap.representative_points();
+    let mut builder = mvt::LayerBuilder::new(&labels_layer(snap.meta.id.as_str()));
+    let mut inside: Vec<usize> = snap
+        .indices_in_bounds_m([w, s, e, n])
+        .filter(|&i| {
+            points.get(i).copied().flatten().is_some_and(|p| {
+                // Half-open, so a point on a tile edge belongs to one tile only.
+                p.x >= w && p.x < e && p.y > s && p.y <= n
+            })
+        })
+        .collect();
+    inside.sort_unstable();
+    for i in inside {
+        let f = &snap.features[i];
+        let (Some(name), Some(p)) = (f.properties.get(field), points[i]) else {
+            continue;
+        };
+        let [fw, fs, fe, fn_] = f.bbox_m;
+        if (fe - fw).max(fn_ - fs) * units_per_m < LABEL_MIN_SPAN {
+            continue;
+        }
+        if builder.encoded_len() > budget {
+            break;
+        }
+        let Some(mvt::TileGeometry::Points(at)) = to_tile(&geo::Geometry::Point(p.into()), t)
+        else {
+            continue;
+        };
+        builder.add(
+            u64::try_from(f.fid).unwrap_or(0),
+            &mvt::TileGeometry::Points(at),
+            [(field, name)],
+        );
+    }
+    if !builder.is_empty() {
+        builder.finish_into(out);
+    }
+}
 
 /// Drawn size of a tile geometry, for ordering: area for polygons, length for lines.
 fn drawn_size(g: &mvt::TileGeometry) -> i64 {
@@ -95,8 +156,14 @@ pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId, sel: &Selection) -> Vec<
                 sel.attributes(f).chain(extra),
             );
         }
+        let before = out.len();
         if !builder.is_empty() {
             builder.finish_into(&mut out);
+        }
+        if snap.labelled() {
+            // Within the layer's own share.
+            let left = share.saturating_sub(out.len() - before);
+            label_points(snap, t, left, &mut out);
         }
     }
     out
