@@ -166,9 +166,8 @@ fn envelope(coords: &Value, b: &mut [f64; 4]) {
     }
 }
 
-#[test]
-#[expect(clippy::too_many_lines)]
-fn features_part_1_abstract_test_suite() {
+/// A running server over the OGC fixture, its folder and a client of it.
+fn start() -> (tempfile::TempDir, sitroom_tests::Server, Api) {
     let dir = tempfile::tempdir().unwrap();
     let db = sitroom_tests::ogc_fixture(&dir);
     let server = sitroom_tests::serve(&db, &[]);
@@ -176,6 +175,13 @@ fn features_part_1_abstract_test_suite() {
         client: sitroom_tests::client(),
         base: server.base.clone(),
     };
+    (dir, server, api)
+}
+
+#[test]
+#[expect(clippy::too_many_lines)]
+fn features_part_1_abstract_test_suite() {
+    let (_dir, _server, api) = start();
 
     // /conf/core/http, /conf/core/root-op, /conf/core/root-success.
     let root = api.get("/ogc", "application/json");
@@ -578,13 +584,7 @@ fn features_part_1_abstract_test_suite() {
 
 #[test]
 fn tiles_part_1_tests_and_gdal() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = sitroom_tests::ogc_fixture(&dir);
-    let server = sitroom_tests::serve(&db, &[]);
-    let api = Api {
-        client: sitroom_tests::client(),
-        base: server.base.clone(),
-    };
+    let (dir, _server, api) = start();
     let conf = api.json("/ogc/conformance", "conformance");
     let classes: Vec<&str> = conf["conformsTo"]
         .as_array()

@@ -8,11 +8,11 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -81,19 +81,13 @@ struct FormatQuery {
 fn negotiated(
     headers: &HeaderMap,
     f: Option<&str>,
-    json_names: &[&str],
-    kind: &'static str,
     doc: Value,
     page: impl FnOnce(&Value) -> String,
 ) -> Result<Response, ApiError> {
-    let mut resp = if html::wanted(headers, f, json_names)? {
+    let mut resp = if html::wanted(headers, f, &[])? {
         Html(page(&doc)).into_response()
     } else {
-        (
-            [(header::CONTENT_TYPE, HeaderValue::from_static(kind))],
-            doc.to_string(),
-        )
-            .into_response()
+        Json(doc).into_response()
     };
     resp.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
@@ -119,14 +113,7 @@ async fn landing(
             {"href": format!("{base}?f=html"), "rel": "alternate", "type": "text/html", "title": "this document as a web page"},
         ],
     });
-    negotiated(
-        &headers,
-        q.f.as_deref(),
-        &[],
-        "application/json",
-        doc,
-        |d| html::landing(d, &base),
-    )
+    negotiated(&headers, q.f.as_deref(), doc, |d| html::landing(d, &base))
 }
 
 /// The snapshots the caller may read, in id order.
@@ -193,8 +180,6 @@ async fn conformance(
     negotiated(
         &headers,
         q.f.as_deref(),
-        &[],
-        "application/json",
         json!({ "conformsTo": classes }),
         |d| html::conformance(d, &format!("{base}/ogc")),
     )
@@ -240,14 +225,9 @@ async fn collections(
         ],
         "collections": list,
     });
-    negotiated(
-        &headers,
-        q.f.as_deref(),
-        &[],
-        "application/json",
-        doc,
-        |d| html::collections(d, &base),
-    )
+    negotiated(&headers, q.f.as_deref(), doc, |d| {
+        html::collections(d, &base)
+    })
 }
 
 /// Collection `id` as the caller may see it (a restricted one as aggregates by admin unit
@@ -279,14 +259,9 @@ async fn collection(
     let snap = snapshot(&state, &headers, &id).await?;
     let base = format!("{base}/ogc");
     let doc = collection_json(&snap, &base);
-    negotiated(
-        &headers,
-        q.f.as_deref(),
-        &[],
-        "application/json",
-        doc,
-        |d| html::collection(d, &base),
-    )
+    negotiated(&headers, q.f.as_deref(), doc, |d| {
+        html::collection(d, &base)
+    })
 }
 
 /// The queryables as `application/schema+json`, or as `application/json` to a client

@@ -11,6 +11,12 @@ use serde_json::{Map, Value};
 
 use crate::api::http::ApiError;
 
+mod description;
+mod map;
+
+pub use description::description;
+use map::map;
+
 /// Whether the answer is a web page: `f=html`, or no `f` and an `Accept` that ranks
 /// `text/html` above JSON (a browser's); `f=json` (or one of `json_names`) and every
 /// other client get JSON.
@@ -88,15 +94,6 @@ fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// Resolves a local `$ref` ("#/components/parameters/limit") in `doc`.
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    v.get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|pointer| doc.pointer(pointer))
-        .unwrap_or(v)
 }
 
 /// A page: `title`, the way back up (`trail`: names and addresses), `body`, and a link
@@ -264,137 +261,6 @@ pub fn collection(doc: &Value, base: &str) -> String {
     )
 }
 
-/// Every position of a GeoJSON geometry's coordinates, each ring or line as one run.
-fn runs(coords: &Value, out: &mut Vec<Vec<[f64; 2]>>) {
-    let Some(items) = coords.as_array() else {
-        return;
-    };
-    if items.first().is_some_and(Value::is_number) {
-        if let (Some(x), Some(y)) = (items[0].as_f64(), items.get(1).and_then(Value::as_f64)) {
-            out.push(vec![[x, y]]);
-        }
-        return;
-    }
-    if items
-        .first()
-        .and_then(|p| p.get(0))
-        .is_some_and(Value::is_number)
-    {
-        out.push(
-            items
-                .iter()
-                .filter_map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
-                .collect(),
-        );
-        return;
-    }
-    for item in items {
-        runs(item, out);
-    }
-}
-
-/// A feature's shape as drawn: its rings or lines (a point is a run of one), whether it
-/// is a polygon, and the feature.
-struct Shape<'a> {
-    runs: Vec<Vec<[f64; 2]>>,
-    polygon: bool,
-    feature: &'a Value,
-}
-
-/// An SVG map of `features` (GeoJSON, longitude and latitude), each linked to its page
-/// at `item(id)`.
-fn map(features: &[Value], item: &dyn Fn(&Value) -> String) -> String {
-    let shapes: Vec<Shape> = features
-        .iter()
-        .map(|f| {
-            let mut r = Vec::new();
-            runs(&f["geometry"]["coordinates"], &mut r);
-            Shape {
-                runs: r,
-                polygon: f["geometry"]["type"]
-                    .as_str()
-                    .is_some_and(|t| t.ends_with("Polygon")),
-                feature: f,
-            }
-        })
-        .collect();
-    let all = shapes.iter().flat_map(|s| s.runs.iter().flatten());
-    let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for p in all {
-        w = w.min(p[0]);
-        e = e.max(p[0]);
-        s = s.min(p[1]);
-        n = n.max(p[1]);
-    }
-    if w > e {
-        return String::new();
-    }
-    // Degrees of longitude shrink with latitude: scale x so shapes keep their form.
-    let kx = f64::midpoint(s, n).to_radians().cos().max(0.01);
-    let pad = ((e - w) * kx).max(n - s).max(1e-4) * 0.03;
-    let (x0, y0) = (w * kx - pad, -n - pad);
-    let (width, height) = ((e - w) * kx + 2.0 * pad, (n - s) + 2.0 * pad);
-    let radius = width.max(height) / 250.0;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{x0:.6} {y0:.6} {width:.6} {height:.6}\" role=\"img\" aria-label=\"map of the features\">"
-    );
-    for Shape {
-        runs: r,
-        polygon,
-        feature: f,
-    } in &shapes
-    {
-        let name = f["properties"]["name"].as_str().map_or_else(
-            || format!("feature {}", f["id"]),
-            |nm| format!("{nm} (feature {})", f["id"]),
-        );
-        let _ = write!(
-            svg,
-            "<a href=\"{}\"><title>{}</title>",
-            escape(&item(&f["id"])),
-            escape(&name)
-        );
-        let single = r.iter().all(|run| run.len() == 1);
-        if single {
-            for p in r.iter().flatten() {
-                let _ = write!(
-                    svg,
-                    "<circle cx=\"{:.6}\" cy=\"{:.6}\" r=\"{radius:.6}\"/>",
-                    p[0] * kx,
-                    -p[1]
-                );
-            }
-        } else {
-            let mut d = String::new();
-            for run in r {
-                for (i, p) in run.iter().enumerate() {
-                    let _ = write!(
-                        d,
-                        "{}{:.6} {:.6}",
-                        if i == 0 { "M" } else { "L" },
-                        p[0] * kx,
-                        -p[1]
-                    );
-                }
-                if *polygon {
-                    d.push('Z');
-                }
-            }
-            let fill = if *polygon { "" } else { " style=\"fill:none\"" };
-            let _ = write!(svg, "<path fill-rule=\"evenodd\" d=\"{d}\"{fill}/>");
-        }
-        svg.push_str("</a>");
-    }
-    svg.push_str("</svg>");
-    // Where it is and how big: the map has no basemap to tell.
-    let across_km = (e - w) * kx * 111.32;
-    let _ = write!(
-        svg,
-        "<p class=\"alt\">Extent: {w:.5}, {s:.5} to {e:.5}, {n:.5} (longitude, latitude); about {across_km:.1} km across.</p>"
-    );
-    svg
-}
-
 /// A property value as text.
 fn value_text(v: &Value) -> String {
     match v {
@@ -521,93 +387,37 @@ pub fn item(doc: &Value, collection: &Value, base: &str) -> String {
     )
 }
 
-/// The API description as a page.
-pub fn description(doc: &Value) -> String {
-    let title = doc["info"]["title"].as_str().unwrap_or("API");
-    let server = doc["servers"][0]["url"].as_str().unwrap_or_default();
-    let mut page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <style>body{{font:15px/1.4 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}\
-         code{{background:#f3f3f3;padding:0 .2em}}table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}\
-         td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}}</style></head><body>\
-         <h1>{t}</h1><p>Server: <code>{s}</code>. Machine-readable: <a href=\"{s}/api\">OpenAPI 3.0 JSON</a>.</p>",
-        t = escape(title),
-        s = escape(server),
-    );
-    let Some(paths) = doc["paths"].as_object() else {
-        page.push_str("</body></html>");
-        return page;
-    };
-    for (path, item) in paths {
-        let Some(ops) = item.as_object() else {
-            continue;
-        };
-        for (method, op) in ops {
-            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
-                continue;
-            }
-            let _ = write!(
-                page,
-                "<h2><code>{} {}</code></h2><p>{}</p>",
-                escape(&method.to_uppercase()),
-                escape(path),
-                escape(op["summary"].as_str().unwrap_or_default())
-            );
-            let params: Vec<&Value> = item["parameters"]
-                .as_array()
-                .into_iter()
-                .chain(op["parameters"].as_array())
-                .flatten()
-                .map(|p| resolve(doc, p))
-                .collect();
-            if params.is_empty() {
-                continue;
-            }
-            page.push_str(
-                "<table><tr><th>parameter</th><th>in</th><th>type</th><th>description</th></tr>",
-            );
-            for p in params {
-                let schema = &p["schema"];
-                let kind = schema["type"].as_str().unwrap_or("any");
-                let range = match (schema.get("minimum"), schema.get("maximum")) {
-                    (Some(lo), Some(hi)) => format!(" {lo}–{hi}"),
-                    _ => String::new(),
-                };
-                let _ = write!(
-                    page,
-                    "<tr><td><code>{}</code></td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
-                    escape(p["name"].as_str().unwrap_or_default()),
-                    escape(p["in"].as_str().unwrap_or_default()),
-                    escape(kind),
-                    escape(&range),
-                    escape(p["description"].as_str().unwrap_or_default())
-                );
-            }
-            page.push_str("</table>");
-        }
-    }
-    page.push_str("</body></html>");
-    page
-}
-
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
 
     #[test]
-    fn names_are_escaped_and_references_resolved() {
-        let doc = json!({
-            "info": {"title": "<t>"},
-            "servers": [{"url": "http://x/ogc"}],
-            "components": {"parameters": {"limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10}}}},
-            "paths": {"/collections/{id}/items": {"get": {"summary": "a & b", "parameters": [{"$ref": "#/components/parameters/limit"}]}}},
-        });
-        let page = super::description(&doc);
-        assert!(page.contains("<title>&lt;t&gt;</title>"), "{page}");
-        assert!(page.contains("a &amp; b"), "{page}");
-        assert!(
-            page.contains("<code>limit</code></td><td>query</td><td>integer 0–10"),
-            "{page}"
+    fn browsers_get_pages_and_gis_clients_json() {
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert!(super::wanted(&accept(browser), None, &[]).unwrap());
+        for client in [
+            "application/geo+json, application/json",
+            "*/*",
+            "application/json;q=0.9, text/html;q=0.5",
+            "",
+        ] {
+            assert!(
+                !super::wanted(&accept(client), None, &[]).unwrap(),
+                "{client}"
+            );
+        }
+        assert!(super::wanted(&accept("*/*"), Some("html"), &[]).unwrap());
+        assert!(!super::wanted(&accept(browser), Some("geojson"), &["geojson"]).unwrap());
+        assert!(super::wanted(&accept("*/*"), Some("xml"), &[]).is_err());
+        assert_eq!(
+            super::with_format("http://h/items?limit=5&f=json&offset=5", "html"),
+            "http://h/items?limit=5&offset=5&f=html"
         );
     }
 }
