@@ -9,7 +9,7 @@
 #     zones by village (compute_ms of the first request), and the ad hoc area query
 #     (Nyabihu's outline x buildings, 2000 requests: p50 and p99).
 # Needs oha (see scripts/bench-tiles.sh). Writes docs/benchmarks/compare.md.
-# Usage: TOOLS=/path/to/tools scripts/bench-compare.sh [BASE] [N]
+# Usage: TOOLS=/path/to/tools [SERVERS=3] [RUNS=3] [TILE_REQUESTS=4000] scripts/bench-compare.sh [BASE] [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${1:-cb7a209}
@@ -92,6 +92,8 @@ PY
 # Servers per revision, in turns old new new old old new … (ABBA), so that a drift of the
 # machine over the run falls on both revisions alike.
 SERVERS=${SERVERS:-3}
+# Tile requests per server: the p99 is the slowest 1% of them, so more requests steady it.
+TILE_REQUESTS=${TILE_REQUESTS:-4000}
 turns=()
 for i in $(seq 1 "$SERVERS"); do
   if [ $((i % 2)) = 1 ]; then turns+=(old new); else turns+=(new old); fi
@@ -107,7 +109,7 @@ for who in "${turns[@]}"; do
   # One pass over the tile list first, not measured: the database's and the system's
   # caches are then as warm for every server (the server's own tile cache is off).
   "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n "$(wc -l < "$work/tiles.txt")" -c 32 >/dev/null 2>&1
-  "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n 4000 -c 32 --output-format json > "$work/oha.json" 2>/dev/null
+  "$OHA" --no-tui --urls-from-file "$work/tiles.txt" -n "$TILE_REQUESTS" -c 32 --output-format json > "$work/oha.json" 2>/dev/null
   tiles_rps[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["summary"]["requestsPerSec"]))' "$work/oha.json") "
   tiles_p99[$who]+="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["latencyPercentiles"]["p99"]*1000,1))' "$work/oha.json") "
   c() { curl -sf "http://127.0.0.1:18095/api/exposure?hazard=flood-zones&exposure=$1&by=village" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["compute_ms"]))'; }
@@ -137,7 +139,7 @@ mrow() { # label array-key: median and spread of each revision's servers
   echo "# Before and after"
   echo
   echo "\`scripts/bench-compare.sh $BASE $N\` on $(date -u +%Y-%m-%d): $(nproc) cores; release builds of $BASE (before) and $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes') (after), taking turns on the same stores and data."
-  echo "Loads: median of $RUNS each, in turns. Tiles and exposure: median of $SERVERS servers per revision, started in turns (${turns[*]}); each server first takes one unmeasured pass over the tile list, then 4,000 tile requests and 2,000 ad hoc area requests."
+  echo "Loads: median of $RUNS each, in turns. Tiles and exposure: median of $SERVERS servers per revision, started in turns (${turns[*]}); each server first takes one unmeasured pass over the tile list, then $TILE_REQUESTS tile requests and 2,000 ad hoc area requests."
   echo
   echo "| | before | after | after / before | before, range | after, range |"
   echo "|---|---:|---:|---:|---:|---:|"
