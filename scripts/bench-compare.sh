@@ -67,21 +67,7 @@ mkdir -p target/bench
 # server's turn.
 psql -q "$DB" -c "VACUUM ANALYZE" >/dev/null
 
-python3 - "$work/tiles.txt" <<'PY'
-import math, random, sys
-rng = random.Random(20261126)
-def tile(lon, lat, z):
-    n = 2 ** z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-out = []
-for z in range(6, 15):
-    x0, y0 = tile(28.86, -1.05, z); x1, y1 = tile(30.90, -2.84, z)
-    all_ = [(z, x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
-    out += all_ if len(all_) <= 60 else rng.sample(all_, 60)
-open(sys.argv[1], "w").write("\n".join(f"http://127.0.0.1:18095/tiles/rwa-villages,flood-zones,rwa-sectors/{z}/{x}/{y}.mvt" for z, x, y in out) + "\n")
-PY
+scripts/tile-list.py "$work/tiles.txt" "http://127.0.0.1:18095/tiles/rwa-villages,flood-zones,rwa-sectors/" ".mvt"
 python3 - "$MIRROR/admin/rwa_districts.geojson" > "$work/area.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

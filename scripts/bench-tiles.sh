@@ -40,21 +40,7 @@ for l in $LAYERS; do
 done
 
 # A fixed list of tiles: every tile of zoom 6-8 over Rwanda, then 60 per zoom to 14.
-python3 - "$work/tiles.txt" <<'PY'
-import math, random, sys
-rng = random.Random(20261126)
-def tile(lon, lat, z):
-    n = 2 ** z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-out = []
-for z in range(6, 15):
-    x0, y0 = tile(28.86, -1.05, z); x1, y1 = tile(30.90, -2.84, z)
-    all_ = [(z, x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
-    out += all_ if len(all_) <= 60 else rng.sample(all_, 60)
-open(sys.argv[1], "w").write("\n".join(f"{z}/{x}/{y}" for z, x, y in out) + "\n")
-PY
+scripts/tile-list.py "$work/tiles.txt"
 ntiles=$(wc -l < "$work/tiles.txt")
 
 "$BIN" --db "$DB" serve --bind 127.0.0.1:18081 --tile-cache-mb 0 --rate-limit 0 >/dev/null 2>&1 & pids+=($!)

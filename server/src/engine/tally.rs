@@ -20,6 +20,18 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// `n` households of four people, one feature each (for tests of the rules that
+    /// count households).
+    #[cfg(test)]
+    #[must_use]
+    pub fn households(n: f64) -> Self {
+        Self {
+            count: n,
+            population: n * 4.0,
+            households: n,
+        }
+    }
+
     /// Adds `share` of a feature carrying `population` and `households`.
     pub fn add_share(&mut self, share: f64, population: Option<f64>, households: Option<f64>) {
         self.count += share;

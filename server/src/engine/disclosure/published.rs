@@ -115,11 +115,7 @@ mod tests {
     use crate::model::HazardClass;
 
     fn hh(n: f64) -> Tally {
-        Tally {
-            count: n,
-            population: n * 4.0,
-            households: n,
-        }
+        Tally::households(n)
     }
 
     /// Three cells of one sector: a village of 12 (9 outside, 3 high), villages of 2

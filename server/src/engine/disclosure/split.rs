@@ -101,11 +101,7 @@ mod tests {
     use crate::model::HazardClass;
 
     fn hh(n: f64) -> Tally {
-        Tally {
-            count: n,
-            population: n * 4.0,
-            households: n,
-        }
+        Tally::households(n)
     }
 
     #[test]
