@@ -40,8 +40,7 @@ async fn tile(
 /// points.
 fn vector_layers(s: &LayerSnapshot) -> Vec<Value> {
     let mut out = vec![vector_layer(s)];
-    if s.labelled() {
-        let name = s.meta.fields.name.as_deref().unwrap_or("name");
+    if let Some(name) = s.label_field() {
         out.push(json!({
             "id": labels_layer(s.meta.id.as_str()),
             "description": format!("{}: one label point per feature", s.meta.title),

@@ -216,7 +216,7 @@ impl Engine {
                         }
                         LayerKind::Boundary | LayerKind::Context => {}
                     }
-                    if s.labelled() || s.meta.kind == LayerKind::Boundary {
+                    if s.label_field().is_some() || s.meta.kind == LayerKind::Boundary {
                         // Label points of the tiles; and incident areas over restricted
                         // layers stand for whole units of the finest boundary layer.
                         s.representative_points();

@@ -238,11 +238,15 @@ impl LayerSnapshot {
         })
     }
 
-    /// Whether its tiles carry a label point per feature: the basemap's polygons (admin
-    /// units, lakes) when they have a name field.
+    /// The name field its tiles' label points carry, when they carry one per feature:
+    /// the basemap's polygons (admin units, lakes) that have a name field.
     #[must_use]
-    pub fn labelled(&self) -> bool {
-        self.meta.kind.is_basemap() && self.has_polygons() && self.meta.fields.name.is_some()
+    pub fn label_field(&self) -> Option<&str> {
+        if self.meta.kind.is_basemap() && self.has_polygons() {
+            self.meta.fields.name.as_deref()
+        } else {
+            None
+        }
     }
 
     /// Names of the attributes.

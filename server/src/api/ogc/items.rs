@@ -268,7 +268,7 @@ pub(super) async fn items(
         q.crs = Crs::Crs84;
     }
     let crs = q.crs;
-    let collection = super::collection_json(&snap, &format!("{base}/ogc"));
+    let layer = snap.clone();
     let ogc = format!("{base}/ogc");
     let base = format!("{base}/ogc/collections/{id}/items");
     let raw = raw.unwrap_or_default();
@@ -326,7 +326,9 @@ pub(super) async fn items(
         Ok(features.to_string())
     })
     .await?;
-    answer(page, crs, body, |doc| html::items(doc, &collection, &ogc))
+    answer(page, crs, body, |doc| {
+        html::items(doc, &super::collection_json(&layer, &ogc), &ogc)
+    })
 }
 
 /// The `f` parameter of a query.
@@ -403,8 +405,7 @@ pub(super) async fn item(
     );
     body.foreign_members = Some(members);
     let ogc = format!("{base}/ogc");
-    let collection = super::collection_json(&snap, &ogc);
     answer(page, crs, body.to_string(), |doc| {
-        html::item(doc, &collection, &ogc)
+        html::item(doc, &super::collection_json(&snap, &ogc), &ogc)
     })
 }

@@ -232,8 +232,7 @@ async fn tileset(
         layer["geometryDimension"] = json!(d);
     }
     let mut layers = vec![layer];
-    if snap.labelled() {
-        let name = snap.meta.fields.name.as_deref().unwrap_or("name");
+    if let Some(name) = snap.label_field() {
         layers.push(json!({
             "id": labels_layer(snap.meta.id.as_str()),
             "title": format!("{}: one label point per feature", snap.meta.title),

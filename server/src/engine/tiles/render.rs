@@ -35,9 +35,8 @@ const LABEL_MIN_SPAN: f64 = 4096.0 / 16.0;
 /// polygon, inside it (even when it is concave), in the one tile that holds that point,
 /// so each unit is named once however many tiles its polygon crosses. Polygons too
 /// small at this zoom to hold a name are not named.
-fn label_points(snap: &LayerSnapshot, t: TileId, budget: usize, out: &mut Vec<u8>) {
+fn label_points(snap: &LayerSnapshot, field: &str, t: TileId, budget: usize, out: &mut Vec<u8>) {
     let units_per_m = 4096.0 / t.span_m();
-    let field = snap.meta.fields.name.as_deref().unwrap_or("name");
     let [w, s, e, n] = t.bounds_m();
     let points = snap.representative_points();
     let mut builder = mvt::LayerBuilder::new(&labels_layer(snap.meta.id.as_str()));
@@ -160,10 +159,10 @@ pub fn render(layers: &[Arc<LayerSnapshot>], t: TileId, sel: &Selection) -> Vec<
         if !builder.is_empty() {
             builder.finish_into(&mut out);
         }
-        if snap.labelled() {
+        if let Some(field) = snap.label_field() {
             // Within the layer's own share.
             let left = share.saturating_sub(out.len() - before);
-            label_points(snap, t, left, &mut out);
+            label_points(snap, field, t, left, &mut out);
         }
     }
     out
