@@ -339,12 +339,48 @@ fn attack(db: &str) {
         assert_eq!(found["matched"], 0);
     }
 
-    // What the control costs: published against true totals by level (no hazard).
+    // The CLI's published table is the anonymous answer, figure for figure; without
+    // `--published` the operator sees the detail (households of 1 to 4 among them).
     let a = Attacker {
         base: server.base.clone(),
         client: sitroom_tests::client(),
         token: None,
     };
+    let cli = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "exposure",
+            "--hazard",
+            "flood-zones",
+            "--exposure",
+            "returnee-households",
+            "--by",
+            "sector",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_slice(&sitroom_tests::sitroom_ok(&db, &args).stdout).unwrap()
+    };
+    let units = |r: &Value| r["units"].clone();
+    let published = cli(&["--published"]);
+    assert_eq!(published["redacted"], true);
+    let api = a.json("/api/exposure?hazard=flood-zones&exposure=returnee-households&by=sector");
+    assert_eq!(
+        units(&published),
+        units(&api),
+        "CLI --published and the API differ"
+    );
+    let detail = cli(&[]);
+    assert_ne!(detail["redacted"], true);
+    assert!(
+        detail["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(unit_households)
+            .any(|n| !allowed(n)),
+        "the operator's detail should hold small figures on the demo"
+    );
+
+    // What the control costs: published against true totals by level (no hazard).
     let mut lines = Vec::new();
     for (level, digits) in [
         ("country", 0),

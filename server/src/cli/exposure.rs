@@ -1,5 +1,6 @@
 //! `sitroom exposure`: the exposure report (as `/api/exposure`), for whoever can open
-//! the store: in full.
+//! the store: in full, or with `--published` as a caller below the analyst role sees it
+//! (the table to hand out when a layer is restricted).
 
 use std::process::ExitCode;
 
@@ -23,6 +24,10 @@ pub struct ExposureArgs {
     /// json, csv (with a HXL row) or geojson.
     #[arg(long, default_value = "json")]
     format: String,
+    /// Only what may be published: restricted layers' figures as callers below the
+    /// analyst role get them (see docs/security.md).
+    #[arg(long)]
+    published: bool,
 }
 
 impl ExposureArgs {
@@ -36,6 +41,7 @@ impl ExposureArgs {
             exposure: exposed,
             by,
             format,
+            published,
         } = self;
 
         anyhow::ensure!(
@@ -44,7 +50,13 @@ impl ExposureArgs {
         );
         let store = open_store(db)?;
         let engine = crate::engine::Engine::load(store.as_ref())?;
-        // Whoever can open the store sees everything in it.
+        // Whoever can open the store sees everything in it, unless asked for what may be
+        // published.
+        let clearance = if published {
+            crate::engine::disclosure::Clearance::Aggregates
+        } else {
+            crate::engine::disclosure::Clearance::Detail
+        };
         let (report, units) = exposure::report(
             &engine,
             exposure::ExposureRequest {
@@ -53,7 +65,7 @@ impl ExposureArgs {
                 by: &by,
                 needs: exposure::Needs::SPHERE,
             },
-            crate::engine::disclosure::Clearance::Detail,
+            clearance,
         )?;
         match format.as_str() {
             "csv" => print!("{}", exposure::export::to_csv(&report)),
