@@ -138,6 +138,69 @@ const namesShown = (page, layer, z) =>
     [layer, z],
   );
 
+/** The brief as printed, checked against the dashboard it is printed from: its figures,
+ *  map (at print resolution, with scale bar and north arrow), legend, camps, SYNTHETIC
+ *  marking and sources. */
+async function briefChecks(page, lang) {
+  await page.emulateMedia({ media: 'print' });
+  const b = await page.evaluate(async () => {
+    const q = (s) => document.querySelector(s);
+    const img = q('#print .print-map img');
+    await img?.decode().catch(() => {});
+    let colours = 0;
+    if (img) {
+      const k = document.createElement('canvas');
+      k.width = img.naturalWidth;
+      k.height = img.naturalHeight;
+      const g = k.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, k.width, k.height).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 64) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      colours = seen.size;
+    }
+    const figure = (root, k) => q(`${root} [data-figure=${k}] .value`)?.textContent;
+    const { store } = window.sitroom;
+    const shown = store.catalog.filter((l) => store.state.layers.includes(l.id) || [store.report.hazard.layer, store.report.exposure.layer, store.report.boundary.layer].includes(l.id));
+    const hidden = store.catalog.filter((l) => !shown.includes(l) && l.attribution && !shown.some((s) => s.attribution === l.attribution));
+    return {
+      width: img?.naturalWidth,
+      colours,
+      printed: ['exposed', 'affected', 'displaced'].map((k) => figure('#print', k)),
+      dashboard: ['exposed', 'affected', 'displaced'].map((k) => figure('#figures', k)),
+      scale: q('#print .overlay')?.textContent,
+      legend: [...document.querySelectorAll('#print .legend h3')].map((h) => h.textContent),
+      hazardTitle: store.catalog.find((l) => l.id === store.state.hazard)?.title,
+      synthetic: !!q('#print [data-synthetic]'),
+      messages: document.querySelectorAll('#print .messages li').length,
+      sites: [...document.querySelectorAll('#print .sites tbody tr')].map((r) => r.firstElementChild?.textContent),
+      camps: [...document.querySelectorAll('#camps li')].length,
+      sources: q('#print .sources')?.textContent ?? '',
+      hidden: hidden.map((l) => l.attribution),
+      printedAt: q('#print .printed')?.textContent,
+      h1: q('#print h1')?.textContent,
+    };
+  });
+  check(b.width === 1380 && b.colours > 20, `${lang}: the brief's map is drawn at print resolution (${b.width} px wide, ${b.colours} colours)`);
+  check(JSON.stringify(b.printed) === JSON.stringify(b.dashboard), `${lang}: the brief's key figures are the dashboard's (${b.printed.join(' / ')})`);
+  check(/\d+\s?km|km\s?\d+/.test(b.scale ?? '') && (b.scale ?? '').includes('N'), `${lang}: the map has a scale bar and a north arrow (${b.scale})`);
+  check(b.legend.includes(b.hazardTitle), `${lang}: the brief's legend names the hazard drawn (${b.legend.join('; ')})`);
+  check(b.synthetic, `${lang}: the brief is marked SYNTHETIC (the demo's hazard layers are)`);
+  check(b.messages >= 3 && b.messages <= 5, `${lang}: three to five key messages (${b.messages})`);
+  check(b.sites.length === b.camps, `${lang}: the brief lists the camps the dashboard lists (${b.sites.join(', ') || 'none'})`);
+  check(b.hidden.every((a) => !b.sources.includes(a)), `${lang}: the sources are those of what is shown only (${b.hidden.length} others left out)`);
+  check(!!b.printedAt && !!b.h1, `${lang}: titled "${b.h1}", "${b.printedAt}"`);
+}
+
+/** The first page of a PDF as PNG (GDAL's PDF driver), to look at as printed. */
+function pdfAsPng(pdf, png) {
+  try {
+    execFileSync('gdal_translate', ['-q', '-of', 'PNG', '--config', 'GDAL_PDF_DPI', '110', pdf, png]);
+  } catch (e) {
+    console.log(`(no PNG of ${pdf}: ${e.message.split('\n')[0]})`);
+  }
+}
+
 try {
   // 1. The map renders from our own server only.
   const { page, errors } = await newPage();
@@ -358,13 +421,16 @@ try {
   check(await asked.page.evaluate(() => document.body.classList.contains('briefing') && location.hash.includes('briefing=1') && !location.search), 'a link with ?briefing=1 opens briefing mode too');
   await asked.page.context().close();
 
-  // 8. Print view (A4).
-  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-  await page.emulateMedia({ media: 'print' });
-  check(await page.isVisible('#print img') && (await page.locator('#print tbody tr').count()) > 0, 'the print view has the map, figures and table');
+  // 8. The brief (print): the flash update of the unit drilled into, its map drawn at
+  // print resolution, its figures those of the dashboard.
+  await page.evaluate(() => (window.print = () => document.body.setAttribute('data-printed', 'true')));
+  await page.click('#print-button');
+  await page.waitForFunction(() => document.body.dataset.printed === 'true', null, { timeout: 120000 });
+  await briefChecks(page, 'en');
   await page.screenshot({ path: join(shots, 'print.png'), fullPage: true });
   await page.pdf({ path: join(shots, 'brief.pdf'), format: 'A4' });
   await page.emulateMedia({ media: 'screen' });
+  pdfAsPng(join(shots, 'brief.pdf'), join(shots, 'brief-page1.png'));
 
   // 9. A 4K briefing-room screen.
   const big = await newPage({ width: 3840, height: 2160 });
@@ -375,7 +441,54 @@ try {
   const bigLabels = await big.page.evaluate(() => window.sitroom.map.getLayoutProperty('rwa-districts:label', 'text-size'));
   check(bigLabels >= 26, `labels scale with a 4K screen (districts ${bigLabels} px)`);
 
-  for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors]]) {
+  // 10. French and Kinyarwanda: the page, its figures (the same numbers, written as each
+  // language writes them), the briefing screen and the brief.
+  const languageErrors = [];
+  for (const [lang, title, exposedLabel] of [
+    ['fr', 'Salle de situation', 'Exposés'],
+    ['rw', 'Icyumba gikurikirana ibiza', 'Abugarijwe'],
+  ]) {
+    const l = await newPage();
+    await l.page.goto(`${base}/#lang=${lang}&by=district`);
+    await ready(l.page);
+    const seen = await l.page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      h1: document.querySelector('header h1')?.textContent,
+      card: document.querySelector('[data-figure=exposed] h3')?.textContent,
+      menu: document.querySelector('#language')?.value,
+      zoom: document.querySelector('.maplibregl-ctrl-zoom-in')?.getAttribute('title'),
+    }));
+    check(seen.lang === lang && seen.h1 === title && seen.card === exposedLabel && seen.menu === lang, `the page opens in ${lang} from the link (${JSON.stringify(seen)})`);
+    const values = (await l.page.locator('#table tbody tr td:nth-child(2)').allTextContents()).slice(0, 3);
+    const counted = await l.page.evaluate(() => window.sitroom.store.rows().slice(0, 3).map((r) => Math.round(r.exposed)));
+    const read = values.map((v) => Number(v.replace(/[\s\u202f.,]/g, '')));
+    check(JSON.stringify(read) === JSON.stringify(counted) && values.some((v) => (lang === 'fr' ? /\d\u202f\d{3}/ : /\d\.\d{3}/).test(v)), `${lang}: the table's figures are those counted, written as ${lang} writes numbers (${values.join(' | ')})`);
+    await l.page.screenshot({ path: join(shots, `map-${lang}-1366x768.png`) });
+    await l.page.evaluate(() => (window.print = () => document.body.setAttribute('data-printed', 'true')));
+    await l.page.click('#print-button');
+    await l.page.waitForFunction(() => document.body.dataset.printed === 'true', null, { timeout: 120000 });
+    await briefChecks(l.page, lang);
+    await l.page.screenshot({ path: join(shots, `print-${lang}.png`), fullPage: true });
+    await l.page.pdf({ path: join(shots, `brief-${lang}.pdf`), format: 'A4' });
+    await l.page.context().close();
+    const b = await newPage({ width: 1920, height: 1080 });
+    await b.page.goto(`${base}/#lang=${lang}&by=district&briefing=1`);
+    await ready(b.page);
+    check(await b.page.isVisible('#briefing .big'), `${lang}: briefing mode`);
+    await b.page.screenshot({ path: join(shots, `briefing-${lang}-1920x1080.png`) });
+    await b.page.context().close();
+    languageErrors.push(...l.errors, ...b.errors);
+  }
+  // Switching in the page: every control redraws, the link and the next visit remember it.
+  await page.selectOption('#language', 'fr');
+  await page.waitForFunction(() => document.querySelector('[data-figure=exposed] h3')?.textContent === 'Exposés', null, { timeout: 30000 });
+  check(
+    await page.evaluate(() => location.hash.includes('lang=fr') && localStorage.getItem('sitroom.lang') === 'fr' && document.querySelector('#table h3')?.textContent?.startsWith('Les ')),
+    'choosing French in the menu redraws the dashboard in French and remembers it',
+  );
+  await page.selectOption('#language', 'en');
+
+  for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors], ['fr/rw', languageErrors]]) {
     check(p.length === 0, `no errors in the ${name} page${p.length ? `: ${p.join(' | ')}` : ''}`);
   }
   check(offsite.length === 0, `no request left the machine${offsite.length ? `: ${offsite.join(', ')}` : ''}`);

@@ -4,6 +4,7 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import type {
   AccessChange,
+  BriefConfig,
   CatalogLayer,
   HazardsAt,
   LayerRecord,
@@ -56,6 +57,12 @@ async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 const query = (params: Record<string, string | number>) =>
   new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+
+/** The ministry's header for the brief (`brief.json` beside the page; none if absent). */
+export async function briefConfig(): Promise<BriefConfig> {
+  const r = await fetch('/brief.json');
+  return r.ok ? ((await r.json()) as BriefConfig) : {};
+}
 
 /** The situation map's style for this caller (the server draws it for QGIS and
  *  MapLibre pages too). */

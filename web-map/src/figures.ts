@@ -1,5 +1,6 @@
 // Figures of an exposure report, as the dashboard and the briefing show them: per unit
 // the exposed, affected and displaced people and their needs; ranked; as CSV.
+import { number } from './i18n';
 import { CLASS_ORDER, type ClassRow, type HazardClass, type Needs, type Report, type ReportUnit } from './types';
 
 export interface UnitFigures {
@@ -118,19 +119,19 @@ export function toCsv(rows: UnitFigures[], report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** People, rounded for display: 12,345 or 1.2 M. */
 /** A weight in tonnes: `12.4 t`, `1,583 t`, `0.3 t`. */
 export function tonnes(t: number): string {
-  return `${t >= 100 ? Math.round(t).toLocaleString('en-GB') : t.toFixed(1)} t`;
+  return `${t >= 100 ? number(t) : number(t, 1)} t`;
 }
 
 /** A share (0-1) as a percentage: `37%`, `0.4%` under one per cent. */
 export function percent(v: number): string {
   const p = v * 100;
-  return `${p > 0 && p < 1 ? p.toFixed(1) : Math.round(p)}%`;
+  return `${p > 0 && p < 1 ? number(p, 1) : number(p)}%`;
 }
 
+/** People, rounded for display: 12,345 or 1.2 M (as the language writes numbers). */
 export function people(v: number): string {
-  if (v >= 1e6) return `${(v / 1e6).toFixed(v >= 1e7 ? 1 : 2)} M`;
-  return Math.round(v).toLocaleString('en-GB');
+  if (v >= 1e6) return `${number(v / 1e6, v >= 1e7 ? 1 : 2)} M`;
+  return number(v);
 }

@@ -18,11 +18,14 @@ import { LayerPanel } from './controls/layer-panel';
 import { Legend } from './controls/legend';
 import { PlaceInfo } from './controls/place-info';
 import { PrintView } from './controls/print-view';
+import { mapPrinter } from './print-map';
+
 import { Question } from './controls/question';
 import { Search } from './controls/search';
 import { TokenForm } from './controls/token-form';
 import { UnitTable } from './controls/unit-table';
 import { el, replace } from './dom';
+import { LANGUAGE_NAMES, LANGUAGES, isLang, preferredLanguage, rememberLanguage, t, translatePage } from './i18n';
 import { MapView } from './mapview';
 import { installPalette } from './palette';
 import { Situation } from './situation';
@@ -36,10 +39,15 @@ declare global {
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
+/** The token goes to our own server only. */
+const ownServerOnly = (url: string) => (url.startsWith(api.origin()) ? { url, headers: api.authHeaders() } : { url });
+
 async function start() {
   installPalette();
   maplibregl.setWorkerUrl(workerUrl);
-  const store = new Store();
+  // A link that names no language opens in the one this browser prefers.
+  const store = new Store(undefined, preferredLanguage());
+  languageMenu(store);
   const [catalog, style] = await Promise.all([api.catalog(), api.situationStyle()]);
   store.setCatalog(catalog, style, !!api.token());
   const view = new MapView(store, api.origin());
@@ -51,11 +59,12 @@ async function start() {
     zoom,
     attributionControl: { compact: true },
     canvasContextAttributes: { preserveDrawingBuffer: true },
-    // The token goes to our own server only.
-    transformRequest: (url) => (url.startsWith(api.origin()) ? { url, headers: api.authHeaders() } : { url }),
+    locale: mapLocale(),
+    transformRequest: ownServerOnly,
   });
   // For scripts and tests driving the page.
   window.sitroom = { map, store };
+  store.subscribe((changed) => changed.has('lang') && relabelMapControls());
   view.follow(map);
 
   const country = () => store.catalog.find((l) => l.kind === 'boundary' && l.theme !== 'country' && l.bounds)?.bounds ?? null;
@@ -84,7 +93,8 @@ async function start() {
     dock(map, control, $('dashboard'));
   }
   dock(map, new Briefing(store), $('main'));
-  dock(map, new PrintView(store), document.body);
+  const brief = new PrintView(store, api, mapPrinter(map, ownServerOnly));
+  dock(map, brief, document.body);
 
   map.on('moveend', () => {
     const c = map.getCenter();
@@ -109,7 +119,18 @@ async function start() {
 
   $('briefing-button').addEventListener('click', () => store.set({ briefing: !store.state.briefing }));
   store.subscribe((changed) => changed.has('briefing') && $('briefing-button').setAttribute('aria-pressed', String(store.state.briefing)));
-  $('print-button').addEventListener('click', () => window.print());
+  // The brief's map is drawn at print resolution first; then the browser prints.
+  $('print-button').addEventListener('click', async () => {
+    const button = $('print-button') as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      await brief.prepare();
+      document.body.setAttribute('data-brief-ready', 'true');
+      window.print();
+    } finally {
+      button.disabled = false;
+    }
+  });
   api.onLayerEvents(() => void situation.refresh());
   // Tiles refused (a layer closed, a token expired): read again what this caller may see,
   // once for a burst of refusals, so the layer leaves the map and the panel.
@@ -126,6 +147,48 @@ async function start() {
   document.body.setAttribute('data-ready', 'true');
 }
 
+/** The language menu in the header: choosing one redraws every control and the page's
+ *  own strings, and is remembered for the next visit. */
+function languageMenu(store: Store) {
+  const menu = $('language') as HTMLSelectElement;
+  replace(menu, ...LANGUAGES.map((l) => el('option', { value: l, selected: l === store.state.lang, lang: l }, LANGUAGE_NAMES[l])));
+  menu.addEventListener('change', () => {
+    if (!isLang(menu.value)) return;
+    rememberLanguage(menu.value);
+    store.set({ lang: menu.value });
+  });
+  translatePage();
+  store.subscribe((changed) => {
+    if (!changed.has('lang')) return;
+    menu.value = store.state.lang;
+    translatePage();
+  });
+}
+
+/** MapLibre's own buttons, labelled again in the language chosen after the map was made. */
+function relabelMapControls() {
+  const label = (selector: string, text: string) => {
+    for (const b of document.querySelectorAll(selector)) {
+      b.setAttribute('title', text);
+      b.setAttribute('aria-label', text);
+    }
+  };
+  label('.maplibregl-ctrl-zoom-in', t('map.zoom_in'));
+  label('.maplibregl-ctrl-zoom-out', t('map.zoom_out'));
+  label('.maplibregl-ctrl-attrib-button', t('map.attribution'));
+}
+
+/** MapLibre's own control labels in the interface's language. */
+function mapLocale(): Record<string, string> {
+  return {
+    'NavigationControl.ZoomIn': t('map.zoom_in'),
+    'NavigationControl.ZoomOut': t('map.zoom_out'),
+    'AttributionControl.ToggleAttribution': t('map.attribution'),
+    'ScaleControl.Meters': 'm',
+    'ScaleControl.Kilometers': 'km',
+  };
+}
+
 void start().catch((e: Error) => {
-  replace($('dashboard'), el('p', { class: 'error', role: 'alert' }, `The situation room could not start: ${e.message}`));
+  replace($('dashboard'), el('p', { class: 'error', role: 'alert' }, t('start.failed', { error: e.message })));
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MapView } from './mapview';
+import { MapView, type StyledMap } from './mapview';
 import { callsOf, fakeMap, report, serverStyle, store } from './test-support';
 
 function setUp(hash = '') {
@@ -9,7 +9,7 @@ function setUp(hash = '') {
   const map = fakeMap();
   map.setStyle(view.build());
   map.calls.length = 0;
-  view.follow(map);
+  view.follow(map as StyledMap);
   return { s, map };
 }
 

@@ -29,6 +29,10 @@ export const WITHHELD_COLOUR = MAP.aggregates.withheld;
 export const SELECTED = MAP.basemap.selected;
 
 /** The page around the map; each becomes the CSS custom property `--<name>`. */
+/** The printed map's north arrow and scale bar: ink with a white halo. */
+export const MAP_INK = '#222222';
+export const MAP_HALO = '#ffffff';
+
 export const UI: Record<string, string> = {
   ink: '#1d1d1d',
   muted: '#5b5b5b',
@@ -52,6 +56,7 @@ export const UI: Record<string, string> = {
   'briefing-current': '#f4c542',
   'print-border': '#999999',
   'print-muted': '#444444',
+  'print-synthetic': '#b00020',
   drop: '#f4f4fb',
   'drop-over': '#e3e3f7',
   'drop-border': '#8a8ab0',

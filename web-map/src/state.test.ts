@@ -13,8 +13,16 @@ describe('state in the URL', () => {
       level: 'sector' as const,
       unit: '34',
       briefing: true,
+      lang: 'rw' as const,
     };
     expect(parseHash(toHash(s))).toEqual(s);
+  });
+
+  it('names the language only when it is not English, and ignores one we lack', () => {
+    expect(toHash(defaults())).not.toContain('lang=');
+    expect(toHash({ ...defaults(), lang: 'fr' })).toContain('lang=fr');
+    expect(parseHash('#lang=de').lang).toBe('en');
+    expect(parseHash('#by=sector', { ...defaults(), lang: 'fr' }).lang).toBe('fr');
   });
 
   it('keeps defaults for what is missing or malformed', () => {

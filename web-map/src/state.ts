@@ -1,6 +1,7 @@
 // The state of the situation room, kept in the URL so that a shared link opens the same
 // picture: view, visible layers and their opacity, the exposure question and the unit
-// drilled into.
+// drilled into, the interface's language.
+import { isLang, type Lang } from './i18n';
 
 export const LEVELS = ['country', 'province', 'district', 'sector', 'cell', 'village'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -36,6 +37,8 @@ export interface State {
   briefing: boolean;
   /** What the choropleth shades: people exposed, or their share of the population. */
   shade: Shade;
+  /** The interface's language. */
+  lang: Lang;
 }
 
 export type Shade = 'exposed' | 'share';
@@ -53,6 +56,7 @@ export function defaults(): State {
     unit: null,
     briefing: false,
     shade: 'exposed',
+    lang: 'en',
   };
 }
 
@@ -111,6 +115,8 @@ export function parseHash(hash: string, base: State = defaults()): State {
   if (unit !== null) s.unit = /^\d{1,8}$/.test(unit) ? unit : null;
   s.briefing = params.get('briefing') === '1';
   if (params.get('shade') === 'share') s.shade = 'share';
+  const lang = params.get('lang');
+  if (isLang(lang)) s.lang = lang;
   return s;
 }
 
@@ -129,6 +135,7 @@ export function toHash(s: State): string {
   if (s.unit) p.push(`unit=${s.unit}`);
   if (s.briefing) p.push('briefing=1');
   if (s.shade === 'share') p.push('shade=share');
+  if (s.lang !== 'en') p.push(`lang=${s.lang}`);
   return `#${p.join('&')}`;
 }
 

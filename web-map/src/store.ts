@@ -2,8 +2,9 @@
 // the current report and what is derived from it. Controls read it and subscribe to the
 // parts they draw; they change it only through `set`, `setCatalog` and `setReport`.
 import { type UnitFigures, ranked } from './figures';
+import { type Lang, setLanguage } from './i18n';
 import { quantileBreaks } from './style';
-import { type Level, type State, childLevel, levelOfCode, parseHash, toHash } from './state';
+import { type Level, type State, childLevel, defaults, levelOfCode, parseHash, toHash } from './state';
 import type { StyleSpecification } from 'maplibre-gl';
 import type { CatalogLayer, Report } from './types';
 
@@ -28,9 +29,14 @@ export class Store {
   readonly names = new Map<string, string>();
   private readonly listeners = new Set<Listener>();
 
-  /** `link` is the location the state is read from and written back to. */
-  constructor(readonly link: Link = browserLink()) {
-    this.state = parseHash(link.hash);
+  /** `link` is the location the state is read from and written back to; `lang` the
+   *  language to use when it names none. */
+  constructor(
+    readonly link: Link = browserLink(),
+    lang: Lang = 'en',
+  ) {
+    this.state = parseHash(link.hash, { ...defaults(), lang });
+    setLanguage(this.state.lang);
   }
 
   subscribe(listener: Listener): () => void {
@@ -56,6 +62,7 @@ export class Store {
     }
     this.state = { ...this.state, ...patch };
     if (changed.includes('shade')) this.breaks = this.shadeBreaks();
+    if (changed.includes('lang')) setLanguage(this.state.lang);
     this.save();
     this.notify(changed);
   }

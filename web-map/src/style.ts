@@ -5,16 +5,15 @@
 // chosen order and opacity, the exposure choropleth, the unit drilled into, and labels
 // sized for the screen.
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { t } from './i18n';
 import { CHOROPLETH_COLOURS, SELECTED } from './palette';
-import { type CatalogLayer, type HazardClass, isBasemap } from './types';
+import { type CatalogLayer, CLASS_ORDER, type HazardClass, isBasemap } from './types';
 
-export const CLASS_LABELS: Record<HazardClass | 'none', string> = {
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  very_low: 'Very low',
-  none: 'Outside hazard zones',
-};
+/** A hazard class's name in the interface's language ('none', or a class we do not
+ *  know, reads as outside hazard zones). */
+export function classLabel(c: string | null): string {
+  return t(`class.${(CLASS_ORDER as readonly string[]).includes(c ?? '') ? (c as HazardClass) : 'none'}`);
+}
 
 /** Thresholds splitting `values` into `n` groups of about equal size (ascending,
  *  distinct, above zero). */

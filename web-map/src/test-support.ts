@@ -147,7 +147,9 @@ export function fakeMap(layers: string[] = []) {
     off: (event: string, f: (e: unknown) => void) => (handlers[event] = (handlers[event] ?? []).filter((g) => g !== f)),
     fire: (event: string, e: unknown) => (handlers[event] ?? []).forEach((f) => f(e)),
   };
-  return map as typeof map & Map;
+  // Where the map looks (as a LngLat and zoom would say it).
+  const view = { getCenter: () => ({ lng: 29.9, lat: -1.95 }), getZoom: () => 7.6 };
+  return Object.assign(map, view) as unknown as typeof map & Map;
 }
 
 /** The calls named `name`. */

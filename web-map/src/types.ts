@@ -197,3 +197,9 @@ export interface LoadOutcome {
   report?: LoadReport;
   detail?: string;
 }
+
+/** What the ministry puts at the top of its briefs (`brief.json` beside the page): lines
+ *  per language. */
+export interface BriefConfig {
+  header?: Partial<Record<'en' | 'fr' | 'rw', string[]>>;
+}

@@ -1,5 +1,6 @@
 // Where the dashboard is: country › province › district…, each a link back up.
 import { el, replace } from '../dom';
+import { t } from '../i18n';
 import { ancestry } from '../state';
 import type { Store } from '../store';
 import { Control } from './control';
@@ -9,12 +10,13 @@ export class Breadcrumb extends Control {
     store: Store,
     private readonly drill: (code: string | null) => void,
   ) {
-    super(store, ['report', 'unit'], el('nav', { id: 'breadcrumb', 'aria-label': 'Drill-down' }));
+    super(store, ['report', 'unit'], el('nav', { id: 'breadcrumb' }));
   }
 
   render() {
+    this.container.setAttribute('aria-label', t('breadcrumb.label'));
     const codes = ancestry(this.store.state.unit);
-    const label = (code: string) => (code === '' ? 'Country' : this.store.unitName(code));
+    const label = (code: string) => (code === '' ? t('unit.country') : this.store.unitName(code));
     replace(
       this.container,
       ...codes.flatMap((code, i) => [

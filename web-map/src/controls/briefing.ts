@@ -3,18 +3,19 @@
 // leaves).
 import { el, replace } from '../dom';
 import { headline, needsOf, people, tonnes } from '../figures';
+import { t, utc } from '../i18n';
 import type { Store } from '../store';
 import { Control } from './control';
-import { utc } from './headline';
+import { sources } from './headline';
 import { legendParts } from './legend';
 
 export const WORST = 5;
 
 /** Why affected is or is not exposed, so that two equal figures do not read as a repeat. */
 export function whyAffected(exposed: number, affected: number): string {
-  if (exposed <= 0) return 'Nobody counted lives in a hazard zone of this layer.';
-  if (Math.abs(exposed - affected) < 0.5) return 'Affected equals exposed: every class of this hazard layer counts as affected.';
-  return `${people(exposed - affected)} of the exposed live in classes not counted as affected.`;
+  if (exposed <= 0) return t('briefing.nobody');
+  if (Math.abs(exposed - affected) < 0.5) return t('briefing.all_affected');
+  return t('briefing.some_affected', { people: people(exposed - affected) });
 }
 const STEP_MS = 10_000;
 
@@ -31,7 +32,7 @@ export class Briefing extends Control {
   private wasOn = false;
 
   constructor(store: Store) {
-    super(store, ['report', 'briefing', 'layers', 'shade'], el('section', { id: 'briefing', 'aria-label': 'Briefing', 'aria-live': 'polite' }));
+    super(store, ['report', 'briefing', 'layers', 'shade'], el('section', { id: 'briefing', 'aria-live': 'polite' }));
   }
 
   onAdd(map: Parameters<Control['onAdd']>[0]) {
@@ -59,6 +60,7 @@ export class Briefing extends Control {
 
   render() {
     const { state, report } = this.store;
+    this.container.setAttribute('aria-label', t('briefing.label'));
     document.body.classList.toggle('briefing', state.briefing);
     if (state.briefing !== this.wasOn) {
       this.wasOn = state.briefing;
@@ -79,19 +81,19 @@ export class Briefing extends Control {
     replace(
       this.container,
       el('h2', {}, focus ? focus.name : this.store.unitName(state.unit), el('span', { class: 'hazard' }, ` — ${report.hazard.title}`)),
-      el('div', { class: 'big' }, big(h.exposed, 'exposed'), big(h.affected, 'affected'), big(h.displaced, 'likely displaced')),
+      el('div', { class: 'big' }, big(h.exposed, t('briefing.exposed')), big(h.affected, t('briefing.affected')), big(h.displaced, t('briefing.displaced'))),
       el('p', { class: 'why' }, whyAffected(h.exposed, h.affected)),
       el(
         'p',
         { class: 'needs' },
-        `Needs of the displaced: ${tonnes(needs.food_tonnes_per_day)} of food and ${people(needs.water_litres_per_day)} litres of water a day, ${people(needs.shelter_m2)} m² of shelter, ${people(needs.latrines)} latrines`,
+        t('briefing.needs', { tonnes: tonnes(needs.food_tonnes_per_day), litres: people(needs.water_litres_per_day), area: people(needs.shelter_m2), count: people(needs.latrines) }),
       ),
-      el('ol', { class: 'worst' }, ...worst.map((w, i) => el('li', { class: i === this.index ? 'current' : '' }, `${w.name}: ${people(w.exposed)} exposed`))),
+      el('ol', { class: 'worst' }, ...worst.map((w, i) => el('li', { class: i === this.index ? 'current' : '' }, t('briefing.worst', { name: w.name, people: people(w.exposed) })))),
       el('div', { class: 'legend' }, ...legendParts(this.store)),
       el(
         'p',
         { class: 'asof' },
-        `As of ${utc(report.computed_at)} · ${report.hazard.title} v${report.hazard.version} · ${report.exposure.title} v${report.exposure.version} · ← → to step, Esc to leave`,
+        t('briefing.asof', { time: utc(report.computed_at), sources: sources(report, false, ' · ') }),
       ),
     );
     if (focus?.bbox) this.map?.fitBounds(focus.bbox, { padding: 60, duration: 1000 });

@@ -4,7 +4,8 @@ import { el, replace } from '../dom';
 import { headline, people } from '../figures';
 import { CLASS_COLOURS } from '../palette';
 import type { Store } from '../store';
-import { CLASS_LABELS } from '../style';
+import { t } from '../i18n';
+import { classLabel } from '../style';
 import { CLASS_ORDER } from '../types';
 import { Control } from './control';
 
@@ -30,17 +31,17 @@ export class ClassChart extends Control {
     const chart = svg('svg', {
       viewBox: '0 0 320 120',
       role: 'img',
-      'aria-label': `People exposed by hazard class: ${byClass.map((b) => `${CLASS_LABELS[b.c]} ${people(b.v)}`).join(', ')}`,
+      'aria-label': t('chart.label', { classes: byClass.map((b) => `${classLabel(b.c)} ${people(b.v)}`).join(', ') }),
     });
     byClass.forEach((b, i) => {
       const y = 8 + i * 28;
       const w = (b.v / max) * 200;
       chart.append(
         svg('rect', { x: 90, y, width: Math.max(w, 1), height: 20, fill: CLASS_COLOURS[b.c], 'data-class': b.c, 'data-value': b.v }),
-        svg('text', { x: 84, y: y + 15, 'text-anchor': 'end' }, CLASS_LABELS[b.c]),
+        svg('text', { x: 84, y: y + 15, 'text-anchor': 'end' }, classLabel(b.c)),
         svg('text', { x: 96 + w, y: y + 15 }, people(b.v)),
       );
     });
-    replace(this.container, el('h3', {}, `Exposed by class (of ${people(headline(rows).population)} people)`), chart);
+    replace(this.container, el('h3', {}, t('chart.title', { people: people(headline(rows).population) })), chart);
   }
 }

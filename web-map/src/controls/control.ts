@@ -1,7 +1,8 @@
 // The base of the situation room's controls. Each is a MapLibre IControl: it draws into
 // its own container from the store and redraws when the parts it shows change. The
 // small ones sit in a map corner (map.addControl); the panels beside the map are docked
-// into the page instead (dock), the same control either way.
+// into the page instead (dock), the same control either way. Every control redraws when
+// the language changes.
 import type { IControl, Map } from 'maplibre-gl';
 import { el } from '../dom';
 import type { Store, Topic } from '../store';
@@ -23,7 +24,7 @@ export abstract class Control implements IControl {
   onAdd(map: Map): HTMLElement {
     this.map = map;
     this.unsubscribe = this.store.subscribe((changed) => {
-      if (this.topics.some((t) => changed.has(t))) this.render();
+      if (changed.has('lang') || this.topics.some((t) => changed.has(t))) this.render();
     });
     this.render();
     return this.container;

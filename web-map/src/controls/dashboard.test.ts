@@ -20,7 +20,7 @@ describe('headline figures', () => {
     expect(value('affected')).toBe('420');
     expect(value('displaced')).toBe('140');
     expect(figures.querySelector('[data-figure=needs]')?.textContent).toContain('7 latrines');
-    expect(figures.querySelector('.asof')?.textContent).toContain('as of 2026-11-27 03:00 UTC, from Flood zones v2, Population v1, Sectors v4');
+    expect(figures.querySelector('.asof')?.textContent).toContain('as of 27 Nov 2026, 03:00 UTC, from Flood zones v2, Population v1, Sectors v4');
   });
 
   it('says what a restricted answer withholds', () => {
@@ -44,7 +44,7 @@ describe('headline figures', () => {
     const s = store('');
     const asOf = new AsOf(s).onAdd(fakeMap());
     s.setReport(report());
-    expect(asOf.textContent).toBe('Figures as of 2026-11-27 03:00 UTC');
+    expect(asOf.textContent).toBe('Figures as of 27 Nov 2026, 03:00 UTC');
   });
 });
 
@@ -93,7 +93,7 @@ describe('unit table', () => {
     s.setReport(report());
     const codes = () => [...box.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-code'));
     expect(codes()).toEqual(['12', '11', '21']);
-    expect(box.querySelector('h3')?.textContent).toBe('Worst districts');
+    expect(box.querySelector('h3')?.textContent).toBe('Most exposed districts');
     table.sortOn('name');
     expect(codes()).toEqual(['12', '21', '11']);
     expect(box.querySelector('th[aria-sort=ascending]')?.textContent).toBe('Unit');

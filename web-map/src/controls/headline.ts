@@ -2,14 +2,17 @@
 // needs of the displaced, and where the figures come from and when they were computed.
 import { el, replace } from '../dom';
 import { headline, needsOf, people, tonnes } from '../figures';
+import { t, utc } from '../i18n';
+import type { Report } from '../types';
 import type { Store } from '../store';
 import { Control } from './control';
 
 const card = (title: string, value: number, note: string, key: string) =>
   el('div', { class: 'card', 'data-figure': key }, el('h3', {}, title), el('div', { class: 'value' }, people(value)), el('div', { class: 'note' }, note));
 
-/** A time as the briefing room reads it: 2026-12-01 14:05 UTC. */
-export const utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** The layers a report was computed from, with their versions: `Flood zones v2, …`. */
+export const sources = (r: Report, boundary = true, sep = ', ') =>
+  [r.hazard, r.exposure, ...(boundary ? [r.boundary] : [])].map((l) => t('sources.version', { title: l.title, version: l.version })).join(sep);
 
 export class Headline extends Control {
   constructor(store: Store) {
@@ -20,7 +23,7 @@ export class Headline extends Control {
     const { report, error, busy } = this.store;
     this.container.toggleAttribute('aria-busy', busy);
     if (error) {
-      replace(this.container, el('p', { class: 'error', role: 'alert' }, `Could not compute exposure: ${error}`));
+      replace(this.container, el('p', { class: 'error', role: 'alert' }, t('headline.error', { error })));
       return;
     }
     if (!report) return;
@@ -28,28 +31,28 @@ export class Headline extends Control {
     const needs = needsOf(h.displaced, report.needs_standard);
     replace(
       this.container,
-      card('Exposed', h.exposed, 'people in hazard zones', 'exposed'),
-      card('Affected', h.affected, 'in classes that count as affected', 'affected'),
-      card('Displaced', h.displaced, 'expected to leave their homes', 'displaced'),
+      card(t('figure.exposed'), h.exposed, t('figure.exposed.note'), 'exposed'),
+      card(t('figure.affected'), h.affected, t('figure.affected.note'), 'affected'),
+      card(t('figure.displaced'), h.displaced, t('figure.displaced.note'), 'displaced'),
       el(
         'div',
         { class: 'needs', 'data-figure': 'needs' },
-        el('h3', {}, 'Needs of the displaced, per day'),
+        el('h3', {}, t('needs.title')),
         el(
           'ul',
           {},
-          el('li', {}, `${tonnes(needs.food_tonnes_per_day)} of food (general ration)`),
-          el('li', {}, `${people(needs.water_litres_per_day)} litres of water`),
-          el('li', {}, `${people(needs.shelter_m2)} m² of covered space`),
-          el('li', {}, `${people(needs.latrines)} latrines`),
+          el('li', {}, t('needs.food', { tonnes: tonnes(needs.food_tonnes_per_day) })),
+          el('li', {}, t('needs.water', { litres: people(needs.water_litres_per_day) })),
+          el('li', {}, t('needs.shelter', { area: people(needs.shelter_m2) })),
+          el('li', {}, t('needs.latrines', { count: people(needs.latrines) })),
         ),
       ),
       el(
         'p',
         { class: 'asof' },
-        `${this.store.unitName(this.store.state.unit)}: as of ${utc(report.computed_at)}, from ${report.hazard.title} v${report.hazard.version}, ${report.exposure.title} v${report.exposure.version}, ${report.boundary.title} v${report.boundary.version}.`,
-        report.redacted ? ` Restricted layer: published figures count at least ${report.disclosure?.min_households ?? 5} households; smaller units are merged or withheld.` : '',
-        h.withheld > 0 ? el('span', { 'data-figure': 'withheld' }, ` ${people(h.withheld)} people are counted but not split by hazard class.`) : '',
+        t('headline.asof', { unit: this.store.unitName(this.store.state.unit), time: utc(report.computed_at), sources: sources(report) }),
+        report.redacted ? ` ${t('headline.restricted', { min: report.disclosure?.min_households ?? 5 })}` : '',
+        h.withheld > 0 ? el('span', { 'data-figure': 'withheld' }, ` ${t('headline.withheld', { people: people(h.withheld) })}`) : '',
       ),
     );
   }
@@ -63,6 +66,6 @@ export class AsOf extends Control {
 
   render() {
     const r = this.store.report;
-    this.container.textContent = r ? `Figures as of ${utc(r.computed_at)}` : '';
+    this.container.textContent = r ? t('asof.top', { time: utc(r.computed_at) }) : '';
   }
 }

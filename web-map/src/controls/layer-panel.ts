@@ -2,13 +2,12 @@
 // first in drawing order (top first), each with its version, opacity and order; a
 // restricted layer without clearance says it is drawn as aggregates.
 import { el, replace } from '../dom';
+import { t } from '../i18n';
 import { moveLayer } from '../state';
 import type { Store } from '../store';
 import { type CatalogLayer, isBasemap } from '../types';
 import { Control } from './control';
 
-export const AGGREGATE_NOTE =
-  'Restricted: households per admin unit (under 5 withheld: small units are merged with a neighbour or left out); an analyst token shows them';
 
 export class LayerPanel extends Control {
   constructor(store: Store) {
@@ -38,13 +37,13 @@ export class LayerPanel extends Control {
         el('input', {
           type: 'checkbox',
           checked: on,
-          'aria-label': `Show ${l.title}`,
+          'aria-label': t('layers.show', { title: l.title }),
           onchange: (e: Event) => toggle((e.target as HTMLInputElement).checked),
         }),
         ` ${l.title}`,
         el('span', { class: 'version' }, ` v${l.version}`),
       ),
-      l.detail ? null : el('div', { class: 'note' }, AGGREGATE_NOTE),
+      l.detail ? null : el('div', { class: 'note' }, t('layers.aggregate_note')),
       on ? this.controls(l) : null,
     );
   }
@@ -60,12 +59,12 @@ export class LayerPanel extends Control {
         max: 1,
         step: 0.05,
         value: this.store.state.opacity[l.id] ?? l.opacity,
-        'aria-label': `Opacity of ${l.title}`,
+        'aria-label': t('layers.opacity', { title: l.title }),
         oninput: (e: Event) =>
           this.store.set({ opacity: { ...this.store.state.opacity, [l.id]: Number((e.target as HTMLInputElement).value) } }),
       }),
-      el('button', { type: 'button', title: 'Draw above', 'aria-label': `Move ${l.title} up`, onclick: () => move(true) }, '▲'),
-      el('button', { type: 'button', title: 'Draw below', 'aria-label': `Move ${l.title} down`, onclick: () => move(false) }, '▼'),
+      el('button', { type: 'button', title: t('layers.above'), 'aria-label': t('layers.up', { title: l.title }), onclick: () => move(true) }, '▲'),
+      el('button', { type: 'button', title: t('layers.below'), 'aria-label': t('layers.down', { title: l.title }), onclick: () => move(false) }, '▼'),
     );
   }
 }

@@ -218,18 +218,68 @@ describe('briefing', () => {
   });
 });
 
-describe('print view', () => {
-  it('is filled when the browser is about to print', () => {
+describe('print view (the flash update)', () => {
+  const server = (header?: string[]) => ({
+    features: async () => ({ features: [{ id: 'k', properties: { name: 'Kigeme', population: 16872, code: '2203' }, geometry: { type: 'Point' as const, coordinates: [1, -2] as [number, number] } }] }),
+    hazardsAt: hazardsAt({ 1: 'high' }),
+    briefConfig: async () => (header ? { header: { en: header } } : {}),
+  });
+
+  it('is filled from the screen when the browser prints without the button', () => {
     const s = store('');
-    const print = new PrintView(s);
+    const print = new PrintView(s, server());
     const box = print.onAdd(fakeMap());
     s.setReport(report());
     expect(box.children.length).toBe(0);
     window.dispatchEvent(new Event('beforeprint'));
-    expect(box.querySelector('img')?.getAttribute('src')).toMatch(/^data:image\/png/);
-    expect(box.querySelectorAll('tbody tr').length).toBe(3);
-    expect(box.querySelector('.big')?.textContent).toBe('420 exposed · 420 affected · 140 likely displaced');
-    expect(box.querySelector('.sources')?.textContent).toContain('rwa-districts ©');
+    expect(box.querySelector('.print-map img')?.getAttribute('src')).toMatch(/^data:image\/png/);
+    expect(box.querySelectorAll('.units tbody tr').length).toBe(3);
+    const value = (k: string) => box.querySelector(`[data-figure=${k}] .value`)?.textContent;
+    expect([value('exposed'), value('affected'), value('displaced')]).toEqual(['420', '420', '140']);
+    // Sources of what is shown and counted only: the districts are neither.
+    const sources = box.querySelector('.sources')?.textContent ?? '';
+    expect(sources).toContain('flood-zones ©');
+    expect(sources).toContain('population ©');
+    expect(sources).not.toContain('rwa-districts ©');
+    print.onRemove();
+  });
+
+  it('prints the map at print resolution with a scale bar, the header, camps and key messages', async () => {
+    const s = store('');
+    const printer = async (width: number, height: number) => ({ image: 'data:image/png;base64,BBBB', width, height, metresPerPx: 400 });
+    const print = new PrintView(s, server(['Republic of Rwanda', 'Ministry in charge of Emergency Management']), printer, () => new Date('2026-12-02T08:30:00Z'));
+    const box = print.onAdd(fakeMap());
+    s.setReport(report());
+    await print.prepare();
+    expect(box.querySelector('.print-map img')?.getAttribute('src')).toBe('data:image/png;base64,BBBB');
+    // 460 px at 400 m a pixel: the longest round bar within a quarter of it is 20 km.
+    const bar = box.querySelector('[data-metres]');
+    expect(bar?.getAttribute('data-metres')).toBe('20000');
+    expect(box.querySelector('.overlay')?.textContent).toContain('20 km');
+    expect(box.querySelector('.overlay')?.textContent).toContain('N');
+    expect(box.querySelector('.ministry')?.textContent).toBe('Republic of RwandaMinistry in charge of Emergency Management');
+    expect(box.querySelector('h1')?.textContent).toBe('Flood zones: Rwanda, 27 Nov 2026');
+    const messages = [...box.querySelectorAll('.messages li')].map((li) => li.textContent ?? '');
+    expect(messages.length).toBeGreaterThanOrEqual(3);
+    expect(messages.length).toBeLessThanOrEqual(5);
+    expect(messages[0]).toContain('420 people');
+    expect(messages.join(' ')).toContain('Kigeme (High)');
+    expect([...box.querySelectorAll('.sites tbody tr')].map((r) => r.textContent)).toEqual(['Kigeme16,872High']);
+    expect(box.querySelector('.legend h3')?.textContent).toBe('Flood depth');
+    expect(box.querySelector('.printed')?.textContent).toBe('Printed 2 Dec 2026, 08:30 UTC from sitroom.');
+    // No synthetic layer is used: no marking.
+    expect(box.querySelector('[data-synthetic]')).toBeNull();
+    print.onRemove();
+  });
+
+  it('marks the brief SYNTHETIC whenever a synthetic layer is shown or counted', async () => {
+    const s = store('');
+    s.catalog = s.catalog.map((l) => (l.id === 'flood-zones' ? { ...l, attribution: 'SYNTHETIC, not an official map: seeded noise' } : l));
+    const print = new PrintView(s, server());
+    const box = print.onAdd(fakeMap());
+    s.setReport(report());
+    await print.prepare();
+    expect(box.querySelector('[data-synthetic]')?.textContent).toBe('SYNTHETIC DATA — NOT OFFICIAL. Invented for demonstration, not observed: Flood depth.');
     print.onRemove();
   });
 });

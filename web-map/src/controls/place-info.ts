@@ -5,21 +5,20 @@ import type { MapMouseEvent } from 'maplibre-gl';
 import type * as api from '../api';
 import { el, replace } from '../dom';
 import type { Store } from '../store';
-import { CLASS_LABELS } from '../style';
-import { CLASS_ORDER, type HazardClass, type HazardsAt } from '../types';
+import { t, unitWithLevel } from '../i18n';
+import { classLabel as label } from '../style';
+import type { HazardsAt } from '../types';
 import { Control } from './control';
 
 /** Shows `content` at a place on the map (a MapLibre popup in the page). */
 export type ShowPopup = (at: { lng: number; lat: number }, content: HTMLElement) => void;
-
-const label = (c: string | null) => CLASS_LABELS[(CLASS_ORDER as readonly string[]).includes(c ?? '') ? (c as HazardClass) : 'none'];
 
 /** A unit with its level, so that "Rubavu district › Rubavu sector" is not a stutter; a
  *  name that says its level already ("Eastern Province") and the country are left as
  *  they are. */
 export function named(u: HazardsAt['units'][number]): string {
   const name = u.name ?? u.code;
-  return u.level === 'country' || name.toLowerCase().endsWith(u.level) ? name : `${name} ${u.level}`;
+  return u.level === 'country' || name.toLowerCase().endsWith(u.level) ? name : unitWithLevel(name, u.level);
 }
 
 export class PlaceInfo extends Control {
@@ -52,7 +51,7 @@ export class PlaceInfo extends Control {
   show(lng: number, lat: number): Promise<void> {
     this.done = (async () => {
       const at = await this.server.hazardsAt(Number(lng.toFixed(6)), Number(lat.toFixed(6)));
-      const where = at.units.length ? at.units.map(named).join(' › ') : 'Outside Rwanda’s units';
+      const where = at.units.length ? at.units.map(named).join(' › ') : t('place.outside');
       const body = el(
         'div',
         { class: 'place' },

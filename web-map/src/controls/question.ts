@@ -1,5 +1,6 @@
 // The question the dashboard answers: which hazard, which exposure, by which level.
 import { el, replace } from '../dom';
+import { levelName, t } from '../i18n';
 import { LEVELS, type Level } from '../state';
 import type { Store } from '../store';
 import { Control } from './control';
@@ -28,19 +29,19 @@ export class Question extends Control {
     const { catalog, state } = this.store;
     const of = (kind: string) => catalog.filter((l) => l.kind === kind).map((l) => ({ value: l.id, label: l.title }));
     // Levels whose boundaries are loaded.
-    const levels = LEVELS.filter((l) => l !== 'country' && catalog.some((b) => b.kind === 'boundary' && b.theme === l)).map((l) => ({ value: l, label: l }));
+    const levels = LEVELS.filter((l) => l !== 'country' && catalog.some((b) => b.kind === 'boundary' && b.theme === l)).map((l) => ({ value: l, label: levelName(l) }));
     replace(
       this.container,
-      select('hazard', 'Hazard', of('hazard'), state.hazard, (v) => this.store.set({ hazard: v })),
-      select('exposure', 'Exposure', of('exposure'), state.exposure, (v) => this.store.set({ exposure: v })),
+      select('hazard', t('question.hazard'), of('hazard'), state.hazard, (v) => this.store.set({ hazard: v })),
+      select('exposure', t('question.exposure'), of('exposure'), state.exposure, (v) => this.store.set({ exposure: v })),
       // The level the table and map show: the children of the unit drilled into, if any.
-      select('level', 'By', levels, this.store.focusLevel(), (v) => this.store.set({ level: v as Level, unit: null })),
+      select('level', t('question.by'), levels, this.store.focusLevel(), (v) => this.store.set({ level: v as Level, unit: null })),
       select(
         'shade',
-        'Shade',
+        t('question.shade'),
         [
-          { value: 'exposed', label: 'people exposed' },
-          { value: 'share', label: 'share exposed' },
+          { value: 'exposed', label: t('shade.exposed') },
+          { value: 'share', label: t('shade.share') },
         ],
         state.shade,
         (v) => this.store.set({ shade: v === 'share' ? 'share' : 'exposed' }),

@@ -2,6 +2,7 @@
 // choosing a unit drills the dashboard into it (and frames it); a camp is framed.
 import type * as api from '../api';
 import { el, replace } from '../dom';
+import { levelName, t } from '../i18n';
 import type { Store } from '../store';
 import type { SearchHit } from '../types';
 import { Control } from './control';
@@ -11,8 +12,9 @@ const DEBOUNCE_MS = 200;
 
 export class Search extends Control {
   private pending: ReturnType<typeof setTimeout> | undefined;
-  private readonly results = el('ul', { id: 'search-results', role: 'listbox', 'aria-label': 'Search results' });
-  private readonly input = el('input', { id: 'search', type: 'search', placeholder: 'Search a place, code or camp', autocomplete: 'off' });
+  private readonly results = el('ul', { id: 'search-results', role: 'listbox' });
+  private readonly input = el('input', { id: 'search', type: 'search', autocomplete: 'off' });
+  private readonly label = el('label', { for: 'search', class: 'visually-hidden' });
   /** The last search, done (for tests and scripts). */
   done: Promise<void> = Promise.resolve();
 
@@ -26,10 +28,14 @@ export class Search extends Control {
       clearTimeout(this.pending);
       this.pending = setTimeout(() => (this.done = this.run(this.input.value)), DEBOUNCE_MS);
     });
-    replace(this.container, el('label', { for: 'search', class: 'visually-hidden' }, 'Search a place, code or camp'), this.input, this.results);
+    replace(this.container, this.label, this.input, this.results);
   }
 
-  render() {}
+  render() {
+    this.results.setAttribute('aria-label', t('search.results'));
+    this.input.placeholder = t('search.placeholder');
+    this.label.textContent = t('search.placeholder');
+  }
 
   /** Looks `q` up and lists what matches. */
   async run(q: string) {
@@ -54,7 +60,7 @@ export class Search extends Control {
         'button',
         { type: 'button', onclick: choose },
         r.name,
-        el('span', { class: 'kind' }, ` ${r.level}${r.code ? ` ${r.code}` : ''}`),
+        el('span', { class: 'kind' }, ` ${levelName(r.level)}${r.code ? ` ${r.code}` : ''}`),
         parents ? el('span', { class: 'parents' }, ` · ${parents}`) : '',
       ),
     );

@@ -2,11 +2,14 @@
 // or clearing it reloads what the caller may see.
 import type * as api from '../api';
 import { el, replace } from '../dom';
+import { t } from '../i18n';
 import type { Store } from '../store';
 import { Control } from './control';
 
 export class TokenForm extends Control {
   readonly input = el('input', { id: 'token', type: 'password', autocomplete: 'off' });
+  private readonly label = el('label', { for: 'token' });
+  private readonly use = el('button', { type: 'submit' });
 
   constructor(
     store: Store,
@@ -19,15 +22,12 @@ export class TokenForm extends Control {
       this.tokens.setToken(this.input.value);
       this.changed();
     });
-    replace(
-      this.container,
-      el('label', { for: 'token' }, 'Token (for restricted layers; this tab only)'),
-      this.input,
-      el('button', { type: 'submit' }, 'Use'),
-    );
+    replace(this.container, this.label, this.input, this.use);
   }
 
   render() {
+    this.label.textContent = t('token.label');
+    this.use.textContent = t('token.use');
     this.input.value = this.tokens.token() ?? '';
   }
 }

@@ -2,17 +2,18 @@
 // exported as CSV with the sources on every row.
 import { el, replace } from '../dom';
 import { type SortKey, type UnitFigures, people, percent, sortBy, toCsv } from '../figures';
+import { type Key, levelsName, t } from '../i18n';
 import { childLevel } from '../state';
 import type { Store } from '../store';
 import { Control } from './control';
 
-const COLUMNS: [SortKey, string][] = [
-  ['name', 'Unit'],
-  ['exposed', 'Exposed'],
-  ['share', '% exposed'],
-  ['affected', 'Affected'],
-  ['displaced', 'Displaced'],
-  ['population', 'Population'],
+const COLUMNS: [SortKey, Key][] = [
+  ['name', 'table.unit'],
+  ['exposed', 'table.exposed'],
+  ['share', 'table.share'],
+  ['affected', 'table.affected'],
+  ['displaced', 'table.displaced'],
+  ['population', 'table.population'],
 ];
 
 export class UnitTable extends Control {
@@ -38,11 +39,11 @@ export class UnitTable extends Control {
     const level = this.store.focusLevel();
     const rows = sortBy(this.store.rows(), this.sort.key, this.sort.descending);
     const canDrill = childLevel(level) !== null;
-    const header = ([key, label]: [SortKey, string]) =>
+    const header = ([key, label]: [SortKey, Key]) =>
       el(
         'th',
         { scope: 'col', 'aria-sort': this.sort.key === key ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
-        el('button', { type: 'button', onclick: () => this.sortOn(key) }, label),
+        el('button', { type: 'button', onclick: () => this.sortOn(key) }, t(label)),
       );
     const name = (r: UnitFigures) =>
       canDrill ? el('a', { href: '#', onclick: (e: Event) => (e.preventDefault(), this.drill(r.code)) }, r.name) : r.name;
@@ -51,8 +52,8 @@ export class UnitTable extends Control {
       el(
         'div',
         { class: 'table-head' },
-        el('h3', {}, `Worst ${level}s`),
-        el('button', { type: 'button', id: 'export-csv', onclick: () => this.exportCsv(rows) }, 'Export CSV'),
+        el('h3', {}, level === 'country' ? t('table.unit') : t('table.title', { levels: levelsName(level) })),
+        el('button', { type: 'button', id: 'export-csv', onclick: () => this.exportCsv(rows) }, t('table.export')),
       ),
       el(
         'table',
@@ -67,7 +68,7 @@ export class UnitTable extends Control {
               { 'data-code': r.code },
               el('th', { scope: 'row' }, name(r)),
               ...(r.suppressed
-                ? [el('td', { colspan: 5 }, 'withheld (fewer than 5 households)')]
+                ? [el('td', { colspan: 5 }, t('table.withheld'))]
                 : [people(r.exposed), percent(r.share), people(r.affected), people(r.displaced), people(r.population)].map((v) => el('td', {}, v))),
             ),
           ),

@@ -1,0 +1,76 @@
+// The brief as an OCHA flash update, in words and numbers: key messages written from the
+// figures, the scale bar of the printed map, whether synthetic data is shown. The print
+// view lays these out; nothing here touches the page.
+import { type UnitFigures, needsOf, people, percent, tonnes } from './figures';
+import { levelsName, locale, number, t } from './i18n';
+import type { Site } from './controls/camps';
+import type { Level } from './state';
+import { classLabel } from './style';
+import type { CatalogLayer, Report } from './types';
+
+/** What the key messages are written from. */
+export interface BriefFigures {
+  report: Report;
+  /** The unit the brief is about, named. */
+  unit: string;
+  /** Its units, most exposed first. */
+  rows: UnitFigures[];
+  level: Level;
+  /** Camps and transit centres of the unit, worst first. */
+  sites: Site[];
+}
+
+const sum = (rows: UnitFigures[], k: 'population' | 'exposed' | 'affected' | 'displaced' | 'withheld') => rows.reduce((s, r) => s + r[k], 0);
+
+/** Three to five key messages, most important first: who is exposed and affected,
+ *  where most of them are, who is likely displaced and what they need, the camps in
+ *  hazard zones, and what a restricted layer withholds. */
+export function keyMessages({ report, unit, rows, level, sites }: BriefFigures): string[] {
+  const hazard = report.hazard.title;
+  const exposed = sum(rows, 'exposed');
+  const out: string[] = [];
+  if (exposed <= 0) {
+    out.push(t('brief.msg.none', { hazard, unit }));
+  } else {
+    out.push(t('brief.msg.exposed', { people: people(exposed), share: percent(exposed / Math.max(1, sum(rows, 'population'))), hazard, unit, affected: people(sum(rows, 'affected')) }));
+    const worst = rows.filter((r) => r.exposed > 0).slice(0, 3);
+    if (rows.length > worst.length && worst.length > 0) {
+      const names = worst.map((r) => r.name).join(', ');
+      out.push(t('brief.msg.worst', { levels: levelsName(level), names, share: percent(sum(worst, 'exposed') / exposed) }));
+    }
+  }
+  const displaced = sum(rows, 'displaced');
+  if (displaced > 0) {
+    const needs = needsOf(displaced, report.needs_standard);
+    out.push(t('brief.msg.displaced', { people: people(displaced), food: tonnes(needs.food_tonnes_per_day), water: people(needs.water_litres_per_day) }));
+  }
+  const atRisk = sites.filter((s) => s.cls !== null && s.cls !== 'none');
+  if (atRisk.length > 0) {
+    const first = atRisk[0];
+    const counted = atRisk.reduce((s, x) => s + (x.people ?? 0), 0);
+    const values = { count: atRisk.length, people: people(counted), name: first.name, class: classLabel(first.cls) };
+    // Sites whose people are not known are named without a count of zero.
+    if (atRisk.length === 1) out.push(counted > 0 ? t('brief.msg.site', values) : t('brief.msg.site_no_people', values));
+    else out.push(counted > 0 ? t('brief.msg.sites', values) : t('brief.msg.sites_no_people', values));
+  } else if (sites.length > 0) {
+    out.push(sites.length === 1 ? t('brief.msg.site_safe', { name: sites[0].name }) : t('brief.msg.sites_safe', { count: sites.length }));
+  }
+  if (report.redacted) out.push(t('brief.msg.restricted', { min: report.disclosure?.min_households ?? 5, people: people(sum(rows, 'withheld')) }));
+  // A message may begin with a level's name (`uturere …`): each begins with a capital.
+  return out.slice(0, 5).map((m) => m.charAt(0).toLocaleUpperCase(locale()) + m.slice(1));
+}
+
+/** Whether a layer is invented for the demonstration (its attribution says so). */
+export const isSynthetic = (l: Pick<CatalogLayer, 'attribution'>) => /\bsynthetic\b/i.test(l.attribution);
+
+/** A scale bar of a round length (1, 2 or 5 × 10ⁿ m) at most `maxPx` long, for a map
+ *  of `metresPerPx` at its centre. */
+export function scaleBar(metresPerPx: number, maxPx: number): { metres: number; px: number; label: string } {
+  const most = metresPerPx * maxPx;
+  const power = 10 ** Math.floor(Math.log10(most));
+  const metres = [5, 2, 1].map((k) => k * power).find((m) => m <= most) ?? power;
+  return { metres, px: metres / metresPerPx, label: metres >= 1000 ? t('scale.km', { n: number(metres / 1000) }) : t('scale.m', { n: number(metres) }) };
+}
+
+/** Metres per CSS pixel at `lat` on a Web Mercator map at `zoom` (512 px tiles). */
+export const metresPerPixel = (lat: number, zoom: number) => (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom);
