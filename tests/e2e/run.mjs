@@ -265,6 +265,48 @@ try {
   const back = await drawn();
   check(back.visible.join() === 'flood-zones' && back.legend.includes(back.title), `and back to floods (${JSON.stringify(back)})`);
 
+  // 1c. An incident area drawn on the map is counted by the ad hoc area API: the ring the
+  // map draws is the ring sent, and the figures shown are the server's for it.
+  const clickAt = async (p, lon, lat) => {
+    const xy = await p.evaluate(([lon, lat]) => {
+      const { map } = window.sitroom;
+      const r = map.getCanvas().getBoundingClientRect();
+      const q = map.project([lon, lat]);
+      return [r.left + q.x, r.top + q.y];
+    }, [lon, lat]);
+    await p.mouse.click(xy[0], xy[1]);
+  };
+  const drawArea = async (p, corners) => {
+    await p.click('#incident-draw');
+    for (const [lon, lat] of corners) await clickAt(p, lon, lat);
+    // Closed by clicking its first corner again.
+    const areaSent = p.waitForRequest((r) => r.url().includes('/api/exposure/area'));
+    await clickAt(p, corners[0][0], corners[0][1]);
+    const request = await areaSent;
+    await p.waitForSelector('#incident [data-figure=incident], #incident [role=alert]', { timeout: 60000 });
+    return { url: request.url(), ring: JSON.parse(request.postData()) };
+  };
+  const kigali = [[30.0, -1.9], [30.15, -1.9], [30.15, -2.02], [30.0, -2.02]];
+  const drawnArea = await drawArea(page, kigali);
+  const onMap = await page.evaluate(() => window.sitroom.map.querySourceFeatures('incident').find((f) => f.properties.part === 'area')?.geometry.coordinates[0].length);
+  const ring = drawnArea.ring.coordinates[0];
+  // Within two screen pixels of where the corners were meant.
+  const pixel = await page.evaluate(() => 360 / (512 * 2 ** window.sitroom.map.getZoom()));
+  const near = (a, b) => Math.abs(a - b) <= 2 * pixel;
+  check(
+    ring.length === 5 && kigali.every(([lon, lat], i) => near(ring[i][0], lon) && near(ring[i][1], lat)) && onMap === 5,
+    `the incident area drawn is the ring sent (${JSON.stringify(ring)}; ${onMap} points on the map)`,
+  );
+  const direct = await (await fetch(drawnArea.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(drawnArea.ring) })).json();
+  const exposedInArea = (direct.area?.classes ?? []).filter((c) => c.class !== 'none').reduce((s, c) => s + c.population, 0);
+  const shownArea = await page.textContent('#incident [data-figure=incident]');
+  check(
+    exposedInArea > 0 && shownArea.includes(`${Math.round(exposedInArea).toLocaleString('en-GB')} exposed`),
+    `the incident area shows the server's figures for it (${shownArea})`,
+  );
+  await page.screenshot({ path: join(shots, 'incident-area.png') });
+  await page.click('#incident-clear');
+
   // 2. Layers toggle.
   const flood = page.locator('[data-layer=flood-zones] input[type=checkbox]');
   await flood.uncheck();
@@ -386,6 +428,27 @@ try {
   check(returneeTiles.length > 0 && returneeTiles.every((t) => t.url.includes('agg=1') && (t.status === 200 || t.status === 204)), `without a token its tiles are aggregates (${returneeTiles.map((t) => t.status).join(',')})`);
   check((await second.page.textContent('[data-layer=returnee-households] .note'))?.includes('under 5 withheld'), 'the layer panel says the figures are aggregates');
   await second.page.screenshot({ path: join(shots, 'returnees-aggregated.png') });
+  // An incident area drawn tightly around one household, anonymously: the answer is the
+  // server's disclosure-controlled one (whole villages; no group of 1 to 4 households).
+  const household = (await (await fetch(`${base}/ogc/collections/returnee-households/items?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()).features[0].geometry.coordinates;
+  await second.page.selectOption('#exposure', 'returnee-households');
+  await second.page.waitForFunction(() => window.sitroom.store.report?.exposure.layer === 'returnee-households', null, { timeout: 120000 });
+  const [hx, hy] = household;
+  await second.page.evaluate(([lon, lat]) => window.sitroom.map.jumpTo({ center: [lon, lat], zoom: 14 }), household);
+  await ready(second.page);
+  const d = 0.003;
+  const tight = await drawArea(second.page, [[hx - d, hy - d], [hx + d, hy - d], [hx + d, hy + d], [hx - d, hy + d]]);
+  const anonymous = await (await fetch(tight.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tight.ring) })).json();
+  const households = [...(anonymous.area?.classes ?? []).map((c) => c.households), anonymous.area?.withheld?.households ?? 0];
+  const tightText = await second.page.textContent('#incident');
+  check(
+    anonymous.redacted === true && households.every((n) => n === 0 || n >= 5) && tightText.includes('whole villages') && (anonymous.area ? true : tightText.includes('No figure can be published')),
+    `an incident area around one household, anonymously, gets the controlled answer (${JSON.stringify(households)}; "${tightText.slice(0, 160)}")`,
+  );
+  await second.page.screenshot({ path: join(shots, 'incident-restricted.png') });
+  await second.page.click('#incident-clear');
+  await second.page.selectOption('#exposure', 'population-2022');
+  await second.page.waitForFunction(() => window.sitroom.store.report?.exposure.layer === 'population-2022', null, { timeout: 120000 });
   returneeTiles.length = 0;
   await second.page.fill('#token', token);
   await second.page.click('#sign-in button');

@@ -1,9 +1,11 @@
 // Every request the situation room and the layers page make, in one place. Requests go
 // to the server that served the page only (nothing leaves the briefing room's network),
 // with the caller's token when they gave one.
+import type { Polygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import type {
   AccessChange,
+  AreaReport,
   BriefConfig,
   CatalogLayer,
   HazardsAt,
@@ -75,6 +77,11 @@ export async function catalog(): Promise<CatalogLayer[]> {
 
 export const exposure = (hazard: string, exposure: string, by: string) =>
   json<Report>(`/api/exposure?${query({ hazard, exposure, by })}`);
+
+/** The figures of an incident area (a GeoJSON polygon), with the disclosure control of
+ *  every other answer. */
+export const exposureArea = (hazard: string, exposure: string, polygon: Polygon) =>
+  json<AreaReport>(`/api/exposure/area?${query({ hazard, exposure })}`, jsonBody('POST', polygon));
 
 export const hazardsAt = (lon: number, lat: number) => json<HazardsAt>(`/api/hazards/at?${query({ lon, lat })}`);
 

@@ -14,6 +14,7 @@ import { Camps } from './controls/camps';
 import { ClassChart } from './controls/class-chart';
 import { dock } from './controls/control';
 import { AsOf, Headline } from './controls/headline';
+import { IncidentArea } from './controls/incident';
 import { LayerPanel } from './controls/layer-panel';
 import { Legend } from './controls/legend';
 import { PlaceInfo } from './controls/place-info';
@@ -89,7 +90,7 @@ async function start() {
   dock(map, new LayerPanel(store), $('panel'));
   dock(map, new Legend(store), $('panel'));
   dock(map, new TokenForm(store, api, () => void situation.refresh()), $('panel'));
-  for (const control of [new Question(store), new Breadcrumb(store, drill), new Headline(store), new ClassChart(store), new UnitTable(store, drill), new Camps(store, api)]) {
+  for (const control of [new Question(store), new Breadcrumb(store, drill), new Headline(store), new IncidentArea(store, api), new ClassChart(store), new UnitTable(store, drill), new Camps(store, api)]) {
     dock(map, control, $('dashboard'));
   }
   dock(map, new Briefing(store), $('main'));

@@ -2,11 +2,11 @@
 // layer version, a token given), from the server's situation style; everything else — a layer shown or hidden, its
 // opacity, the drawing order, a new question's choropleth, the unit drilled into — is
 // applied to the layers already on the map, without building the style again.
-import type { ExpressionSpecification, Map, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, Map, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { levelOfCode } from './state';
 import type { Store, Topic } from './store';
 import { CHOROPLETH_OPACITY } from './palette';
-import { type StyleOptions, choroplethFill, choroplethUrl, drawingOrder, layersOf, selectedFilter, shownAt, situationStyle } from './style';
+import { type StyleOptions, choroplethFill, choroplethUrl, drawingOrder, incidentFeatures, layersOf, selectedFilter, shownAt, situationStyle } from './style';
 
 /** Before the server's style arrives. */
 const EMPTY: StyleSpecification = { version: 8, sources: {}, layers: [] };
@@ -55,6 +55,7 @@ export class MapView {
     if (has('layers', 'opacity')) this.syncDataLayers(map, has('layers'));
     if (has('report', 'opacity', 'shade')) this.syncChoropleth(map);
     if (has('unit', 'report')) this.syncSelection(map);
+    if (has('incident')) (map.getSource('incident') as GeoJSONSource | undefined)?.setData(incidentFeatures(this.store.incident));
   }
 
   private options(): StyleOptions {
@@ -66,6 +67,7 @@ export class MapView {
       choropleth: state.hazard && state.exposure && report ? { url: this.choroplethUrl(), breaks, field: state.shade === 'share' ? 'exposed_share' : 'exposed', opacity } : null,
       selected: this.selected(),
       labelScale: labelScale(state.briefing, this.width()),
+      incident: this.store.incident,
     };
   }
 

@@ -29,6 +29,10 @@ export const WITHHELD_COLOUR = MAP.aggregates.withheld;
 export const SELECTED = MAP.basemap.selected;
 
 /** The page around the map; each becomes the CSS custom property `--<name>`. */
+/** The incident area drawn on the map, and its corners' ring. */
+export const INCIDENT = '#e6007e';
+export const INCIDENT_HALO = '#ffffff';
+
 /** The printed map's north arrow and scale bar: ink with a white halo. */
 export const MAP_INK = '#222222';
 export const MAP_HALO = '#ffffff';

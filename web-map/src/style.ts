@@ -4,9 +4,10 @@
 // pages load. Here it gets what the situation room adds: the visible layers in the
 // chosen order and opacity, the exposure choropleth, the unit drilled into, and labels
 // sized for the screen.
+import type { Feature, FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { t } from './i18n';
-import { CHOROPLETH_COLOURS, SELECTED } from './palette';
+import { CHOROPLETH_COLOURS, INCIDENT, INCIDENT_HALO, SELECTED } from './palette';
 import { type CatalogLayer, CLASS_ORDER, type HazardClass, isBasemap } from './types';
 
 /** A hazard class's name in the interface's language ('none', or a class we do not
@@ -62,7 +63,35 @@ export interface StyleOptions {
   selected: { layer: string; code: string } | null;
   /** Labels this many times their laptop size (a 4K screen, a briefing room). */
   labelScale?: number;
+  /** The incident area being drawn or drawn (drawn on top of everything). */
+  incident?: Incident | null;
 }
+
+/** An incident area: its corners in order (lon, lat), and whether it is closed. */
+export interface Incident {
+  points: [number, number][];
+  closed: boolean;
+}
+
+/** The incident area as GeoJSON for the map: its polygon (or path while drawn) and its
+ *  corners. */
+export function incidentFeatures(incident: Incident | null | undefined): FeatureCollection {
+  const points = incident?.points ?? [];
+  const features: Feature[] = points.map((p) => ({ type: 'Feature', properties: { part: 'corner' }, geometry: { type: 'Point', coordinates: p } }));
+  if (incident?.closed && points.length >= 3) {
+    features.push({ type: 'Feature', properties: { part: 'area' }, geometry: { type: 'Polygon', coordinates: [[...points, points[0]]] } });
+  } else if (points.length >= 2) {
+    features.push({ type: 'Feature', properties: { part: 'path' }, geometry: { type: 'LineString', coordinates: points } });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/** The incident area's layers, over everything else. */
+const INCIDENT_LAYERS: LayerSpecification[] = [
+  { id: 'incident:fill', type: 'fill', source: 'incident', filter: ['==', ['get', 'part'], 'area'], paint: { 'fill-color': INCIDENT, 'fill-opacity': 0.15 } },
+  { id: 'incident:line', type: 'line', source: 'incident', filter: ['!=', ['get', 'part'], 'corner'], paint: { 'line-color': INCIDENT, 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  { id: 'incident:corner', type: 'circle', source: 'incident', filter: ['==', ['get', 'part'], 'corner'], paint: { 'circle-radius': 4, 'circle-color': INCIDENT, 'circle-stroke-color': INCIDENT_HALO, 'circle-stroke-width': 1.5 } },
+];
 
 /** The filter outlining unit `code` of a boundary layer (official codes are in `id`);
  *  null matches nothing. */
@@ -148,10 +177,11 @@ export function situationStyle(base: StyleSpecification, catalog: CatalogLayer[]
       paint: { 'fill-color': choroplethFill(o.choropleth.breaks, o.choropleth.field), 'fill-opacity': o.choropleth.opacity },
     });
   }
+  sources.incident = { type: 'geojson', data: incidentFeatures(o.incident) };
   const at = firstLabel < 0 ? rest.length : firstLabel;
   return {
     ...base,
     sources,
-    layers: [...lands, ...choropleth, ...waters, ...data, ...rest.slice(0, at), ...selected, ...rest.slice(at).map(scaled)],
+    layers: [...lands, ...choropleth, ...waters, ...data, ...rest.slice(0, at), ...selected, ...rest.slice(at).map(scaled), ...INCIDENT_LAYERS],
   };
 }

@@ -148,7 +148,8 @@ export function fakeMap(layers: string[] = []) {
     fire: (event: string, e: unknown) => (handlers[event] ?? []).forEach((f) => f(e)),
   };
   // Where the map looks (as a LngLat and zoom would say it).
-  const view = { getCenter: () => ({ lng: 29.9, lat: -1.95 }), getZoom: () => 7.6 };
+  const container = document.createElement('div');
+  const view = { getCenter: () => ({ lng: 29.9, lat: -1.95 }), getZoom: () => 7.6, getCanvasContainer: () => container };
   return Object.assign(map, view) as unknown as typeof map & Map;
 }
 

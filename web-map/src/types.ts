@@ -120,6 +120,21 @@ export interface Report {
   total_withheld?: Withheld;
 }
 
+/** `POST /api/exposure/area`: the figures of an incident area. */
+export interface AreaReport {
+  hazard: Source;
+  exposure: Source;
+  computed_at: string;
+  redacted: boolean;
+  disclosure?: DisclosureNote;
+  /** When places are controlled: the whole finest units the area stands for. */
+  units_in_area?: number;
+  needs_standard: Report['needs_standard'];
+  /** The area's figures (null: nothing lies in it). */
+  area: ReportUnit | null;
+  total: ClassRow[];
+}
+
 /** `GET /api/hazards/at`: hazard classes and admin units at a point. */
 export interface HazardsAt {
   hazards: { layer: string; title: string; class: string | null; version: number }[];

@@ -93,7 +93,7 @@ export class Briefing extends Control {
       el(
         'p',
         { class: 'asof' },
-        t('briefing.asof', { time: utc(report.computed_at), sources: sources(report, false, ' · ') }),
+        t('briefing.asof', { time: utc(report.computed_at), sources: sources([report.hazard, report.exposure], ' · ') }),
       ),
     );
     if (focus?.bbox) this.map?.fitBounds(focus.bbox, { padding: 60, duration: 1000 });

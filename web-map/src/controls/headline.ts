@@ -3,7 +3,7 @@
 import { el, replace } from '../dom';
 import { headline, needsOf, people, tonnes } from '../figures';
 import { t, utc } from '../i18n';
-import type { Report } from '../types';
+import type { Source } from '../types';
 import type { Store } from '../store';
 import { Control } from './control';
 
@@ -11,8 +11,7 @@ const card = (title: string, value: number, note: string, key: string) =>
   el('div', { class: 'card', 'data-figure': key }, el('h3', {}, title), el('div', { class: 'value' }, people(value)), el('div', { class: 'note' }, note));
 
 /** The layers a report was computed from, with their versions: `Flood zones v2, …`. */
-export const sources = (r: Report, boundary = true, sep = ', ') =>
-  [r.hazard, r.exposure, ...(boundary ? [r.boundary] : [])].map((l) => t('sources.version', { title: l.title, version: l.version })).join(sep);
+export const sources = (layers: Source[], sep = ', ') => layers.map((l) => t('sources.version', { title: l.title, version: l.version })).join(sep);
 
 export class Headline extends Control {
   constructor(store: Store) {
@@ -50,7 +49,7 @@ export class Headline extends Control {
       el(
         'p',
         { class: 'asof' },
-        t('headline.asof', { unit: this.store.unitName(this.store.state.unit), time: utc(report.computed_at), sources: sources(report) }),
+        t('headline.asof', { unit: this.store.unitName(this.store.state.unit), time: utc(report.computed_at), sources: sources([report.hazard, report.exposure, report.boundary]) }),
         report.redacted ? ` ${t('headline.restricted', { min: report.disclosure?.min_households ?? 5 })}` : '',
         h.withheld > 0 ? el('span', { 'data-figure': 'withheld' }, ` ${t('headline.withheld', { people: people(h.withheld) })}`) : '',
       ),

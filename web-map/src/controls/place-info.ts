@@ -22,7 +22,10 @@ export function named(u: HazardsAt['units'][number]): string {
 }
 
 export class PlaceInfo extends Control {
-  private readonly click = (e: MapMouseEvent) => void this.show(e.lngLat.lng, e.lngLat.lat);
+  // While an incident area is drawn, clicks add its corners instead.
+  private readonly click = (e: MapMouseEvent) => {
+    if (!this.store.incident || this.store.incident.closed) void this.show(e.lngLat.lng, e.lngLat.lat);
+  };
   /** The last place looked up, done (for tests and scripts). */
   done: Promise<void> = Promise.resolve();
 

@@ -15,6 +15,7 @@ import type { BriefConfig } from '../types';
 import { type CampsApi, type Site, sitesAtRisk } from './camps';
 import { Control } from './control';
 import { whyAffected } from './briefing';
+import { sources } from './headline';
 import { legendParts } from './legend';
 
 export const PRINTED_UNITS = 10;
@@ -173,7 +174,7 @@ export class PrintView extends Control {
       el(
         'footer',
         { class: 'sources' },
-        el('p', {}, t('brief.inputs', { inputs: [report.hazard, report.exposure, report.boundary].map((l) => t('sources.version', { title: l.title, version: l.version })).join(', ') })),
+        el('p', {}, t('brief.inputs', { inputs: sources([report.hazard, report.exposure, report.boundary]) })),
         el('p', {}, t('brief.sources', { sources: [...new Set(used.map((l) => l.attribution).filter(Boolean))].join(' · ') })),
         el('p', { class: 'printed' }, t('brief.printed', { time: utc(this.now().toISOString()) })),
       ),

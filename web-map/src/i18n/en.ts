@@ -165,6 +165,21 @@ export const en = {
   'brief.printed': 'Printed {time} from sitroom.',
   'scale.km': '{n} km',
   'scale.m': '{n} m',
+
+  'incident.title': 'Incident area',
+  'incident.draw': 'Draw an incident area',
+  'incident.drawing': 'Click the map to add corners; click the first corner or press Enter to close the area; Esc cancels.',
+  'incident.corners': '{count} corners so far.',
+  'incident.finish': 'Close the area',
+  'incident.cancel': 'Cancel',
+  'incident.clear': 'Clear the area',
+  'incident.computing': 'Counting…',
+  'incident.failed': 'The area could not be counted: {error}',
+  'incident.figures': 'In the area: {exposed} exposed, {affected} affected, {displaced} likely displaced, of {population} people counted.',
+  'incident.empty': 'Nobody counted lives in the area.',
+  'incident.units': 'Restricted layer: the area is counted as the whole villages whose centre lies in it ({count}), and its figures count at least {min} households.',
+  'incident.none_published': 'No figure can be published for this area: it holds no group of at least {min} households (there may be fewer, or none).',
+  'incident.asof': 'From {sources}, {time}.',
 } as const;
 
 export type Key = keyof typeof en;

@@ -167,6 +167,21 @@ export const fr: Partial<Record<Key, string>> = {
   'scale.km': '{n} km',
   'scale.m': '{n} m',
 
+  'incident.title': 'Zone d’incident',
+  'incident.draw': 'Tracer une zone d’incident',
+  'incident.drawing': 'Cliquez sur la carte pour ajouter des sommets ; cliquez sur le premier ou appuyez sur Entrée pour fermer la zone ; Échap annule.',
+  'incident.corners': '{count} sommets pour l’instant.',
+  'incident.finish': 'Fermer la zone',
+  'incident.cancel': 'Annuler',
+  'incident.clear': 'Effacer la zone',
+  'incident.computing': 'Calcul en cours…',
+  'incident.failed': 'La zone n’a pas pu être comptée : {error}',
+  'incident.figures': 'Dans la zone : {exposed} exposés, {affected} touchés, {displaced} déplacés probables, sur {population} personnes comptées.',
+  'incident.empty': 'Aucune des personnes comptées ne vit dans la zone.',
+  'incident.units': 'Couche restreinte : la zone est comptée comme les villages entiers dont le centre s’y trouve ({count}), et ses chiffres comptent au moins {min} ménages.',
+  'incident.none_published': 'Aucun chiffre ne peut être publié pour cette zone : elle ne contient aucun groupe d’au moins {min} ménages (il peut y en avoir moins, ou aucun).',
+  'incident.asof': 'D’après {sources}, {time}.',
+
 };
 
 /** Keys still in English (none). */

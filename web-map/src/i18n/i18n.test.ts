@@ -7,6 +7,7 @@ import { Briefing } from '../controls/briefing';
 import { Camps } from '../controls/camps';
 import { ClassChart } from '../controls/class-chart';
 import { AsOf, Headline } from '../controls/headline';
+import { IncidentArea } from '../controls/incident';
 import { LayerPanel } from '../controls/layer-panel';
 import { Legend } from '../controls/legend';
 import { PlaceInfo } from '../controls/place-info';
@@ -82,6 +83,7 @@ describe('every string of every control comes from a catalogue', () => {
     it(`in ${lang}`, async () => {
       setLanguage(lang);
       wrapMessages((m) => `⟦${m}⟧`);
+      const r0 = report();
       const s = store('#layers=flood-zones,returnees&briefing=1');
       const hazardsAt = async () => ({
         hazards: [{ layer: 'flood-zones', title: 'Flood depth', class: 'high', version: 2 }],
@@ -98,13 +100,22 @@ describe('every string of every control comes from a catalogue', () => {
       });
       const place = new PlaceInfo(s, { hazardsAt }, () => {});
       const tokens = { token: () => null, setToken: () => {} };
-      const controls = [new Headline(s), new AsOf(s), new Question(s), new Legend(s), new Breadcrumb(s, () => {}), new ClassChart(s), new UnitTable(s, () => {}), new LayerPanel(s), new Briefing(s), new TokenForm(s, tokens, () => {}), search, place, camps, print];
+      // One area being drawn (a store of its own: a store holds one area) and one counted.
+      const drawing = new IncidentArea(store(''), { exposureArea: async () => ({ ...r0, area: null }) });
+      const counted = new IncidentArea(s, { exposureArea: async () => ({ ...r0, area: r0.units[1], units_in_area: 3, redacted: true }) });
+      const controls = [new Headline(s), new AsOf(s), new Question(s), new Legend(s), new Breadcrumb(s, () => {}), new ClassChart(s), new UnitTable(s, () => {}), new LayerPanel(s), new Briefing(s), new TokenForm(s, tokens, () => {}), search, place, camps, print, drawing, counted];
       const boxes = controls.map((c) => c.onAdd(fakeMap()));
-      const r = report();
+      const r = r0;
       r.units.push({ code: '22', name: 'Gisagara', suppressed: true });
       s.setReport(r);
       await Promise.all([camps.done, search.run('Rubavu'), place.show(29.5, -2.5)]);
       await print.prepare();
+      for (const tool of [drawing, counted]) {
+        tool.start();
+        for (const [lon, lat] of [[30, -1.9], [30.1, -1.9], [30.1, -2]]) tool.add(lon, lat);
+      }
+      counted.close();
+      await counted.done;
       const data = ['Ministry header', 'sitroom', 'Rwanda', 'Kigeme', 'Rubavu', 'Gisagara', 'Nyarugenge', 'Gasabo', 'Nyanza', 'Flood zones', 'Population', 'Sectors', 'Flood depth', ...catalog.flatMap((l) => [l.title, l.id, l.attribution])];
       const found: string[] = [];
       for (const box of boxes) {

@@ -170,6 +170,21 @@ export const rw: Partial<Record<Key, string>> = {
   'scale.km': 'km {n}',
   'scale.m': 'm {n}',
 
+  'incident.title': 'Agace k’icyago',
+  'incident.draw': 'Shushanya agace k’icyago',
+  'incident.drawing': 'Kanda ku ikarita wongeremo inguni; kanda ku nguni ya mbere cyangwa ukande Enter ufunge agace; Esc irabihagarika.',
+  'incident.corners': 'Inguni {count} kugeza ubu.',
+  'incident.finish': 'Funga agace',
+  'incident.cancel': 'Hagarika',
+  'incident.clear': 'Siba agace',
+  'incident.computing': 'Birabarwa…',
+  'incident.failed': 'Agace ntikabashije kubarwa: {error}',
+  'incident.figures': 'Muri aka gace: {exposed} bugarijwe, {affected} bagizweho ingaruka, {displaced} bashobora kuvanwa mu byabo, mu bantu {population} babazwe.',
+  'incident.empty': 'Nta muntu wabazwe utuye muri aka gace.',
+  'incident.units': 'Igice kibujijwe: agace kabarwa nk’imidugudu yose ifite hagati yayo muri ko ({count}), kandi imibare yako ibara nibura ingo {min}.',
+  'incident.none_published': 'Nta mubare ushobora gutangazwa kuri aka gace: nta tsinda ry’ingo nibura {min} rikarimo (hashobora kuba hari nkeya, cyangwa nta zo).',
+  'incident.asof': 'Bivuye kuri {sources}, {time}.',
+
 };
 
 /** Keys still in English. */

@@ -2,6 +2,7 @@
 //! any work is done on it, and turned into a one-unit boundary layer the exposure
 //! computation can use.
 
+use geo::orient::{Direction, Orient as _};
 use geo::{BoundingRect as _, CoordsIter as _, GeodesicArea as _, MapCoords as _};
 use serde_json::Value;
 
@@ -88,6 +89,9 @@ pub fn parse(body: &Value) -> Result<geo::MultiPolygon<f64>, AreaError> {
         geo::Geometry::MultiPolygon(m) => m,
         _ => return Err(AreaError::NotPolygonal),
     };
+    // Rings in either winding (RFC 7946 asks parsers not to refuse clockwise ones): on the
+    // sphere a clockwise ring would enclose the rest of the world.
+    let shape = shape.orient(Direction::Default);
     if shape
         .coords_iter()
         .any(|c| !(-180.0..=180.0).contains(&c.x) || !(-85.0..=85.0).contains(&c.y))
@@ -143,4 +147,31 @@ pub fn as_units(area: &geo::MultiPolygon<f64>, like: &LayerMeta) -> LayerSnapsho
     let mut meta = like.clone();
     meta.kind = LayerKind::Boundary;
     LayerSnapshot::from_features(meta, 0, vec![unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_area_drawn_clockwise_is_the_same_area() {
+        let ring = [
+            [30.0, -1.9],
+            [30.15, -1.9],
+            [30.15, -2.02],
+            [30.0, -2.02],
+            [30.0, -1.9],
+        ];
+        let clockwise = serde_json::json!({ "type": "Polygon", "coordinates": [ring] });
+        let mut reversed = ring;
+        reversed.reverse();
+        let counter = serde_json::json!({ "type": "Polygon", "coordinates": [reversed] });
+        let a = parse(&clockwise).unwrap().geodesic_area_unsigned() / 1e6;
+        let b = parse(&counter).unwrap().geodesic_area_unsigned() / 1e6;
+        // About 16.6 km by 13.3 km.
+        assert!(
+            (a - b).abs() < 1e-6 && (200.0..240.0).contains(&a),
+            "{a} km², {b} km²"
+        );
+    }
 }
