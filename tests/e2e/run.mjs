@@ -36,6 +36,7 @@ if (!existsSync(db)) {
   execFileSync(bin, ['--db', db, 'demo', '--mirror', mirror, '--synthetic', synthetic], { stdio: 'inherit', env: process.env });
 }
 const token = execFileSync(bin, ['--db', db, 'token', 'create', `e2e-${port}`, '--role', 'editor']).toString().trim().split(/\s+/).find((w) => w.startsWith('sitroom_'));
+const admin = execFileSync(bin, ['--db', db, 'token', 'create', `e2e-admin-${port}`, '--role', 'admin']).toString().trim().split(/\s+/).find((w) => w.startsWith('sitroom_'));
 const server = spawn(bin, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`, '--web-dir', join(here, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });
 const stop = () => server.kill('SIGTERM');
 process.on('exit', stop);
@@ -402,9 +403,48 @@ try {
   await staff.page.click('#upload button[type=submit]');
   await staff.page.waitForSelector('#report h3:has-text("Loaded camps")', { timeout: 60000 });
   check(true, `an upload from the page loads: ${(await staff.page.textContent('#report h3'))}`);
+  // Every change asks first: dismissed, nothing happens.
+  const confirms = [];
+  staff.page.once('dialog', (d) => (confirms.push(d.message()), d.dismiss()));
+  const campsVersion = async () => (await (await fetch(`${base}/api/layers/camps`)).json()).current_version;
+  const beforeRollback = await campsVersion();
+  await staff.page.click('[data-layer=camps] button:has-text("Roll back to v1")');
+  await staff.page.waitForTimeout(500);
+  check(confirms.length === 1 && confirms[0].includes('current again') && (await campsVersion()) === beforeRollback, `a rollback asks first, and a "no" changes nothing ("${confirms[0]}")`);
+  staff.page.on('dialog', (d) => (confirms.push(d.message()), d.accept()));
   await staff.page.click('[data-layer=camps] button:has-text("Roll back to v1")');
   await staff.page.waitForSelector('#report h3:has-text("version 1 is current again")', { timeout: 60000 });
-  check(true, 'a layer is rolled back from the page');
+  check((await campsVersion()) === 1, 'a layer is rolled back from the page once confirmed');
+  // A CSV in UTM (x/y columns, no CRS): refused with what to do on this page, loaded once
+  // the CRS field says it, deleted after asking.
+  const xy = 'name,x,y\nMahama site,833776.1,9778633.8\n';
+  await staff.page.fill('input[name=id]', 'e2e-sites');
+  await staff.page.selectOption('select[name=kind]', 'exposure');
+  await staff.page.fill('input[name=theme]', 'facility');
+  await staff.page.setInputFiles('#file', { name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(xy) });
+  await staff.page.click('#upload button[type=submit]');
+  await staff.page.waitForSelector('#report h3:has-text("Not loaded")', { timeout: 60000 });
+  const noCrs = await staff.page.textContent('#report');
+  check(noCrs.includes('nothing was written, and there is no layer e2e-sites') && noCrs.includes('the CRS field of the layers page'), `a first load without a CRS is refused, saying what to do here (${noCrs.slice(0, 200)})`);
+  await staff.page.fill('input[name=srs]', 'EPSG:32735');
+  await staff.page.fill('input[name=name_field]', 'name');
+  await staff.page.fill('input[name=attribution]', 'e2e test site');
+  await staff.page.click('#upload button[type=submit]');
+  await staff.page.waitForSelector('#report h3:has-text("Loaded e2e-sites")', { timeout: 60000 });
+  const site = (await (await fetch(`${base}/ogc/collections/e2e-sites/items`, { headers: { authorization: `Bearer ${token}` } })).json()).features?.[0];
+  const [sx, sy] = site?.geometry.coordinates ?? [0, 0];
+  check(Math.abs(sx - 30.0) < 1 && Math.abs(sy + 2.0) < 1 && site.properties.name === 'Mahama site', `with the CRS field it loads, reprojected into Rwanda (${sx.toFixed(3)}, ${sy.toFixed(3)})`);
+  check((await staff.page.textContent('[data-layer=e2e-sites] .addresses'))?.includes(`${base}/ogc/collections/e2e-sites`), 'each layer shows its OGC API and TileJSON addresses');
+  await staff.page.click('[data-layer=e2e-sites] button:has-text("Delete")');
+  await staff.page.waitForSelector('#report h3:has-text("e2e-sites deleted")', { timeout: 60000 });
+  check(confirms.at(-1).includes('cannot be undone') && (await fetch(`${base}/api/layers/e2e-sites`, { headers: { authorization: `Bearer ${token}` } })).status === 404, 'a layer is deleted from the page after a warning that it cannot be undone');
+  check((await staff.page.textContent('#audit'))?.includes('Only administrators'), 'the audit log says it is for administrators to an editor');
+  await staff.page.fill('#token', admin);
+  await staff.page.dispatchEvent('#token', 'change');
+  await staff.page.waitForSelector('#audit td:has-text("layer.delete")', { timeout: 30000 });
+  check(true, 'an administrator reads the audit log on the page (the deletion is in it)');
+  await staff.page.fill('#token', token);
+  await staff.page.dispatchEvent('#token', 'change');
   // A layer no open page draws (a page drawing it would see its tiles refused meanwhile).
   await staff.page.click('[data-layer=volcanic-zones] button:has-text("Require a token")');
   await staff.page.waitForSelector('#report h3:has-text("volcanic-zones: public, token needed")', { timeout: 60000 });

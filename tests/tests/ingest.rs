@@ -130,6 +130,20 @@ fn geojson_loads_with_mapped_fields_and_classes() {
     assert_eq!(r.report.read, 3);
     assert_eq!(r.report.loaded, 3);
     assert_eq!(r.report.unclassified, 1, "0.05 m is below the lowest class");
+    // And the feature is named, as every other one the load did something to.
+    let named: Vec<(u64, &str)> = r
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.index, i.reason.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [(
+            3,
+            "its depth value 0.05 is in no class of 'flood-depth': drawn as unclassified and counted in no class"
+        )]
+    );
     let classes: Vec<Option<&str>> = r
         .features
         .iter()
@@ -227,6 +241,20 @@ fn csv_with_lon_lat_loads_as_points() {
     );
     let a = first_coord(&r.features[0].wkb);
     assert_eq!((a.x, a.y), (30.8419, -2.3139));
+}
+
+#[test]
+fn csv_with_x_y_loads_in_the_crs_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sitroom_tests::write(&dir, "utm.csv", "name,x,y\nMahama,833776.1,9778633.8\n");
+    let mut o = opts(LayerKind::Exposure);
+    o.srs = Some("EPSG:32735".into());
+    let r = ingest(&p, &o).unwrap();
+    let a = first_coord(&r.features[0].wkb);
+    assert!(
+        (a.x - 30.0).abs() < 1.0 && (a.y + 2.0).abs() < 1.0,
+        "{a:?} is not in Rwanda"
+    );
 }
 
 #[test]
@@ -420,13 +448,19 @@ fn bad_inputs_get_exact_messages() {
                 &fc(&[("{}", r#"{"type":"Point","coordinates":[30,-2]}"#)]),
             ),
             opts(LayerKind::Boundary),
-            "1 of 1 features in 'points.geojson' were rejected, so nothing was loaded; first: feature 1: Point geometry cannot be in a boundary layer: boundary layers need Polygon or MultiPolygon. Fix them, or pass --allow-rejects to load the rest",
+            "1 of 1 features in 'points.geojson' were rejected, so nothing was loaded; first: feature 1: Point geometry cannot be in a boundary layer: boundary layers need Polygon or MultiPolygon. Fix them, or load the rest (\"load the good features\" on the layers page, `allow_rejects` in an upload, --allow-rejects on the command line)",
         ),
         (
             "no CRS",
             shapefile(d.path(), "noprj", None, &[(800_000.0, 9_800_000.0)]),
             opts(LayerKind::Exposure),
-            "'noprj.shp' has no CRS: pass --srs with the CRS its coordinates are in (e.g. --srs EPSG:32735 for UTM 35S)",
+            "'noprj.shp' has no CRS: say which CRS its coordinates are in (the CRS field of the layers page, `srs` in an upload, --srs on the command line), e.g. EPSG:32735 for UTM 35S, or EPSG:4326 for degrees",
+        ),
+        (
+            "a CSV with x/y columns and no CRS (x/y are not degrees by their names)",
+            sitroom_tests::write(d, "xy.csv", "name,x,y\nA,833776.1,9778633.8\n"),
+            opts(LayerKind::Exposure),
+            "'xy.csv' has no CRS: say which CRS its coordinates are in (the CRS field of the layers page, `srs` in an upload, --srs on the command line), e.g. EPSG:32735 for UTM 35S, or EPSG:4326 for degrees",
         ),
         (
             "NaN in GeoJSON",
@@ -450,7 +484,7 @@ fn bad_inputs_get_exact_messages() {
                 &[(1e300, 9_778_633.8), (833_776.1, 9_778_633.8)],
             ),
             opts(LayerKind::Exposure),
-            "1 of 2 features in 'far.shp' were rejected, so nothing was loaded; first: feature 1: cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? pass --srs). Fix them, or pass --allow-rejects to load the rest",
+            "1 of 2 features in 'far.shp' were rejected, so nothing was loaded; first: feature 1: cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? say which it is: the CRS field of the layers page, `srs` in an upload, --srs on the command line). Fix them, or load the rest (\"load the good features\" on the layers page, `allow_rejects` in an upload, --allow-rejects on the command line)",
         ),
         (
             "coordinates out of range (projected metres read as degrees)",
@@ -463,7 +497,7 @@ fn bad_inputs_get_exact_messages() {
                 )]),
             ),
             opts(LayerKind::Exposure),
-            "1 of 1 features in 'metres.geojson' were rejected, so nothing was loaded; first: feature 1: coordinate (833776.1, 9778633.8) is outside longitude -180..180 / latitude -90..90: is the CRS right? (pass --srs). Fix them, or pass --allow-rejects to load the rest",
+            "1 of 1 features in 'metres.geojson' were rejected, so nothing was loaded; first: feature 1: coordinate (833776.1, 9778633.8) is outside longitude -180..180 / latitude -90..90: is the CRS right? (say which it is: the CRS field of the layers page, `srs` in an upload, --srs on the command line). Fix them, or load the rest (\"load the good features\" on the layers page, `allow_rejects` in an upload, --allow-rejects on the command line)",
         ),
         (
             "an empty file",
@@ -513,7 +547,7 @@ fn bad_inputs_get_exact_messages() {
                 srs: Some("EPSG:999999".into()),
                 ..hazard_opts()
             },
-            "--srs 'EPSG:999999' is not a CRS GDAL knows: give an EPSG code such as EPSG:4326 or EPSG:32735, or a WKT or PROJ definition",
+            "the CRS 'EPSG:999999' is not one GDAL knows: give an EPSG code such as EPSG:4326 or EPSG:32735, or a WKT or PROJ definition",
         ),
         (
             "only empty geometries",

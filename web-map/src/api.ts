@@ -5,6 +5,7 @@ import type { Polygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import type {
   AccessChange,
+  AuditEntry,
   AreaReport,
   BriefConfig,
   CatalogLayer,
@@ -116,6 +117,15 @@ const jsonBody = (method: string, value: unknown): RequestInit => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(value),
 });
+
+/** Deletes layer `id` with all its versions. */
+export async function deleteLayer(id: string): Promise<void> {
+  const r = await send(layerPath(id), { method: 'DELETE' });
+  if (!r.ok) throw new Error(await problem(r));
+}
+
+/** The audit log, newest first (an administrator's token). */
+export const audit = (limit = 50) => json<AuditEntry[]>(`/api/audit?${query({ limit })}`);
 
 /** Makes `version` of layer `id` current again. */
 export const rollback = (id: string, version: number) => json<LayerRecord>(`${layerPath(id)}/rollback`, jsonBody('POST', { version }));

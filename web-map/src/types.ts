@@ -213,6 +213,15 @@ export interface LoadOutcome {
   detail?: string;
 }
 
+/** `GET /api/audit`: one thing someone did. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  detail: unknown;
+}
+
 /** What the ministry puts at the top of its briefs (`brief.json` beside the page): lines
  *  per language. */
 export interface BriefConfig {

@@ -59,7 +59,7 @@ pub(super) fn source_crs(
                     path: path.to_owned(),
                     expected: "a file with a known CRS".into(),
                     reason: format!(
-                        "its CRS '{}' is not one GDAL knows: pass --srs",
+                        "its CRS '{}' is not one GDAL knows: say which CRS it is in (the CRS field of the layers page, `srs` in an upload, --srs on the command line)",
                         def.chars().take(80).collect::<String>()
                     ),
                 })

@@ -102,7 +102,7 @@ pub enum IngestError {
     },
     /// No CRS in the file and none given.
     #[error(
-        "'{path}' has no CRS: pass --srs with the CRS its coordinates are in (e.g. --srs EPSG:32735 for UTM 35S)"
+        "'{path}' has no CRS: say which CRS its coordinates are in (the CRS field of the layers page, `srs` in an upload, --srs on the command line), e.g. EPSG:32735 for UTM 35S, or EPSG:4326 for degrees"
     )]
     NoCrs {
         /// The file.
@@ -110,7 +110,7 @@ pub enum IngestError {
     },
     /// `--srs` could not be understood.
     #[error(
-        "--srs '{srs}' is not a CRS GDAL knows: give an EPSG code such as EPSG:4326 or EPSG:32735, or a WKT or PROJ definition"
+        "the CRS '{srs}' is not one GDAL knows: give an EPSG code such as EPSG:4326 or EPSG:32735, or a WKT or PROJ definition"
     )]
     BadSrs {
         /// As given.
@@ -145,7 +145,7 @@ pub enum IngestError {
         path: String,
     },
     /// Some features were rejected and rejects are not allowed.
-    #[error("{} of {} features in '{}' were rejected, so nothing was loaded; first: {}. Fix them, or pass --allow-rejects to load the rest", .0.rejected, .0.read, .0.source_name, first_rejection(.0))]
+    #[error("{} of {} features in '{}' were rejected, so nothing was loaded; first: {}. Fix them, or load the rest (\"load the good features\" on the layers page, `allow_rejects` in an upload, --allow-rejects on the command line)", .0.rejected, .0.read, .0.source_name, first_rejection(.0))]
     Rejected(Box<LoadReport>),
     /// Nothing usable in the file.
     #[error("'{}' has no features to load ({} read, {} dropped, {} rejected)", .0.source_name, .0.read, .0.dropped, .0.rejected)]

@@ -69,7 +69,7 @@ fn bad_coordinate(g: &geo::Geometry<f64>, degrees: bool) -> Option<String> {
         } else if degrees && (!(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
         {
             Some(format!(
-                "coordinate ({}, {}) is outside longitude -180..180 / latitude -90..90: is the CRS right? (pass --srs)",
+                "coordinate ({}, {}) is outside longitude -180..180 / latitude -90..90: is the CRS right? (say which it is: the CRS field of the layers page, `srs` in an upload, --srs on the command line)",
                 c.x, c.y
             ))
         } else {
@@ -173,7 +173,7 @@ pub fn check(
         && g.transform_inplace(t).is_err()
     {
         return Checked::Rejected(
-            "cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? pass --srs)".into(),
+            "cannot be reprojected to EPSG:4326: a coordinate lies outside where the source CRS is defined (is the CRS right? say which it is: the CRS field of the layers page, `srs` in an upload, --srs on the command line)".into(),
         );
     }
     let shape = match g.to_geo() {

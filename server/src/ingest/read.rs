@@ -238,6 +238,19 @@ fn assemble(
         }
         let mapped = outcome.mapped;
         if classified && mapped.hazard_class.is_none() {
+            // Named, as every other feature the load did something to.
+            let field = opts.fields.hazard.as_deref().unwrap_or("hazard");
+            let value = raw
+                .properties
+                .get(field)
+                .map_or_else(|| "none".to_owned(), ToString::to_string);
+            let scheme = opts.classification.as_ref().map_or("", |c| c.name.as_str());
+            note(
+                IssueAction::Warning,
+                format!(
+                    "its {field} value {value} is in no class of '{scheme}': drawn as unclassified and counted in no class"
+                ),
+            );
             report.unclassified += 1;
         }
         bbox = Some(match bbox {

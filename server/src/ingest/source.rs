@@ -244,8 +244,37 @@ pub fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Opened, Inge
                 path: shown.to_owned(),
             });
         }
+        // lon/lat columns are degrees on WGS 84 by their names; x/y may be anything.
+        if opts.srs.is_none() && !has_lon_lat_columns(path) {
+            return Err(IngestError::NoCrs {
+                path: shown.to_owned(),
+            });
+        }
     }
     Ok(opened)
+}
+
+/// Whether a CSV's header names its coordinates as longitude and latitude (then they
+/// are degrees on WGS 84), not as x and y.
+fn has_lon_lat_columns(path: &Path) -> bool {
+    use std::io::{BufRead as _, Read as _};
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut header = String::new();
+    if std::io::BufReader::new(file.take(64 * 1024))
+        .read_line(&mut header)
+        .is_err()
+    {
+        return false;
+    }
+    let names: Vec<String> = header
+        .trim_start_matches('\u{feff}')
+        .split([',', ';', '\t'])
+        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let any = |wanted: &[&str]| names.iter().any(|n| wanted.contains(&n.as_str()));
+    any(&["lon", "longitude", "lng", "long"]) && any(&["lat", "latitude"])
 }
 
 /// The `/vsizip/` path of the shapefile inside a zip (the one named by `source_layer`
