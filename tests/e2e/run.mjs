@@ -573,7 +573,14 @@ try {
     await briefChecks(l.page, lang);
     await l.page.screenshot({ path: join(shots, `print-${lang}.png`), fullPage: true });
     await l.page.pdf({ path: join(shots, `brief-${lang}.pdf`), format: 'A4' });
+    pdfAsPng(join(shots, `brief-${lang}.pdf`), join(shots, `brief-${lang}-page1.png`));
     await l.page.context().close();
+    const k = await newPage({ width: 3840, height: 2160 });
+    await k.page.goto(`${base}/#lang=${lang}`);
+    await ready(k.page);
+    await k.page.screenshot({ path: join(shots, `map-${lang}-3840x2160.png`) });
+    await k.page.context().close();
+    languageErrors.push(...k.errors);
     const b = await newPage({ width: 1920, height: 1080 });
     await b.page.goto(`${base}/#lang=${lang}&by=district&briefing=1`);
     await ready(b.page);
