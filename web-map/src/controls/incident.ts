@@ -39,11 +39,13 @@ export class IncidentArea extends Control {
     super(store, ['incident', 'report'], el('div', { id: 'incident' }));
   }
 
+  private unfollow: (() => void) | undefined;
+
   onAdd(map: Parameters<Control['onAdd']>[0]) {
     map.on('click', this.click);
     window.addEventListener('keydown', this.keys);
     // A new question counts the area again.
-    this.store.subscribe((changed) => {
+    this.unfollow = this.store.subscribe((changed) => {
       if (this.store.incident?.closed && (changed.has('hazard') || changed.has('exposure') || changed.has('catalog'))) this.count();
     });
     return super.onAdd(map);
@@ -52,6 +54,7 @@ export class IncidentArea extends Control {
   onRemove() {
     this.map?.off('click', this.click);
     window.removeEventListener('keydown', this.keys);
+    this.unfollow?.();
     super.onRemove();
   }
 
