@@ -1,11 +1,12 @@
 //! One load, end to end: read a file with [`crate::ingest`], then commit it as a new
-//! version with [`crate::store`]. Used by the CLI, the HTTP upload and the demo.
+//! version with [`crate::store`]; or read it the same way and say what the load would do,
+//! writing nothing (the preview). Used by the CLI, the HTTP upload and the demo.
 
 use std::path::Path;
 
 use crate::ingest::{self, IngestError, LoadLimits, LoadOptions};
-use crate::model::LoadReport;
 use crate::model::{LayerMeta, LayerVersion};
+use crate::model::{LoadPreview, LoadReport};
 use crate::store::{NewVersion, Store, StoreError};
 
 /// Why a load did not commit. Nothing was written in either case.
@@ -58,15 +59,7 @@ pub fn load_file(
     loaded_by: &str,
     progress: &dyn Fn(u64, u64),
 ) -> Result<LayerVersion, LoadError> {
-    let opts = LoadOptions {
-        kind: meta.kind,
-        srs: source.srs.clone(),
-        source_layer: source.source_layer.clone(),
-        fields: meta.fields.clone(),
-        classification: meta.classification.clone(),
-        allow_rejects: source.allow_rejects,
-        limits: source.limits,
-    };
+    let opts = options(meta, source);
     let started = std::time::Instant::now();
     let read = ingest::read(source.path, source.name, &opts, progress)?;
     let read_s = started.elapsed().as_secs_f64();
@@ -90,4 +83,40 @@ pub fn load_file(
         "load committed"
     );
     Ok(version)
+}
+
+/// How `source` is read for `meta`.
+fn options(meta: &LayerMeta, source: &LoadSource<'_>) -> LoadOptions {
+    LoadOptions {
+        kind: meta.kind,
+        srs: source.srs.clone(),
+        source_layer: source.source_layer.clone(),
+        fields: meta.fields.clone(),
+        classification: meta.classification.clone(),
+        allow_rejects: source.allow_rejects,
+        limits: source.limits,
+    }
+}
+
+/// Reads `source` as [`load_file`] would and says what the load would store and whether
+/// it would commit; writes nothing. Rejected features are counted and named even when
+/// they would stop the load.
+///
+/// # Errors
+/// An [`IngestError`] when the file cannot be read at all (the load would fail the same
+/// way).
+pub fn preview_file(meta: LayerMeta, source: &LoadSource<'_>) -> Result<LoadPreview, IngestError> {
+    let opts = LoadOptions {
+        allow_rejects: true,
+        ..options(&meta, source)
+    };
+    let read = ingest::read(source.path, source.name, &opts, &|_, _| {})?;
+    let rejected = read.report.rejected;
+    let why_not = (rejected > 0 && !source.allow_rejects).then(|| {
+        format!(
+            "{rejected} of {} features would be rejected (listed in the report): fix them in the file, or load the good features only (the page's check box, upload field allow_rejects=true, CLI --allow-rejects)",
+            read.report.read
+        )
+    });
+    Ok(ingest::preview(meta, read, why_not))
 }

@@ -79,17 +79,7 @@ impl Api {
         fields: &[(&str, &str)],
         file: (&str, &[u8]),
     ) -> Request<Body> {
-        let body = multipart(fields, file);
-        let mut req = Request::post(format!("/api/layers/{id}"))
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .header(header::CONTENT_LENGTH, body.len());
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        req.body(Body::from(body)).unwrap()
+        form_request(&format!("/api/layers/{id}"), token, fields, file)
     }
 
     async fn upload(
@@ -101,6 +91,42 @@ impl Api {
         let req = self.upload_request(id, Some(&self.token.clone()), fields, file);
         self.send(req).await
     }
+
+    async fn preview(
+        &self,
+        id: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> (StatusCode, Value) {
+        let req = form_request(
+            &format!("/api/layers/{id}/preview"),
+            Some(&self.token.clone()),
+            fields,
+            file,
+        );
+        let (status, _, body) = self.send(req).await;
+        (status, body)
+    }
+}
+
+/// A multipart POST of `fields` and `file` to `path`, with `token` when given.
+fn form_request(
+    path: &str,
+    token: Option<&str>,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> Request<Body> {
+    let body = multipart(fields, file);
+    let mut req = Request::post(path)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::CONTENT_LENGTH, body.len());
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    req.body(Body::from(body)).unwrap()
 }
 
 fn multipart(fields: &[(&str, &str)], (name, bytes): (&str, &[u8])) -> Vec<u8> {
@@ -208,6 +234,129 @@ async fn uploads_make_versions_and_failures_change_nothing(api: Api) {
         .unwrap();
     assert_eq!(api.send(req).await.0, StatusCode::NO_CONTENT);
     assert_eq!(api.get("/api/layers/flood").await.0, StatusCode::NOT_FOUND);
+}
+
+/// A preview reads the file as the load would, says what the load would store and
+/// whether it would commit, and writes nothing.
+async fn previews_say_what_a_load_would_do_and_write_nothing(api: Api) {
+    let file = zones(&[2.0, 1.0, 0.5, 1.0]);
+    let (status, body) = api
+        .preview("flood", NEW_FLOOD, ("zones.geojson", &file))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["would_load"], true);
+    assert!(body.get("why_not").is_none(), "{body}");
+    assert_eq!(body["layer"]["kind"], "hazard");
+    assert_eq!(body["layer"]["fields"]["hazard"], "depth");
+    assert_eq!(body["report"]["source_crs"], "EPSG:4326");
+    assert_eq!(body["report"]["loaded"], 4);
+    assert_eq!(
+        body["fields"],
+        json!([{"name": "depth", "type": "number", "filled": 4, "examples": [2.0, 1.0, 0.5]}])
+    );
+    assert_eq!(body["mapped"]["code"], 0);
+    assert_eq!(body["rows"].as_array().unwrap().len(), 4);
+    assert_eq!(body["rows"][2]["properties"]["depth"], 0.5);
+    assert_eq!(body["sampled"], 4);
+    assert_eq!(body["sample"]["type"], "FeatureCollection");
+    assert_eq!(body["sample"]["features"][3]["geometry"]["type"], "Polygon");
+    let b = body["bbox"].as_array().unwrap();
+    assert_eq!((b[0].as_f64(), b[3].as_f64()), (Some(30.0), Some(-1.9)));
+    // Every classified feature is in a class, as the rows say.
+    let classed = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["hazard_class"].is_string())
+        .count();
+    assert_eq!(body["mapped"]["hazard_class"], classed);
+    // Nothing was written.
+    assert_eq!(api.get("/api/layers").await.2, json!([]));
+    assert_eq!(api.get("/api/layers/flood").await.0, StatusCode::NOT_FOUND);
+
+    // Features the load would reject: named, and the load would not commit unless the
+    // good ones may go alone.
+    let mixed = br#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"depth":1},"geometry":{"type":"Point","coordinates":[30,-2]}},
+        {"type":"Feature","properties":{"depth":2},"geometry":{"type":"Polygon","coordinates":[[[30,-2],[30.1,-2],[30.1,-1.9],[30,-2]]]}}]}"#;
+    let (status, body) = api
+        .preview("flood", NEW_FLOOD, ("mixed.geojson", mixed))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["would_load"], false);
+    assert_eq!(
+        body["why_not"],
+        "1 of 2 features would be rejected (listed in the report): fix them in the file, or load the good features only (the page's check box, upload field allow_rejects=true, CLI --allow-rejects)"
+    );
+    assert_eq!(body["report"]["rejected"], 1);
+    assert_eq!(body["report"]["issues"][0]["index"], 1);
+    assert_eq!(body["report"]["loaded"], 1);
+    let allowed = [NEW_FLOOD, &[("allow_rejects", "true")]].concat();
+    let (_, body) = api
+        .preview("flood", &allowed, ("mixed.geojson", mixed))
+        .await;
+    assert_eq!(body["would_load"], true, "{body}");
+
+    // What stops a load stops its preview, with the same problem.
+    let cut = &file[..file.len() - 10];
+    let (status, preview) = api
+        .preview("flood", NEW_FLOOD, ("zones.geojson", cut))
+        .await;
+    let (_, _, upload) = api.upload("flood", NEW_FLOOD, ("zones.geojson", cut)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(preview["detail"], upload["detail"]);
+    let (status, body) = api.preview("flood", &[], ("zones.geojson", &file)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("kind"), "{body}");
+    let csv = b"x,y,name\n500000,9800000,a\n";
+    let (status, body) = api
+        .preview(
+            "sites",
+            &[("kind", "exposure"), ("theme", "settlements")],
+            ("sites.csv", csv),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("srs"), "{body}");
+    let (status, body) = api
+        .preview(
+            "sites",
+            &[
+                ("kind", "exposure"),
+                ("theme", "settlements"),
+                ("srs", "EPSG:32735"),
+                ("name_field", "name"),
+            ],
+            ("sites.csv", csv),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["report"]["source_crs"], "EPSG:32735");
+    assert_eq!(body["mapped"]["name"], 1);
+    let lon = body["sample"]["features"][0]["geometry"]["coordinates"][0]
+        .as_f64()
+        .unwrap();
+    assert!((26.9..27.1).contains(&lon), "{body}");
+
+    // Once loaded, a preview of a new file keeps the layer's settings, as a load would.
+    assert_eq!(
+        api.upload("flood", NEW_FLOOD, ("zones.geojson", &file))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let (_, body) = api.preview("flood", &[], ("zones.geojson", &file)).await;
+    assert_eq!(body["layer"]["title"], "Flood zones");
+    assert_eq!(api.get("/api/layers/flood").await.2["current_version"], 1);
+
+    // The editor's role, as for a load.
+    let req = form_request(
+        "/api/layers/flood/preview",
+        None,
+        &[],
+        ("zones.geojson", &file),
+    );
+    assert_eq!(api.send(req).await.0, StatusCode::UNAUTHORIZED);
 }
 
 /// Bad requests, each with its status and exact message.
@@ -355,6 +504,7 @@ macro_rules! api_tests {
 
 api_tests!(
     uploads_make_versions_and_failures_change_nothing: 10 * 1024 * 1024,
+    previews_say_what_a_load_would_do_and_write_nothing: 1024 * 1024,
     bad_requests_get_exact_problems: 2048,
     a_streamed_upload_over_the_limit_is_cut_off: 10_000,
     health_names_the_store: 1024,

@@ -1,5 +1,5 @@
-//! `/api/layers`: list layers, show one with its versions, upload a new version
-//! (multipart), change who may read it, roll back, delete. Writes need a bearer token.
+//! `/api/layers`: list layers, show one with its versions, preview an upload, upload a
+//! new version (multipart), change who may read it, roll back, delete. Writes need a bearer token.
 
 use std::io::Write as _;
 use std::path::Path as FsPath;
@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::http::{ApiError, Reader, authorise, blocking};
-use crate::load::{LoadSource, load_file};
+use crate::load::{LoadSource, load_file, preview_file};
 use crate::model::Role;
-use crate::model::{AccessChange, Layer, LayerId, LayerMeta, MetaChanges};
+use crate::model::{AccessChange, Layer, LayerId, LayerMeta, LoadPreview, MetaChanges};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
             get(show).post(upload).patch(settings).delete(remove),
         )
         .route("/api/layers/{id}/rollback", post(rollback))
+        .route("/api/layers/{id}/preview", post(preview))
 }
 
 fn layer_id(raw: &str) -> Result<LayerId, ApiError> {
@@ -161,16 +162,49 @@ fn upload_name(raw: Option<&str>) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-async fn upload(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+/// An upload received: its text fields and the file, kept in a folder removed when this
+/// is dropped.
+struct Received {
+    form: UploadForm,
+    path: std::path::PathBuf,
+    file_name: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Received {
+    /// The metadata the load would store for layer `id` (given fields over the current
+    /// version's), and how to read the file.
+    fn resolve<'a>(
+        &'a self,
+        id: &LayerId,
+        current: Option<&LayerMeta>,
+        limits: crate::ingest::LoadLimits,
+    ) -> Result<(LayerMeta, LoadSource<'a>), ApiError> {
+        let meta = self
+            .form
+            .meta
+            .resolve(id, current)
+            .map_err(ApiError::bad_request)?;
+        let source = LoadSource {
+            path: &self.path,
+            name: &self.file_name,
+            srs: self.form.srs.clone(),
+            source_layer: self.form.source_layer.clone(),
+            allow_rejects: self.form.allow_rejects,
+            limits,
+        };
+        Ok((meta, source))
+    }
+}
+
+/// Reads a multipart upload (the file streamed to a temporary folder, within the upload
+/// limit) and its form fields.
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
     mut multipart: Multipart,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let id = layer_id(&id)?;
-    let token = authorise(&state, &headers, Role::Editor).await?;
+) -> Result<Received, ApiError> {
     let limit = state.settings.upload_limit_bytes;
-    let limits = state.settings.load_limits;
     // Refuse before reading a byte when the declared size is already too large.
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
@@ -212,23 +246,30 @@ async fn upload(
             "the upload has no 'file' part: send the layer file as multipart field 'file'",
         )
     })?;
+    Ok(Received {
+        form,
+        path,
+        file_name,
+        _dir: dir,
+    })
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = layer_id(&id)?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
+    let received = receive(&state, &headers, multipart).await?;
+    let limits = state.settings.load_limits;
     let store = state.store.clone();
     let (layer, version) = blocking(move || {
         let current = store.layer(&id)?;
-        let meta = form
-            .meta
-            .resolve(&id, current.as_ref().map(|d| &d.layer.meta))
-            .map_err(ApiError::bad_request)?;
-        let source = LoadSource {
-            path: &path,
-            name: &file_name,
-            srs: form.srs,
-            source_layer: form.source_layer,
-            allow_rejects: form.allow_rejects,
-            limits,
-        };
+        let (meta, source) =
+            received.resolve(&id, current.as_ref().map(|d| &d.layer.meta), limits)?;
         let version = load_file(store.as_ref(), &meta, &source, &token.name, &|_, _| {})?;
-        drop(dir);
         Ok((meta.id, version))
     })
     .await?;
@@ -239,6 +280,30 @@ async fn upload(
             json!({ "layer": layer, "version": version.version, "feature_count": version.feature_count, "report": version.report }),
         ),
     ))
+}
+
+/// Reads an upload as a load would and says what the load would do — fields found, the
+/// mapping's fill, first rows, a sample of the geometries, the report — writing nothing.
+/// The same form as an upload, the same role.
+async fn preview(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<Json<LoadPreview>, ApiError> {
+    let id = layer_id(&id)?;
+    authorise(&state, &headers, Role::Editor).await?;
+    let received = receive(&state, &headers, multipart).await?;
+    let limits = state.settings.load_limits;
+    let store = state.store.clone();
+    let preview = blocking(move || {
+        let current = store.layer(&id)?;
+        let (meta, source) =
+            received.resolve(&id, current.as_ref().map(|d| &d.layer.meta), limits)?;
+        Ok(preview_file(meta, &source).map_err(crate::load::LoadError::from)?)
+    })
+    .await?;
+    Ok(Json(preview))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {

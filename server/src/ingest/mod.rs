@@ -6,6 +6,7 @@ mod crs;
 mod error;
 pub mod geojson;
 mod geometry;
+mod preview;
 mod properties;
 mod raster;
 mod read;
@@ -16,6 +17,7 @@ use crate::model::{Bbox, Classification, Feature, FieldMapping, LayerKind, LoadR
 
 pub use crate::config::LoadLimits;
 pub use error::IngestError;
+pub use preview::preview;
 pub use read::read;
 pub use source::{RawFeature, Source, SourceKind};
 

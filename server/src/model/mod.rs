@@ -8,6 +8,7 @@ pub mod audit;
 pub mod classify;
 pub mod layer;
 pub mod level;
+pub mod preview;
 pub mod report;
 pub mod token;
 
@@ -19,5 +20,6 @@ pub use layer::{
 };
 pub use level::AdminLevel;
 pub use macros::{SlugError, UnknownValue};
+pub use preview::{FieldSummary, FieldType, LoadPreview, MappedCounts};
 pub use report::{FeatureIssue, IssueAction, LoadReport};
 pub use token::{ApiToken, Role};
