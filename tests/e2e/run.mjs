@@ -427,6 +427,42 @@ try {
   const noCrs = await staff.page.textContent('#report');
   check(noCrs.includes('nothing was written, and there is no layer e2e-sites') && noCrs.includes('the CRS field of the layers page'), `a first load without a CRS is refused, saying what to do here (${noCrs.slice(0, 200)})`);
   await staff.page.fill('input[name=srs]', 'EPSG:32735');
+  // The preview: what the load would do, nothing written; a field found chosen for a
+  // column; the small map draws the feature where the CRS puts it.
+  await staff.page.click('#preview-button');
+  await staff.page.waitForSelector('#preview h3', { timeout: 60000 });
+  const summary = await staff.page.textContent('#preview .summary');
+  check(summary.includes('EPSG:32735') && summary.includes('1 of 1 features would be stored'), `the preview says the CRS and how many features would be stored (${summary})`);
+  check((await staff.page.textContent('#preview tr[data-field=name]'))?.includes('Mahama site'), 'the preview lists the fields found with examples');
+  check((await fetch(`${base}/api/layers/e2e-sites`, { headers: { authorization: `Bearer ${token}` } })).status === 404, 'a preview writes nothing');
+  await staff.page.selectOption('#preview select[data-field=name]', 'name');
+  check((await staff.page.inputValue('input[name=name_field]')) === 'name', 'a field chosen in the preview fills the form\'s mapping');
+  await staff.page.waitForFunction(() => window.sitroomPreview?.loaded() && window.sitroomPreview.queryRenderedFeatures({ layers: ['preview-sample:point'] }).length > 0, null, { timeout: 30000 });
+  const sampleDrawn = await staff.page.evaluate(() => {
+    const m = window.sitroomPreview;
+    const f = m.queryRenderedFeatures({ layers: ['preview-sample:point'] });
+    return { n: f.length, lon: f[0].geometry.coordinates[0], lat: f[0].geometry.coordinates[1] };
+  });
+  check(sampleDrawn.n === 1 && sampleDrawn.lon > 28.8 && sampleDrawn.lon < 31 && sampleDrawn.lat > -2.9 && sampleDrawn.lat < -1, `the preview map draws the feature where the CRS puts it, in Rwanda (${sampleDrawn.lon.toFixed(3)}, ${sampleDrawn.lat.toFixed(3)})`);
+  // A bigger file: the camps, every one drawn and counted as the table says.
+  await staff.page.setInputFiles('#file', { name: 'camps.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(camps) });
+  await staff.page.fill('input[name=id]', 'camps');
+  await staff.page.fill('input[name=srs]', '');
+  await staff.page.fill('input[name=name_field]', '');
+  await staff.page.click('#preview-button');
+  await staff.page.waitForSelector('#preview h3:has-text("camps.geojson")', { timeout: 60000 });
+  await staff.page.waitForFunction(() => window.sitroomPreview?.loaded() && window.sitroomPreview.areTilesLoaded(), null, { timeout: 30000 });
+  await staff.page.waitForTimeout(500);
+  const campCount = JSON.parse(camps).features.length;
+  const campsDrawn = await staff.page.evaluate(() => new Set(window.sitroomPreview.queryRenderedFeatures({ layers: ['preview-sample:point'] }).map((f) => f.id)).size);
+  const people = await staff.page.textContent('#preview [data-column=population]');
+  const counted = JSON.parse(camps).features.filter((f) => f.properties.population !== null && f.properties.population !== undefined);
+  const total = counted.reduce((a, f) => a + f.properties.population, 0);
+  check(campsDrawn === campCount && people.includes(`${counted.length} of ${campCount} features with a value, ${total.toLocaleString('en-GB')} people`), `the camps preview draws all ${campCount} camps (${campsDrawn}) and counts the people of those with a figure as the file has them (${people})`);
+  await staff.page.screenshot({ path: join(shots, 'layers-preview.png'), fullPage: true });
+  await staff.page.fill('input[name=id]', 'e2e-sites');
+  await staff.page.fill('input[name=srs]', 'EPSG:32735');
+  await staff.page.setInputFiles('#file', { name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(xy) });
   await staff.page.fill('input[name=name_field]', 'name');
   await staff.page.fill('input[name=attribution]', 'e2e test site');
   await staff.page.click('#upload button[type=submit]');

@@ -12,6 +12,7 @@ import type {
   HazardsAt,
   LayerRecord,
   LoadOutcome,
+  LoadPreview,
   PointFeature,
   Report,
   SearchHit,
@@ -103,11 +104,20 @@ export async function layerRecords(): Promise<LayerRecord[]> {
 
 /** Loads `file` as a new version of layer `id`; refused loads come back with their
  *  report, the previous version staying current. */
-export async function loadLayer(id: string, file: File, fields: Record<string, string>): Promise<LoadOutcome> {
+/** The upload's form: the file and every field given. */
+function uploadForm(file: File, fields: Record<string, string>): FormData {
   const body = new FormData();
   body.append('file', file, file.name);
   for (const [k, v] of Object.entries(fields)) if (v.trim()) body.append(k, v.trim());
-  const r = await send(layerPath(id), { method: 'POST', body });
+  return body;
+}
+
+/** What loading `file` into layer `id` with `fields` would do; nothing is written. */
+export const previewLayer = (id: string, file: File, fields: Record<string, string>) =>
+  json<LoadPreview>(`${layerPath(id)}/preview`, { method: 'POST', body: uploadForm(file, fields) });
+
+export async function loadLayer(id: string, file: File, fields: Record<string, string>): Promise<LoadOutcome> {
+  const r = await send(layerPath(id), { method: 'POST', body: uploadForm(file, fields) });
   const answer = await r.json().catch(() => ({}));
   return { ok: r.ok, version: answer.version, report: answer.report, detail: r.ok ? undefined : (answer.detail ?? `${r.status} ${r.statusText}`) };
 }

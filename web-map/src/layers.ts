@@ -1,18 +1,33 @@
-// The GIS staff's page: load a new version of a layer (drag and drop), read its load
-// report (every rejected or repaired feature named), roll back to an earlier version,
+// The GIS staff's page: preview a file (fields found, CRS, feature count, a small map,
+// first rows; the fields chosen for the engine's columns from those found), load it as a
+// new version of a layer (drag and drop), read its load report (every rejected or
+// repaired feature named), roll back to an earlier version,
 // change who may read a layer (restricted or public, open without a token or not), delete
 // it — each change confirmed first —; each layer's addresses for GIS clients; the audit
 // log for administrators. Every open situation room updates by itself through the
 // server's events.
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import './styles.css';
 import * as api from './api';
 import { el, replace } from './dom';
+import { previewView } from './load-preview';
 import { reportView } from './load-report';
 import { installPalette } from './palette';
-import type { AccessChange, AuditEntry, LayerRecord, LoadReport } from './types';
+import { drawPreview } from './preview-map';
+import type { AccessChange, AuditEntry, LayerRecord, LoadReport, MappedColumn } from './types';
+
+declare global {
+  interface Window {
+    /** The preview's small map, for tests driving the page. */
+    sitroomPreview?: maplibregl.Map;
+  }
+}
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 installPalette();
+maplibregl.setWorkerUrl(workerUrl);
 
 const tokenInput = $('token') as HTMLInputElement;
 tokenInput.value = api.token() ?? '';
@@ -43,14 +58,64 @@ drop.addEventListener('drop', (e) => {
   choose(e.dataTransfer?.files[0] ?? null);
 });
 
-const showReport = (title: string, r?: LoadReport, error?: string) => replace($('report'), ...reportView(title, r, error));
+const showReport = (title: string, r?: LoadReport, error?: string) => {
+  clearPreview();
+  replace($('report'), ...reportView(title, r, error));
+};
 
-$('upload').addEventListener('submit', async (e) => {
+const form = $('upload') as HTMLFormElement;
+/** The upload form's fields besides the file. */
+const formFields = () => {
+  const data = new FormData(form);
+  return Object.fromEntries(FORM_FIELDS.map((k) => [k, String(data.get(k) ?? '')]));
+};
+
+/** The preview's small map, while one is shown. */
+let previewMap: maplibregl.Map | null = null;
+const clearPreview = () => {
+  previewMap?.remove();
+  previewMap = null;
+  replace($('preview'));
+};
+
+/** A field of the file chosen for one of the engine's columns: the form says so. */
+function useField(column: MappedColumn, field: string) {
+  for (const input of form.querySelectorAll<HTMLInputElement>('.fields input')) if (input.value === field) input.value = '';
+  if (column) (form.elements.namedItem(`${column}_field`) as HTMLInputElement).value = field;
+  found(field);
+}
+
+/** The fields of the last preview, offered in the mapping inputs. */
+function found(...fields: string[]) {
+  const list = $('found-fields');
+  const have = new Set([...list.querySelectorAll('option')].map((o) => o.value));
+  for (const f of fields) if (!have.has(f)) list.append(el('option', { value: f }));
+}
+
+$('preview-button').addEventListener('click', async () => {
+  const id = String(new FormData(form).get('id') ?? '');
+  if (!form.reportValidity()) return;
+  if (!file) return showReport('Nothing to preview', undefined, 'Choose or drop a file first.');
+  showReport(`Reading ${file.name}…`);
+  try {
+    const p = await api.previewLayer(id, file, formFields());
+    replace($('report'));
+    replace($('found-fields'));
+    found(...p.fields.map((f) => f.name));
+    const box = el('div', { class: 'preview-map-box', 'aria-label': `Map of the features of ${file.name}` });
+    replace($('preview'), ...previewView(p, useField, box));
+    previewMap = await drawPreview(box, p.sample, p.bbox);
+    window.sitroomPreview = previewMap;
+  } catch (e) {
+    showReport('Preview refused: nothing was written', undefined, (e as Error).message);
+  }
+});
+
+form.addEventListener('submit', async (e) => {
   e.preventDefault();
-  const data = new FormData(e.target as HTMLFormElement);
-  const id = String(data.get('id'));
+  const id = String(new FormData(form).get('id'));
   if (!file) return showReport('Nothing to load', undefined, 'Choose or drop a file first.');
-  const fields = Object.fromEntries(FORM_FIELDS.map((k) => [k, String(data.get(k) ?? '')]));
+  const fields = formFields();
   const existed = known.has(id);
   showReport(`Loading ${file.name}…`);
   const out = await api.loadLayer(id, file, fields);

@@ -8,6 +8,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import './styles.css';
 
 import * as api from './api';
+import { foldAttribution } from './attribution';
 import { Briefing } from './controls/briefing';
 import { Breadcrumb } from './controls/breadcrumb';
 import { Camps } from './controls/camps';
@@ -106,15 +107,7 @@ async function start() {
     const extent = country();
     if (extent) map.fitBounds(extent, { padding: 20, animate: false });
   }
-  // The attribution opens folded (MapLibre opens it over the map's bottom corner until the
-  // first drag): its button shows the credits on demand.
-  const fold = () => {
-    const open = document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show');
-    if (!open) return;
-    open.classList.remove('maplibregl-compact-show');
-    map.off('data', fold);
-  };
-  map.on('data', fold);
+  foldAttribution(map);
   map.on('idle', () => document.body.setAttribute('data-map-idle', 'true'));
   map.on('dataloading', () => document.body.removeAttribute('data-map-idle'));
 

@@ -1,5 +1,6 @@
 // The shapes of what the server sends and takes, as the situation room and the layers
 // page read them (see docs/openapi.yaml for the whole description).
+import type { FeatureCollection } from 'geojson';
 
 export type Kind = 'hazard' | 'exposure' | 'boundary' | 'context';
 export type GeometryKind = 'polygon' | 'point' | 'line' | null;
@@ -206,6 +207,24 @@ export interface AccessChange {
 }
 
 /** `POST /api/layers/{id}`: the answer, loaded or not. */
+/** `POST /api/layers/{id}/preview`: what a load would do, with nothing written. */
+export interface LoadPreview {
+  layer: { id: string; title: string; kind: Kind; theme: string; sensitivity: Sensitivity; anonymous: boolean; attribution?: string | null; classification?: { name: string } | null; fields: Partial<Record<MappedColumn, string | null>> };
+  would_load: boolean;
+  why_not?: string;
+  report: LoadReport & { source_crs: string; driver: string };
+  bbox: [number, number, number, number] | null;
+  fields: { name: string; type: 'number' | 'text' | 'boolean' | 'mixed' | 'empty'; filled: number; examples: unknown[] }[];
+  mapped: { name: number; code: number; population: number; population_total: number; households: number; hazard_class: number };
+  rows: { fid: number; properties: Record<string, unknown>; name: string | null; code: string | null; population: number | null; households: number | null; hazard_class: string | null }[];
+  sample: FeatureCollection;
+  sampled: number;
+}
+
+/** The engine's columns a source field can be mapped to (the upload's `<column>_field`). */
+export const MAPPED_COLUMNS = ['name', 'code', 'population', 'households', 'hazard'] as const;
+export type MappedColumn = (typeof MAPPED_COLUMNS)[number];
+
 export interface LoadOutcome {
   ok: boolean;
   version?: number;
