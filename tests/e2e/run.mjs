@@ -180,6 +180,8 @@ async function briefChecks(page, lang) {
       hidden: hidden.map((l) => l.attribution),
       printedAt: q('#print .printed')?.textContent,
       h1: q('#print h1')?.textContent,
+      changes: [...document.querySelectorAll('#print .changes li')].map((li) => li.textContent),
+      inputs: [store.report.hazard, store.report.exposure, store.report.boundary].map((i) => ({ title: i.title, version: i.version })),
     };
   });
   check(b.width === 1380 && b.colours > 20, `${lang}: the brief's map is drawn at print resolution (${b.width} px wide, ${b.colours} colours)`);
@@ -191,6 +193,7 @@ async function briefChecks(page, lang) {
   check(b.sites.length === b.camps, `${lang}: the brief lists the camps the dashboard lists (${b.sites.join(', ') || 'none'})`);
   check(b.hidden.every((a) => !b.sources.includes(a)), `${lang}: the sources are those of what is shown only (${b.hidden.length} others left out)`);
   check(!!b.printedAt && !!b.h1, `${lang}: titled "${b.h1}", "${b.printedAt}"`);
+  check(b.changes.length === 3 && b.inputs.every((i, n) => b.changes[n].startsWith(i.title) && b.changes[n].includes(`v${i.version}`)), `${lang}: the brief says what changed in each input, by the versions the figures use (${b.changes[0]})`);
 }
 
 /** The first page of a PDF as PNG (GDAL's PDF driver), to look at as printed. */

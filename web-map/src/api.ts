@@ -97,9 +97,12 @@ export const features = (layer: string, limit = 1000) =>
 const layerPath = (id: string) => `/api/layers/${encodeURIComponent(id)}`;
 
 /** The layers this caller may read, each with its versions. */
+/** Layer `id` with its versions, as this caller may see it. */
+export const layerRecord = (id: string) => json<LayerRecord>(layerPath(id));
+
 export async function layerRecords(): Promise<LayerRecord[]> {
   const list = await json<LayerRecord[]>('/api/layers');
-  return Promise.all(list.map((l) => json<LayerRecord>(layerPath(l.id))));
+  return Promise.all(list.map((l) => layerRecord(l.id)));
 }
 
 /** Loads `file` as a new version of layer `id`; refused loads come back with their

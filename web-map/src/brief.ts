@@ -2,11 +2,11 @@
 // figures, the scale bar of the printed map, whether synthetic data is shown. The print
 // view lays these out; nothing here touches the page.
 import { type UnitFigures, needsOf, people, percent, tonnes } from './figures';
-import { levelsName, locale, number, t } from './i18n';
+import { date, levelsName, locale, number, t } from './i18n';
 import type { Site } from './controls/camps';
 import type { Level } from './state';
 import { classLabel } from './style';
-import type { CatalogLayer, Report } from './types';
+import type { CatalogLayer, LayerRecord, LayerVersion, Report, Source } from './types';
 
 /** What the key messages are written from. */
 export interface BriefFigures {
@@ -74,3 +74,25 @@ export function scaleBar(metresPerPx: number, maxPx: number): { metres: number; 
 
 /** Metres per CSS pixel at `lat` on a Web Mercator map at `zoom` (512 px tiles). */
 export const metresPerPixel = (lat: number, zoom: number) => (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom);
+
+/** What changed in each input since its previous version: the version the figures use,
+ *  when it was loaded and from which file, the version it replaced (or that it is the
+ *  first, or was made current again in place of a newer one), and the features each
+ *  held when the reader may see counts. `records[i]` is `inputs[i]`'s layer with its
+ *  versions (null when this reader may not see them). */
+export function inputChanges(inputs: Source[], records: (LayerRecord | null)[]): string[] {
+  return inputs.map((input, i) => {
+    const versions = records[i]?.versions ?? [];
+    const used = versions.find((v) => v.version === input.version);
+    if (!used) return t('brief.change.unknown', { title: input.title, version: input.version });
+    const at = (v: LayerVersion) => ({ file: v.source_name, date: date(v.loaded_at) });
+    const newest = Math.max(...versions.map((v) => v.version));
+    if (newest > used.version) return t('brief.change.rolled_back', { title: input.title, version: used.version, ...at(used), newest });
+    const previous = versions.filter((v) => v.version < used.version).sort((a, b) => b.version - a.version)[0];
+    if (!previous) return t('brief.change.first', { title: input.title, version: used.version, ...at(used) });
+    const p = at(previous);
+    const replaced = t('brief.change.replaced', { title: input.title, version: used.version, ...at(used), previous: previous.version, previous_file: p.file, previous_date: p.date });
+    const counts = typeof used.feature_count === 'number' && typeof previous.feature_count === 'number';
+    return counts ? `${replaced} ${t('brief.change.count', { count: number(used.feature_count ?? 0), before: number(previous.feature_count ?? 0) })}` : replaced;
+  });
+}

@@ -181,7 +181,8 @@ export interface LoadReport {
 export interface LayerVersion {
   version: number;
   source_name: string;
-  feature_count: number;
+  /** Null when the reader may not see a restricted layer's counts. */
+  feature_count: number | null;
   loaded_by: string;
   loaded_at: string;
   report: LoadReport;
@@ -196,7 +197,8 @@ export interface LayerRecord {
   sensitivity: Sensitivity;
   anonymous: boolean;
   current_version: number;
-  feature_count: number;
+  /** Null when the reader may not see a restricted layer's counts. */
+  feature_count: number | null;
   versions?: LayerVersion[];
 }
 

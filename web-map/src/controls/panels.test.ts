@@ -223,7 +223,14 @@ describe('print view (the flash update)', () => {
     features: async () => ({ features: [{ id: 'k', properties: { name: 'Kigeme', population: 16872, code: '2203' }, geometry: { type: 'Point' as const, coordinates: [1, -2] as [number, number] } }] }),
     hazardsAt: hazardsAt({ 1: 'high' }),
     briefConfig: async () => (header ? { header: { en: header } } : {}),
+    layerRecord: async (id: string) => {
+      const version = (n: number, file: string, at: string, count: number | null) => ({ version: n, source_name: file, feature_count: count, loaded_by: 'gis', loaded_at: at, report: {} as never });
+      if (id === 'flood-zones') return { ...record(id), versions: [version(2, 'flood_v2.geojson', '2026-11-27T02:00:00Z', 120), version(1, 'flood_v1.geojson', '2026-11-20T02:00:00Z', 100)] };
+      if (id === 'population') return { ...record(id), versions: [version(1, 'population.csv', '2026-11-01T00:00:00Z', 30)] };
+      throw new Error('401 Unauthorized');
+    },
   });
+  const record = (id: string) => ({ id, title: id, kind: 'hazard' as const, theme: 'flood', sensitivity: 'public' as const, anonymous: true, current_version: 2, feature_count: 0 });
 
   it('is filled from the screen when the browser prints without the button', () => {
     const s = store('');
@@ -267,6 +274,13 @@ describe('print view (the flash update)', () => {
     expect([...box.querySelectorAll('.sites tbody tr')].map((r) => r.textContent)).toEqual(['Kigeme16,872High']);
     expect(box.querySelector('.legend h3')?.textContent).toBe('Flood depth');
     expect(box.querySelector('.printed')?.textContent).toBe('Printed 2 Dec 2026, 08:30 UTC from sitroom.');
+    // What changed in each input since its previous version, as the versions say.
+    const changes = [...box.querySelectorAll('.changes li')].map((li) => li.textContent);
+    expect(changes).toEqual([
+      'Flood zones: v2 (flood_v2.geojson, loaded 27 Nov 2026) replaced v1 (flood_v1.geojson, 20 Nov 2026). 120 features, 100 before.',
+      'Population: v1 (population.csv, loaded 1 Nov 2026) is the first version.',
+      'Sectors v4: its versions are not open to this reader.',
+    ]);
     // No synthetic layer is used: no marking.
     expect(box.querySelector('[data-synthetic]')).toBeNull();
     print.onRemove();

@@ -3,15 +3,16 @@
 // layer is used, three to five key messages written from the figures, the key figures
 // with their definitions, the map rendered at print resolution with its legend, scale bar
 // and north arrow, the needs, the camps and sites with their people, the most exposed
-// units, the inputs and the sources of what is shown only, and when it was printed.
-import { isSynthetic, keyMessages, metresPerPixel, scaleBar } from '../brief';
+// units, what changed in each input since its previous version, the inputs and the
+// sources of what is shown only, and when it was printed.
+import { inputChanges, isSynthetic, keyMessages, metresPerPixel, scaleBar } from '../brief';
 import { el, replace } from '../dom';
 import { headline, needsOf, people, tonnes } from '../figures';
 import { date, language, levelsName, number, t, utc } from '../i18n';
 import type { Store } from '../store';
 import { MAP_HALO, MAP_INK } from '../palette';
 import { classLabel } from '../style';
-import type { BriefConfig } from '../types';
+import type { BriefConfig, LayerRecord } from '../types';
 import { type CampsApi, type Site, sitesAtRisk } from './camps';
 import { Control } from './control';
 import { whyAffected } from './briefing';
@@ -32,7 +33,7 @@ export interface PrintedMap {
  *  print resolution. */
 export type MapPrinter = (width: number, height: number) => Promise<PrintedMap>;
 
-export type PrintApi = CampsApi & { briefConfig(): Promise<BriefConfig> };
+export type PrintApi = CampsApi & { briefConfig(): Promise<BriefConfig>; layerRecord(id: string): Promise<LayerRecord> };
 
 /** The printed map's box, in CSS pixels: drawn at three device pixels each, it prints
  *  about 120 mm wide with labels at the size the screen shows them. */
@@ -48,7 +49,7 @@ const svg = (tag: string, attrs: Record<string, string | number>, text?: string)
 
 export class PrintView extends Control {
   /** The map, sites and header of the last preparation, and what they were made for. */
-  private prepared: { key: string; map: PrintedMap | null; sites: Site[]; config: BriefConfig } | null = null;
+  private prepared: { key: string; map: PrintedMap | null; sites: Site[]; config: BriefConfig; records: (LayerRecord | null)[] } | null = null;
   private readonly fallback = () => this.render();
 
   constructor(
@@ -81,13 +82,22 @@ export class PrintView extends Control {
    *  print button waits for this before printing). */
   async prepare() {
     const key = this.key();
-    const [map, sites, config] = await Promise.all([
+    const inputs = this.inputs();
+    const [map, sites, config, records] = await Promise.all([
       this.printMap ? this.printMap(MAP_BOX.width, MAP_BOX.height) : Promise.resolve(null),
       sitesAtRisk(this.store, this.server),
       this.server.briefConfig().catch(() => ({})),
+      // A layer whose versions this reader may not see is said to be so.
+      Promise.all(inputs.map((i) => this.server.layerRecord(i.layer).catch(() => null))),
     ]);
-    this.prepared = { key, map, sites, config };
+    this.prepared = { key, map, sites, config, records };
     this.render();
+  }
+
+  /** The layers the figures are computed from. */
+  private inputs() {
+    const r = this.store.report;
+    return r ? [r.hazard, r.exposure, r.boundary] : [];
   }
 
   render() {
@@ -98,6 +108,7 @@ export class PrintView extends Control {
     const map = ready?.map ?? this.screenMap();
     const sites = ready?.sites ?? this.prepared?.sites ?? [];
     const config = ready?.config ?? this.prepared?.config ?? {};
+    const changes = ready ? inputChanges(this.inputs(), ready.records) : [];
     const rows = this.store.rows();
     const h = headline(rows);
     const needs = needsOf(h.displaced, report.needs_standard);
@@ -171,6 +182,7 @@ export class PrintView extends Control {
           el('tbody', {}, ...rows.slice(0, PRINTED_UNITS).map((r) => el('tr', { 'data-code': r.code }, el('td', {}, r.name), ...(r.suppressed ? [el('td', { colspan: 3 }, t('table.withheld'))] : cells('td', [r.exposed, r.affected, r.displaced]))))),
         ),
       ),
+      changes.length ? el('section', { class: 'changes' }, el('h2', {}, t('brief.changes')), el('ul', {}, ...changes.map((c) => el('li', {}, c)))) : null,
       el(
         'footer',
         { class: 'sources' },

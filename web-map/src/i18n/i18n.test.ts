@@ -94,7 +94,9 @@ describe('every string of every control comes from a catalogue', () => {
         hazardsAt,
       };
       const camps = new Camps(s, sites);
-      const print = new PrintView(s, { ...sites, briefConfig: async () => ({ header: { [lang]: ['Ministry header'] } }) }, async (width, height) => ({ image: 'data:,', width, height, metresPerPx: 30 }));
+      const version = (n: number) => ({ version: n, source_name: `v${n}.geojson`, feature_count: 10 * n, loaded_by: 'gis', loaded_at: '2026-11-27T02:00:00Z', report: {} as never });
+      const layerRecord = async (id: string) => ({ id, title: id, kind: 'hazard' as const, theme: 'flood', sensitivity: 'public' as const, anonymous: true, current_version: 2, feature_count: 20, versions: id === 'flood-zones' ? [version(2), version(1)] : [version(1)] });
+      const print = new PrintView(s, { ...sites, layerRecord, briefConfig: async () => ({ header: { [lang]: ['Ministry header'] } }) }, async (width, height) => ({ image: 'data:,', width, height, metresPerPx: 30 }));
       const search = new Search(s, {
         search: async () => ({ results: [{ kind: 'boundary', layer: 'rwa-districts', level: 'district', code: '43', name: 'Rubavu', bbox: [29.2, -1.8, 29.5, -1.6] }] }),
       });
