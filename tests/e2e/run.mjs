@@ -180,7 +180,8 @@ async function briefChecks(page, lang) {
       hidden: hidden.map((l) => l.attribution),
       printedAt: q('#print .printed')?.textContent,
       h1: q('#print h1')?.textContent,
-      changes: [...document.querySelectorAll('#print .changes li')].map((li) => li.textContent),
+      changes: [...document.querySelectorAll('#print .changes li:not(.figures-change)')].map((li) => li.textContent),
+      moved: q('#print .changes li.figures-change')?.textContent ?? null,
       inputs: [store.report.hazard, store.report.exposure, store.report.boundary].map((i) => ({ title: i.title, version: i.version })),
     };
   });
@@ -194,6 +195,7 @@ async function briefChecks(page, lang) {
   check(b.hidden.every((a) => !b.sources.includes(a)), `${lang}: the sources are those of what is shown only (${b.hidden.length} others left out)`);
   check(!!b.printedAt && !!b.h1, `${lang}: titled "${b.h1}", "${b.printedAt}"`);
   check(b.changes.length === 3 && b.inputs.every((i, n) => b.changes[n].startsWith(i.title) && b.changes[n].includes(`v${i.version}`)), `${lang}: the brief says what changed in each input, by the versions the figures use (${b.changes[0]})`);
+  return b;
 }
 
 /** The first page of a PDF as PNG (GDAL's PDF driver), to look at as printed. */
@@ -494,6 +496,47 @@ try {
   const reopenedTiles = (await fetch(`${base}/tiles/volcanic-zones.json`)).status;
   check(reopenedTiles === 200, `and is open again when reopened (${reopenedTiles})`);
   await staff.page.screenshot({ path: join(shots, 'layers-page.png'), fullPage: true });
+  // The layers page in French and Kinyarwanda: the page's own strings, the table, the
+  // report shown and a preview shown are written again in the language chosen (the
+  // server's own messages stay in English), and the choice is remembered.
+  await staff.page.setInputFiles('#file', { name: 'camps.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(camps) });
+  await staff.page.fill('input[name=id]', 'camps');
+  await staff.page.fill('input[name=srs]', '');
+  await staff.page.fill('input[name=name_field]', '');
+  await staff.page.click('#preview-button');
+  await staff.page.waitForSelector('#preview h3:has-text("camps.geojson")', { timeout: 60000 });
+  await staff.page.waitForFunction(() => window.sitroomPreview?.loaded(), null, { timeout: 30000 });
+  const layersIn = (lang) =>
+    staff.page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      title: document.title,
+      heading: document.querySelector('#upload-h')?.textContent,
+      access: document.querySelector('[data-layer=volcanic-zones] td.access span')?.textContent,
+      columns: [...document.querySelectorAll('#layers thead th')].map((e) => e.textContent),
+      summary: document.querySelector('#preview .summary')?.textContent,
+      type: document.querySelector('#preview tr[data-field=population] td')?.textContent,
+      mapKept: !!document.querySelector('#preview .preview-map-box canvas') && window.sitroomPreview?.getContainer().isConnected,
+      back: document.querySelector('#situation-link')?.getAttribute('href'),
+      saved: localStorage.getItem('sitroom.lang'),
+    }));
+  const expected = {
+    fr: { heading: 'Charger une nouvelle version', access: 'publique, ouverte sans jeton', column: 'Qui peut la lire', summary: 'seraient stockées', type: 'nombre' },
+    rw: { heading: 'Shyiramo verisiyo nshya', access: 'cya rubanda, gifunguye nta kimenyetso', column: 'Abemerewe gusoma', summary: 'byabikwa', type: 'umubare' },
+  };
+  for (const lang of ['fr', 'rw']) {
+    await staff.page.selectOption('#language', lang);
+    const x = await layersIn(lang);
+    const e = expected[lang];
+    check(
+      x.lang === lang && x.heading === e.heading && x.access === e.access && x.columns.includes(e.column) && x.summary?.includes(e.summary) && x.type === e.type && x.mapKept && x.back === `/?lang=${lang}` && x.saved === lang && !x.title.includes('layers'),
+      `${lang}: the layers page, its table and the preview shown are written in ${lang}, the preview map kept (${JSON.stringify(x)})`,
+    );
+    await staff.page.screenshot({ path: join(shots, `layers-preview-${lang}.png`), fullPage: true });
+  }
+  await staff.page.reload();
+  await staff.page.waitForSelector('[data-layer=camps]');
+  check((await staff.page.textContent('#upload-h')) === expected.rw.heading, 'the layers page opens again in the language chosen last');
+  await staff.page.selectOption('#language', 'en');
 
   // 6c. Restricted layers (returnee households): households per unit without clearance,
   // the households themselves with an analyst token.
@@ -574,6 +617,57 @@ try {
   await page.emulateMedia({ media: 'screen' });
   pdfAsPng(join(shots, 'brief.pdf'), join(shots, 'brief-page1.png'));
 
+  // 8b. A new version of the hazard: the brief gives the key figures at the previous
+  // version and how each moved, as the server counts them at both versions; rolled back
+  // afterwards, it compares with the version the rollback put aside.
+  const asBefore = await page.evaluate(() => {
+    const s = window.sitroom.store;
+    return { hazard: s.state.hazard, exposure: s.state.exposure, by: s.report.by, unit: s.state.unit, bbox: s.rows()[0].bbox, version: s.report.hazard.version };
+  });
+  const [w, so, e, n] = asBefore.bbox;
+  const zone = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { value: 2.0 }, geometry: { type: 'Polygon', coordinates: [[[w, so], [e, so], [e, n], [w, n], [w, so]]] } }] };
+  const zoneForm = new FormData();
+  zoneForm.append('file', new Blob([JSON.stringify(zone)], { type: 'application/geo+json' }), 'flood-e2e.geojson');
+  zoneForm.append('hazard_field', 'value');
+  const zoneUp = await fetch(`${base}/api/layers/${asBefore.hazard}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: zoneForm });
+  check(zoneUp.ok, `a new version of ${asBefore.hazard} is loaded (${zoneUp.status})`);
+  /** The unit's exposed, affected and displaced as the server counts them at `version` of the hazard. */
+  const serverFigures = async (version) => {
+    const r = await (await fetch(`${base}/api/exposure?hazard=${asBefore.hazard}&exposure=${asBefore.exposure}&by=${asBefore.by}&hazard_version=${version}`)).json();
+    const units = r.units.filter((u) => !asBefore.unit || u.code.startsWith(asBefore.unit));
+    const sum = (f) => units.reduce((t, u) => t + (u.classes ?? []).reduce((c, k) => c + f(k), 0), 0);
+    return { version: r.hazard.version, exposed: sum((k) => (k.class === 'none' ? 0 : k.population)), affected: sum((k) => k.affected), displaced: sum((k) => k.displaced) };
+  };
+  const printedDeltas = async () => {
+    await page.evaluate(() => { delete document.body.dataset.printed; });
+    await page.click('#print-button');
+    await page.waitForFunction(() => document.body.dataset.printed === 'true', null, { timeout: 120000 });
+    return page.evaluate(() => ({
+      hazard: window.sitroom.store.report.hazard.version,
+      deltas: ['exposed', 'affected', 'displaced'].map((k) => Number(document.querySelector(`#print [data-figure=${k}] .delta`)?.getAttribute('data-delta'))),
+      moved: document.querySelector('#print .changes li.figures-change')?.textContent ?? '',
+    }));
+  };
+  for (const [step, compared] of [['loaded', asBefore.version], ['rolled back', null]]) {
+    if (step === 'rolled back') {
+      const back = await fetch(`${base}/api/layers/${asBefore.hazard}/rollback`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ version: asBefore.version }) });
+      check(back.ok, `${asBefore.hazard} is rolled back to v${asBefore.version} (${back.status})`);
+    }
+    const want = step === 'loaded' ? asBefore.version + 1 : asBefore.version;
+    await page.waitForFunction((v) => window.sitroom.store.report?.hazard.version === v && !window.sitroom.store.busy, want, { timeout: 60000 });
+    const printed = await printedDeltas();
+    const now = await serverFigures(want);
+    const before = await serverFigures(compared ?? asBefore.version + 1);
+    const expected = ['exposed', 'affected', 'displaced'].map((k) => Math.round(now[k]) - Math.round(before[k]));
+    check(
+      printed.hazard === want && JSON.stringify(printed.deltas) === JSON.stringify(expected) && printed.moved.includes(`v${before.version}`),
+      `${step}: the brief's changes since the previous inputs are the server's figures at v${now.version} less those at v${before.version} (${printed.deltas.join(' / ')}; "${printed.moved.slice(0, 90)}…")`,
+    );
+  }
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: join(shots, 'print-changes.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+
   // 9. A 4K briefing-room screen.
   const big = await newPage({ width: 3840, height: 2160 });
   await big.page.goto(base);
@@ -609,7 +703,9 @@ try {
     await l.page.evaluate(() => (window.print = () => document.body.setAttribute('data-printed', 'true')));
     await l.page.click('#print-button');
     await l.page.waitForFunction(() => document.body.dataset.printed === 'true', null, { timeout: 120000 });
-    await briefChecks(l.page, lang);
+    const lb = await briefChecks(l.page, lang);
+    // The hazard has had a second version since (8b): the figures at it are given.
+    check(!!lb.moved && /v\d/.test(lb.moved), `${lang}: the brief gives the figures at the previous inputs ("${lb.moved?.slice(0, 80)}…")`);
     await l.page.screenshot({ path: join(shots, `print-${lang}.png`), fullPage: true });
     await l.page.pdf({ path: join(shots, `brief-${lang}.pdf`), format: 'A4' });
     pdfAsPng(join(shots, `brief-${lang}.pdf`), join(shots, `brief-${lang}-page1.png`));
@@ -635,6 +731,7 @@ try {
     await page.evaluate(() => location.hash.includes('lang=fr') && localStorage.getItem('sitroom.lang') === 'fr' && document.querySelector('#table h3')?.textContent?.startsWith('Les ')),
     'choosing French in the menu redraws the dashboard in French and remembers it',
   );
+  check((await page.getAttribute('header a[href^="/layers.html"]', 'href')) === '/layers.html?lang=fr', 'the link to the layers page carries the language chosen');
   await page.selectOption('#language', 'en');
 
   for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors], ['fr/rw', languageErrors]]) {

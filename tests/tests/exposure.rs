@@ -54,32 +54,14 @@ fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>, cla
     sitroom_tests::load_class_zones(db, &zone, id);
 }
 
-fn fixture(dir: &tempfile::TempDir) -> Fixture {
-    fixture_by(dir, &["sector", "district"])
-}
-
-/// The same with boundary layers of the given levels only (layer ids: the plural).
-fn fixture_by(dir: &tempfile::TempDir, levels: &[&str]) -> Fixture {
-    let db = dir.path().join("x.db").display().to_string();
-    for level in levels {
-        sitroom_tests::load_admin(&db, &format!("{level}s"), level);
-    }
-    let (g, r) = inside_sector(1101);
-    load_zone(&db, dir, "zone", r, "high");
-    let (k, _) = inside_sector(2101);
-    let csv = format!(
-        "people,households,lon,lat\n10,1,{gx},{gy}\n20,1,{gx},{gy}\n30,1,{gx},{gy}\n40,1,{kx},{ky}\n50,1,{kx},{ky}\n",
-        gx = g.x(),
-        gy = g.y(),
-        kx = k.x(),
-        ky = k.y()
-    );
-    let pts = sitroom_tests::write(dir, "hh.csv", &csv);
+/// Loads the CSV of points at `path` (people, households, lon, lat) as a version of the
+/// open exposure layer `hh`.
+fn load_households(db: &str, path: &std::path::Path) {
     sitroom_tests::sitroom_ok(
-        &db,
+        db,
         &[
             "load",
-            pts.to_str().unwrap(),
+            path.to_str().unwrap(),
             "--layer",
             "hh",
             "--kind",
@@ -94,6 +76,34 @@ fn fixture_by(dir: &tempfile::TempDir, levels: &[&str]) -> Fixture {
             "true",
         ],
     );
+}
+
+fn fixture(dir: &tempfile::TempDir) -> Fixture {
+    fixture_by(dir, &["sector", "district"])
+}
+
+/// The same with boundary layers of the given levels only (layer ids: the plural).
+fn fixture_by(dir: &tempfile::TempDir, levels: &[&str]) -> Fixture {
+    fixture_in(dir, dir.path().join("x.db").display().to_string(), levels)
+}
+
+/// The same in the store `db` (embedded or PostGIS).
+fn fixture_in(dir: &tempfile::TempDir, db: String, levels: &[&str]) -> Fixture {
+    for level in levels {
+        sitroom_tests::load_admin(&db, &format!("{level}s"), level);
+    }
+    let (g, r) = inside_sector(1101);
+    load_zone(&db, dir, "zone", r, "high");
+    let (k, _) = inside_sector(2101);
+    let csv = format!(
+        "people,households,lon,lat\n10,1,{gx},{gy}\n20,1,{gx},{gy}\n30,1,{gx},{gy}\n40,1,{kx},{ky}\n50,1,{kx},{ky}\n",
+        gx = g.x(),
+        gy = g.y(),
+        kx = k.x(),
+        ky = k.y()
+    );
+    let pts = sitroom_tests::write(dir, "hh.csv", &csv);
+    load_households(&db, &pts);
 
     Fixture { db, g, k, pts, r }
 }
@@ -461,6 +471,205 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
             "{uri}"
         );
     }
+}
+
+#[tokio::test]
+async fn figures_at_earlier_versions_on_the_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db").display().to_string();
+    figures_at_earlier_versions(&dir, db).await;
+}
+
+#[tokio::test]
+async fn figures_at_earlier_versions_on_postgis() {
+    let dir = tempfile::tempdir().unwrap();
+    figures_at_earlier_versions(&dir, sitroom_tests::postgis_url()).await;
+}
+
+/// What the figures were before the inputs changed: a report at an earlier version of
+/// the hazard or exposure layer gives exactly what that version gave when it was
+/// current, in every format; callers who may not see the detail of a restricted input
+/// are refused it (the difference would single out the households that changed).
+async fn figures_at_earlier_versions(dir: &tempfile::TempDir, db: String) {
+    let Fixture { db, k, r, .. } = fixture_in(dir, db, &["sector", "district"]);
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let token = |name, role| {
+        sitroom::auth::create_token(store.as_ref(), name, role, None, "tests")
+            .unwrap()
+            .0
+    };
+    let (analyst, viewer) = (
+        token("analyst", sitroom::model::Role::Analyst),
+        token("viewer", sitroom::model::Role::Viewer),
+    );
+    let state = AppState::new(store.clone(), sitroom::config::ServerSettings::default()).unwrap();
+    let uri = "/api/exposure?hazard=zone&exposure=hh&by=sector";
+    let figures = |report: &Value| {
+        let mut out = report["units"].clone();
+        for u in out.as_array_mut().unwrap() {
+            u.as_object_mut().unwrap().remove("name");
+        }
+        (out, report["total"].clone())
+    };
+    let (_, first) = get(&state, uri, None).await;
+    let (_, first_csv) = get_bytes(&state, &format!("{uri}&format=csv")).await;
+
+    // A second hazard version (medium over Gitega), then a second exposure version
+    // (every household moved into sector 2101).
+    load_zone(&db, dir, "zone", r, "medium");
+    let moved = format!(
+        "people,households,lon,lat\n7,1,{x},{y}\n8,1,{x},{y}\n",
+        x = k.x(),
+        y = k.y()
+    );
+    load_households(&db, &sitroom_tests::write(dir, "moved.csv", &moved));
+    state.sync_engine().await;
+    let (_, now) = get(&state, uri, None).await;
+    assert_eq!(
+        (
+            now["hazard"]["version"].clone(),
+            now["exposure"]["version"].clone()
+        ),
+        (2.into(), 2.into())
+    );
+    assert_ne!(figures(&now), figures(&first));
+
+    // Both inputs at version 1: the first figures exactly, in JSON and CSV.
+    let both = format!("{uri}&hazard_version=1&exposure_version=1");
+    let (status, earlier) = get(&state, &both, None).await;
+    assert_eq!(status, StatusCode::OK, "{earlier}");
+    assert_eq!(earlier["hazard"]["version"], 1);
+    assert_eq!(earlier["exposure"]["version"], 1);
+    assert_eq!(figures(&earlier), figures(&first));
+    let (_, earlier_csv) = get_bytes(&state, &format!("{both}&format=csv")).await;
+    // The same rows; only when they were computed differs (the last column).
+    let rows = |csv: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(csv)
+            .lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_owned())
+            .collect()
+    };
+    assert_eq!(rows(&earlier_csv), rows(&first_csv));
+    assert_eq!(rows(&earlier_csv).len(), 4);
+    // One input at a time: the hazard of version 1 over today's households.
+    let (_, mixed) = get(&state, &format!("{uri}&hazard_version=1"), None).await;
+    assert_eq!(
+        (
+            mixed["hazard"]["version"].clone(),
+            mixed["exposure"]["version"].clone()
+        ),
+        (1.into(), 2.into())
+    );
+    let in_2101 = |r: &Value| {
+        r["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == "2101")
+            .unwrap()["classes"]
+            .clone()
+    };
+    assert_eq!(
+        in_2101(&mixed),
+        in_2101(&now),
+        "no zone reaches 2101 in either version"
+    );
+    // The current version asked for by number: the current figures.
+    let (_, same) = get(
+        &state,
+        &format!("{uri}&hazard_version=2&exposure_version=2"),
+        None,
+    )
+    .await;
+    assert_eq!(figures(&same), figures(&now));
+    // Many earlier versions asked for in turn (more than are kept built): each still right.
+    for _ in 0..3 {
+        for (h, e) in [(1, 1), (1, 2), (2, 1)] {
+            let (_, again) = get(
+                &state,
+                &format!("{uri}&hazard_version={h}&exposure_version={e}"),
+                None,
+            )
+            .await;
+            assert_eq!(
+                (
+                    again["hazard"]["version"].clone(),
+                    again["exposure"]["version"].clone()
+                ),
+                (h.into(), e.into())
+            );
+            if (h, e) == (1, 1) {
+                assert_eq!(figures(&again), figures(&first));
+            }
+        }
+    }
+
+    for (uri, status, detail) in [
+        (
+            format!("{uri}&hazard_version=9"),
+            StatusCode::NOT_FOUND,
+            "layer 'zone' has no version 9: its versions are 1, 2",
+        ),
+        (
+            format!("{uri}&exposure_version=0"),
+            StatusCode::NOT_FOUND,
+            "layer 'hh' has no version 0: its versions are 1, 2",
+        ),
+    ] {
+        let (got, body) = get(&state, &uri, None).await;
+        assert_eq!(
+            (got, body["detail"].as_str().unwrap_or_default()),
+            (status, detail),
+            "{uri}"
+        );
+    }
+    let (got, _) = get(&state, &format!("{uri}&hazard_version=one"), None).await;
+    assert_eq!(got, StatusCode::BAD_REQUEST);
+
+    // Restricted households: below the analyst role, no earlier version of either input
+    // (the current ones stay answerable, as published figures).
+    let restricted = sitroom::model::AccessChange {
+        sensitivity: Some(sitroom::model::Sensitivity::Restricted),
+        anonymous: None,
+    };
+    store
+        .set_access(&"hh".parse().unwrap(), &restricted, "tests")
+        .unwrap();
+    state.sync_engine().await;
+    for who in [None, Some(viewer.as_str())] {
+        for earlier in [
+            "hazard_version=1",
+            "exposure_version=1",
+            "hazard_version=1&format=csv",
+            "exposure_version=1&format=geojson",
+        ] {
+            let a =
+                sitroom_tests::call(&state, "GET", &format!("{uri}&{earlier}"), who, None).await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN, "{earlier}");
+            assert!(
+                a.json()["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("the analyst role"),
+                "{:?}",
+                a.json()
+            );
+        }
+        let a = sitroom_tests::call(
+            &state,
+            "GET",
+            &format!("{uri}&hazard_version=2&exposure_version=2"),
+            who,
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "the current versions by number");
+        assert_eq!(a.json()["redacted"], true);
+    }
+    let (status, cleared) = get(&state, &both, Some(&analyst)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(figures(&cleared), figures(&first));
+    assert_eq!(cleared["redacted"], false);
 }
 
 async fn post_area(state: &AppState, body: &str) -> (StatusCode, Value) {

@@ -8,17 +8,25 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use sitroom::engine::Engine;
-use sitroom::engine::exposure::{ExposureRequest, Needs, report};
+use sitroom::engine::exposure::{ExposureRequest, Needs, Versions, report};
+use sitroom::store::Store;
 
 /// Population per (sector code, class) from our report by sector.
-fn ours(engine: &Engine, hazard: &str, exposure: &str) -> BTreeMap<(String, String), f64> {
+fn ours(
+    engine: &Engine,
+    store: &Store,
+    hazard: &str,
+    exposure: &str,
+) -> BTreeMap<(String, String), f64> {
     let (report, _) = report(
         engine,
+        store,
         ExposureRequest {
             hazard,
             exposure,
             by: "sector",
             needs: Needs::SPHERE,
+            versions: Versions::default(),
         },
         sitroom::engine::disclosure::Clearance::Detail,
     )
@@ -128,13 +136,13 @@ fn per_sector_figures_match_postgis_sql_on_the_demo() {
     let (hazard, exposure) = ("flood-zones", "population-2022");
     assert_agree(
         "census polygons x flood",
-        &ours(&engine, hazard, exposure),
+        &ours(&engine, &store, hazard, exposure),
         &postgis(&url, hazard, exposure, "exposure-polygons.sql"),
     );
     let (hazard, exposure) = ("landslide-susceptibility", "returnee-households");
     assert_agree(
         "returnee points x landslide",
-        &ours(&engine, hazard, exposure),
+        &ours(&engine, &store, hazard, exposure),
         &postgis(&url, hazard, exposure, "exposure-points.sql"),
     );
 }

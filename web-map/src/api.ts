@@ -49,13 +49,23 @@ async function problem(r: Response): Promise<string> {
   return `${r.status} ${r.statusText}`.trim();
 }
 
+/** A request the server refused or failed: what it said, and its status. */
+export class RequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 async function send(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(path, { ...init, headers: { accept: 'application/json', ...authHeaders(), ...(init.headers ?? {}) } });
 }
 
 async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
   const r = await send(path, init);
-  if (!r.ok) throw new Error(await problem(r));
+  if (!r.ok) throw new RequestError(await problem(r), r.status);
   return (await r.json()) as T;
 }
 
@@ -77,8 +87,16 @@ export async function catalog(): Promise<CatalogLayer[]> {
   return Object.entries(c.tiles).map(([id, l]) => ({ id, ...l }));
 }
 
-export const exposure = (hazard: string, exposure: string, by: string) =>
-  json<Report>(`/api/exposure?${query({ hazard, exposure, by })}`);
+/** Versions of the hazard and exposure layers to compute with instead of the current ones. */
+export interface Versions {
+  hazard_version?: number;
+  exposure_version?: number;
+}
+
+/** The report of `exposure` × `hazard` by `by`, at the current versions of the layers or
+ *  at `versions` (given only to readers who see the detail of both layers). */
+export const exposure = (hazard: string, exposure: string, by: string, versions: Versions = {}) =>
+  json<Report>(`/api/exposure?${query({ hazard, exposure, by, ...versions })}`);
 
 /** The figures of an incident area (a GeoJSON polygon), with the disclosure control of
  *  every other answer. */
@@ -134,7 +152,7 @@ const jsonBody = (method: string, value: unknown): RequestInit => ({
 /** Deletes layer `id` with all its versions. */
 export async function deleteLayer(id: string): Promise<void> {
   const r = await send(layerPath(id), { method: 'DELETE' });
-  if (!r.ok) throw new Error(await problem(r));
+  if (!r.ok) throw new RequestError(await problem(r), r.status);
 }
 
 /** The audit log, newest first (an administrator's token). */

@@ -88,11 +88,64 @@ export function inputChanges(inputs: Source[], records: (LayerRecord | null)[]):
     const at = (v: LayerVersion) => ({ file: v.source_name, date: date(v.loaded_at) });
     const newest = Math.max(...versions.map((v) => v.version));
     if (newest > used.version) return t('brief.change.rolled_back', { title: input.title, version: used.version, ...at(used), newest });
-    const previous = versions.filter((v) => v.version < used.version).sort((a, b) => b.version - a.version)[0];
+    const previous = versions.find((v) => v.version === previousVersion(input, records[i]));
     if (!previous) return t('brief.change.first', { title: input.title, version: used.version, ...at(used) });
     const p = at(previous);
     const replaced = t('brief.change.replaced', { title: input.title, version: used.version, ...at(used), previous: previous.version, previous_file: p.file, previous_date: p.date });
     const counts = typeof used.feature_count === 'number' && typeof previous.feature_count === 'number';
     return counts ? `${replaced} ${t('brief.change.count', { count: number(used.feature_count ?? 0), before: number(previous.feature_count ?? 0) })}` : replaced;
+  });
+}
+
+/** The version an input's figures are compared with: the one it replaced (the version
+ *  before it), or, when it was made current again by a rollback, the newest one it took
+ *  the place of; null for a first version or when its versions are not known. */
+export function previousVersion(input: Source, record: LayerRecord | null): number | null {
+  const versions = (record?.versions ?? []).map((v) => v.version);
+  if (!versions.includes(input.version)) return null;
+  const newest = Math.max(...versions);
+  if (newest > input.version) return newest;
+  const before = versions.filter((v) => v < input.version);
+  return before.length ? Math.max(...before) : null;
+}
+
+/** The figures of the brief's unit at the previous versions of its inputs, or why there
+ *  are none: the inputs are first versions, or the reader may not compare them. */
+export type EarlierFigures =
+  | { kind: 'figures'; hazard: number; exposure: number; exposed: number; affected: number; displaced: number }
+  | { kind: 'first' }
+  | { kind: 'withheld' }
+  | { kind: 'unavailable'; why: string };
+
+/** The versions to compare the brief's figures with (the hazard's and the exposure's),
+ *  or null when neither input has a previous version. */
+export function comparedVersions(report: Report, records: (LayerRecord | null)[]): { hazard_version: number; exposure_version: number } | null {
+  const hazard = previousVersion(report.hazard, records[0]);
+  const exposure = previousVersion(report.exposure, records[1]);
+  if (hazard === null && exposure === null) return null;
+  return { hazard_version: hazard ?? report.hazard.version, exposure_version: exposure ?? report.exposure.version };
+}
+
+/** How a figure moved since the previous inputs: "+1,200", "−300" or "no change". */
+export function change(now: number, before: number): string {
+  const d = Math.round(now) - Math.round(before);
+  if (d === 0) return t('brief.delta.none');
+  return `${d > 0 ? '+' : '\u2212'}${people(Math.abs(d))}`;
+}
+
+/** The sentence on what the figures were before the inputs changed. */
+export function figuresChange(report: Report, now: { exposed: number; affected: number; displaced: number }, earlier: EarlierFigures): string | null {
+  if (earlier.kind === 'first') return null;
+  if (earlier.kind === 'withheld') return t('brief.delta.withheld');
+  if (earlier.kind === 'unavailable') return t('brief.delta.unavailable', { why: earlier.why });
+  const inputs = `${report.hazard.title} v${earlier.hazard}, ${report.exposure.title} v${earlier.exposure}`;
+  return t('brief.delta.figures', {
+    inputs,
+    exposed: people(earlier.exposed),
+    exposed_change: change(now.exposed, earlier.exposed),
+    affected: people(earlier.affected),
+    affected_change: change(now.affected, earlier.affected),
+    displaced: people(earlier.displaced),
+    displaced_change: change(now.displaced, earlier.displaced),
   });
 }

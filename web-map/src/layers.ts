@@ -1,22 +1,24 @@
 // The GIS staff's page: preview a file (fields found, CRS, feature count, a small map,
 // first rows; the fields chosen for the engine's columns from those found), load it as a
 // new version of a layer (drag and drop), read its load report (every rejected or
-// repaired feature named), roll back to an earlier version,
-// change who may read a layer (restricted or public, open without a token or not), delete
-// it — each change confirmed first —; each layer's addresses for GIS clients; the audit
-// log for administrators. Every open situation room updates by itself through the
-// server's events.
+// repaired feature named), roll back to an earlier version, change who may read a layer
+// (restricted or public, open without a token or not), delete it — each change
+// confirmed first —; each layer's addresses for GIS clients; the audit log for
+// administrators; in English, French or Kinyarwanda. Every open situation room updates
+// by itself through the server's events.
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import './styles.css';
 import * as api from './api';
 import { el, replace } from './dom';
+import { isLang, languageMenu, language, number, preferredLanguage, setLanguage, t, translatePage } from './i18n';
+import { accessText, auditTable, type LayerActions, layersTable } from './layer-table';
 import { previewView } from './load-preview';
 import { reportView } from './load-report';
 import { installPalette } from './palette';
 import { drawPreview } from './preview-map';
-import type { AccessChange, AuditEntry, LayerRecord, LoadReport, MappedColumn } from './types';
+import type { AuditEntry, LayerRecord, LoadPreview, LoadReport, MappedColumn } from './types';
 
 declare global {
   interface Window {
@@ -29,6 +31,10 @@ const $ = (id: string) => document.getElementById(id) as HTMLElement;
 installPalette();
 maplibregl.setWorkerUrl(workerUrl);
 
+// The language a link names (`?lang=fr` or `#lang=fr`), else the one this browser prefers.
+const linked = new URLSearchParams(window.location.search).get('lang') ?? new URLSearchParams(window.location.hash.slice(1)).get('lang');
+setLanguage(isLang(linked) ? linked : preferredLanguage());
+
 const tokenInput = $('token') as HTMLInputElement;
 tokenInput.value = api.token() ?? '';
 tokenInput.addEventListener('change', () => {
@@ -40,9 +46,10 @@ tokenInput.addEventListener('change', () => {
 let file: File | null = null;
 const drop = $('drop');
 const picker = $('file') as HTMLInputElement;
+const showChosen = () => ($('chosen').textContent = file ? t('gis.chosen', { file: file.name, size: number(file.size / 1e6, 1) }) : '');
 const choose = (f: File | null) => {
   file = f;
-  $('chosen').textContent = f ? `${f.name} (${(f.size / 1e6).toFixed(1)} MB)` : '';
+  showChosen();
 };
 drop.addEventListener('click', () => picker.click());
 drop.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && picker.click());
@@ -58,9 +65,15 @@ drop.addEventListener('drop', (e) => {
   choose(e.dataTransfer?.files[0] ?? null);
 });
 
-const showReport = (title: string, r?: LoadReport, error?: string) => {
+/** What the report area shows, kept to be written again in another language. */
+let shownReport: (() => HTMLElement[]) | null = null;
+const drawReport = () => replace($('report'), ...(shownReport?.() ?? []));
+/** Shows a title (from the catalogue, written when shown), an optional report and the
+ *  server's error, in place of any preview. */
+const showReport = (title: () => string, r?: LoadReport, error?: string) => {
   clearPreview();
-  replace($('report'), ...reportView(title, r, error));
+  shownReport = () => reportView(title(), r, error);
+  drawReport();
 };
 
 const form = $('upload') as HTMLFormElement;
@@ -70,12 +83,18 @@ const formFields = () => {
   return Object.fromEntries(FORM_FIELDS.map((k) => [k, String(data.get(k) ?? '')]));
 };
 
-/** The preview's small map, while one is shown. */
-let previewMap: maplibregl.Map | null = null;
+/** The preview shown, and its small map. */
+let preview: { p: LoadPreview; file: string; map: maplibregl.Map; box: HTMLElement } | null = null;
 const clearPreview = () => {
-  previewMap?.remove();
-  previewMap = null;
+  preview?.map.remove();
+  preview = null;
   replace($('preview'));
+};
+/** Writes the preview's text (again, after a change of language), keeping its map. */
+const drawPreviewText = () => {
+  if (!preview) return;
+  preview.box.setAttribute('aria-label', t('gis.preview_map', { file: preview.file }));
+  replace($('preview'), ...previewView(preview.p, useField, preview.box));
 };
 
 /** A field of the file chosen for one of the engine's columns: the form says so. */
@@ -95,32 +114,38 @@ function found(...fields: string[]) {
 $('preview-button').addEventListener('click', async () => {
   const id = String(new FormData(form).get('id') ?? '');
   if (!form.reportValidity()) return;
-  if (!file) return showReport('Nothing to preview', undefined, 'Choose or drop a file first.');
-  showReport(`Reading ${file.name}…`);
+  if (!file) return showReport(() => t('gis.nothing_to_preview'), undefined, t('gis.choose_file'));
+  const name = file.name;
+  showReport(() => t('gis.reading', { file: name }));
   try {
     const p = await api.previewLayer(id, file, formFields());
-    replace($('report'));
+    shownReport = null;
+    drawReport();
     replace($('found-fields'));
     found(...p.fields.map((f) => f.name));
-    const box = el('div', { class: 'preview-map-box', 'aria-label': `Map of the features of ${file.name}` });
+    const box = el('div', { class: 'preview-map-box' });
+    clearPreview();
     replace($('preview'), ...previewView(p, useField, box));
-    previewMap = await drawPreview(box, p.sample, p.bbox);
-    window.sitroomPreview = previewMap;
+    const map = await drawPreview(box, p.sample, p.bbox);
+    preview = { p, file: name, map, box };
+    drawPreviewText();
+    window.sitroomPreview = map;
   } catch (e) {
-    showReport('Preview refused: nothing was written', undefined, (e as Error).message);
+    showReport(() => t('gis.preview_refused'), undefined, (e as Error).message);
   }
 });
 
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   const id = String(new FormData(form).get('id'));
-  if (!file) return showReport('Nothing to load', undefined, 'Choose or drop a file first.');
+  if (!file) return showReport(() => t('gis.nothing_to_load'), undefined, t('gis.choose_file'));
   const fields = formFields();
   const existed = known.has(id);
-  showReport(`Loading ${file.name}…`);
+  const name = file.name;
+  showReport(() => t('gis.loading', { file: name }));
   const out = await api.loadLayer(id, file, fields);
-  if (out.ok) showReport(`Loaded ${id} version ${out.version}`, out.report);
-  else showReport(existed ? 'Not loaded: the previous version stays current' : `Not loaded: nothing was written, and there is no layer ${id}`, out.report, out.detail);
+  if (out.ok) showReport(() => t('gis.loaded', { id, version: out.version ?? '' }), out.report);
+  else showReport(() => (existed ? t('gis.not_loaded.kept') : t('gis.not_loaded.new', { id })), out.report, out.detail);
   await list();
   void auditLog();
 });
@@ -133,10 +158,11 @@ const known = new Set<string>();
 
 /** Runs a change once the user confirms it, and reports it (the server's reason when it
  *  is refused). */
-async function change<T>(question: string, run: () => Promise<T>, done: (l: T) => string, refused: string) {
+async function change<T>(question: string, run: () => Promise<T>, done: (l: T) => string, refused: () => string) {
   if (!window.confirm(question)) return;
   try {
-    showReport(done(await run()));
+    const out = await run();
+    showReport(() => done(out));
   } catch (e) {
     showReport(refused, undefined, (e as Error).message);
   }
@@ -144,101 +170,61 @@ async function change<T>(question: string, run: () => Promise<T>, done: (l: T) =
   void auditLog();
 }
 
-const access = (l: LayerRecord) => `${l.sensitivity}, ${l.anonymous ? 'open without a token' : 'token needed'}`;
-const rollback = (l: LayerRecord, version: number) =>
-  change(`Make version ${version} of ${l.title} current again? Every open map and figure will follow; version ${l.current_version} stays stored.`, () => api.rollback(l.id, version), () => `${l.id}: version ${version} is current again`, 'Rollback refused');
-const setAccess = (l: LayerRecord, c: AccessChange, question: string) => change(question, () => api.setAccess(l.id, c), (x) => `${l.id}: ${access(x)}`, 'Access not changed');
-const remove = (l: LayerRecord) =>
-  change(`Delete ${l.title} (${l.id}) and all its ${l.versions?.length ?? ''} versions? This cannot be undone.`, () => api.deleteLayer(l.id), () => `${l.id} deleted`, 'Not deleted');
+const actions: LayerActions = {
+  rollback: (l, version, question) => void change(question, () => api.rollback(l.id, version), () => t('gis.rollback.done', { id: l.id, version }), () => t('gis.rollback.refused')),
+  setAccess: (l, c, question) => void change(question, () => api.setAccess(l.id, c), (x: LayerRecord) => t('gis.access.done', { id: l.id, access: accessText(x) }), () => t('gis.access.refused')),
+  remove: (l, question) => void change(question, () => api.deleteLayer(l.id), () => t('gis.delete.done', { id: l.id }), () => t('gis.delete.refused')),
+};
 
-/** The layer's addresses for GIS clients. */
-function addresses(l: LayerRecord) {
-  const origin = window.location.origin;
-  const link = (label: string, path: string) => el('div', {}, `${label}: `, el('code', {}, `${origin}${path}`));
-  return el('div', { class: 'addresses' }, link('OGC API', `/ogc/collections/${l.id}`), link('TileJSON', `/tiles/${l.id}.json`));
-}
-
-function row(l: LayerRecord) {
-  const button = (label: string, onclick: () => void) => el('button', { type: 'button', onclick }, label);
-  return el(
-    'tr',
-    { 'data-layer': l.id },
-    el('th', { scope: 'row' }, `${l.title} (${l.id})`, addresses(l), button('Delete', () => void remove(l))),
-    el('td', {}, `${l.kind} / ${l.theme}`),
-    el(
-      'td',
-      { class: 'access' },
-      el('span', {}, access(l)),
-      ' ',
-      button(l.anonymous ? 'Require a token' : 'Open without a token', () =>
-        void setAccess(l, { anonymous: !l.anonymous }, l.anonymous ? `Require a token to read ${l.title}? Open pages without one will drop it.` : `Let anyone read ${l.title} without a token?`),
-      ),
-      ' ',
-      button(l.sensitivity === 'public' ? 'Restrict' : 'Make public', () =>
-        void setAccess(
-          l,
-          { sensitivity: l.sensitivity === 'public' ? 'restricted' : 'public' },
-          l.sensitivity === 'public'
-            ? `Restrict ${l.title}? Below the analyst role it will be shown only as aggregates by admin unit.`
-            : `Make ${l.title} public? Its features themselves will be shown to every reader, not only aggregates.`,
-        ),
-      ),
-    ),
-    el('td', {}, `v${l.current_version}: ${l.feature_count} features`),
-    el(
-      'td',
-      {},
-      ...(l.versions ?? []).map((v) =>
-        el(
-          'div',
-          {},
-          `v${v.version} ${v.source_name}, ${v.loaded_at.slice(0, 16).replace('T', ' ')} by ${v.loaded_by} `,
-          v.version === l.current_version ? el('strong', {}, 'current') : button(`Roll back to v${v.version}`, () => void rollback(l, v.version)),
-        ),
-      ),
-    ),
-  );
-}
+/** The layers listed last (null: the listing failed with that message). */
+let layers: LayerRecord[] | string = [];
+const drawLayers = () =>
+  replace($('layers'), typeof layers === 'string' ? el('p', { class: 'error', role: 'alert' }, t('gis.list.failed', { error: layers })) : layersTable(layers, actions, window.location.origin));
 
 async function list() {
   // With the token, so that layers closed to callers without one are listed too.
   try {
-    const layers = await api.layerRecords();
+    const all = await api.layerRecords();
     known.clear();
-    for (const l of layers) known.add(l.id);
-    replace(
-      $('layers'),
-      el(
-        'table',
-        {},
-        el('thead', {}, el('tr', {}, ...['Layer', 'Kind', 'Who may read', 'Current', 'Versions'].map((t) => el('th', { scope: 'col' }, t)))),
-        el('tbody', {}, ...layers.map(row)),
-      ),
-    );
+    for (const l of all) known.add(l.id);
+    layers = all;
   } catch (e) {
-    replace($('layers'), el('p', { class: 'error', role: 'alert' }, `The layers could not be listed: ${(e as Error).message}`));
+    layers = (e as Error).message;
   }
+  drawLayers();
 }
+
+/** The audit log's last entries (or why they cannot be read). */
+let audit: AuditEntry[] | string = [];
+const drawAudit = () => replace($('audit'), typeof audit === 'string' ? el('p', { class: 'note' }, t('gis.audit.admins_only', { error: audit })) : auditTable(audit));
 
 /** The audit log's last entries, for an administrator's token (a note for anyone else). */
 async function auditLog() {
-  const row = (a: AuditEntry) => el('tr', {}, el('td', {}, a.at.slice(0, 19).replace('T', ' ')), el('td', {}, a.actor), el('td', {}, a.action), el('td', {}, a.target), el('td', {}, JSON.stringify(a.detail)));
   try {
-    const entries = await api.audit();
-    replace(
-      $('audit'),
-      el(
-        'table',
-        { class: 'issues' },
-        el('thead', {}, el('tr', {}, ...['When (UTC)', 'Who', 'What', 'On', 'Detail'].map((t) => el('th', { scope: 'col' }, t)))),
-        el('tbody', {}, ...entries.map(row)),
-      ),
-    );
+    audit = await api.audit();
   } catch (e) {
-    replace($('audit'), el('p', { class: 'note' }, `Only administrators read the audit log (${(e as Error).message}).`));
+    audit = (e as Error).message;
   }
+  drawAudit();
 }
 
+/** Every string of the page in the language chosen. */
+function relabel() {
+  translatePage();
+  document.title = t('gis.page_title');
+  $('situation-link').setAttribute('href', `/?lang=${language()}`);
+  showChosen();
+  drawReport();
+  drawPreviewText();
+  drawLayers();
+  drawAudit();
+}
+
+languageMenu($('language') as HTMLSelectElement, (lang) => {
+  setLanguage(lang);
+  relabel();
+});
+relabel();
 void list();
 void auditLog();
 api.onLayerEvents(() => void list());

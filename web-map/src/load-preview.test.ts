@@ -1,22 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { previewView } from './load-preview';
+import { loadPreview as preview } from './test-support';
 import type { LoadPreview } from './types';
-
-const preview = (over: Partial<LoadPreview> = {}): LoadPreview => ({
-  layer: { id: 'zones', title: 'Zones', kind: 'hazard', theme: 'flood', sensitivity: 'public', anonymous: false, fields: { hazard: null } },
-  would_load: true,
-  report: { source_name: 'zones.gpkg', driver: 'GPKG', source_crs: 'EPSG:32735', read: 1200, loaded: 1200, repaired: 0, dropped: 0, rejected: 0, unclassified: 0, issues: [] },
-  bbox: [28.86, -2.84, 30.9, -1.05],
-  fields: [
-    { name: 'depth_m', type: 'number', filled: 1200, examples: [0.4, 1.2, 2.5] },
-    { name: 'zone', type: 'text', filled: 1100, examples: ['A', 'B'] },
-  ],
-  mapped: { name: 0, code: 0, population: 0, population_total: 0, households: 0, hazard_class: 0 },
-  rows: [{ fid: 1, properties: { depth_m: 0.4, zone: 'A' }, name: null, code: null, population: null, households: null, hazard_class: null }],
-  sample: { type: 'FeatureCollection', features: [] },
-  sampled: 400,
-  ...over,
-});
 
 const render = (p: LoadPreview, choose = vi.fn()) => {
   const box = document.createElement('div');

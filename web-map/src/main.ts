@@ -27,7 +27,7 @@ import { Search } from './controls/search';
 import { TokenForm } from './controls/token-form';
 import { UnitTable } from './controls/unit-table';
 import { el, replace } from './dom';
-import { LANGUAGE_NAMES, LANGUAGES, isLang, preferredLanguage, rememberLanguage, t, translatePage } from './i18n';
+import { languageMenu as fillLanguageMenu, preferredLanguage, t, translatePage } from './i18n';
 import { MapView } from './mapview';
 import { installPalette } from './palette';
 import { Situation } from './situation';
@@ -145,17 +145,18 @@ async function start() {
  *  own strings, and is remembered for the next visit. */
 function languageMenu(store: Store) {
   const menu = $('language') as HTMLSelectElement;
-  replace(menu, ...LANGUAGES.map((l) => el('option', { value: l, selected: l === store.state.lang, lang: l }, LANGUAGE_NAMES[l])));
-  menu.addEventListener('change', () => {
-    if (!isLang(menu.value)) return;
-    rememberLanguage(menu.value);
-    store.set({ lang: menu.value });
-  });
-  translatePage();
+  fillLanguageMenu(menu, (lang) => store.set({ lang }));
+  const layersLink = document.querySelector<HTMLAnchorElement>('a[href^="/layers.html"]');
+  const relabel = () => {
+    translatePage();
+    // The layers page opens in the language chosen here.
+    layersLink?.setAttribute('href', `/layers.html?lang=${store.state.lang}`);
+  };
+  relabel();
   store.subscribe((changed) => {
     if (!changed.has('lang')) return;
     menu.value = store.state.lang;
-    translatePage();
+    relabel();
   });
 }
 

@@ -2,7 +2,7 @@
 // a store whose link is a string, and a map that records what is done to it.
 import type { LayerSpecification, Map, StyleSpecification } from 'maplibre-gl';
 import { Store } from './store';
-import type { CatalogLayer, Report } from './types';
+import type { CatalogLayer, LoadPreview, Report } from './types';
 
 export const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Partial<CatalogLayer> = {}): CatalogLayer => ({
   id,
@@ -106,6 +106,17 @@ export function report(by = 'district', extra: Partial<Report> = {}): Report {
   };
 }
 
+/** The same question at version 1 of the hazard layer: 40 fewer exposed (and affected
+ *  and displaced) in Nyarugenge. */
+export function earlierReport(by = 'district'): Report {
+  const now = report(by);
+  return {
+    ...now,
+    hazard: { ...now.hazard, version: 1 },
+    units: [{ ...now.units[0], classes: [row('high', 60, 60, 60), row('none', 90)] }, ...now.units.slice(1)],
+  };
+}
+
 /** A store reading and writing `hash`. */
 export function store(hash = '', cat: CatalogLayer[] = catalog): Store {
   const link = { hash, write: (h: string) => (link.hash = h) };
@@ -155,3 +166,32 @@ export function fakeMap(layers: string[] = []) {
 
 /** The calls named `name`. */
 export const callsOf = (map: { calls: Call[] }, name: string) => map.calls.filter((c) => c[0] === name);
+
+/** The words of `text` that no catalogue message holds: every message is wrapped in ⟦⟧,
+ *  and the data the fixtures put in (names, titles, codes) are not interface strings. */
+export function unmarked(text: string, data: string[]): string[] {
+  let rest = text;
+  for (let before = ''; before !== rest; ) {
+    before = rest;
+    rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
+  }
+  for (const d of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(d).join(' ');
+  return rest.match(/\p{L}{2,}/gu)?.filter((w) => !/^v\d/.test(w)) ?? [];
+}
+
+/** A preview of a GeoPackage of flood zones with no hazard field chosen. */
+export const loadPreview = (over: Partial<LoadPreview> = {}): LoadPreview => ({
+  layer: { id: 'zones', title: 'Zones', kind: 'hazard', theme: 'flood', sensitivity: 'public', anonymous: false, fields: { hazard: null } },
+  would_load: true,
+  report: { source_name: 'zones.gpkg', driver: 'GPKG', source_crs: 'EPSG:32735', read: 1200, loaded: 1200, repaired: 0, dropped: 0, rejected: 0, unclassified: 0, issues: [] },
+  bbox: [28.86, -2.84, 30.9, -1.05],
+  fields: [
+    { name: 'depth_m', type: 'number', filled: 1200, examples: [0.4, 1.2, 2.5] },
+    { name: 'zone', type: 'text', filled: 1100, examples: ['A', 'B'] },
+  ],
+  mapped: { name: 0, code: 0, population: 0, population_total: 0, households: 0, hazard_class: 0 },
+  rows: [{ fid: 1, properties: { depth_m: 0.4, zone: 'A' }, name: null, code: null, population: null, households: null, hazard_class: null }],
+  sample: { type: 'FeatureCollection', features: [] },
+  sampled: 400,
+  ...over,
+});

@@ -1,4 +1,5 @@
-//! `GET /api/exposure?hazard=…&exposure=…&by=…` (JSON, CSV with HXL, GeoJSON),
+//! `GET /api/exposure?hazard=…&exposure=…&by=…` (JSON, CSV with HXL, GeoJSON; at
+//! earlier versions of the two layers with `hazard_version` and `exposure_version`),
 //! `POST /api/exposure/area` (an ad hoc incident area) and `GET /api/hazards/at` (what
 //! is at a point). The figures are the engine's; this module only reads requests and
 //! writes answers.
@@ -99,6 +100,8 @@ struct ExposureQuery {
     exposure: String,
     by: Option<String>,
     format: Option<String>,
+    hazard_version: Option<i32>,
+    exposure_version: Option<i32>,
 }
 
 /// Formats a report is offered in.
@@ -120,14 +123,20 @@ async fn exposure_by_unit(
     let clearance = clearance(&state, &headers, &q.hazard, &q.exposure).await?;
     let by = q.by.clone().unwrap_or_else(|| "district".to_owned());
     let engine = state.engine.clone();
+    let store = state.store.clone();
     let (report, names_layer) = blocking(move || {
         Ok(exposure::report(
             &engine,
+            &store,
             ExposureRequest {
                 hazard: &q.hazard,
                 exposure: &q.exposure,
                 by: &by,
                 needs,
+                versions: exposure::Versions {
+                    hazard: q.hazard_version,
+                    exposure: q.exposure_version,
+                },
             },
             clearance,
         )?)

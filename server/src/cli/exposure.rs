@@ -28,6 +28,13 @@ pub struct ExposureArgs {
     /// analyst role get them (see docs/security.md).
     #[arg(long)]
     published: bool,
+    /// Compute with this earlier version of the hazard layer (`sitroom layers` lists
+    /// the versions).
+    #[arg(long)]
+    hazard_version: Option<i32>,
+    /// Compute with this earlier version of the exposure layer.
+    #[arg(long)]
+    exposure_version: Option<i32>,
 }
 
 impl ExposureArgs {
@@ -42,6 +49,8 @@ impl ExposureArgs {
             by,
             format,
             published,
+            hazard_version,
+            exposure_version,
         } = self;
 
         anyhow::ensure!(
@@ -59,11 +68,16 @@ impl ExposureArgs {
         };
         let (report, units) = exposure::report(
             &engine,
+            store.as_ref(),
             exposure::ExposureRequest {
                 hazard: &hazard,
                 exposure: &exposed,
                 by: &by,
                 needs: exposure::Needs::SPHERE,
+                versions: exposure::Versions {
+                    hazard: hazard_version,
+                    exposure: exposure_version,
+                },
             },
             clearance,
         )?;

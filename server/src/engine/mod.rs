@@ -13,8 +13,8 @@ pub mod snapshot;
 pub mod tally;
 pub mod tiles;
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::model::{AdminLevel, LayerId, LayerKind};
 use crate::store::{Store, StoreError};
@@ -53,11 +53,17 @@ pub enum EngineError {
     Build(#[from] snapshot::SnapshotError),
 }
 
+/// How many earlier layer versions are kept built (for figures compared across
+/// versions); the least recently asked for is dropped first, with its results.
+const EARLIER_KEPT: usize = 3;
+
 /// The in-memory engine shared by every request.
 #[derive(Default)]
 pub struct Engine {
     current: RwLock<Arc<Snapshots>>,
     results: exposure::results::Results,
+    /// Earlier versions built on demand, most recently asked for last.
+    earlier: Mutex<VecDeque<Arc<LayerSnapshot>>>,
 }
 
 fn build(store: &Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineError> {
@@ -102,6 +108,53 @@ impl Engine {
     #[must_use]
     pub fn layer(&self, id: &LayerId) -> Option<Arc<LayerSnapshot>> {
         self.snapshots().get(id).cloned()
+    }
+
+    /// Version `version` of layer `id`: the current snapshot when that version is
+    /// current, else one built from the store with the metadata the version was loaded
+    /// with and the layer's present access (the last few kept).
+    ///
+    /// # Errors
+    /// When the layer or version does not exist, or the store cannot be read.
+    pub fn at_version(
+        &self,
+        store: &Store,
+        id: &LayerId,
+        version: i32,
+    ) -> Result<Arc<LayerSnapshot>, EngineError> {
+        if let Some(s) = self.layer(id).filter(|s| s.version == version) {
+            return Ok(s);
+        }
+        let mut kept = self
+            .earlier
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(at) = kept
+            .iter()
+            .position(|s| &s.meta.id == id && s.version == version)
+        {
+            let s = kept.remove(at).unwrap_or_else(|| unreachable!());
+            kept.push_back(s.clone());
+            return Ok(s);
+        }
+        let meta = store.version_meta(id, version)?;
+        let bbox = store
+            .layer(id)?
+            .and_then(|d| d.versions.into_iter().find(|v| v.version == version))
+            .and_then(|v| v.bbox);
+        let built = Arc::new(LayerSnapshot::build(
+            meta,
+            version,
+            bbox,
+            store.features(id, version)?,
+        )?);
+        kept.push_back(built.clone());
+        while kept.len() > EARLIER_KEPT {
+            if let Some(old) = kept.pop_front() {
+                self.results.forget(&old.meta.id, old.version);
+            }
+        }
+        Ok(built)
     }
 
     /// The exposure of `exposure` to `hazard` by the units of `units`, kept until one of

@@ -83,6 +83,30 @@ fn versions_of(conn: &mut Conn, id: &str) -> StoreResult<Vec<i32>> {
         .load(conn)?)
 }
 
+/// The metadata of `version` of layer `id` with the layer's present access: who may read
+/// a layer never follows an earlier version (see [`AccessChange`]).
+fn meta_of_version(conn: &mut Conn, id: &LayerId, version: i32) -> StoreResult<LayerMeta> {
+    let Some(current) = layer_row(conn, id.as_str())? else {
+        return Err(StoreError::LayerNotFound(id.clone()));
+    };
+    let Some(meta) = layer_versions::table
+        .find((id.as_str(), version))
+        .select(layer_versions::meta)
+        .first::<Json>(conn)
+        .optional()?
+    else {
+        return Err(version_not_found(
+            id,
+            version,
+            &versions_of(conn, id.as_str())?,
+        ));
+    };
+    let mut restored = from_json::<LayerMeta>("layer metadata", meta.0)?;
+    AccessChange::of(&from_json::<LayerMeta>("layer metadata", current.meta.0)?)
+        .apply(&mut restored);
+    Ok(restored)
+}
+
 fn layer_row(conn: &mut Conn, id: &str) -> StoreResult<Option<LayerRow>> {
     Ok(layers::table
         .find(id)
@@ -260,24 +284,7 @@ impl Store {
         let mut conn = self.conn()?;
         write(&mut conn, |c| {
             lock_layer(c, id.as_str())?;
-            let Some(current) = layer_row(c, id.as_str())? else {
-                return Err(StoreError::LayerNotFound(id.clone()));
-            };
-            let Some(meta) = layer_versions::table
-                .find((id.as_str(), version))
-                .select(layer_versions::meta)
-                .first::<Json>(c)
-                .optional()?
-            else {
-                return Err(version_not_found(
-                    id,
-                    version,
-                    &versions_of(c, id.as_str())?,
-                ));
-            };
-            let mut restored = from_json::<LayerMeta>("layer metadata", meta.0)?;
-            AccessChange::of(&from_json::<LayerMeta>("layer metadata", current.meta.0)?)
-                .apply(&mut restored);
+            let restored = meta_of_version(c, id, version)?;
             let layer = update_layer(c, id.as_str(), &restored, version, by)?;
             append(
                 c,
@@ -290,6 +297,16 @@ impl Store {
             )?;
             Ok(layer)
         })
+    }
+
+    /// The metadata version `version` of layer `id` was loaded with, under the layer's
+    /// present access (as a rollback would restore it): what an earlier version is read
+    /// with when figures are compared across versions.
+    ///
+    /// # Errors
+    /// When the layer or version does not exist or the database fails.
+    pub fn version_meta(&self, id: &LayerId, version: i32) -> StoreResult<LayerMeta> {
+        meta_of_version(&mut *self.conn()?, id, version)
     }
 
     /// Changes who may read the layer, for every version, without a new one. Audited

@@ -1,7 +1,8 @@
 // The controls that ask the server or the browser: camps, search, place info, token,
 // briefing and print.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { callsOf, fakeMap, report, store } from '../test-support';
+import { RequestError, type Versions } from '../api';
+import { callsOf, earlierReport, fakeMap, report, store } from '../test-support';
 import type { HazardsAt, PointFeature } from '../types';
 import { Briefing } from './briefing';
 import { Camps } from './camps';
@@ -219,7 +220,14 @@ describe('briefing', () => {
 });
 
 describe('print view (the flash update)', () => {
-  const server = (header?: string[]) => ({
+  /** The versions the brief asked figures at. */
+  let asked: Versions[] = [];
+  const server = (header?: string[], refuse = false) => ({
+    exposure: async (_hazard: string, _exposure: string, by: string, versions: Versions) => {
+      asked.push(versions);
+      if (refuse) throw new RequestError("figures at an earlier version of 'population' are given only to …", 403);
+      return earlierReport(by);
+    },
     features: async () => ({ features: [{ id: 'k', properties: { name: 'Kigeme', population: 16872, code: '2203' }, geometry: { type: 'Point' as const, coordinates: [1, -2] as [number, number] } }] }),
     hazardsAt: hazardsAt({ 1: 'high' }),
     briefConfig: async () => (header ? { header: { en: header } } : {}),
@@ -274,15 +282,36 @@ describe('print view (the flash update)', () => {
     expect([...box.querySelectorAll('.sites tbody tr')].map((r) => r.textContent)).toEqual(['Kigeme16,872High']);
     expect(box.querySelector('.legend h3')?.textContent).toBe('Flood depth');
     expect(box.querySelector('.printed')?.textContent).toBe('Printed 2 Dec 2026, 08:30 UTC from sitroom.');
-    // What changed in each input since its previous version, as the versions say.
+    // The figures at the previous inputs (flood v1; population has no other version),
+    // for the same unit, and what changed in each input since, as the versions say.
+    expect(asked).toEqual([{ hazard_version: 1, exposure_version: 1 }]);
+    const delta = (k: string) => box.querySelector(`[data-figure=${k}] .delta`);
+    expect([delta('exposed'), delta('affected'), delta('displaced')].map((d) => d?.getAttribute('data-delta'))).toEqual(['40', '40', '40']);
+    expect(delta('exposed')?.textContent).toBe('+40 since the previous inputs');
     const changes = [...box.querySelectorAll('.changes li')].map((li) => li.textContent);
     expect(changes).toEqual([
+      'With the previous inputs (Flood zones v1, Population v1) the figures were: 380 exposed (+40 since), 380 affected (+40), 100 likely displaced (+40).',
       'Flood zones: v2 (flood_v2.geojson, loaded 27 Nov 2026) replaced v1 (flood_v1.geojson, 20 Nov 2026). 120 features, 100 before.',
       'Population: v1 (population.csv, loaded 1 Nov 2026) is the first version.',
       'Sectors v4: its versions are not open to this reader.',
     ]);
     // No synthetic layer is used: no marking.
     expect(box.querySelector('[data-synthetic]')).toBeNull();
+    print.onRemove();
+  });
+
+  it('says when the figures at the previous inputs are withheld from this reader, and shows no change', async () => {
+    asked = [];
+    const s = store('');
+    const print = new PrintView(s, server(undefined, true));
+    const box = print.onAdd(fakeMap());
+    s.setReport(report());
+    await print.prepare();
+    expect(asked).toEqual([{ hazard_version: 1, exposure_version: 1 }]);
+    expect(box.querySelector('[data-figure=exposed] .delta')).toBeNull();
+    expect(box.querySelector('.changes li')?.textContent).toBe(
+      'The figures at the previous inputs are not shown to this reader: for a restricted layer they are given to the analyst role only, since the difference would single out what changed.',
+    );
     print.onRemove();
   });
 

@@ -3,16 +3,18 @@
 // layer is used, three to five key messages written from the figures, the key figures
 // with their definitions, the map rendered at print resolution with its legend, scale bar
 // and north arrow, the needs, the camps and sites with their people, the most exposed
-// units, what changed in each input since its previous version, the inputs and the
+// units, what the figures were at the previous versions of the inputs and what changed
+// in each input since, the inputs and the
 // sources of what is shown only, and when it was printed.
-import { inputChanges, isSynthetic, keyMessages, metresPerPixel, scaleBar } from '../brief';
+import { type EarlierFigures, change, comparedVersions, figuresChange, inputChanges, isSynthetic, keyMessages, metresPerPixel, scaleBar } from '../brief';
 import { el, replace } from '../dom';
-import { headline, needsOf, people, tonnes } from '../figures';
+import { headline, needsOf, people, ranked, tonnes } from '../figures';
 import { date, language, levelsName, number, t, utc } from '../i18n';
 import type { Store } from '../store';
 import { MAP_HALO, MAP_INK } from '../palette';
 import { classLabel } from '../style';
-import type { BriefConfig, LayerRecord } from '../types';
+import { RequestError, type Versions } from '../api';
+import type { BriefConfig, LayerRecord, Report } from '../types';
 import { type CampsApi, type Site, sitesAtRisk } from './camps';
 import { Control } from './control';
 import { whyAffected } from './briefing';
@@ -33,7 +35,11 @@ export interface PrintedMap {
  *  print resolution. */
 export type MapPrinter = (width: number, height: number) => Promise<PrintedMap>;
 
-export type PrintApi = CampsApi & { briefConfig(): Promise<BriefConfig>; layerRecord(id: string): Promise<LayerRecord> };
+export type PrintApi = CampsApi & {
+  briefConfig(): Promise<BriefConfig>;
+  layerRecord(id: string): Promise<LayerRecord>;
+  exposure(hazard: string, exposure: string, by: string, versions: Versions): Promise<Report>;
+};
 
 /** The printed map's box, in CSS pixels: drawn at three device pixels each, it prints
  *  about 120 mm wide with labels at the size the screen shows them. */
@@ -49,7 +55,7 @@ const svg = (tag: string, attrs: Record<string, string | number>, text?: string)
 
 export class PrintView extends Control {
   /** The map, sites and header of the last preparation, and what they were made for. */
-  private prepared: { key: string; map: PrintedMap | null; sites: Site[]; config: BriefConfig; records: (LayerRecord | null)[] } | null = null;
+  private prepared: { key: string; map: PrintedMap | null; sites: Site[]; config: BriefConfig; records: (LayerRecord | null)[]; earlier: EarlierFigures } | null = null;
   private readonly fallback = () => this.render();
 
   constructor(
@@ -90,8 +96,25 @@ export class PrintView extends Control {
       // A layer whose versions this reader may not see is said to be so.
       Promise.all(inputs.map((i) => this.server.layerRecord(i.layer).catch(() => null))),
     ]);
-    this.prepared = { key, map, sites, config, records };
+    const earlier = await this.earlier(records);
+    this.prepared = { key, map, sites, config, records, earlier };
     this.render();
+  }
+
+  /** The brief's figures at the previous versions of the hazard and exposure layers, for
+   *  the same unit (the server refuses them to readers who may not compare versions). */
+  private async earlier(records: (LayerRecord | null)[]): Promise<EarlierFigures> {
+    const report = this.store.report;
+    const versions = report ? comparedVersions(report, records) : null;
+    if (!report || !versions) return { kind: 'first' };
+    try {
+      const before = await this.server.exposure(report.hazard.layer, report.exposure.layer, report.by, versions);
+      const h = headline(ranked(before, this.store.state.unit));
+      return { kind: 'figures', hazard: before.hazard.version, exposure: before.exposure.version, exposed: h.exposed, affected: h.affected, displaced: h.displaced };
+    } catch (e) {
+      // Refused (403): this reader may not compare a restricted layer's versions.
+      return e instanceof RequestError && e.status === 403 ? { kind: 'withheld' } : { kind: 'unavailable', why: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   /** The layers the figures are computed from. */
@@ -108,9 +131,11 @@ export class PrintView extends Control {
     const map = ready?.map ?? this.screenMap();
     const sites = ready?.sites ?? this.prepared?.sites ?? [];
     const config = ready?.config ?? this.prepared?.config ?? {};
-    const changes = ready ? inputChanges(this.inputs(), ready.records) : [];
     const rows = this.store.rows();
     const h = headline(rows);
+    const earlier = ready?.earlier ?? { kind: 'first' };
+    const moved = ready ? figuresChange(report, h, earlier) : null;
+    const changes = ready ? inputChanges(this.inputs(), ready.records) : [];
     const needs = needsOf(h.displaced, report.needs_standard);
     const unit = this.store.unitName(state.unit);
     const level = this.store.focusLevel();
@@ -118,7 +143,14 @@ export class PrintView extends Control {
     const used = catalog.filter((l) => state.layers.includes(l.id) || [report.hazard.layer, report.exposure.layer, report.boundary.layer].includes(l.id));
     const synthetic = used.filter(isSynthetic);
     const figure = (key: 'exposed' | 'affected' | 'displaced', value: number) =>
-      el('div', { class: 'card', 'data-figure': key }, el('h3', {}, t(`figure.${key}`)), el('div', { class: 'value' }, people(value)), el('p', { class: 'def' }, t(`brief.def.${key}`)));
+      el(
+        'div',
+        { class: 'card', 'data-figure': key },
+        el('h3', {}, t(`figure.${key}`)),
+        el('div', { class: 'value' }, people(value)),
+        earlier.kind === 'figures' ? el('div', { class: 'delta', 'data-delta': String(Math.round(value) - Math.round(earlier[key])) }, t('brief.delta.card', { change: change(value, earlier[key]) })) : null,
+        el('p', { class: 'def' }, t(`brief.def.${key}`)),
+      );
     const cells = (tag: 'th' | 'td', values: (string | number)[]) => values.map((v) => el(tag, {}, typeof v === 'number' ? people(v) : v));
     replace(
       this.container,
@@ -182,7 +214,9 @@ export class PrintView extends Control {
           el('tbody', {}, ...rows.slice(0, PRINTED_UNITS).map((r) => el('tr', { 'data-code': r.code }, el('td', {}, r.name), ...(r.suppressed ? [el('td', { colspan: 3 }, t('table.withheld'))] : cells('td', [r.exposed, r.affected, r.displaced]))))),
         ),
       ),
-      changes.length ? el('section', { class: 'changes' }, el('h2', {}, t('brief.changes')), el('ul', {}, ...changes.map((c) => el('li', {}, c)))) : null,
+      changes.length
+        ? el('section', { class: 'changes' }, el('h2', {}, t('brief.changes')), el('ul', {}, moved ? el('li', { class: 'figures-change' }, moved) : null, ...changes.map((c) => el('li', {}, c))))
+        : null,
       el(
         'footer',
         { class: 'sources' },

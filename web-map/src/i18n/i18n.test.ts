@@ -16,7 +16,7 @@ import { Question } from '../controls/question';
 import { Search } from '../controls/search';
 import { TokenForm } from '../controls/token-form';
 import { UnitTable } from '../controls/unit-table';
-import { catalog, fakeMap, report, store } from '../test-support';
+import { catalog, earlierReport, fakeMap, report, store, unmarked } from '../test-support';
 import { en, type Key } from './en';
 import * as fr from './fr';
 import { CATALOGUES, LANGUAGES, number, setLanguage, t, utc, wrapMessages } from './index';
@@ -66,18 +66,6 @@ describe('catalogues', () => {
   });
 });
 
-/** The words of `text` that no catalogue message holds: every message is wrapped in ⟦⟧,
- *  and the data the fixtures put in (names, titles, codes) are not interface strings. */
-function unmarked(text: string, data: string[]): string[] {
-  let rest = text;
-  for (let before = ''; before !== rest; ) {
-    before = rest;
-    rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
-  }
-  for (const d of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(d).join(' ');
-  return rest.match(/\p{L}{2,}/gu)?.filter((w) => !/^v\d/.test(w)) ?? [];
-}
-
 describe('every string of every control comes from a catalogue', () => {
   for (const lang of LANGUAGES) {
     it(`in ${lang}`, async () => {
@@ -96,7 +84,7 @@ describe('every string of every control comes from a catalogue', () => {
       const camps = new Camps(s, sites);
       const version = (n: number) => ({ version: n, source_name: `v${n}.geojson`, feature_count: 10 * n, loaded_by: 'gis', loaded_at: '2026-11-27T02:00:00Z', report: {} as never });
       const layerRecord = async (id: string) => ({ id, title: id, kind: 'hazard' as const, theme: 'flood', sensitivity: 'public' as const, anonymous: true, current_version: 2, feature_count: 20, versions: id === 'flood-zones' ? [version(2), version(1)] : [version(1)] });
-      const print = new PrintView(s, { ...sites, layerRecord, briefConfig: async () => ({ header: { [lang]: ['Ministry header'] } }) }, async (width, height) => ({ image: 'data:,', width, height, metresPerPx: 30 }));
+      const print = new PrintView(s, { ...sites, layerRecord, exposure: async () => earlierReport(), briefConfig: async () => ({ header: { [lang]: ['Ministry header'] } }) }, async (width, height) => ({ image: 'data:,', width, height, metresPerPx: 30 }));
       const search = new Search(s, {
         search: async () => ({ results: [{ kind: 'boundary', layer: 'rwa-districts', level: 'district', code: '43', name: 'Rubavu', bbox: [29.2, -1.8, 29.5, -1.6] }] }),
       });

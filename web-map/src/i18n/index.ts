@@ -1,6 +1,7 @@
 // The interface's languages: English, French and Kinyarwanda. Every string shown comes
 // from a message catalogue (`t`), and numbers and dates are written as the language
 // writes them; a key a catalogue lacks falls back to English.
+import { el, replace } from '../dom';
 import { en, type Key } from './en';
 import { fr } from './fr';
 import { rw } from './rw';
@@ -93,6 +94,17 @@ export function preferredLanguage(saved: string | null = localStorage.getItem(SA
 /** Remembers the language chosen, for the next visit. */
 export function rememberLanguage(lang: Lang) {
   localStorage.setItem(SAVED, lang);
+}
+
+/** Fills a page's language menu, each language named in itself; choosing one is
+ *  remembered for the next visit and passed to `choose`. */
+export function languageMenu(menu: HTMLSelectElement, choose: (lang: Lang) => void) {
+  replace(menu, ...LANGUAGES.map((l) => el('option', { value: l, selected: l === current, lang: l }, LANGUAGE_NAMES[l])));
+  menu.addEventListener('change', () => {
+    if (!isLang(menu.value)) return;
+    rememberLanguage(menu.value);
+    choose(menu.value);
+  });
 }
 
 const isKey = (k: string): k is Key => k in en;

@@ -169,10 +169,16 @@ impl From<LoadError> for ApiError {
 
 impl From<crate::engine::exposure::ExposureError> for ApiError {
     fn from(e: crate::engine::exposure::ExposureError) -> Self {
-        if e.is_not_found() {
-            Self::not_found(e.to_string())
-        } else {
-            Self::bad_request(e.to_string())
+        use crate::engine::EngineError;
+        use crate::engine::exposure::ExposureError;
+        match e {
+            ExposureError::Earlier(EngineError::Store(s)) => s.into(),
+            ExposureError::Earlier(other) => Self::internal(other.to_string()),
+            e @ ExposureError::EarlierWithheld(_) => {
+                Self::new(StatusCode::FORBIDDEN, "Forbidden", e.to_string())
+            }
+            e if e.is_not_found() => Self::not_found(e.to_string()),
+            e => Self::bad_request(e.to_string()),
         }
     }
 }

@@ -18,6 +18,10 @@
 //!   whose representative point lies in it (`snap`); a restricted hazard layer is
 //!   drawn by unit, with the highest class in each and the share of it in each class
 //!   (`aggregate`), and its class at a point is not given.
+//! - **Versions**: figures at an earlier version of an input are given only when nothing
+//!   is controlled ([`Control::compares_versions`]): set beside the current ones, two
+//!   versions' published figures would single out the households that changed between
+//!   them, which no partition of one version can prevent.
 
 mod aggregate;
 mod partition;
@@ -105,5 +109,13 @@ impl Control {
     #[must_use]
     pub fn any(self) -> bool {
         self.counts || self.places
+    }
+
+    /// Whether the caller may have figures at an earlier version of an input: only when
+    /// nothing is controlled, since the difference between two versions' figures is
+    /// what changed between them, household by household.
+    #[must_use]
+    pub fn compares_versions(self) -> bool {
+        !self.any()
     }
 }

@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use super::area::AreaError;
 use super::needs::NeedsError;
-use crate::engine::{LayerSnapshot, Snapshots, boundary_of, finest_boundary};
+use crate::engine::disclosure::Control;
+use crate::engine::{Engine, EngineError, LayerSnapshot, Snapshots, boundary_of, finest_boundary};
 use crate::model::{AdminLevel, LayerId, LayerKind, SlugError};
+use crate::store::Store;
 
 /// Why an exposure question cannot be answered.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +63,14 @@ pub enum ExposureError {
     /// A bad standard of needs.
     #[error(transparent)]
     Needs(#[from] NeedsError),
+    /// An earlier version asked for by a caller who may not compare versions.
+    #[error(
+        "figures at an earlier version of '{0}' are given only to callers who see the detail of both layers (the analyst role): set beside the current figures, they would single out the households that changed between the versions (docs/security.md)"
+    )]
+    EarlierWithheld(LayerId),
+    /// An earlier version that could not be had (no such version, or the store failed).
+    #[error(transparent)]
+    Earlier(#[from] EngineError),
 }
 
 impl ExposureError {
@@ -69,6 +79,16 @@ impl ExposureError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::UnknownLayer(_))
     }
+}
+
+/// The versions of the hazard and exposure layers to compute with, when not the current
+/// ones (the boundary layers are always current: units keep their codes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Versions {
+    /// The hazard layer's version.
+    pub hazard: Option<i32>,
+    /// The exposure layer's version.
+    pub exposure: Option<i32>,
 }
 
 /// The layer `id` of kind `kind`, given as parameter `param`.
@@ -145,6 +165,35 @@ impl Inputs {
             level,
             names_layer: boundary_of(all, level),
         })
+    }
+
+    /// The same inputs with the hazard and exposure layers at `versions`, for a caller
+    /// under `control`.
+    ///
+    /// # Errors
+    /// [`ExposureError::EarlierWithheld`] when a version other than the current one is
+    /// asked for and `control` does not allow comparing versions; [`ExposureError::Earlier`]
+    /// when that version does not exist or cannot be read.
+    pub fn at_versions(
+        mut self,
+        engine: &Engine,
+        store: &Store,
+        versions: Versions,
+        control: Control,
+    ) -> Result<Self, ExposureError> {
+        for (layer, version) in [
+            (&mut self.hazard, versions.hazard),
+            (&mut self.exposed, versions.exposure),
+        ] {
+            let Some(version) = version.filter(|v| *v != layer.version) else {
+                continue;
+            };
+            if !control.compares_versions() {
+                return Err(ExposureError::EarlierWithheld(layer.meta.id.clone()));
+            }
+            *layer = engine.at_version(store, &layer.meta.id, version)?;
+        }
+        Ok(self)
     }
 
     /// Every layer the figures depend on (for ETags and cache purges).

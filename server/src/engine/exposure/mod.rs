@@ -16,6 +16,6 @@ pub mod results;
 
 pub use compute::{class_at, compute, unit_at};
 pub use figures::{ClassRules, Figures, class_name};
-pub use inputs::{ExposureError, Inputs, layer_of_kind};
+pub use inputs::{ExposureError, Inputs, Versions, layer_of_kind};
 pub use needs::Needs;
 pub use report::{ExposureReport, ExposureRequest, area_report, figures, report};

@@ -10,13 +10,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::figures::{ClassRules, Figures, class_name};
-use super::inputs::{ExposureError, Inputs, layer_of_kind};
+use super::inputs::{ExposureError, Inputs, Versions, layer_of_kind};
 use super::needs::{Needs, NeedsOf};
 use super::results::Computed;
 use crate::engine::disclosure::{self, Clearance, Control, MIN_HOUSEHOLDS};
 use crate::engine::tally::{ByClass, Tally, UnitFigures, roll_up};
 use crate::engine::{Engine, LayerSnapshot, finest_boundary};
 use crate::model::{AdminLevel, Classification, LayerId, LayerKind};
+use crate::store::Store;
 
 /// Which layer version a report came from.
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +199,8 @@ pub struct ExposureRequest<'a> {
     pub by: &'a str,
     /// Minimum needs per displaced person.
     pub needs: Needs,
+    /// Earlier versions of the hazard or exposure layer to compute with, if any.
+    pub versions: Versions,
 }
 
 /// A unit's name and extent.
@@ -301,19 +304,22 @@ pub fn figures(
 }
 
 /// The exposure report, and the boundary layer of the level asked for (for unit names
-/// and shapes), as a caller of `clearance` may see it (see [`Control`]).
+/// and shapes), as a caller of `clearance` may see it (see [`Control`]); earlier
+/// versions of its inputs are read from `store` when asked for.
 ///
 /// # Errors
-/// An [`ExposureError`] for an unknown layer, a wrong kind or level, or a missing
-/// boundary layer.
+/// An [`ExposureError`] for an unknown layer, a wrong kind or level, a missing boundary
+/// layer, or an earlier version that does not exist or may not be compared.
 pub fn report(
     engine: &Engine,
+    store: &Store,
     req: ExposureRequest<'_>,
     clearance: Clearance,
 ) -> Result<(ExposureReport, Option<Arc<LayerSnapshot>>), ExposureError> {
     let inputs = Inputs::resolve(&engine.snapshots(), req.hazard, req.exposure, req.by)?;
-    let computed = engine.exposure(&inputs.hazard, &inputs.exposed, &inputs.finest);
     let control = Control::of(&inputs.hazard.meta, &inputs.exposed.meta, clearance);
+    let inputs = inputs.at_versions(engine, store, req.versions, control)?;
+    let computed = engine.exposure(&inputs.hazard, &inputs.exposed, &inputs.finest);
     let (by_level, country) = figures(engine, &inputs, &computed, control);
     let names = unit_names(inputs.names_layer.as_deref());
     let rules = ClassRules::of(&inputs.hazard.meta);

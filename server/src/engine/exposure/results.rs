@@ -139,6 +139,13 @@ impl Results {
         .clone()
     }
 
+    /// Drops the results computed from version `version` of layer `id`.
+    pub fn forget(&self, id: &LayerId, version: i32) {
+        let gone = (id.clone(), version);
+        self.lock()
+            .retain(|k, _| ![&k.hazard, &k.exposure, &k.units].contains(&&gone));
+    }
+
     /// Drops the results of layer versions that are no longer current.
     pub fn retain_current(&self, all: &Snapshots) {
         self.lock().retain(|k, _| k.current_in(all));
