@@ -92,6 +92,8 @@ pub struct ServerSettings {
     /// The server's public address (`https://sitroom.example.org`), used for every
     /// absolute link instead of the request's host.
     pub public_url: Option<String>,
+    /// Who sends the alerts drafted here and how they are numbered.
+    pub alerts: crate::engine::rules::Sender,
 }
 
 impl Default for ServerSettings {
@@ -107,6 +109,7 @@ impl Default for ServerSettings {
             load_limits: LoadLimits::default(),
             trusted_proxies: Vec::new(),
             public_url: None,
+            alerts: crate::engine::rules::Sender::default(),
         }
     }
 }

@@ -18,4 +18,5 @@ pub mod ingest;
 pub mod load;
 pub mod metrics;
 pub mod model;
+pub mod ops;
 pub mod store;

@@ -320,6 +320,77 @@ pub fn source_sector(code: i64) -> geo::Geometry<f64> {
         .expect("sector geometry")
 }
 
+/// A point inside sector `code` and its extent, from the mirror's file.
+pub fn inside_sector(code: i64) -> (geo::Point<f64>, geo::Rect<f64>) {
+    use geo::{BoundingRect as _, InteriorPoint as _};
+    let g = source_sector(code);
+    (
+        g.interior_point().expect("a point inside"),
+        g.bounding_rect().expect("an extent"),
+    )
+}
+
+/// A GeoJSON hazard layer of one zone of class `class` a little larger than `r`.
+pub fn zone_geojson(r: geo::Rect<f64>, class: &str) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"class":"{class}"}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#,
+        w = r.min().x - 0.001,
+        s = r.min().y - 0.001,
+        e = r.max().x + 0.001,
+        n = r.max().y + 0.001
+    )
+}
+
+/// Loads one zone of class `class` over `r` as a new version of hazard layer `id` (see
+/// [`load_class_zones`]).
+pub fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>, class: &str) {
+    let zone = write(
+        dir,
+        &format!("{id}-{class}.geojson"),
+        &zone_geojson(r, class),
+    );
+    load_class_zones(db, &zone, id);
+}
+
+/// Checks a CAP message against the OASIS CAP 1.2 schema with WMO's `capvalidator` (the
+/// python of `tests/cap/venv.sh`, named by `SITROOM_CAP_PYTHON`); the validator's
+/// message when it fails.
+pub fn cap_schema_check(xml: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let python = std::env::var("SITROOM_CAP_PYTHON").expect(
+        "SITROOM_CAP_PYTHON is not set: run the tests with scripts/test.sh, or export SITROOM_CAP_PYTHON=$(tests/cap/venv.sh)",
+    );
+    let mut child = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import sys, capvalidator
+r = capvalidator.check_schema(sys.stdin.buffer.read())
+print(r.message)
+sys.exit(0 if r.passed else 1)",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run capvalidator");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(xml.as_bytes())
+        .expect("write the alert");
+    let out = child.wait_with_output().expect("capvalidator's answer");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
 /// The tile at zoom `z` containing lon/lat `c`.
 #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tiles::TileId {

@@ -5,16 +5,9 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use geo::{BoundingRect, InteriorPoint};
 use serde_json::Value;
 use sitroom::api::AppState;
 use sitroom::store::Store;
-
-/// A point inside sector `code` and its extent, from the source file.
-fn inside_sector(code: i64) -> (geo::Point<f64>, geo::Rect<f64>) {
-    let g = sitroom_tests::source_sector(code);
-    (g.interior_point().unwrap(), g.bounding_rect().unwrap())
-}
 
 async fn get(state: &AppState, uri: &str, token: Option<&str>) -> (StatusCode, Value) {
     let a = sitroom_tests::call(state, "GET", uri, token, None).await;
@@ -33,25 +26,6 @@ struct Fixture {
     pts: std::path::PathBuf,
     /// Extent of Gitega.
     r: geo::Rect<f64>,
-}
-
-fn zone_geojson(r: geo::Rect<f64>, class: &str) -> String {
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"class":"{class}"}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#,
-        w = r.min().x - 0.001,
-        s = r.min().y - 0.001,
-        e = r.max().x + 0.001,
-        n = r.max().y + 0.001
-    )
-}
-
-fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>, class: &str) {
-    let zone = sitroom_tests::write(
-        dir,
-        &format!("{id}-{class}.geojson"),
-        &zone_geojson(r, class),
-    );
-    sitroom_tests::load_class_zones(db, &zone, id);
 }
 
 /// Loads the CSV of points at `path` (people, households, lon, lat) as a version of the
@@ -92,9 +66,9 @@ fn fixture_in(dir: &tempfile::TempDir, db: String, levels: &[&str]) -> Fixture {
     for level in levels {
         sitroom_tests::load_admin(&db, &format!("{level}s"), level);
     }
-    let (g, r) = inside_sector(1101);
-    load_zone(&db, dir, "zone", r, "high");
-    let (k, _) = inside_sector(2101);
+    let (g, r) = sitroom_tests::inside_sector(1101);
+    sitroom_tests::load_zone(&db, dir, "zone", r, "high");
+    let (k, _) = sitroom_tests::inside_sector(2101);
     let csv = format!(
         "people,households,lon,lat\n10,1,{gx},{gy}\n20,1,{gx},{gy}\n30,1,{gx},{gy}\n40,1,{kx},{ky}\n50,1,{kx},{ky}\n",
         gx = g.x(),
@@ -388,7 +362,7 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
     assert_eq!(again["computed_at"], computed_at, "the same inputs: kept");
 
     // A new layer the result does not depend on: still kept.
-    load_zone(&db, &dir, "other-zone", r, "low");
+    sitroom_tests::load_zone(&db, &dir, "other-zone", r, "low");
     state.sync_engine().await;
     let (_, after_other) = get(&state, uri, None).await;
     assert_eq!(after_other["computed_at"], computed_at);
@@ -423,7 +397,7 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
     assert_eq!(unit["exposed_share"], 1.0);
 
     // A new version of the hazard layer: recomputed, and the tiles follow.
-    load_zone(&db, &dir, "zone", r, "medium");
+    sitroom_tests::load_zone(&db, &dir, "zone", r, "medium");
     state.sync_engine().await;
     let (_, second) = get(&state, &format!("{uri}&water_l=20"), None).await;
     assert_eq!(second["hazard"]["version"], 2);
@@ -516,7 +490,7 @@ async fn figures_at_earlier_versions(dir: &tempfile::TempDir, db: String) {
 
     // A second hazard version (medium over Gitega), then a second exposure version
     // (every household moved into sector 2101).
-    load_zone(&db, dir, "zone", r, "medium");
+    sitroom_tests::load_zone(&db, dir, "zone", r, "medium");
     let moved = format!(
         "people,households,lon,lat\n7,1,{x},{y}\n8,1,{x},{y}\n",
         x = k.x(),

@@ -2,6 +2,7 @@
 //! what they share to speak HTTP is in [`http`]. Handlers only translate requests and
 //! answers: the figures, rules and limits are below, in the engine and the model.
 
+mod alerts;
 mod audit;
 mod choropleth;
 mod events;
@@ -102,6 +103,7 @@ impl AppState {
                 self.engine.prepare_in_background(&changed);
                 let ids: Vec<String> = changed.iter().map(ToString::to_string).collect();
                 self.tiles.purge(&ids);
+                self.evaluate_rules(Some(changed.clone()));
                 for id in changed {
                     let version = self.engine.layer(&id).map(|s| s.version);
                     // No subscriber is not an error.
@@ -116,6 +118,19 @@ impl AppState {
             }
             _ => {}
         }
+    }
+}
+
+impl AppState {
+    /// Evaluates, in the background, the alert rules counting one of the `changed`
+    /// layers (every enabled rule when `None`, as at start); the drafts they make are
+    /// stored once per rule version and input versions, whichever server gets there.
+    pub fn evaluate_rules(&self, changed: Option<Vec<crate::model::LayerId>>) {
+        let (engine, store) = (self.engine.clone(), self.store.clone());
+        let sender = self.settings.alerts.clone();
+        tokio::task::spawn_blocking(move || {
+            crate::ops::alerts::evaluate_changed(&engine, &store, changed.as_deref(), &sender)
+        });
     }
 }
 
@@ -135,6 +150,7 @@ pub fn app(state: AppState) -> Router {
         .merge(glyphs::router())
         .merge(tokens::router())
         .merge(audit::router())
+        .merge(alerts::router())
         .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))
         .route("/openapi.json", axum::routing::get(openapi_json));

@@ -2,6 +2,7 @@
 //! token | exposure | demo`, one module per command. Every write goes through the same
 //! path as the API's (`load::load_file` and the store, which audits it).
 
+mod alerts;
 mod demo;
 mod exposure;
 mod layers;
@@ -83,6 +84,9 @@ enum Command {
     Token(token::TokenCommand),
     /// Exposure of one layer to a hazard per admin unit and class (as /api/exposure).
     Exposure(exposure::ExposureArgs),
+    /// Alert rules and the CAP alerts they draft.
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
     /// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
     Demo(demo::DemoArgs),
 }
@@ -127,6 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Delete(a) => a.run(db),
         Command::Token(a) => a.run(db),
         Command::Exposure(a) => a.run(db),
+        Command::Alerts(a) => a.run(db),
         Command::Demo(a) => a.run(db),
     }
 }

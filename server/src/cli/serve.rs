@@ -47,6 +47,8 @@ pub struct ServeArgs {
     /// every absolute link in answers instead of the request's host.
     #[arg(long)]
     public_url: Option<String>,
+    #[command(flatten)]
+    alerts: super::alerts::SenderArgs,
 }
 
 impl ServeArgs {
@@ -66,7 +68,9 @@ impl ServeArgs {
             load_limits,
             trusted_proxies,
             public_url,
+            alerts,
         } = self;
+        let alerts = alerts.sender()?;
 
         if let Some(u) = &public_url {
             anyhow::ensure!(
@@ -103,6 +107,7 @@ impl ServeArgs {
                 load_limits: load_limits.limits(),
                 trusted_proxies,
                 public_url,
+                alerts,
             };
             let state =
                 tokio::task::spawn_blocking(move || AppState::new(store, settings)).await??;
@@ -111,6 +116,8 @@ impl ServeArgs {
                 seconds = started.elapsed().as_secs_f64(),
                 "engine snapshots built"
             );
+            // Rules may not have seen versions loaded while no server ran.
+            state.evaluate_rules(None);
             tracing::info!("sitroom serving on http://{addr} (store: {backend})");
             api::serve(listener, state).await?;
             anyhow::Ok(())

@@ -7,6 +7,7 @@ pub mod disclosure;
 pub mod exposure;
 pub mod filter;
 pub mod geometry;
+pub mod rules;
 pub mod search;
 pub mod selection;
 pub mod snapshot;

@@ -4,6 +4,7 @@
 
 mod macros;
 
+pub mod alert;
 pub mod audit;
 pub mod classify;
 pub mod layer;

@@ -10,6 +10,7 @@
 //! complete. Every write records itself in the audit log in the same transaction, so no
 //! write can happen unrecorded and no entry can name a write that did not happen.
 
+mod alerts;
 mod audit;
 mod connection;
 mod layers;

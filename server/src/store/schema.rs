@@ -64,3 +64,32 @@ diesel::table! {
 
 diesel::joinable!(layer_versions -> layers (layer_id));
 diesel::allow_tables_to_appear_in_same_query!(layers, layer_versions);
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    alert_rules (id, version) {
+        id -> Text,
+        version -> Integer,
+        spec -> SqlJson,
+        written_by -> Text,
+        written_at -> SqlTime,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    alerts (id) {
+        id -> BigInt,
+        rule_id -> Nullable<Text>,
+        rule_version -> Nullable<Integer>,
+        hazard_layer -> Text,
+        hazard_version -> Integer,
+        exposure_layer -> Text,
+        exposure_version -> Integer,
+        state -> Text,
+        doc -> SqlJson,
+        updated_at -> SqlTime,
+    }
+}

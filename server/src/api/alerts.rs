@@ -1,0 +1,200 @@
+//! Early warning over HTTP: `GET /api/alert-rules`, `GET|PUT /api/alert-rules/{id}`
+//! (editors write), `POST /api/alert-rules/{id}/evaluate` (now, on the current layer
+//! versions), `GET /api/alerts` and `/api/alerts/{id}` (any token), and
+//! `GET /cap/alerts/{id}.xml`, the alert as CAP 1.2 (issued public alerts without a
+//! token). The rules and alerts are `ops::alerts`'; this module only reads requests and
+//! writes answers.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::AppState;
+use super::http::{ApiError, Reader, authorise, blocking};
+use crate::model::Role;
+use crate::model::alert::{Alert, AlertState, Rule, RuleId, RuleSpec, Scope};
+use crate::ops::alerts::{self, AlertError, Evaluated};
+
+/// Most alerts one list returns.
+const MAX_LIMIT: i64 = 1000;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/alert-rules", get(list_rules))
+        .route("/api/alert-rules/{id}", get(get_rule).put(put_rule))
+        .route("/api/alert-rules/{id}/evaluate", post(evaluate))
+        .route("/api/alerts", get(list_alerts))
+        .route("/api/alerts/{id}", get(get_alert))
+        .route("/cap/alerts/{file}", get(cap_xml))
+}
+
+impl From<AlertError> for ApiError {
+    fn from(e: AlertError) -> Self {
+        match e {
+            AlertError::Store(s) => s.into(),
+            AlertError::UnknownRule(_) => Self::not_found(e.to_string()),
+            AlertError::Layer(l) => l.into(),
+            other => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Rule refused",
+                other.to_string(),
+            ),
+        }
+    }
+}
+
+fn rule_id(id: &str) -> Result<RuleId, ApiError> {
+    id.parse().map_err(ApiError::bad_request)
+}
+
+async fn list_rules(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Rule>>, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.rules()?)).await?))
+}
+
+async fn get_rule(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Rule>, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
+    let id = rule_id(&id)?;
+    let store = state.store.clone();
+    let rule = blocking(move || Ok(store.rule(&id)?.ok_or(AlertError::UnknownRule(id))?)).await?;
+    Ok(Json(rule))
+}
+
+async fn put_rule(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<RuleSpec>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let editor = authorise(&state, &headers, Role::Editor).await?;
+    let id = rule_id(&id)?;
+    let Json(spec) = body.map_err(|e| {
+        ApiError::bad_request(format!(
+            "send the rule as JSON with title, condition and alert (docs/early-warning.md): {}",
+            e.body_text()
+        ))
+    })?;
+    let (engine, store) = (state.engine.clone(), state.store.clone());
+    let rule = blocking(move || {
+        Ok(alerts::write_rule(
+            &engine,
+            &store,
+            &id,
+            &spec,
+            &editor.name,
+        )?)
+    })
+    .await?;
+    let status = if rule.version == 1 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(rule)).into_response())
+}
+
+async fn evaluate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Evaluated>, ApiError> {
+    authorise(&state, &headers, Role::Editor).await?;
+    let id = rule_id(&id)?;
+    let (engine, store) = (state.engine.clone(), state.store.clone());
+    let sender = state.settings.alerts.clone();
+    let done = blocking(move || Ok(alerts::evaluate_by_id(&engine, &store, &id, &sender)?)).await?;
+    Ok(Json(done))
+}
+
+#[derive(Debug, Deserialize)]
+struct AlertsQuery {
+    state: Option<AlertState>,
+    limit: Option<i64>,
+}
+
+async fn list_alerts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<AlertsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<Alert>>, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
+    let Query(q) = query.map_err(|e| {
+        ApiError::bad_request(format!(
+            "state is one of draft, approved, issued, superseded, rejected; limit 1 to {MAX_LIMIT} ({})",
+            e.body_text()
+        ))
+    })?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit {limit} is out of range: use 1 to {MAX_LIMIT}"
+        )));
+    }
+    let store = state.store.clone();
+    let states: Vec<AlertState> = q.state.into_iter().collect();
+    Ok(Json(
+        blocking(move || Ok(store.alerts(&states, limit)?)).await?,
+    ))
+}
+
+fn no_alert(id: i64) -> ApiError {
+    ApiError::not_found(format!(
+        "there is no alert {id}: GET /api/alerts lists them"
+    ))
+}
+
+async fn get_alert(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<Alert>, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
+    let store = state.store.clone();
+    let alert = blocking(move || store.alert(id)?.ok_or_else(|| no_alert(id))).await?;
+    Ok(Json(alert))
+}
+
+/// Whether anyone may read the alert without a token: issued to the public.
+fn public(alert: &Alert) -> bool {
+    alert.scope == Scope::Public
+        && matches!(alert.state, AlertState::Issued | AlertState::Superseded)
+}
+
+async fn cap_xml(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id: i64 = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "'{}' is not an alert's CAP file: ask for /cap/alerts/{{number}}.xml",
+                file.chars().take(40).collect::<String>()
+            ))
+        })?;
+    let reader = Reader::of(&state, &headers).await?;
+    let store = state.store.clone();
+    let alert = blocking(move || store.alert(id)?.ok_or_else(|| no_alert(id))).await?;
+    if !public(&alert) {
+        reader.require(Role::Viewer)?;
+    }
+    Ok((
+        [(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")],
+        crate::formats::cap::to_xml(&alert, &state.settings.alerts.name),
+    )
+        .into_response())
+}

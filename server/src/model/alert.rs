@@ -1,0 +1,543 @@
+//! Early warning: alert rules (a condition on exposure per admin unit that drafts an
+//! alert when a hazard layer's new version meets it) and alerts in the terms of the
+//! OASIS Common Alerting Protocol 1.2 — the values of its enumerations as CAP spells
+//! them, the texts of each `<info>` per language, and the lifecycle draft → approved →
+//! issued, after which an alert is only ever superseded (updated or cancelled).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::macros::slug_type;
+use super::{AdminLevel, HazardClass, LayerId};
+
+slug_type! {
+    /// The id of an alert rule (an ASCII slug).
+    RuleId, "rule id"
+}
+
+/// Defines an enumeration of CAP 1.2 whose values are written as CAP spells them (in
+/// the XML and in JSON alike).
+macro_rules! cap_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(
+                #[doc = concat!("CAP `", $text, "`.")]
+                #[serde(rename = $text)]
+                $variant
+            ),+
+        }
+
+        impl $name {
+            /// Every value, in CAP's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as CAP writes it.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = super::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(super::UnknownValue::new($what, other, &[$($text),+])),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+    };
+}
+
+cap_enum! {
+    /// `status`: how the alert is to be handled.
+    Status, "CAP status" {
+        Actual => "Actual",
+        Exercise => "Exercise",
+        System => "System",
+        Test => "Test",
+        Draft => "Draft",
+    }
+}
+
+cap_enum! {
+    /// `msgType`: what the message does.
+    MsgType, "CAP msgType" {
+        Alert => "Alert",
+        Update => "Update",
+        Cancel => "Cancel",
+    }
+}
+
+cap_enum! {
+    /// `scope`: who the alert is for.
+    Scope, "CAP scope" {
+        Public => "Public",
+        Restricted => "Restricted",
+    }
+}
+
+cap_enum! {
+    /// `category`: the kind of event.
+    Category, "CAP category" {
+        Geo => "Geo",
+        Met => "Met",
+        Safety => "Safety",
+        Security => "Security",
+        Rescue => "Rescue",
+        Fire => "Fire",
+        Health => "Health",
+        Env => "Env",
+        Transport => "Transport",
+        Infra => "Infra",
+        Cbrne => "CBRNE",
+        Other => "Other",
+    }
+}
+
+cap_enum! {
+    /// `responseType`: the action recommended.
+    ResponseType, "CAP responseType" {
+        Shelter => "Shelter",
+        Evacuate => "Evacuate",
+        Prepare => "Prepare",
+        Execute => "Execute",
+        Avoid => "Avoid",
+        Monitor => "Monitor",
+        Assess => "Assess",
+        AllClear => "AllClear",
+        None => "None",
+    }
+}
+
+cap_enum! {
+    /// `urgency`: how soon to act.
+    Urgency, "CAP urgency" {
+        Immediate => "Immediate",
+        Expected => "Expected",
+        Future => "Future",
+        Past => "Past",
+        Unknown => "Unknown",
+    }
+}
+
+cap_enum! {
+    /// `severity`: how bad the event is.
+    Severity, "CAP severity" {
+        Extreme => "Extreme",
+        Severe => "Severe",
+        Moderate => "Moderate",
+        Minor => "Minor",
+        Unknown => "Unknown",
+    }
+}
+
+cap_enum! {
+    /// `certainty`: how sure the event is.
+    Certainty, "CAP certainty" {
+        Observed => "Observed",
+        Likely => "Likely",
+        Possible => "Possible",
+        Unlikely => "Unlikely",
+        Unknown => "Unknown",
+    }
+}
+
+/// The languages an alert carries one `<info>` each in.
+pub const LANGUAGES: &[&str] = &["en", "fr", "rw"];
+
+/// A text in each language (`en` required; `fr` and `rw` when given). Templates may name
+/// `{unit}`, `{units}`, `{people}`, `{hazard}`, `{level}` and `{rule}`.
+pub type Texts = BTreeMap<String, String>;
+
+/// What an exposure figure of a unit is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// People in the classes named.
+    People,
+    /// People in the classes named per person of the unit, 0–1.
+    Share,
+}
+
+/// The condition an alert rule checks in every unit of a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The hazard layer whose new versions are checked.
+    pub hazard: LayerId,
+    /// The exposure layer counted (people).
+    pub exposure: LayerId,
+    /// The level of the units checked.
+    pub level: AdminLevel,
+    /// The hazard classes counted.
+    pub classes: Vec<HazardClass>,
+    /// What is compared.
+    pub measure: Measure,
+    /// The least figure that fires (people, or a share 0–1).
+    pub at_least: f64,
+}
+
+/// What an alert drafted by a rule says: CAP's `<info>` values and its texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertTemplate {
+    /// CAP `category`.
+    pub category: Category,
+    /// CAP `event`, per language.
+    pub event: Texts,
+    /// CAP `responseType`.
+    pub response_type: ResponseType,
+    /// CAP `urgency`.
+    pub urgency: Urgency,
+    /// CAP `severity`.
+    pub severity: Severity,
+    /// CAP `certainty`.
+    pub certainty: Certainty,
+    /// CAP `headline`, per language (a template).
+    pub headline: Texts,
+    /// CAP `description`, per language (a template).
+    #[serde(default)]
+    pub description: Texts,
+    /// CAP `instruction`, per language (a template).
+    pub instruction: Texts,
+    /// How long an issued alert stays in force, in hours (CAP `expires`).
+    pub hours: u32,
+    /// CAP `scope`.
+    #[serde(default = "public")]
+    pub scope: Scope,
+}
+
+const fn public() -> Scope {
+    Scope::Public
+}
+
+/// An alert rule as an editor writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// A human title.
+    pub title: String,
+    /// What is checked.
+    pub condition: Condition,
+    /// What the drafted alert says.
+    pub alert: AlertTemplate,
+    /// Whether new versions of the hazard layer are checked by themselves (else only on
+    /// demand).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// Why a rule cannot be stored as written (before any layer is looked at).
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum RuleError {
+    /// A text without its English version.
+    #[error(
+        "'{0}' needs an English text ('en'); French ('fr') and Kinyarwanda ('rw') are optional"
+    )]
+    NoEnglish(&'static str),
+    /// A text in a language alerts are not written in.
+    #[error("'{field}' has a text in '{lang}': alerts are written in en, fr and rw only")]
+    Language {
+        /// The field.
+        field: &'static str,
+        /// The language given.
+        lang: String,
+    },
+    /// No class to count.
+    #[error(
+        "name at least one hazard class to count in condition.classes (high, medium, low, very_low)"
+    )]
+    NoClasses,
+    /// A threshold that cannot fire sensibly.
+    #[error(
+        "condition.at_least must be a positive number of people, or a share above 0 and at most 1 (measure 'share'); got {0}"
+    )]
+    Threshold(f64),
+    /// A rule checked at country level (alerts name units).
+    #[error(
+        "condition.level must be a level of units with codes: province, district, sector, cell or village"
+    )]
+    Country,
+    /// An alert that would never be in force, or for years.
+    #[error("alert.hours must be 1 to 720 (30 days); got {0}")]
+    Hours(u32),
+    /// An empty title.
+    #[error("give the rule a title")]
+    NoTitle,
+}
+
+impl RuleSpec {
+    /// Checks what can be checked without the store: texts, classes, threshold, level.
+    ///
+    /// # Errors
+    /// The first [`RuleError`] found.
+    pub fn check(&self) -> Result<(), RuleError> {
+        if self.title.trim().is_empty() {
+            return Err(RuleError::NoTitle);
+        }
+        let c = &self.condition;
+        if c.classes.is_empty() {
+            return Err(RuleError::NoClasses);
+        }
+        let fits = match c.measure {
+            Measure::People => c.at_least.is_finite() && c.at_least > 0.0,
+            Measure::Share => c.at_least > 0.0 && c.at_least <= 1.0,
+        };
+        if !fits {
+            return Err(RuleError::Threshold(c.at_least));
+        }
+        if c.level == AdminLevel::Country {
+            return Err(RuleError::Country);
+        }
+        let a = &self.alert;
+        if !(1..=720).contains(&a.hours) {
+            return Err(RuleError::Hours(a.hours));
+        }
+        for (field, texts, required) in [
+            ("alert.event", &a.event, true),
+            ("alert.headline", &a.headline, true),
+            ("alert.instruction", &a.instruction, true),
+            ("alert.description", &a.description, false),
+        ] {
+            if let Some(lang) = texts.keys().find(|l| !LANGUAGES.contains(&l.as_str())) {
+                return Err(RuleError::Language {
+                    field,
+                    lang: lang.chars().take(10).collect(),
+                });
+            }
+            if required && texts.get("en").is_none_or(|t| t.trim().is_empty()) {
+                return Err(RuleError::NoEnglish(field));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A stored version of a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// Its id.
+    pub id: RuleId,
+    /// Its version (1 on creation, one more on each change).
+    pub version: i32,
+    /// What it says.
+    #[serde(flatten)]
+    pub spec: RuleSpec,
+    /// Who wrote this version.
+    pub written_by: String,
+    /// When.
+    pub written_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Where an alert is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    /// Drafted by a rule or an editor; not sent.
+    Draft,
+    /// Approved by a second editor; not sent yet.
+    Approved,
+    /// Sent; in force until it expires or is superseded.
+    Issued,
+    /// Replaced by an update or a cancellation.
+    Superseded,
+    /// Set aside without being sent.
+    Rejected,
+}
+
+/// A layer version an alert was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerUsed {
+    /// The layer.
+    pub layer: LayerId,
+    /// Its version.
+    pub version: i32,
+    /// Its title.
+    pub title: String,
+}
+
+/// One admin unit an alert is for, with its figures and its outline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertArea {
+    /// Official code (CAP `geocode`).
+    pub code: String,
+    /// Name (CAP `areaDesc`).
+    pub name: String,
+    /// Its level.
+    pub level: AdminLevel,
+    /// People in the classes the rule counts.
+    pub exposed: f64,
+    /// People affected.
+    pub affected: f64,
+    /// People likely displaced.
+    pub displaced: f64,
+    /// People of the unit (all classes and none).
+    pub population: f64,
+    /// The outline, lon/lat, closed, at most [`MAX_AREA_VERTICES`] vertices.
+    pub polygon: Vec<[f64; 2]>,
+}
+
+/// The most vertices a CAP `<polygon>` of ours has.
+pub const MAX_AREA_VERTICES: usize = 100;
+
+/// The texts of one `<info>`, written from the rule's templates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InfoText {
+    /// RFC 3066 language (CAP `language`): `en-GB`, `fr-FR`, `rw-RW`.
+    pub language: String,
+    /// CAP `event`.
+    pub event: String,
+    /// CAP `headline`.
+    pub headline: String,
+    /// CAP `description`.
+    pub description: String,
+    /// CAP `instruction`.
+    pub instruction: String,
+}
+
+/// An alert: what CAP says of it, what it was computed from, and where it is in its life.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// The store's number for it.
+    pub id: i64,
+    /// CAP `identifier` (`{oid prefix}.{id}`).
+    pub identifier: String,
+    /// CAP `sender`.
+    pub sender: String,
+    /// CAP `status`.
+    pub status: Status,
+    /// CAP `msgType`.
+    pub msg_type: MsgType,
+    /// CAP `scope`.
+    pub scope: Scope,
+    /// CAP `references` of an update or cancellation: the alert it supersedes, as
+    /// `sender,identifier,sent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<String>,
+    /// The rule that drafted it, and its version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<(RuleId, i32)>,
+    /// The hazard layer version.
+    pub hazard: LayerUsed,
+    /// The exposure layer version.
+    pub exposure: LayerUsed,
+    /// CAP `category`.
+    pub category: Category,
+    /// CAP `responseType`.
+    pub response_type: ResponseType,
+    /// CAP `urgency`.
+    pub urgency: Urgency,
+    /// CAP `severity`.
+    pub severity: Severity,
+    /// CAP `certainty`.
+    pub certainty: Certainty,
+    /// Hours in force once issued.
+    pub hours: u32,
+    /// One per language.
+    pub info: Vec<InfoText>,
+    /// The units.
+    pub areas: Vec<AlertArea>,
+    /// Whether the exposure figures are published ones (a restricted exposure layer).
+    pub published_figures: bool,
+    /// Where it is in its life.
+    pub state: AlertState,
+    /// Who drafted it (`rule:{id}` for a rule).
+    pub drafted_by: String,
+    /// When.
+    pub drafted_at: chrono::DateTime<chrono::Utc>,
+    /// Who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// When it was sent (CAP `sent` once issued).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Alert {
+    /// People in all its areas (the rule's classes).
+    #[must_use]
+    pub fn exposed(&self) -> f64 {
+        self.areas.iter().map(|a| a.exposed).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> RuleSpec {
+        serde_json::from_value(serde_json::json!({
+            "title": "Floods in sectors",
+            "condition": {"hazard": "flood-zones", "exposure": "population", "level": "sector",
+                "classes": ["high", "medium"], "measure": "people", "at_least": 500},
+            "alert": {"category": "Met", "event": {"en": "Flood"}, "response_type": "Evacuate",
+                "urgency": "Expected", "severity": "Severe", "certainty": "Likely",
+                "headline": {"en": "Flood warning for {units}"},
+                "instruction": {"en": "Move to higher ground."}, "hours": 48}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn cap_values_are_written_as_cap_spells_them() {
+        assert_eq!(serde_json::to_value(Category::Cbrne).unwrap(), "CBRNE");
+        assert_eq!(
+            serde_json::to_value(ResponseType::AllClear).unwrap(),
+            "AllClear"
+        );
+        assert_eq!(
+            "AllClear".parse::<ResponseType>().unwrap(),
+            ResponseType::AllClear
+        );
+        let e = "Severeish".parse::<Severity>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "unknown CAP severity 'Severeish': use one of Extreme, Severe, Moderate, Minor, Unknown"
+        );
+    }
+
+    #[test]
+    fn a_rule_says_what_to_fix() {
+        assert_eq!(spec().check(), Ok(()));
+        assert_eq!(spec().alert.scope, Scope::Public);
+        let mut s = spec();
+        s.condition.at_least = -1.0;
+        assert_eq!(s.check(), Err(RuleError::Threshold(-1.0)));
+        let mut s = spec();
+        s.condition.measure = Measure::Share;
+        assert_eq!(s.check(), Err(RuleError::Threshold(500.0)));
+        let mut s = spec();
+        s.alert.headline.remove("en");
+        s.alert.headline.insert("fr".into(), "Alerte".into());
+        assert_eq!(s.check(), Err(RuleError::NoEnglish("alert.headline")));
+        let mut s = spec();
+        s.alert.instruction.insert("de".into(), "Hoch".into());
+        assert!(s.check().unwrap_err().to_string().contains("'de'"));
+        let mut s = spec();
+        s.condition.classes.clear();
+        assert_eq!(s.check(), Err(RuleError::NoClasses));
+        let mut s = spec();
+        s.condition.level = AdminLevel::Country;
+        assert_eq!(s.check(), Err(RuleError::Country));
+        let mut s = spec();
+        s.alert.hours = 0;
+        assert_eq!(s.check(), Err(RuleError::Hours(0)));
+    }
+}

@@ -1,0 +1,256 @@
+//! Alert rules (every version kept) and alerts (each in its life), written with their
+//! audit entries in one transaction, the same on both backends.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::audit::append;
+use super::connection::{Conn, lock_layer, write};
+use super::schema::{alert_rules, alerts};
+use super::types::{Json, Time};
+use super::{Store, StoreError, StoreResult};
+use crate::model::AuditEntry;
+use crate::model::alert::{Alert, AlertState, Rule, RuleId, RuleSpec};
+
+/// The lock every write of alerts takes (numbers are handed out in order).
+const ALERTS_LOCK: &str = "sitroom:alerts";
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = alert_rules)]
+struct RuleRow {
+    id: String,
+    version: i32,
+    spec: Json,
+    written_by: String,
+    written_at: Time,
+}
+
+fn corrupt(what: String, e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        source: Box::new(e),
+    }
+}
+
+impl RuleRow {
+    fn into_rule(self) -> StoreResult<Rule> {
+        let what = || format!("alert rule {} v{}", self.id, self.version);
+        Ok(Rule {
+            spec: serde_json::from_value(self.spec.0.clone()).map_err(|e| corrupt(what(), e))?,
+            id: self.id.parse().map_err(|e| corrupt(what(), e))?,
+            version: self.version,
+            written_by: self.written_by,
+            written_at: self.written_at.0,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = alerts)]
+struct AlertRow {
+    id: i64,
+    rule_id: Option<String>,
+    rule_version: Option<i32>,
+    hazard_layer: String,
+    hazard_version: i32,
+    exposure_layer: String,
+    exposure_version: i32,
+    state: String,
+    doc: Json,
+    updated_at: Time,
+}
+
+fn state_name(s: AlertState) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl AlertRow {
+    fn of(alert: &Alert) -> StoreResult<Self> {
+        Ok(Self {
+            id: alert.id,
+            rule_id: alert.rule.as_ref().map(|(r, _)| r.to_string()),
+            rule_version: alert.rule.as_ref().map(|(_, v)| *v),
+            hazard_layer: alert.hazard.layer.to_string(),
+            hazard_version: alert.hazard.version,
+            exposure_layer: alert.exposure.layer.to_string(),
+            exposure_version: alert.exposure.version,
+            state: state_name(alert.state),
+            doc: Json(
+                serde_json::to_value(alert)
+                    .map_err(|e| corrupt(format!("alert {}", alert.id), e))?,
+            ),
+            updated_at: Time(Utc::now()),
+        })
+    }
+
+    fn into_alert(self) -> StoreResult<Alert> {
+        serde_json::from_value(self.doc.0).map_err(|e| corrupt(format!("alert {}", self.id), e))
+    }
+}
+
+fn latest_rule(c: &mut Conn, id: &str) -> StoreResult<Option<RuleRow>> {
+    Ok(alert_rules::table
+        .filter(alert_rules::id.eq(id))
+        .order(alert_rules::version.desc())
+        .select(RuleRow::as_select())
+        .first(c)
+        .optional()?)
+}
+
+/// What a draft is keyed by: one per rule version and input versions.
+type DraftKey<'a> = (&'a RuleId, i32, &'a Alert);
+
+fn existing_draft(c: &mut Conn, (rule, version, a): DraftKey<'_>) -> StoreResult<Option<Alert>> {
+    alerts::table
+        .filter(alerts::rule_id.eq(rule.as_str()))
+        .filter(alerts::rule_version.eq(version))
+        .filter(alerts::hazard_layer.eq(a.hazard.layer.as_str()))
+        .filter(alerts::hazard_version.eq(a.hazard.version))
+        .filter(alerts::exposure_layer.eq(a.exposure.layer.as_str()))
+        .filter(alerts::exposure_version.eq(a.exposure.version))
+        .select(AlertRow::as_select())
+        .first(c)
+        .optional()?
+        .map(AlertRow::into_alert)
+        .transpose()
+}
+
+impl Store {
+    /// Writes a rule: version 1 of a new id, or the next version of an existing one.
+    /// Audited as `rule.write`.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn write_rule(&self, id: &RuleId, spec: &RuleSpec, by: &str) -> StoreResult<Rule> {
+        let mut conn = self.conn()?;
+        let value =
+            serde_json::to_value(spec).map_err(|e| corrupt(format!("alert rule {id}"), e))?;
+        write(&mut conn, |c| {
+            lock_layer(c, ALERTS_LOCK)?;
+            let version = latest_rule(c, id.as_str())?.map_or(1, |r| r.version + 1);
+            let row = RuleRow {
+                id: id.to_string(),
+                version,
+                spec: Json(value.clone()),
+                written_by: by.to_owned(),
+                written_at: Time(Utc::now()),
+            };
+            diesel::insert_into(alert_rules::table)
+                .values(&row)
+                .execute(c)?;
+            append(
+                c,
+                &AuditEntry::now(by, "rule.write", id.as_str(), json!({"version": version})),
+            )?;
+            row.into_rule()
+        })
+    }
+
+    /// The current version of every rule, by id.
+    ///
+    /// # Errors
+    /// When the database fails or a stored rule does not parse.
+    pub fn rules(&self) -> StoreResult<Vec<Rule>> {
+        let mut conn = self.conn()?;
+        let rows: Vec<RuleRow> = alert_rules::table
+            .order((alert_rules::id, alert_rules::version.desc()))
+            .select(RuleRow::as_select())
+            .load(&mut *conn)?;
+        let mut out: Vec<Rule> = Vec::new();
+        for row in rows {
+            if out.last().is_none_or(|r| r.id.as_str() != row.id) {
+                out.push(row.into_rule()?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The current version of rule `id`, if it exists.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn rule(&self, id: &RuleId) -> StoreResult<Option<Rule>> {
+        latest_rule(&mut *self.conn()?, id.as_str())?
+            .map(RuleRow::into_rule)
+            .transpose()
+    }
+
+    /// Stores the draft `alert` drafted by version `version` of rule `rule` from its input
+    /// versions, numbered next (its `id` and `identifier` are set here, the identifier
+    /// from `identifier(id)`), unless that rule version already drafted one from the same
+    /// versions: then that one is returned and `false`. Audited as `alert.draft`.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn draft_alert(
+        &self,
+        rule: &RuleId,
+        version: i32,
+        mut alert: Alert,
+        identifier: impl Fn(i64) -> String,
+    ) -> StoreResult<(Alert, bool)> {
+        let mut conn = self.conn()?;
+        write(&mut conn, |c| {
+            lock_layer(c, ALERTS_LOCK)?;
+            if let Some(found) = existing_draft(c, (rule, version, &alert))? {
+                return Ok((found, false));
+            }
+            let last: Option<i64> = alerts::table
+                .select(diesel::dsl::max(alerts::id))
+                .first(c)?;
+            alert.id = last.unwrap_or(0) + 1;
+            alert.identifier = identifier(alert.id);
+            alert.rule = Some((rule.clone(), version));
+            diesel::insert_into(alerts::table)
+                .values(&AlertRow::of(&alert)?)
+                .execute(c)?;
+            append(
+                c,
+                &AuditEntry::now(
+                    &alert.drafted_by,
+                    "alert.draft",
+                    &alert.identifier,
+                    json!({"rule": rule, "rule_version": version, "hazard": alert.hazard, "exposure": alert.exposure, "areas": alert.areas.len()}),
+                ),
+            )?;
+            Ok((alert, true))
+        })
+    }
+
+    /// Alerts, newest first, at most `limit`; only those in `states` when given.
+    ///
+    /// # Errors
+    /// When the database fails or a stored alert does not parse.
+    pub fn alerts(&self, states: &[AlertState], limit: i64) -> StoreResult<Vec<Alert>> {
+        let mut conn = self.conn()?;
+        let mut q = alerts::table.into_boxed();
+        if !states.is_empty() {
+            q = q.filter(alerts::state.eq_any(states.iter().map(|s| state_name(*s))));
+        }
+        q.order(alerts::id.desc())
+            .limit(limit)
+            .select(AlertRow::as_select())
+            .load(&mut *conn)?
+            .into_iter()
+            .map(AlertRow::into_alert)
+            .collect()
+    }
+
+    /// Alert number `id`, if it exists.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn alert(&self, id: i64) -> StoreResult<Option<Alert>> {
+        alerts::table
+            .find(id)
+            .select(AlertRow::as_select())
+            .first(&mut *self.conn()?)
+            .optional()?
+            .map(AlertRow::into_alert)
+            .transpose()
+    }
+}

