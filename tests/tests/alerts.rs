@@ -353,6 +353,244 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
     sitroom_tests::cap_schema_check(&xml)
         .unwrap_or_else(|e| panic!("not valid CAP 1.2: {e}\n{xml}"));
 
+    // Its life: approved by a second editor (not the rule's writer), issued, then in
+    // the public feed and open without a token; cancelled by a new alert that, once
+    // approved and issued, supersedes it. Nothing issued is changed.
+    let second = token("second", sitroom::model::Role::Editor);
+    let v2 = newest["id"].as_i64().unwrap();
+    let step = |id: i64, what: &str| format!("/api/alerts/{id}/{what}");
+    let (got, problem, _) = call(&state, "POST", &step(v2, "issue"), ed, None).await;
+    assert_eq!(got, StatusCode::CONFLICT, "not approved yet: {problem}");
+    let (got, problem, _) = call(&state, "POST", &step(v2, "approve"), ed, None).await;
+    assert_eq!(got, StatusCode::CONFLICT, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("a second editor approves it, not its author"),
+        "{problem}"
+    );
+    assert_eq!(
+        call(&state, "POST", &step(v2, "approve"), Some(&viewer), None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (got, approved, _) = call(&state, "POST", &step(v2, "approve"), Some(&second), None).await;
+    assert_eq!(
+        (
+            got,
+            approved["state"].clone(),
+            approved["approved_by"].clone()
+        ),
+        (StatusCode::OK, json!("approved"), json!("second"))
+    );
+    let feed_before = call(&state, "GET", "/cap/feed.atom", None, None).await.2;
+    assert!(
+        !feed_before.contains("<entry>"),
+        "nothing issued yet: {feed_before}"
+    );
+    let (_, issued, _) = call(&state, "POST", &step(v2, "issue"), Some(&second), None).await;
+    assert_eq!(
+        (issued["state"].clone(), issued["status"].clone()),
+        (json!("issued"), json!("Actual"))
+    );
+    assert_eq!(
+        call(&state, "POST", &step(v2, "reject"), Some(&second), None)
+            .await
+            .0,
+        StatusCode::CONFLICT,
+        "an issued alert is not set aside"
+    );
+    let (got, _, public_xml) =
+        call(&state, "GET", &format!("/cap/alerts/{v2}.xml"), None, None).await;
+    assert_eq!(
+        got,
+        StatusCode::OK,
+        "issued and public: open without a token"
+    );
+    sitroom_tests::cap_schema_check(&public_xml).unwrap_or_else(|e| panic!("{e}\n{public_xml}"));
+    assert!(public_xml.contains("<status>Actual</status>"));
+    let (got, _, feed) = call(&state, "GET", "/cap/feed.atom", None, None).await;
+    assert_eq!(got, StatusCode::OK);
+    let identifier = issued["identifier"].as_str().unwrap();
+    assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
+    assert!(
+        feed.contains(&format!("<id>{identifier}</id>"))
+            && feed.contains(&format!("/cap/alerts/{v2}.xml\"")),
+        "{feed}"
+    );
+    for (filter, entries) in [
+        ("area=21", 1),
+        ("area=2101", 1),
+        ("area=1", 1),
+        ("area=3", 0),
+        ("hazard=zone", 1),
+        ("hazard=other", 0),
+    ] {
+        let (_, _, f) = call(
+            &state,
+            "GET",
+            &format!("/cap/feed.atom?{filter}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(f.matches("<entry>").count(), entries, "{filter}: {f}");
+    }
+    assert_eq!(
+        call(&state, "GET", "/cap/feed.atom?area=x1", None, None)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+
+    // While it is in force, a new hazard version (high over Gitega only) drafts an
+    // update of it by itself.
+    sitroom_tests::load_zone(&db, dir, "zone", gitega, "high");
+    state.sync_engine().await;
+    let mut update = Value::Null;
+    for _ in 0..600 {
+        let drafts = call(
+            &state,
+            "GET",
+            "/api/alerts?state=draft",
+            Some(&viewer),
+            None,
+        )
+        .await
+        .1;
+        if let Some(u) = drafts
+            .as_array()
+            .and_then(|d| d.iter().find(|a| a["hazard"]["version"] == 3))
+        {
+            update = u.clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        (update["msg_type"].clone(), update["supersedes"].clone()),
+        (json!("Update"), json!(v2)),
+        "{update}"
+    );
+    let u = update["id"].as_i64().unwrap();
+    let (_, _, update_xml) = call(
+        &state,
+        "GET",
+        &format!("/cap/alerts/{u}.xml"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    sitroom_tests::cap_schema_check(&update_xml).unwrap_or_else(|e| panic!("{e}\n{update_xml}"));
+    assert!(
+        update_xml.contains("<msgType>Update</msgType>")
+            && update_xml.contains(&format!(",{identifier},")),
+        "{update_xml}"
+    );
+
+    let (got, cancel, _) = call(&state, "POST", &step(v2, "cancel"), ed, None).await;
+    assert_eq!(got, StatusCode::CREATED, "{cancel}");
+    assert_eq!(
+        (
+            cancel["msg_type"].clone(),
+            cancel["state"].clone(),
+            cancel["supersedes"].clone()
+        ),
+        (json!("Cancel"), json!("draft"), json!(v2))
+    );
+    let c = cancel["id"].as_i64().unwrap();
+    let (_, _, cancel_xml) = call(
+        &state,
+        "GET",
+        &format!("/cap/alerts/{c}.xml"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    sitroom_tests::cap_schema_check(&cancel_xml).unwrap_or_else(|e| panic!("{e}\n{cancel_xml}"));
+    assert!(
+        cancel_xml.contains(&format!("<references>sitroom@localhost,{identifier},")),
+        "{cancel_xml}"
+    );
+    assert!(cancel_xml.contains("<msgType>Cancel</msgType>"));
+    assert_eq!(
+        call(&state, "POST", &step(c, "approve"), ed, None).await.0,
+        StatusCode::CONFLICT,
+        "who asked to cancel does not approve it"
+    );
+    call(&state, "POST", &step(c, "approve"), Some(&second), None).await;
+    let (_, done, _) = call(&state, "POST", &step(c, "issue"), Some(&second), None).await;
+    assert_eq!(done["state"], "issued", "{done}");
+    let (_, old, _) = call(
+        &state,
+        "GET",
+        &format!("/api/alerts/{v2}"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (old["state"].clone(), old["superseded_by"].clone()),
+        (json!("superseded"), json!(c))
+    );
+    assert_eq!(
+        old["info"], issued["info"],
+        "what was issued is kept as it was"
+    );
+    let (got, problem, _) = call(&state, "POST", &step(v2, "cancel"), ed, None).await;
+    assert_eq!(got, StatusCode::CONFLICT, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already superseded"),
+        "{problem}"
+    );
+    assert_eq!(
+        call(
+            &state,
+            "POST",
+            "/api/alerts/999/approve",
+            Some(&second),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    // The update of the alert now cancelled cannot be issued: it would supersede what
+    // is already superseded.
+    call(&state, "POST", &step(u, "approve"), Some(&second), None).await;
+    let (got, problem, _) = call(&state, "POST", &step(u, "issue"), Some(&second), None).await;
+    assert_eq!(got, StatusCode::CONFLICT, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("already superseded by alert {c}")),
+        "{problem}"
+    );
+    assert_eq!(
+        call(
+            &state,
+            "GET",
+            &format!("/api/alerts/{u}"),
+            Some(&viewer),
+            None
+        )
+        .await
+        .1["state"],
+        "approved",
+        "nothing written"
+    );
+    let (_, _, feed) = call(&state, "GET", "/cap/feed.atom", None, None).await;
+    assert!(
+        !feed.contains(&format!("<id>{identifier}</id>")),
+        "a superseded alert is no longer in force: {feed}"
+    );
+
     // Restricted households: an alert counts them only as published — three in Gitega
     // and two in Busasamana are too few to show, so nothing fires and no draft tells
     // anyone that 1 to 4 households are there.
@@ -402,6 +640,13 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
         actions,
         [
             ("rule.write", "editor"),
+            ("alert.approve", "second"),
+            ("alert.issue", "second"),
+            ("alert.approve", "second"),
+            ("alert.draft", "editor"),
+            ("alert.draft", "rule:floods"),
+            ("alert.issue", "second"),
+            ("alert.approve", "second"),
             ("alert.draft", "rule:floods"),
             ("alert.draft", "rule:floods"),
             ("rule.write", "editor")

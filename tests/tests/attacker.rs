@@ -113,7 +113,9 @@ fn attack(db: &str) {
     sitroom_tests::demo(&db, &[]);
     let out = sitroom_tests::sitroom_ok(&db, &["token", "create", "curious", "--role", "viewer"]);
     let viewer = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    let server = sitroom_tests::serve(&db, &["--rate-limit", "0"]);
+    // No rate limit (the attacker asks a lot), and a request timeout that outlasts a
+    // debug build's first controlled answers on two busy cores.
+    let server = sitroom_tests::serve(&db, &["--rate-limit", "0", "--request-timeout-s", "600"]);
 
     // What the attacker is after (read from the store, as only the server can).
     let store = sitroom::store::open(&db).unwrap();

@@ -87,6 +87,16 @@ impl Served {
 }
 
 /// A served store holding one real admin layer from the mirror.
+/// Settings whose request timeout outlasts a debug build's first tiles of all villages
+/// on two busy cores (what these tests check is the tiles, not the timeout, which
+/// `limits.rs` tests).
+fn patient() -> sitroom::config::ServerSettings {
+    sitroom::config::ServerSettings {
+        request_timeout: std::time::Duration::from_secs(600),
+        ..sitroom::config::ServerSettings::default()
+    }
+}
+
 fn served_with(id: &str, theme: &str, file: &str) -> Served {
     let t = sitroom_tests::sqlite();
     load(
@@ -96,7 +106,7 @@ fn served_with(id: &str, theme: &str, file: &str) -> Served {
     );
     let store: Arc<Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     Served {
-        state: AppState::new(store, sitroom::config::ServerSettings::default()).unwrap(),
+        state: AppState::new(store, patient()).unwrap(),
         _keep: t,
     }
 }
@@ -378,7 +388,7 @@ async fn several_layers_in_one_tile_restricted_points_and_counts() {
     .unwrap();
     let shared: Arc<Store> = Arc::from(sitroom::store::open(&t.url).unwrap());
     let s = Served {
-        state: AppState::new(shared, sitroom::config::ServerSettings::default()).unwrap(),
+        state: AppState::new(shared, patient()).unwrap(),
         _keep: t,
     };
 

@@ -1,5 +1,5 @@
--- Alert rules, every version kept; alerts (CAP 1.2) with their life, one draft per rule
--- version and input versions however many servers evaluate the rule.
+-- Alert rules, every version kept; alerts (CAP 1.2) with their life, found by the rule
+-- version and input versions they were drafted from (one draft each: see store/alerts.rs).
 CREATE TABLE alert_rules (
     id         TEXT NOT NULL,
     version    INTEGER NOT NULL,
@@ -20,6 +20,6 @@ CREATE TABLE alerts (
     doc              TEXT NOT NULL,
     updated_at       TEXT NOT NULL
 );
-CREATE UNIQUE INDEX alerts_drafted_once ON alerts
+CREATE INDEX alerts_by_inputs ON alerts
     (rule_id, rule_version, hazard_layer, hazard_version, exposure_layer, exposure_version);
 CREATE INDEX alerts_state_idx ON alerts (state);

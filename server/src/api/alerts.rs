@@ -13,10 +13,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::http::{ApiError, Reader, authorise, blocking};
+use super::http::{ApiError, BaseUrl, Reader, authorise, blocking};
 use crate::model::Role;
 use crate::model::alert::{Alert, AlertState, Rule, RuleId, RuleSpec, Scope};
-use crate::ops::alerts::{self, AlertError, Evaluated};
+use crate::ops::alerts::{self, AlertError, Evaluated, Step};
 
 /// Most alerts one list returns.
 const MAX_LIMIT: i64 = 1000;
@@ -29,14 +29,22 @@ pub fn router() -> Router<AppState> {
         .route("/api/alert-rules/{id}/evaluate", post(evaluate))
         .route("/api/alerts", get(list_alerts))
         .route("/api/alerts/{id}", get(get_alert))
+        .route("/api/alerts/{id}/approve", post(approve))
+        .route("/api/alerts/{id}/issue", post(issue))
+        .route("/api/alerts/{id}/reject", post(reject))
+        .route("/api/alerts/{id}/cancel", post(cancel))
         .route("/cap/alerts/{file}", get(cap_xml))
+        .route("/cap/feed.atom", get(feed))
 }
 
 impl From<AlertError> for ApiError {
     fn from(e: AlertError) -> Self {
         match e {
             AlertError::Store(s) => s.into(),
-            AlertError::UnknownRule(_) => Self::not_found(e.to_string()),
+            AlertError::UnknownRule(_) | AlertError::UnknownAlert(_) => {
+                Self::not_found(e.to_string())
+            }
+            AlertError::Lifecycle(_) => Self::new(StatusCode::CONFLICT, "Conflict", e.to_string()),
             AlertError::Layer(l) => l.into(),
             other => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -195,6 +203,116 @@ async fn cap_xml(
     Ok((
         [(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")],
         crate::formats::cap::to_xml(&alert, &state.settings.alerts.name),
+    )
+        .into_response())
+}
+
+async fn take_step(
+    state: AppState,
+    id: i64,
+    headers: HeaderMap,
+    step: Step,
+) -> Result<Json<Alert>, ApiError> {
+    let editor = authorise(&state, &headers, Role::Editor).await?;
+    let store = state.store.clone();
+    let sender = state.settings.alerts.clone();
+    let alert =
+        blocking(move || Ok(alerts::step(&store, id, step, &editor.name, &sender)?)).await?;
+    Ok(Json(alert))
+}
+
+/// `POST /api/alerts/{id}/approve`: a second editor approves a draft.
+async fn approve(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<Alert>, ApiError> {
+    take_step(state, id, headers, Step::Approve).await
+}
+
+/// `POST /api/alerts/{id}/issue`: an approved alert is sent (an update or cancellation
+/// supersedes the alert it references).
+async fn issue(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<Alert>, ApiError> {
+    take_step(state, id, headers, Step::Issue).await
+}
+
+/// `POST /api/alerts/{id}/reject`: a draft is set aside.
+async fn reject(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<Alert>, ApiError> {
+    take_step(state, id, headers, Step::Reject).await
+}
+
+/// `POST /api/alerts/{id}/cancel`: drafts the cancellation of an issued alert.
+async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let editor = authorise(&state, &headers, Role::Editor).await?;
+    let store = state.store.clone();
+    let sender = state.settings.alerts.clone();
+    let draft = blocking(move || Ok(alerts::cancel(&store, id, &editor.name, &sender)?)).await?;
+    Ok((StatusCode::CREATED, Json(draft)).into_response())
+}
+
+/// Most entries the feed holds.
+const FEED_MAX: i64 = 500;
+
+#[derive(Debug, Deserialize)]
+struct FeedQuery {
+    area: Option<String>,
+    hazard: Option<String>,
+}
+
+/// `GET /cap/feed.atom?area=…&hazard=…`: public alerts in force, newest first (at most
+/// 500), for anyone; `area` keeps those for that unit, its parents or its children
+/// (a district's feed has its sectors' alerts), `hazard` those of that hazard layer.
+async fn feed(
+    State(state): State<AppState>,
+    axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
+    query: Result<Query<FeedQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::bad_request(format!(
+            "give area=CODE and hazard=LAYER ({})",
+            e.body_text()
+        ))
+    })?;
+    if let Some(a) = q
+        .area
+        .as_deref()
+        .filter(|a| a.is_empty() || a.len() > 8 || !a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "area '{}' is not an official code: give 1 to 8 digits (a province 1-5, a district 11, a sector 1101, ...)",
+            a.chars().take(20).collect::<String>()
+        )));
+    }
+    let store = state.store.clone();
+    let now = chrono::Utc::now();
+    let mut shown = blocking(move || Ok(store.alerts(&[AlertState::Issued], FEED_MAX)?)).await?;
+    shown.retain(|a| {
+        public(a)
+            && a.in_force(now)
+            && q.hazard
+                .as_deref()
+                .is_none_or(|h| a.hazard.layer.as_str() == h)
+            && q.area.as_deref().is_none_or(|code| {
+                a.areas
+                    .iter()
+                    .any(|r| r.code.starts_with(code) || code.starts_with(&r.code))
+            })
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        crate::formats::cap::feed(&shown, &base, &state.settings.alerts.name, now),
     )
         .into_response())
 }

@@ -87,6 +87,14 @@ pub enum AlertsCommand {
         #[arg(long)]
         state: Option<String>,
     },
+    /// Approve draft N (an editor other than its author).
+    Approve(StepArgs),
+    /// Issue approved alert N.
+    Issue(StepArgs),
+    /// Set draft N aside.
+    Reject(StepArgs),
+    /// Draft the cancellation of issued alert N.
+    Cancel(StepArgs),
     /// Print alert N as CAP 1.2 XML.
     Cap {
         /// The alert's number.
@@ -95,6 +103,34 @@ pub enum AlertsCommand {
         #[arg(long, default_value = "sitroom")]
         sender_name: String,
     },
+}
+
+/// An alert and who takes the step.
+#[derive(Debug, Args)]
+pub struct StepArgs {
+    /// The alert's number.
+    id: i64,
+    /// Who takes the step (recorded in the audit log as cli:NAME).
+    #[arg(long)]
+    by: String,
+    #[command(flatten)]
+    sender: SenderArgs,
+}
+
+impl StepArgs {
+    fn run(self, store: &crate::store::Store, step: Option<alerts::Step>) -> anyhow::Result<()> {
+        let by = format!("cli:{}", self.by);
+        let sender = self.sender.sender()?;
+        let alert = match step {
+            Some(step) => alerts::step(store, self.id, step, &by, &sender)?,
+            None => alerts::cancel(store, self.id, &by, &sender)?,
+        };
+        println!(
+            "alert {} ({}) is {:?}",
+            alert.id, alert.identifier, alert.state
+        );
+        Ok(())
+    }
 }
 
 impl AlertsCommand {
@@ -132,6 +168,10 @@ impl AlertsCommand {
                     .collect();
                 print_json(&serde_json::to_value(store.alerts(&states, 1000)?)?);
             }
+            Self::Approve(a) => a.run(&store, Some(alerts::Step::Approve))?,
+            Self::Issue(a) => a.run(&store, Some(alerts::Step::Issue))?,
+            Self::Reject(a) => a.run(&store, Some(alerts::Step::Reject))?,
+            Self::Cancel(a) => a.run(&store, None)?,
             Self::Cap { id, sender_name } => {
                 let alert = store.alert(id)?.with_context(|| {
                     format!("there is no alert {id}: `sitroom alerts list` lists them")

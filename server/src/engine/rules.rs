@@ -311,6 +311,9 @@ pub fn evaluate(
         drafted_at: Utc::now(),
         approved_by: None,
         sent: None,
+        author: rule.written_by.clone(),
+        supersedes: None,
+        superseded_by: None,
     }))
 }
 

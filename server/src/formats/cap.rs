@@ -189,6 +189,66 @@ pub fn to_xml(alert: &Alert, sender_name: &str) -> String {
     x.out
 }
 
+/// The Atom feed of `alerts` (issued public alerts in force, newest first) at `base`,
+/// as the OASIS CAP feed practice has it: an entry per alert with its identifier, its
+/// English headline, when it was sent and a link to its CAP message.
+#[must_use]
+pub fn feed(alerts: &[Alert], base: &str, sender_name: &str, now: DateTime<Utc>) -> String {
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let updated = alerts.iter().filter_map(|a| a.sent).max().unwrap_or(now);
+    let mut x = Xml {
+        out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+        depth: 0,
+    };
+    x.out
+        .push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    x.depth = 1;
+    let self_url = format!("{base}/cap/feed.atom");
+    x.leaf("id", &self_url);
+    x.leaf("title", &format!("{sender_name}: alerts in force"));
+    x.leaf("updated", &stamp(updated));
+    x.open("author");
+    x.leaf("name", sender_name);
+    x.close("author");
+    let _ = writeln!(
+        x.out,
+        "  <link rel=\"self\" href=\"{}\"/>",
+        escape(&self_url)
+    );
+    for a in alerts {
+        let english = a
+            .info
+            .iter()
+            .find(|i| i.language == "en")
+            .or(a.info.first());
+        x.open("entry");
+        x.leaf("id", &a.identifier);
+        x.leaf("title", english.map_or("", |i| i.headline.as_str()));
+        x.leaf("updated", &stamp(a.sent.unwrap_or(a.drafted_at)));
+        let areas: Vec<&str> = a.areas.iter().map(|r| r.name.as_str()).collect();
+        x.leaf(
+            "summary",
+            &format!(
+                "{} {} {}: {} ({:.0} people exposed). {}",
+                a.severity.as_str(),
+                a.msg_type.as_str(),
+                english.map_or("", |i| i.event.as_str()),
+                areas.join(", "),
+                a.exposed(),
+                english.map_or("", |i| i.instruction.as_str())
+            ),
+        );
+        let _ = writeln!(
+            x.out,
+            "    <link rel=\"alternate\" type=\"application/cap+xml\" href=\"{}\"/>",
+            escape(&format!("{base}/cap/alerts/{}.xml", a.id))
+        );
+        x.close("entry");
+    }
+    x.out.push_str("</feed>\n");
+    x.out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -468,6 +468,48 @@ pub struct Alert {
     /// When it was sent (CAP `sent` once issued).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who is answerable for its content: the writer of the rule version that drafted
+    /// it, or the editor who asked for it (a cancellation). May not approve it.
+    pub author: String,
+    /// The alert an update or cancellation supersedes once issued (its number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<i64>,
+    /// The update or cancellation that superseded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<i64>,
+}
+
+/// Why an alert cannot go where it was asked to.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LifecycleError {
+    /// A step its state does not allow.
+    #[error(
+        "alert {id} is {state:?}: it cannot be {step} (a draft is approved, then issued; an issued alert is cancelled or updated by a new one)"
+    )]
+    State {
+        /// The alert.
+        id: i64,
+        /// Its state.
+        state: AlertState,
+        /// The step asked for.
+        step: &'static str,
+    },
+    /// The author or drafter approving their own alert.
+    #[error("alert {id} was written by {who}: a second editor approves it, not its author")]
+    OwnApproval {
+        /// The alert.
+        id: i64,
+        /// Who asked.
+        who: String,
+    },
+    /// A cancellation of an alert already cancelled or updated.
+    #[error("alert {id} is already superseded by alert {by}: cancel or update that one")]
+    Superseded {
+        /// The alert.
+        id: i64,
+        /// The alert superseding it.
+        by: i64,
+    },
 }
 
 impl Alert {
@@ -475,6 +517,149 @@ impl Alert {
     #[must_use]
     pub fn exposed(&self) -> f64 {
         self.areas.iter().map(|a| a.exposed).sum()
+    }
+
+    /// When an issued alert stops being in force.
+    #[must_use]
+    pub fn expires(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.sent
+            .map(|t| t + chrono::Duration::hours(i64::from(self.hours)))
+    }
+
+    /// Whether it is issued and not expired at `now` (superseded alerts are not).
+    #[must_use]
+    pub fn in_force(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.state == AlertState::Issued && self.expires().is_some_and(|e| e > now)
+    }
+
+    fn refuse(&self, step: &'static str) -> LifecycleError {
+        LifecycleError::State {
+            id: self.id,
+            state: self.state,
+            step,
+        }
+    }
+
+    /// Approved by `by`, who is neither its author nor its drafter.
+    ///
+    /// # Errors
+    /// When it is not a draft, or `by` wrote it.
+    pub fn approve(mut self, by: &str) -> Result<Self, LifecycleError> {
+        if self.state != AlertState::Draft {
+            return Err(self.refuse("approved"));
+        }
+        if by == self.author || by == self.drafted_by {
+            return Err(LifecycleError::OwnApproval {
+                id: self.id,
+                who: by.to_owned(),
+            });
+        }
+        self.state = AlertState::Approved;
+        self.approved_by = Some(by.to_owned());
+        Ok(self)
+    }
+
+    /// Sent at `now` with `status` (Actual, Exercise, Test, ...).
+    ///
+    /// # Errors
+    /// When it is not approved.
+    pub fn issue(
+        mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        status: Status,
+    ) -> Result<Self, LifecycleError> {
+        if self.state != AlertState::Approved {
+            return Err(self.refuse("issued"));
+        }
+        self.state = AlertState::Issued;
+        self.status = status;
+        self.sent = Some(now);
+        Ok(self)
+    }
+
+    /// Set aside without being sent.
+    ///
+    /// # Errors
+    /// When it was issued already.
+    pub fn reject(mut self) -> Result<Self, LifecycleError> {
+        if !matches!(self.state, AlertState::Draft | AlertState::Approved) {
+            return Err(self.refuse("rejected"));
+        }
+        self.state = AlertState::Rejected;
+        Ok(self)
+    }
+
+    /// Superseded by the alert numbered `by` as that one is issued.
+    ///
+    /// # Errors
+    /// When it is not issued, or already superseded.
+    pub fn superseded(mut self, by: i64) -> Result<Self, LifecycleError> {
+        if let Some(other) = self.superseded_by {
+            return Err(LifecycleError::Superseded {
+                id: self.id,
+                by: other,
+            });
+        }
+        if self.state != AlertState::Issued {
+            return Err(self.refuse("superseded"));
+        }
+        self.state = AlertState::Superseded;
+        self.superseded_by = Some(by);
+        Ok(self)
+    }
+
+    /// CAP `references` to this issued alert: `sender,identifier,sent`.
+    #[must_use]
+    pub fn reference(&self) -> Option<String> {
+        self.sent.map(|t| {
+            format!(
+                "{},{},{}",
+                self.sender,
+                self.identifier,
+                t.format("%Y-%m-%dT%H:%M:%S-00:00")
+            )
+        })
+    }
+
+    /// A draft of the message that supersedes this issued alert as `msg_type` (Update or
+    /// Cancel), asked for by `by` at `now`, with `from`'s content (this alert's own for a
+    /// cancellation, a new evaluation's for an update).
+    ///
+    /// # Errors
+    /// When this alert is not issued.
+    pub fn successor(
+        &self,
+        msg_type: MsgType,
+        from: Self,
+        by: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Self, LifecycleError> {
+        if self.state != AlertState::Issued {
+            return Err(self.refuse(if msg_type == MsgType::Cancel {
+                "cancelled"
+            } else {
+                "updated"
+            }));
+        }
+        Ok(Self {
+            id: 0,
+            identifier: String::new(),
+            msg_type,
+            references: self.reference(),
+            supersedes: Some(self.id),
+            state: AlertState::Draft,
+            drafted_by: by.to_owned(),
+            drafted_at: now,
+            approved_by: None,
+            sent: None,
+            superseded_by: None,
+            author: if msg_type == MsgType::Cancel {
+                by.to_owned()
+            } else {
+                from.author.clone()
+            },
+            ..from
+        })
     }
 }
 

@@ -6,7 +6,9 @@
 use crate::engine::exposure::{self, ExposureError};
 use crate::engine::rules::{self, EvaluationError, Sender};
 use crate::engine::{Engine, boundary_of};
-use crate::model::alert::{Alert, Rule, RuleError, RuleId, RuleSpec};
+use crate::model::alert::{
+    Alert, AlertState, LifecycleError, MsgType, Rule, RuleError, RuleId, RuleSpec,
+};
 use crate::model::{LayerId, LayerKind};
 use crate::store::{Store, StoreError};
 
@@ -30,6 +32,12 @@ pub enum AlertError {
     /// No such rule.
     #[error("alert rule '{0}' does not exist: GET /api/alert-rules lists the rules")]
     UnknownRule(RuleId),
+    /// No such alert.
+    #[error("there is no alert {0}: GET /api/alerts lists them")]
+    UnknownAlert(i64),
+    /// A step of its life the alert is not at.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -102,7 +110,16 @@ pub fn evaluate(
     sender: &Sender,
 ) -> Result<Evaluated, AlertError> {
     let drafted = match rules::evaluate(engine, store, rule, sender)? {
-        Some(alert) => {
+        Some(mut alert) => {
+            // While an alert of this rule is in force, what it drafts updates it.
+            if let Some(current) = in_force(store, &rule.id)? {
+                alert = current.successor(
+                    MsgType::Update,
+                    alert.clone(),
+                    &alert.drafted_by,
+                    alert.drafted_at,
+                )?;
+            }
             let (alert, new) =
                 store.draft_alert(&rule.id, rule.version, alert, |n| sender.identifier(n))?;
             (Some(alert), new)
@@ -166,4 +183,68 @@ pub fn evaluate_changed(
         }
     }
     out
+}
+
+/// The newest alert drafted by rule `id` that is in force now.
+fn in_force(store: &Store, id: &RuleId) -> Result<Option<Alert>, AlertError> {
+    let now = chrono::Utc::now();
+    Ok(store
+        .alerts(&[AlertState::Issued], 1000)?
+        .into_iter()
+        .find(|a| a.rule.as_ref().is_some_and(|(r, _)| r == id) && a.in_force(now)))
+}
+
+/// A step of an alert's life an editor asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Approve a draft (a second editor).
+    Approve,
+    /// Send an approved alert.
+    Issue,
+    /// Set a draft aside.
+    Reject,
+}
+
+/// Takes alert `id` one `step` on, as editor `by`.
+///
+/// # Errors
+/// When there is no such alert, the step is not its next, `by` may not take it, or the
+/// store fails.
+pub fn step(
+    store: &Store,
+    id: i64,
+    step: Step,
+    by: &str,
+    sender: &Sender,
+) -> Result<Alert, AlertError> {
+    let now = chrono::Utc::now();
+    let action = match step {
+        Step::Approve => "alert.approve",
+        Step::Issue => "alert.issue",
+        Step::Reject => "alert.reject",
+    };
+    store
+        .change_alert(id, by, action, |a: Alert| -> Result<Alert, AlertError> {
+            Ok(match step {
+                Step::Approve => a.approve(by)?,
+                Step::Issue => a.issue(now, sender.status)?,
+                Step::Reject => a.reject()?,
+            })
+        })?
+        .ok_or(AlertError::UnknownAlert(id))?
+}
+
+/// Drafts the cancellation of issued alert `id`, asked for by editor `by`: a new alert
+/// (msgType Cancel, referencing it) that a second editor approves and issues, which then
+/// supersedes it.
+///
+/// # Errors
+/// When there is no such alert, it is not issued, or the store fails.
+pub fn cancel(store: &Store, id: i64, by: &str, sender: &Sender) -> Result<Alert, AlertError> {
+    let current = store.alert(id)?.ok_or(AlertError::UnknownAlert(id))?;
+    if let Some(other) = current.superseded_by {
+        return Err(LifecycleError::Superseded { id, by: other }.into());
+    }
+    let cancel = current.successor(MsgType::Cancel, current.clone(), by, chrono::Utc::now())?;
+    Ok(store.add_alert(cancel, |n| sender.identifier(n))?)
 }

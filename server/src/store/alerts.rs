@@ -11,7 +11,7 @@ use super::schema::{alert_rules, alerts};
 use super::types::{Json, Time};
 use super::{Store, StoreError, StoreResult};
 use crate::model::AuditEntry;
-use crate::model::alert::{Alert, AlertState, Rule, RuleId, RuleSpec};
+use crate::model::alert::{Alert, AlertState, LifecycleError, Rule, RuleId, RuleSpec};
 
 /// The lock every write of alerts takes (numbers are handed out in order).
 const ALERTS_LOCK: &str = "sitroom:alerts";
@@ -101,22 +101,78 @@ fn latest_rule(c: &mut Conn, id: &str) -> StoreResult<Option<RuleRow>> {
         .optional()?)
 }
 
-/// What a draft is keyed by: one per rule version and input versions.
+/// What a rule's draft is found by: the rule version and the input versions.
 type DraftKey<'a> = (&'a RuleId, i32, &'a Alert);
 
+/// The draft the rule version made from these input versions, if it made one (an
+/// editor's cancellation of it has the same inputs but is not a rule's draft).
 fn existing_draft(c: &mut Conn, (rule, version, a): DraftKey<'_>) -> StoreResult<Option<Alert>> {
-    alerts::table
+    let rows: Vec<AlertRow> = alerts::table
         .filter(alerts::rule_id.eq(rule.as_str()))
         .filter(alerts::rule_version.eq(version))
         .filter(alerts::hazard_layer.eq(a.hazard.layer.as_str()))
         .filter(alerts::hazard_version.eq(a.hazard.version))
         .filter(alerts::exposure_layer.eq(a.exposure.layer.as_str()))
         .filter(alerts::exposure_version.eq(a.exposure.version))
+        .order(alerts::id)
+        .select(AlertRow::as_select())
+        .load(c)?;
+    for row in rows {
+        let found = row.into_alert()?;
+        if found.drafted_by.starts_with("rule:") {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// Numbers `alert` next, names it by `identifier` and stores it, with its audit entry.
+fn insert(
+    c: &mut Conn,
+    mut alert: Alert,
+    identifier: &dyn Fn(i64) -> String,
+    action: &str,
+) -> StoreResult<Alert> {
+    let last: Option<i64> = alerts::table
+        .select(diesel::dsl::max(alerts::id))
+        .first(c)?;
+    alert.id = last.unwrap_or(0) + 1;
+    alert.identifier = identifier(alert.id);
+    diesel::insert_into(alerts::table)
+        .values(&AlertRow::of(&alert)?)
+        .execute(c)?;
+    append(
+        c,
+        &AuditEntry::now(
+            &alert.drafted_by,
+            action,
+            &alert.identifier,
+            json!({"id": alert.id, "rule": alert.rule, "msg_type": alert.msg_type, "hazard": alert.hazard, "exposure": alert.exposure, "areas": alert.areas.len(), "supersedes": alert.supersedes}),
+        ),
+    )?;
+    Ok(alert)
+}
+
+fn load_alert(c: &mut Conn, id: i64) -> StoreResult<Option<Alert>> {
+    alerts::table
+        .find(id)
         .select(AlertRow::as_select())
         .first(c)
         .optional()?
         .map(AlertRow::into_alert)
         .transpose()
+}
+
+fn save(c: &mut Conn, alert: &Alert) -> StoreResult<()> {
+    let row = AlertRow::of(alert)?;
+    diesel::update(alerts::table.find(alert.id))
+        .set((
+            alerts::state.eq(row.state),
+            alerts::doc.eq(row.doc),
+            alerts::updated_at.eq(row.updated_at),
+        ))
+        .execute(c)?;
+    Ok(())
 }
 
 impl Store {
@@ -199,25 +255,76 @@ impl Store {
             if let Some(found) = existing_draft(c, (rule, version, &alert))? {
                 return Ok((found, false));
             }
-            let last: Option<i64> = alerts::table
-                .select(diesel::dsl::max(alerts::id))
-                .first(c)?;
-            alert.id = last.unwrap_or(0) + 1;
-            alert.identifier = identifier(alert.id);
             alert.rule = Some((rule.clone(), version));
-            diesel::insert_into(alerts::table)
-                .values(&AlertRow::of(&alert)?)
-                .execute(c)?;
+            Ok((insert(c, alert, &identifier, "alert.draft")?, true))
+        })
+    }
+
+    /// Stores `alert` (an update or cancellation an editor asked for), numbered next.
+    /// Audited as `alert.draft`.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn add_alert(
+        &self,
+        alert: Alert,
+        identifier: impl Fn(i64) -> String,
+    ) -> StoreResult<Alert> {
+        let mut conn = self.conn()?;
+        write(&mut conn, |c| {
+            lock_layer(c, ALERTS_LOCK)?;
+            insert(c, alert, &identifier, "alert.draft")
+        })
+    }
+
+    /// Changes alert `id` by `change` (a step of its life: `change` gets the alert as
+    /// stored and says what it becomes, or why not) in one transaction with its audit
+    /// entry `action` by `by`. An update or cancellation that is issued supersedes the
+    /// alert it references in the same transaction. `None` when there is no such alert;
+    /// nothing is written when `change` or superseding refuses.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn change_alert<E: From<LifecycleError>>(
+        &self,
+        id: i64,
+        by: &str,
+        action: &str,
+        change: impl FnOnce(Alert) -> Result<Alert, E>,
+    ) -> StoreResult<Option<Result<Alert, E>>> {
+        let mut conn = self.conn()?;
+        write(&mut conn, |c| {
+            lock_layer(c, ALERTS_LOCK)?;
+            let Some(before) = load_alert(c, id)? else {
+                return Ok(None);
+            };
+            let after = match change(before) {
+                Ok(a) => a,
+                Err(e) => return Ok(Some(Err(e))),
+            };
+            if let (AlertState::Issued, Some(old)) = (after.state, after.supersedes) {
+                let Some(previous) = load_alert(c, old)? else {
+                    return Err(StoreError::Corrupt {
+                        what: format!("alert {id}"),
+                        source: format!("it supersedes alert {old}, which is not stored").into(),
+                    });
+                };
+                match previous.superseded(id) {
+                    Ok(p) => save(c, &p)?,
+                    Err(e) => return Ok(Some(Err(e.into()))),
+                }
+            }
+            save(c, &after)?;
             append(
                 c,
                 &AuditEntry::now(
-                    &alert.drafted_by,
-                    "alert.draft",
-                    &alert.identifier,
-                    json!({"rule": rule, "rule_version": version, "hazard": alert.hazard, "exposure": alert.exposure, "areas": alert.areas.len()}),
+                    by,
+                    action,
+                    &after.identifier,
+                    json!({"id": id, "state": after.state}),
                 ),
             )?;
-            Ok((alert, true))
+            Ok(Some(Ok(after)))
         })
     }
 
@@ -245,12 +352,6 @@ impl Store {
     /// # Errors
     /// When the database fails.
     pub fn alert(&self, id: i64) -> StoreResult<Option<Alert>> {
-        alerts::table
-            .find(id)
-            .select(AlertRow::as_select())
-            .first(&mut *self.conn()?)
-            .optional()?
-            .map(AlertRow::into_alert)
-            .transpose()
+        load_alert(&mut *self.conn()?, id)
     }
 }
