@@ -201,7 +201,7 @@ fn demo_loads_real_rwanda_and_reruns_as_a_no_op() {
         .reduce(|a, b| a.union(&b).unwrap())
         .unwrap();
     let near = country.buffer(100.0 / 111_320.0, 8).unwrap();
-    for id in ["flood-zones", "landslide-susceptibility"] {
+    for id in ["flood-zones", "flood-forecast", "landslide-susceptibility"] {
         let outside: Vec<String> = features(s, id)
             .iter()
             .filter_map(|f| {
@@ -220,6 +220,7 @@ fn demo_loads_real_rwanda_and_reruns_as_a_no_op() {
     // Synthetic layers say so; returnees are restricted.
     for id in [
         "flood-zones",
+        "flood-forecast",
         "landslide-susceptibility",
         "returnee-households",
     ] {
@@ -237,10 +238,61 @@ fn demo_loads_real_rwanda_and_reruns_as_a_no_op() {
         .unwrap();
     assert_eq!(returnees.layer.meta.sensitivity, Sensitivity::Restricted);
 
+    // The demo's alert rules on the synthetic forecast: written and evaluated, the
+    // sectors rule having drafted a CAP alert for the forecast's sectors.
+    let rules = s.rules().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["forecast-floods-returnees", "forecast-floods-sectors"]
+    );
+    let engine = sitroom::engine::Engine::load(s).unwrap();
+    let sectors = rules
+        .iter()
+        .find(|r| r.id.as_str() == "forecast-floods-sectors")
+        .unwrap();
+    let drafted = sitroom::ops::alerts::evaluate(
+        &engine,
+        s,
+        sectors,
+        &sitroom::engine::rules::Sender::default(),
+    )
+    .unwrap();
+    let alert = drafted
+        .alert
+        .expect("the synthetic forecast fires the sectors rule");
+    assert!(
+        !alert.areas.is_empty()
+            && alert
+                .areas
+                .iter()
+                .all(|a| a.code.len() == 4 && a.exposed >= 2000.0),
+        "{:?}",
+        alert
+            .areas
+            .iter()
+            .map(|a| (&a.code, a.exposed))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(alert.info.len(), 3, "en, fr and rw");
+    assert!(!drafted.drafted, "the demo drafted it already");
+    let alerts_before = s.alerts(&[], 100).unwrap().len();
+    let xml = sitroom::formats::cap::to_xml(&alert, "sitroom demo");
+    sitroom_tests::cap_schema_check(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+
     // A second run finds everything unchanged and adds no versions.
     let second = run_demo(&db);
     for l in second.as_array().unwrap() {
         assert_eq!(l["loaded"], false, "{l}");
         assert_eq!(l["version"], 1, "{l}");
     }
+    assert!(
+        s.rules().unwrap().iter().all(|r| r.version == 1),
+        "rules unchanged: no new version"
+    );
+    assert_eq!(
+        s.alerts(&[], 100).unwrap().len(),
+        alerts_before,
+        "and no new draft"
+    );
 }

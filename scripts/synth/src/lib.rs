@@ -5,11 +5,13 @@
 //! reproducibly (same seed, same files) and labelled synthetic:
 //! - [`landslide`]: susceptibility classes from DEM slope;
 //! - [`flood`]: flood depth from height above the nearest drainage;
+//! - [`forecast`]: a 72-hour flood forecast, the flood depth scaled by a seeded storm;
 //! - [`returnees`]: returnee household points in villages;
 //! - [`buildings`]: building points for the exposure benchmark (not part of the demo).
 
 pub mod buildings;
 pub mod flood;
+pub mod forecast;
 pub mod grid;
 pub mod landslide;
 pub mod noise;
@@ -37,6 +39,8 @@ pub struct Generated {
     pub landslide: PathBuf,
     /// Flood depth in metres, Float32 GeoTIFF.
     pub flood: PathBuf,
+    /// Forecast flood depth in metres for the next 72 hours, Float32 GeoTIFF.
+    pub forecast: PathBuf,
     /// Returnee household points, GeoJSON.
     pub returnees: PathBuf,
 }
@@ -66,7 +70,7 @@ fn land(mirror: &Path, dem: &grid::Grid) -> anyhow::Result<grid::Grid> {
     Ok(mask)
 }
 
-/// Reads the mirror's DEM, rivers, lakes and villages and writes the three derived layers
+/// Reads the mirror's DEM, rivers, lakes and villages and writes the four derived layers
 /// into `out`.
 ///
 /// # Errors
@@ -77,6 +81,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
     let files = Generated {
         landslide: out.join("landslide_susceptibility_synthetic.tif"),
         flood: out.join("flood_depth_synthetic.tif"),
+        forecast: out.join("flood_forecast_synthetic.tif"),
         returnees: out.join("returnee_households_synthetic.geojson"),
     };
     let country = land(mirror, &dem)?;
@@ -93,9 +98,10 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         &dem,
         Cover::Touched,
     )?;
-    flood::depth(&dem, &rivers, &lakes, seed.wrapping_add(1))
-        .clip(&country.coarsen(flood::BLOCK, grid::min))
-        .write(&files.flood)?;
+    let flood = flood::depth(&dem, &rivers, &lakes, seed.wrapping_add(1))
+        .clip(&country.coarsen(flood::BLOCK, grid::min));
+    flood.write(&files.flood)?;
+    forecast::depth(&flood, seed.wrapping_add(3)).write(&files.forecast)?;
     let points = returnees::households(
         &mirror.join("admin/rwa_villages.geojson"),
         RETURNEE_HOUSEHOLDS,
@@ -109,6 +115,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         "returnee_households": RETURNEE_HOUSEHOLDS,
         "landslide": name(&files.landslide),
         "flood": name(&files.flood),
+        "forecast": name(&files.forecast),
         "returnees": name(&files.returnees),
     });
     // Written last: a folder with a manifest holds every file it names.

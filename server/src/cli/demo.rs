@@ -44,6 +44,7 @@ impl DemoArgs {
             !json,
             &config::cli_user(),
         )?;
+        let rules = demo::alerts::write(store.as_ref(), &config::cli_user())?;
         if json {
             print_json(&serde_json::to_value(&loaded)?);
         } else {
@@ -52,6 +53,18 @@ impl DemoArgs {
                 println!(
                     "{:<26} v{:<3} {:>7} features  {state}",
                     l.layer, l.version, l.feature_count
+                );
+            }
+            for r in &rules {
+                let state = if r.written { "written" } else { "unchanged" };
+                let alert = match (r.alert, r.drafted) {
+                    (Some((n, areas)), true) => format!("drafted alert {n} ({areas} areas)"),
+                    (Some((n, _)), false) => format!("alert {n} drafted before"),
+                    (None, _) => "no unit meets it".to_owned(),
+                };
+                println!(
+                    "alert rule {:<26} v{:<3} {state}; {alert}",
+                    r.rule, r.version
                 );
             }
         }

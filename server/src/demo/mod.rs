@@ -5,6 +5,7 @@
 //! [`synthetic`]), each labelled as such in its attribution. Layers whose source and metadata are unchanged are skipped,
 //! so running it again is cheap and makes no new versions.
 
+pub mod alerts;
 mod camps;
 mod population;
 pub mod synthetic;
@@ -341,6 +342,20 @@ pub fn load_all(
                 ),
             )?,
             file: synth.flood,
+        },
+        Spec {
+            meta: meta(
+                "flood-forecast",
+                "Flood forecast, next 72 hours (synthetic)",
+                LayerKind::Hazard,
+                "flood-forecast",
+                FieldMapping::default(),
+                Some(Classification::flood_depth()),
+                &format!(
+                    "SYNTHETIC, not a forecast: the synthetic flood depth scaled by a seeded storm over the north-west highlands (sitroom-synth, seed {seed}); for the demo's alert rules"
+                ),
+            )?,
+            file: synth.forecast,
         },
         Spec {
             meta: LayerMeta {

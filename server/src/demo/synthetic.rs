@@ -1,5 +1,5 @@
-//! The demo's synthetic layers (flood depth, landslide susceptibility, returnee
-//! households), made beforehand by the seeded generator `sitroom-synth`
+//! The demo's synthetic layers (flood depth, its 72-hour forecast, landslide
+//! susceptibility, returnee households), made beforehand by the seeded generator `sitroom-synth`
 //! (`scripts/synth`) into a folder, and named there by its `manifest.json`. The server
 //! only reads them: it does not link the generator.
 
@@ -20,6 +20,8 @@ pub struct Synthetic {
     pub landslide: PathBuf,
     /// Flood depth in metres, GeoTIFF.
     pub flood: PathBuf,
+    /// Forecast flood depth in metres for the next 72 hours, GeoTIFF.
+    pub forecast: PathBuf,
     /// Returnee household points, GeoJSON.
     pub returnees: PathBuf,
 }
@@ -29,6 +31,7 @@ struct Manifest {
     seed: u64,
     landslide: PathBuf,
     flood: PathBuf,
+    forecast: PathBuf,
     returnees: PathBuf,
 }
 
@@ -64,6 +67,7 @@ impl Synthetic {
             seed: m.seed,
             landslide: file(&m.landslide)?,
             flood: file(&m.flood)?,
+            forecast: file(&m.forecast)?,
             returnees: file(&m.returnees)?,
         })
     }

@@ -10,7 +10,7 @@ use crate::model::alert::{
     Alert, AlertState, LifecycleError, MsgType, Rule, RuleError, RuleId, RuleSpec,
 };
 use crate::model::{LayerId, LayerKind};
-use crate::store::{Store, StoreError};
+use crate::store::{DraftKey, Store, StoreError};
 
 /// Why a rule could not be written or evaluated.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +109,26 @@ pub fn evaluate(
     rule: &Rule,
     sender: &Sender,
 ) -> Result<Evaluated, AlertError> {
+    // What this rule version drafted from the current versions already is the answer:
+    // nothing to count again (a server starting, a second server, a rerun demo).
+    let current = |id: &LayerId| engine.layer(id).map(|s| s.version);
+    let c = &rule.spec.condition;
+    if let (Some(hv), Some(ev)) = (current(&c.hazard), current(&c.exposure)) {
+        let key = DraftKey {
+            rule: &rule.id,
+            version: rule.version,
+            hazard: (c.hazard.as_str(), hv),
+            exposure: (c.exposure.as_str(), ev),
+        };
+        if let Some(found) = store.drafted(key)? {
+            return Ok(Evaluated {
+                rule: rule.id.clone(),
+                version: rule.version,
+                alert: Some(found),
+                drafted: false,
+            });
+        }
+    }
     let drafted = match rules::evaluate(engine, store, rule, sender)? {
         Some(mut alert) => {
             // While an alert of this rule is in force, what it drafts updates it.

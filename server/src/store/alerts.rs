@@ -101,19 +101,42 @@ fn latest_rule(c: &mut Conn, id: &str) -> StoreResult<Option<RuleRow>> {
         .optional()?)
 }
 
-/// What a rule's draft is found by: the rule version and the input versions.
-type DraftKey<'a> = (&'a RuleId, i32, &'a Alert);
+/// What a rule's draft is found by: the rule version and the layer versions it counted.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftKey<'a> {
+    /// The rule.
+    pub rule: &'a RuleId,
+    /// Its version.
+    pub version: i32,
+    /// The hazard layer and its version.
+    pub hazard: (&'a str, i32),
+    /// The exposure layer and its version.
+    pub exposure: (&'a str, i32),
+}
+
+impl<'a> DraftKey<'a> {
+    /// The key of `alert` drafted by version `version` of `rule`.
+    #[must_use]
+    pub fn of(rule: &'a RuleId, version: i32, alert: &'a Alert) -> Self {
+        Self {
+            rule,
+            version,
+            hazard: (alert.hazard.layer.as_str(), alert.hazard.version),
+            exposure: (alert.exposure.layer.as_str(), alert.exposure.version),
+        }
+    }
+}
 
 /// The draft the rule version made from these input versions, if it made one (an
 /// editor's cancellation of it has the same inputs but is not a rule's draft).
-fn existing_draft(c: &mut Conn, (rule, version, a): DraftKey<'_>) -> StoreResult<Option<Alert>> {
+fn existing_draft(c: &mut Conn, k: DraftKey<'_>) -> StoreResult<Option<Alert>> {
     let rows: Vec<AlertRow> = alerts::table
-        .filter(alerts::rule_id.eq(rule.as_str()))
-        .filter(alerts::rule_version.eq(version))
-        .filter(alerts::hazard_layer.eq(a.hazard.layer.as_str()))
-        .filter(alerts::hazard_version.eq(a.hazard.version))
-        .filter(alerts::exposure_layer.eq(a.exposure.layer.as_str()))
-        .filter(alerts::exposure_version.eq(a.exposure.version))
+        .filter(alerts::rule_id.eq(k.rule.as_str()))
+        .filter(alerts::rule_version.eq(k.version))
+        .filter(alerts::hazard_layer.eq(k.hazard.0))
+        .filter(alerts::hazard_version.eq(k.hazard.1))
+        .filter(alerts::exposure_layer.eq(k.exposure.0))
+        .filter(alerts::exposure_version.eq(k.exposure.1))
         .order(alerts::id)
         .select(AlertRow::as_select())
         .load(c)?;
@@ -252,7 +275,7 @@ impl Store {
         let mut conn = self.conn()?;
         write(&mut conn, |c| {
             lock_layer(c, ALERTS_LOCK)?;
-            if let Some(found) = existing_draft(c, (rule, version, &alert))? {
+            if let Some(found) = existing_draft(c, DraftKey::of(rule, version, &alert))? {
                 return Ok((found, false));
             }
             alert.rule = Some((rule.clone(), version));
@@ -326,6 +349,14 @@ impl Store {
             )?;
             Ok(Some(Ok(after)))
         })
+    }
+
+    /// The draft a rule version made from these layer versions, if it made one.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn drafted(&self, key: DraftKey<'_>) -> StoreResult<Option<Alert>> {
+        existing_draft(&mut *self.conn()?, key)
     }
 
     /// Alerts, newest first, at most `limit`; only those in `states` when given.

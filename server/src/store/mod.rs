@@ -24,6 +24,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 use serde::Serialize;
 
 use crate::model::{Bbox, LayerId, LayerMeta, LoadReport};
+pub use alerts::DraftKey;
 pub use connection::Backend;
 use connection::Manager;
 
