@@ -50,8 +50,13 @@ impl Synthetic {
                 dir.display()
             )
         })?;
-        let m: Manifest = serde_json::from_slice(&text)
-            .with_context(|| format!("{} is not a sitroom-synth manifest", path.display()))?;
+        let m: Manifest = serde_json::from_slice(&text).with_context(|| {
+            format!(
+                "{} is not a manifest of this sitroom-synth (an older one wrote it?): generate the layers again with `sitroom-synth MIRROR {}`",
+                path.display(),
+                dir.display()
+            )
+        })?;
         let file = |name: &Path| -> anyhow::Result<PathBuf> {
             let p = dir.join(name);
             anyhow::ensure!(
@@ -82,9 +87,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let e = Synthetic::read(dir.path()).unwrap_err().to_string();
         assert!(e.contains("sitroom-synth MIRROR"), "{e}");
+        // An older generator's manifest (no forecast): generate again.
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "returnees": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "returnees": "r.geojson"}"#,
+        )
+        .unwrap();
+        let e = format!("{:#}", Synthetic::read(dir.path()).unwrap_err());
+        assert!(
+            e.contains("generate the layers again") && e.contains("forecast"),
+            "{e}"
+        );
+        std::fs::write(
+            dir.path().join(MANIFEST),
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson"}"#,
         )
         .unwrap();
         for f in ["l.tif", "r.geojson"] {
@@ -94,7 +110,7 @@ mod tests {
         assert!(e.contains("../f.tif"), "{e}");
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "returnees": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson"}"#,
         )
         .unwrap();
         let s = Synthetic::read(dir.path()).unwrap();
