@@ -352,6 +352,30 @@ pub fn load_zone(db: &str, dir: &tempfile::TempDir, id: &str, r: geo::Rect<f64>,
     load_class_zones(db, &zone, id);
 }
 
+/// Loads the CSV of points at `path` (people, households, lon, lat) as a version of the
+/// open exposure layer `hh` (theme returnee).
+pub fn load_households(db: &str, path: &std::path::Path) {
+    sitroom_ok(
+        db,
+        &[
+            "load",
+            path.to_str().expect("utf-8 path"),
+            "--layer",
+            "hh",
+            "--kind",
+            "exposure",
+            "--theme",
+            "returnee",
+            "--population-field",
+            "people",
+            "--households-field",
+            "households",
+            "--anonymous",
+            "true",
+        ],
+    );
+}
+
 /// Checks a CAP message against the OASIS CAP 1.2 schema with WMO's `capvalidator` (the
 /// python of `tests/cap/venv.sh`, named by `SITROOM_CAP_PYTHON`); the validator's
 /// message when it fails.

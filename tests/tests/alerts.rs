@@ -41,26 +41,20 @@ fn households(dir: &tempfile::TempDir, db: &str) {
         kx = k.x(),
         ky = k.y()
     );
-    let path = sitroom_tests::write(dir, "hh.csv", &csv);
-    sitroom_tests::sitroom_ok(
-        db,
-        &[
-            "load",
-            path.to_str().unwrap(),
-            "--layer",
-            "hh",
-            "--kind",
-            "exposure",
-            "--theme",
-            "returnee",
-            "--population-field",
-            "people",
-            "--households-field",
-            "households",
-            "--anonymous",
-            "true",
-        ],
-    );
+    sitroom_tests::load_households(db, &sitroom_tests::write(dir, "hh.csv", &csv));
+}
+
+/// The drafts, newest first, once the newest was drafted from version `version` of the
+/// hazard layer (the server evaluates rules in the background after a commit).
+async fn draft_drawn_by_itself(state: &AppState, token: &str, version: i64) -> Value {
+    for _ in 0..600 {
+        let (_, drafts, _) = call(state, "GET", "/api/alerts?state=draft", Some(token), None).await;
+        if drafts[0]["hazard"]["version"] == version {
+            return drafts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no draft from hazard version {version} within a minute");
 }
 
 fn rule(at_least: f64) -> Value {
@@ -313,22 +307,7 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
     );
     sitroom_tests::load_zone(&db, dir, "zone", both, "high");
     state.sync_engine().await;
-    let mut drafts = Value::Null;
-    for _ in 0..600 {
-        drafts = call(
-            &state,
-            "GET",
-            "/api/alerts?state=draft",
-            Some(&viewer),
-            None,
-        )
-        .await
-        .1;
-        if drafts.as_array().is_some_and(|d| d.len() == 2) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let drafts = draft_drawn_by_itself(&state, &viewer, 2).await;
     let newest = &drafts[0];
     assert_eq!(newest["hazard"]["version"], 2, "{drafts}");
     let codes: Vec<&str> = newest["areas"]
@@ -449,26 +428,7 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
     // update of it by itself.
     sitroom_tests::load_zone(&db, dir, "zone", gitega, "high");
     state.sync_engine().await;
-    let mut update = Value::Null;
-    for _ in 0..600 {
-        let drafts = call(
-            &state,
-            "GET",
-            "/api/alerts?state=draft",
-            Some(&viewer),
-            None,
-        )
-        .await
-        .1;
-        if let Some(u) = drafts
-            .as_array()
-            .and_then(|d| d.iter().find(|a| a["hazard"]["version"] == 3))
-        {
-            update = u.clone();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let update = draft_drawn_by_itself(&state, &viewer, 3).await[0].clone();
     assert_eq!(
         (update["msg_type"].clone(), update["supersedes"].clone()),
         (json!("Update"), json!(v2)),

@@ -28,30 +28,6 @@ struct Fixture {
     r: geo::Rect<f64>,
 }
 
-/// Loads the CSV of points at `path` (people, households, lon, lat) as a version of the
-/// open exposure layer `hh`.
-fn load_households(db: &str, path: &std::path::Path) {
-    sitroom_tests::sitroom_ok(
-        db,
-        &[
-            "load",
-            path.to_str().unwrap(),
-            "--layer",
-            "hh",
-            "--kind",
-            "exposure",
-            "--theme",
-            "returnee",
-            "--population-field",
-            "people",
-            "--households-field",
-            "households",
-            "--anonymous",
-            "true",
-        ],
-    );
-}
-
 fn fixture(dir: &tempfile::TempDir) -> Fixture {
     fixture_by(dir, &["sector", "district"])
 }
@@ -77,7 +53,7 @@ fn fixture_in(dir: &tempfile::TempDir, db: String, levels: &[&str]) -> Fixture {
         ky = k.y()
     );
     let pts = sitroom_tests::write(dir, "hh.csv", &csv);
-    load_households(&db, &pts);
+    sitroom_tests::load_households(&db, &pts);
 
     Fixture { db, g, k, pts, r }
 }
@@ -496,7 +472,7 @@ async fn figures_at_earlier_versions(dir: &tempfile::TempDir, db: String) {
         x = k.x(),
         y = k.y()
     );
-    load_households(&db, &sitroom_tests::write(dir, "moved.csv", &moved));
+    sitroom_tests::load_households(&db, &sitroom_tests::write(dir, "moved.csv", &moved));
     state.sync_engine().await;
     let (_, now) = get(&state, uri, None).await;
     assert_eq!(
