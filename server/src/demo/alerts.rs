@@ -49,19 +49,55 @@ pub fn rules() -> anyhow::Result<Vec<(RuleId, RuleSpec)>> {
 /// # Errors
 /// When a rule does not hold against the demo's layers, or the store fails.
 pub fn write(store: &Store, by: &str) -> anyhow::Result<Vec<DemoRule>> {
-    let engine = Engine::load(store)?;
+    // The layers are read only when a rule is written or has not counted the current
+    // versions yet (a rerun reads none).
+    let mut engine: Option<Engine> = None;
+    let current: std::collections::HashMap<String, i32> = store
+        .layers()?
+        .into_iter()
+        .map(|l| (l.meta.id.to_string(), l.current_version))
+        .collect();
     let sender = crate::engine::rules::Sender::default();
     let mut out = Vec::new();
     for (id, spec) in rules()? {
-        let (rule, written) = match store.rule(&id)? {
-            Some(r) if r.spec == spec => (r, false),
-            _ => (
-                crate::ops::alerts::write_rule(&engine, store, &id, &spec, by)
+        let unchanged = store.rule(&id)?.filter(|r| r.spec == spec);
+        let c = &spec.condition;
+        let counted = match (
+            &unchanged,
+            current.get(c.hazard.as_str()),
+            current.get(c.exposure.as_str()),
+        ) {
+            (Some(r), Some(hv), Some(ev)) => store.drafted(crate::store::DraftKey {
+                rule: &id,
+                version: r.version,
+                hazard: (c.hazard.as_str(), *hv),
+                exposure: (c.exposure.as_str(), *ev),
+            })?,
+            _ => None,
+        };
+        if let (Some(r), Some(a)) = (&unchanged, &counted) {
+            out.push(DemoRule {
+                rule: id.to_string(),
+                version: r.version,
+                written: false,
+                alert: Some((a.id, a.areas.len())),
+                drafted: false,
+            });
+            continue;
+        }
+        let engine = match &mut engine {
+            Some(e) => e,
+            None => engine.insert(Engine::load(store)?),
+        };
+        let (rule, written) = match unchanged {
+            Some(r) => (r, false),
+            None => (
+                crate::ops::alerts::write_rule(engine, store, &id, &spec, by)
                     .with_context(|| format!("demo alert rule {id}"))?,
                 true,
             ),
         };
-        let done = crate::ops::alerts::evaluate(&engine, store, &rule, &sender)
+        let done = crate::ops::alerts::evaluate(engine, store, &rule, &sender)
             .with_context(|| format!("evaluating demo alert rule {id}"))?;
         out.push(DemoRule {
             rule: id.to_string(),
