@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::macros::slug_type;
+use super::macros::{slug_type, string_enum};
 use super::{AdminLevel, HazardClass, LayerId};
 
 slug_type! {
@@ -16,52 +16,7 @@ slug_type! {
     RuleId, "rule id"
 }
 
-/// Defines an enumeration of CAP 1.2 whose values are written as CAP spells them (in
-/// the XML and in JSON alike).
-macro_rules! cap_enum {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $(
-                #[doc = concat!("CAP `", $text, "`.")]
-                #[serde(rename = $text)]
-                $variant
-            ),+
-        }
-
-        impl $name {
-            /// Every value, in CAP's order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The value as CAP writes it.
-            #[must_use]
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = super::UnknownValue;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(super::UnknownValue::new($what, other, &[$($text),+])),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.pad(self.as_str())
-            }
-        }
-    };
-}
-
-cap_enum! {
+string_enum! {
     /// `status`: how the alert is to be handled.
     Status, "CAP status" {
         Actual => "Actual",
@@ -72,7 +27,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `msgType`: what the message does.
     MsgType, "CAP msgType" {
         Alert => "Alert",
@@ -81,7 +36,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `scope`: who the alert is for.
     Scope, "CAP scope" {
         Public => "Public",
@@ -89,7 +44,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `category`: the kind of event.
     Category, "CAP category" {
         Geo => "Geo",
@@ -107,7 +62,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `responseType`: the action recommended.
     ResponseType, "CAP responseType" {
         Shelter => "Shelter",
@@ -122,7 +77,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `urgency`: how soon to act.
     Urgency, "CAP urgency" {
         Immediate => "Immediate",
@@ -133,7 +88,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `severity`: how bad the event is.
     Severity, "CAP severity" {
         Extreme => "Extreme",
@@ -144,7 +99,7 @@ cap_enum! {
     }
 }
 
-cap_enum! {
+string_enum! {
     /// `certainty`: how sure the event is.
     Certainty, "CAP certainty" {
         Observed => "Observed",

@@ -101,14 +101,19 @@ macro_rules! slug_type {
 
 pub(crate) use slug_type;
 
-/// Defines a string-backed enum with `as_str`, `FromStr`, `Display` and serde.
+/// Defines a string-backed enum with `as_str`, `FromStr`, `Display` and serde, each value
+/// written as its text (in JSON too).
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* $variant),+
+            $(
+                $(#[$vmeta])*
+                #[doc = concat!("Written `", $text, "`.")]
+                #[serde(rename = $text)]
+                $variant
+            ),+
         }
 
         impl $name {
