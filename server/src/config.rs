@@ -94,6 +94,8 @@ pub struct ServerSettings {
     pub public_url: Option<String>,
     /// Who sends the alerts drafted here and how they are numbered.
     pub alerts: crate::engine::rules::Sender,
+    /// How issued alerts are delivered to subscribers.
+    pub delivery: crate::delivery::DeliverySettings,
 }
 
 impl Default for ServerSettings {
@@ -110,6 +112,7 @@ impl Default for ServerSettings {
             trusted_proxies: Vec::new(),
             public_url: None,
             alerts: crate::engine::rules::Sender::default(),
+            delivery: crate::delivery::DeliverySettings::default(),
         }
     }
 }

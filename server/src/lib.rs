@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cartography;
 pub mod cli;
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod engine;
 pub mod formats;

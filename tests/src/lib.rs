@@ -3,6 +3,8 @@
 //! the mirror, in-process requests); the tests are in `tests/`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+pub mod receiver;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -218,6 +218,9 @@ async fn take_step(
     let sender = state.settings.alerts.clone();
     let alert =
         blocking(move || Ok(alerts::step(&store, id, step, &editor.name, &sender)?)).await?;
+    if step == Step::Issue {
+        state.deliveries.notify_one();
+    }
     Ok(Json(alert))
 }
 

@@ -15,6 +15,7 @@ mod metrics;
 mod ogc;
 mod search;
 mod styles;
+mod subscribers;
 mod tiles;
 mod tokens;
 
@@ -52,6 +53,8 @@ pub struct AppState {
     pub limiter: Arc<limits::RateLimiter>,
     /// Tokens verified lately.
     pub token_cache: Arc<auth::TokenCache>,
+    /// Wakes the delivery worker when an alert is issued here.
+    pub deliveries: Arc<tokio::sync::Notify>,
     /// When each (actor, layer) last had a restricted read recorded.
     recent_reads:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
@@ -85,6 +88,7 @@ impl AppState {
             fonts: Arc::new(glyphs::Fonts::in_dir(&settings.fonts_dir)),
             recent_reads: Arc::default(),
             token_cache: Arc::default(),
+            deliveries: Arc::default(),
             limiter: Arc::new(limits::RateLimiter::new(
                 settings.rate_limit,
                 settings.rate_burst,
@@ -122,6 +126,26 @@ impl AppState {
 }
 
 impl AppState {
+    /// Starts this server's delivery worker, unless its settings say another server
+    /// delivers.
+    ///
+    /// # Errors
+    /// When the worker's HTTP client cannot be built.
+    pub fn start_delivery(&self) -> anyhow::Result<()> {
+        let d = &self.settings.delivery;
+        if !d.enabled {
+            tracing::info!("this server delivers no alerts (--no-delivery)");
+            return Ok(());
+        }
+        crate::delivery::spawn(
+            self.store.clone(),
+            d.clone(),
+            self.settings.alerts.clone(),
+            self.settings.public_url.clone(),
+            self.deliveries.clone(),
+        )
+    }
+
     /// Evaluates, in the background, the alert rules counting one of the `changed`
     /// layers (every enabled rule when `None`, as at start); the drafts they make are
     /// stored once per rule version and input versions, whichever server gets there.
@@ -151,6 +175,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tokens::router())
         .merge(audit::router())
         .merge(alerts::router())
+        .merge(subscribers::router())
         .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))
         .route("/openapi.json", axum::routing::get(openapi_json));

@@ -1,6 +1,7 @@
 //! The command line: `sitroom serve | load | layers | layer | rollback | access | delete |
-//! token | exposure | demo`, one module per command. Every write goes through the same
-//! path as the API's (`load::load_file` and the store, which audits it).
+//! token | exposure | alerts | subscribers | deliveries | demo`, one module per command.
+//! Every write goes through the same path as the API's (`load::load_file`, `ops` and the
+//! store, which audits it).
 
 mod alerts;
 mod demo;
@@ -8,6 +9,7 @@ mod exposure;
 mod layers;
 mod load;
 mod serve;
+mod subscribers;
 mod token;
 
 use std::process::ExitCode;
@@ -87,6 +89,12 @@ enum Command {
     /// Alert rules and the CAP alerts they draft.
     #[command(subcommand)]
     Alerts(alerts::AlertsCommand),
+    /// The institutions issued alerts are delivered to.
+    #[command(subcommand)]
+    Subscribers(subscribers::SubscribersCommand),
+    /// What became of each delivery of an issued alert.
+    #[command(subcommand)]
+    Deliveries(subscribers::DeliveriesCommand),
     /// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
     Demo(demo::DemoArgs),
 }
@@ -132,6 +140,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(a) => a.run(db),
         Command::Exposure(a) => a.run(db),
         Command::Alerts(a) => a.run(db),
+        Command::Subscribers(a) => a.run(db),
+        Command::Deliveries(a) => a.run(db),
         Command::Demo(a) => a.run(db),
     }
 }

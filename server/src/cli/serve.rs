@@ -49,6 +49,70 @@ pub struct ServeArgs {
     public_url: Option<String>,
     #[command(flatten)]
     alerts: super::alerts::SenderArgs,
+    #[command(flatten)]
+    delivery: DeliveryArgs,
+}
+
+/// How issued alerts are delivered to subscribers.
+#[derive(Debug, Args)]
+pub struct DeliveryArgs {
+    /// Allow subscribers' webhooks on private, loopback and link-local addresses (a
+    /// ministry network's own receivers, tests); refused otherwise.
+    #[arg(long)]
+    allow_private_webhooks: bool,
+    /// Seconds a webhook may take to answer.
+    #[arg(long, default_value_t = 10.0)]
+    delivery_timeout_s: f64,
+    /// Seconds before the first retry of a failed delivery (each next wait doubles, up
+    /// to six hours, with jitter).
+    #[arg(long, default_value_t = 5.0)]
+    delivery_retry_s: f64,
+    /// Tries before a delivery is parked for an admin to retry.
+    #[arg(long, default_value_t = 10)]
+    delivery_attempts: i32,
+    /// Deliveries in flight at once.
+    #[arg(long, default_value_t = 64)]
+    delivery_concurrency: usize,
+    /// Deliver nothing from this server (another server sharing the store does).
+    #[arg(long)]
+    no_delivery: bool,
+}
+
+impl DeliveryArgs {
+    /// The settings these arguments describe.
+    ///
+    /// # Errors
+    /// When a number is out of range.
+    pub fn settings(self) -> anyhow::Result<crate::delivery::DeliverySettings> {
+        anyhow::ensure!(
+            self.delivery_timeout_s > 0.0 && self.delivery_timeout_s <= 300.0,
+            "--delivery-timeout-s must be above 0 and at most 300"
+        );
+        anyhow::ensure!(
+            self.delivery_retry_s > 0.0 && self.delivery_retry_s <= 3600.0,
+            "--delivery-retry-s must be above 0 and at most 3600"
+        );
+        anyhow::ensure!(
+            (1..=100).contains(&self.delivery_attempts),
+            "--delivery-attempts must be 1 to 100"
+        );
+        anyhow::ensure!(
+            (1..=4096).contains(&self.delivery_concurrency),
+            "--delivery-concurrency must be 1 to 4096"
+        );
+        Ok(crate::delivery::DeliverySettings {
+            allow_private: self.allow_private_webhooks,
+            backoff: crate::model::subscriber::Backoff {
+                base_s: self.delivery_retry_s,
+                attempts: self.delivery_attempts,
+                ..Default::default()
+            },
+            timeout: std::time::Duration::from_secs_f64(self.delivery_timeout_s),
+            concurrency: self.delivery_concurrency,
+            enabled: !self.no_delivery,
+            ..Default::default()
+        })
+    }
 }
 
 impl ServeArgs {
@@ -69,8 +133,10 @@ impl ServeArgs {
             trusted_proxies,
             public_url,
             alerts,
+            delivery,
         } = self;
         let alerts = alerts.sender()?;
+        let delivery = delivery.settings()?;
 
         if let Some(u) = &public_url {
             anyhow::ensure!(
@@ -108,6 +174,7 @@ impl ServeArgs {
                 trusted_proxies,
                 public_url,
                 alerts,
+                delivery,
             };
             let state =
                 tokio::task::spawn_blocking(move || AppState::new(store, settings)).await??;
@@ -118,6 +185,7 @@ impl ServeArgs {
             );
             // Rules may not have seen versions loaded while no server ran.
             state.evaluate_rules(None);
+            state.start_delivery()?;
             tracing::info!("sitroom serving on http://{addr} (store: {backend})");
             api::serve(listener, state).await?;
             anyhow::Ok(())

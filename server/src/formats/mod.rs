@@ -4,3 +4,4 @@
 pub mod cap;
 pub mod csv;
 pub mod geojson;
+pub mod webhook;

@@ -11,6 +11,7 @@ pub mod layer;
 pub mod level;
 pub mod preview;
 pub mod report;
+pub mod subscriber;
 pub mod token;
 
 pub use audit::{AuditEntry, AuditQuery};

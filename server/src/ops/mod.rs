@@ -1,4 +1,6 @@
 //! The ministry's operations around the map, each below the API and the CLI, which only
-//! translate requests and answers: early warning (alert rules and alerts).
+//! translate requests and answers: early warning (alert rules and alerts) and the
+//! institutions its alerts are delivered to.
 
 pub mod alerts;
+pub mod subscribers;

@@ -303,7 +303,8 @@ impl Store {
     /// Changes alert `id` by `change` (a step of its life: `change` gets the alert as
     /// stored and says what it becomes, or why not) in one transaction with its audit
     /// entry `action` by `by`. An update or cancellation that is issued supersedes the
-    /// alert it references in the same transaction. `None` when there is no such alert;
+    /// alert it references in the same transaction, and an alert issued writes the
+    /// deliveries it owes its subscribers to the outbox in it too. `None` when there is no such alert;
     /// nothing is written when `change` or superseding refuses.
     ///
     /// # Errors
@@ -321,10 +322,12 @@ impl Store {
             let Some(before) = load_alert(c, id)? else {
                 return Ok(None);
             };
+            let was_issued = before.state == AlertState::Issued;
             let after = match change(before) {
                 Ok(a) => a,
                 Err(e) => return Ok(Some(Err(e))),
             };
+            let issued_now = !was_issued && after.state == AlertState::Issued;
             if let (AlertState::Issued, Some(old)) = (after.state, after.supersedes) {
                 let Some(previous) = load_alert(c, old)? else {
                     return Err(StoreError::Corrupt {
@@ -338,13 +341,19 @@ impl Store {
                 }
             }
             save(c, &after)?;
+            // An alert issued owes its deliveries from the same transaction.
+            let deliveries = if issued_now {
+                super::deliveries::write_outbox(c, &after)?
+            } else {
+                0
+            };
             append(
                 c,
                 &AuditEntry::now(
                     by,
                     action,
                     &after.identifier,
-                    json!({"id": id, "state": after.state}),
+                    json!({"id": id, "state": after.state, "deliveries": deliveries}),
                 ),
             )?;
             Ok(Some(Ok(after)))

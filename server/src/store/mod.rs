@@ -13,10 +13,12 @@
 mod alerts;
 mod audit;
 mod connection;
+mod deliveries;
 mod layers;
 mod postgis;
 mod schema;
 mod sqlite;
+mod subscribers;
 mod tokens;
 mod types;
 
@@ -27,6 +29,7 @@ use crate::model::{Bbox, LayerId, LayerMeta, LoadReport};
 pub use alerts::DraftKey;
 pub use connection::Backend;
 use connection::Manager;
+pub use deliveries::{DeliveryCounts, DeliveryQuery, Outcome};
 
 /// A store failure.
 #[derive(Debug, thiserror::Error)]

@@ -93,3 +93,48 @@ diesel::table! {
         updated_at -> SqlTime,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    subscribers (id) {
+        id -> Text,
+        version -> Integer,
+        spec -> SqlJson,
+        secrets -> SqlJson,
+        written_by -> Text,
+        written_at -> SqlTime,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::SqlTime;
+    deliveries (id) {
+        id -> BigInt,
+        alert_id -> BigInt,
+        subscriber_id -> Text,
+        channel -> Text,
+        message_id -> Text,
+        state -> Text,
+        attempts -> Integer,
+        tries -> Integer,
+        next_attempt_at -> SqlTime,
+        created_at -> SqlTime,
+        delivered_at -> Nullable<SqlTime>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::SqlTime;
+    delivery_attempts (delivery_id, number) {
+        delivery_id -> BigInt,
+        number -> Integer,
+        at -> SqlTime,
+        status -> Nullable<Integer>,
+        latency_ms -> Double,
+        error -> Nullable<Text>,
+    }
+}
