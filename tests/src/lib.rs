@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 pub mod receiver;
+pub mod smtp_sink;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -111,6 +111,11 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
     settings.delivery.backoff.attempts = 3;
     settings.delivery.timeout = Duration::from_secs(5);
     settings.delivery.poll = Duration::from_millis(100);
+    let sink = sitroom_tests::smtp_sink::SmtpSink::start().await;
+    settings.delivery.smtp = Some(sitroom::delivery::SmtpSettings {
+        url: sink.url.clone(),
+        from: "MINEMA alerts <alerts@minema.example.org>".into(),
+    });
     let state = AppState::new(store.clone(), settings).unwrap();
     let receiver = Receiver::start(Duration::ZERO).await;
     let ad = Some(admin.as_str());
@@ -202,6 +207,11 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
         ("country", json!({}), true),
         ("flaky", json!({"themes": ["flood"]}), true),
         ("down", json!({"min_severity": "Severe"}), true),
+        (
+            "mail",
+            json!({"webhook": null, "email": "ddmo@gasabo.example.org", "areas": ["1101"]}),
+            true,
+        ),
         ("other-district", json!({"areas": ["21"]}), false),
         ("extreme-only", json!({"min_severity": "Extreme"}), false),
         ("landslides", json!({"themes": ["landslide"]}), false),
@@ -383,6 +393,39 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
         "every try carries the same id and body"
     );
 
+    // The e-mail subscriber has one e-mail through the relay, its CAP attached.
+    for _ in 0..600 {
+        if !sink.mails().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["ddmo@gasabo.example.org"]);
+    assert_eq!(mail.from, "alerts@minema.example.org");
+    assert_eq!(
+        mail.header("Message-ID").unwrap(),
+        format!("<msg_alert{id}_mail_email@minema.example.org>")
+    );
+    let subject = mail.header("Subject").unwrap();
+    assert!(
+        subject.contains("Severe") && subject.contains("Flood warning"),
+        "{subject}"
+    );
+    assert!(
+        mail.data.contains("Gitega (sector 1101): 60"),
+        "{}",
+        mail.data
+    );
+    assert!(
+        mail.data.contains(&format!("filename=\"alert-{id}.xml\"")),
+        "{}",
+        mail.data
+    );
+    assert!(mail.data.contains("application/cap+xml"));
+
     // Every attempt is recorded with its answer and latency.
     let (_, list) = call(
         &state,
@@ -444,7 +487,7 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
         None,
     )
     .await;
-    assert_eq!(counts, json!({"pending": 0, "delivered": 4, "parked": 1}));
+    assert_eq!(counts, json!({"pending": 0, "delivered": 5, "parked": 1}));
     assert_eq!(
         call(
             &state,
@@ -582,6 +625,15 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
         )),
         "{references}"
     );
+
+    for _ in 0..600 {
+        if sink.mails().len() > 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let subject = sink.mails()[1].header("Subject").unwrap();
+    assert!(subject.starts_with("Cancelled: "), "{subject}");
 
     // All of it is in the audit log, without a secret.
     let (_, audit) = call(&state, "GET", "/api/audit?limit=500", ad, None).await;

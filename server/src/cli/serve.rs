@@ -76,6 +76,13 @@ pub struct DeliveryArgs {
     /// Deliver nothing from this server (another server sharing the store does).
     #[arg(long)]
     no_delivery: bool,
+    /// SMTP relay for subscribers' e-mails: smtp://host:port (add ?tls=required for
+    /// STARTTLS) or smtps://user:password@host (best given in the environment).
+    #[arg(long, env = "SITROOM_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Who the e-mails are from, e.g. "MINEMA alerts <alerts@minema.gov.rw>".
+    #[arg(long, requires = "smtp_url")]
+    smtp_from: Option<String>,
 }
 
 impl DeliveryArgs {
@@ -100,7 +107,15 @@ impl DeliveryArgs {
             (1..=4096).contains(&self.delivery_concurrency),
             "--delivery-concurrency must be 1 to 4096"
         );
+        let smtp = match (self.smtp_url, self.smtp_from) {
+            (Some(url), Some(from)) => Some(crate::delivery::SmtpSettings { url, from }),
+            (Some(_), None) => anyhow::bail!(
+                "--smtp-url needs --smtp-from: who the e-mails are from, e.g. \"Alerts <alerts@example.org>\""
+            ),
+            _ => None,
+        };
         Ok(crate::delivery::DeliverySettings {
+            smtp,
             allow_private: self.allow_private_webhooks,
             backoff: crate::model::subscriber::Backoff {
                 base_s: self.delivery_retry_s,

@@ -4,6 +4,7 @@
 //! jitter or parks the delivery after its last. Woken when an alert is issued here and
 //! every poll interval otherwise (an alert issued from the CLI or another server).
 
+mod email;
 mod webhook;
 
 use std::collections::HashMap;
@@ -33,6 +34,26 @@ pub struct DeliverySettings {
     pub poll: Duration,
     /// Whether this server runs a worker.
     pub enabled: bool,
+    /// The SMTP relay e-mails go through, if any.
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// An SMTP relay.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    /// `smtp://host:port` (`?tls=required` for STARTTLS), `smtps://user:password@host`.
+    pub url: String,
+    /// Who e-mails are from (`Ministry alerts <alerts@example.org>`).
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold a password.
+        f.debug_struct("SmtpSettings")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for DeliverySettings {
@@ -44,6 +65,7 @@ impl Default for DeliverySettings {
             concurrency: 64,
             poll: Duration::from_secs(1),
             enabled: true,
+            smtp: None,
         }
     }
 }
@@ -68,14 +90,17 @@ struct Shared {
     sender: Sender,
     public_url: Option<String>,
     client: webhook::Client,
-    /// Bodies by alert and languages, each built once.
+    mailer: Option<email::Mailer>,
+    /// Issued alerts read, by number (what an issued alert says never changes).
+    alerts: std::sync::Mutex<HashMap<i64, Arc<Alert>>>,
+    /// Webhook bodies by alert and languages, each built once.
     bodies: std::sync::Mutex<HashMap<(i64, Vec<String>), bytes::Bytes>>,
 }
 
 /// Starts the worker of this server; `wake` is notified when an alert is issued here.
 ///
 /// # Errors
-/// When the HTTP client cannot be built.
+/// When the HTTP client or the mailer cannot be built.
 pub fn spawn(
     store: Arc<Store>,
     settings: DeliverySettings,
@@ -84,12 +109,19 @@ pub fn spawn(
     wake: Arc<Notify>,
 ) -> anyhow::Result<()> {
     let client = webhook::Client::new(&settings)?;
+    let mailer = settings
+        .smtp
+        .as_ref()
+        .map(|m| email::Mailer::new(&m.url, &m.from, settings.timeout))
+        .transpose()?;
     let shared = Arc::new(Shared {
         store,
         settings,
         sender,
         public_url,
         client,
+        mailer,
+        alerts: std::sync::Mutex::default(),
         bodies: std::sync::Mutex::default(),
     });
     let (done, outcomes) = mpsc::channel::<Outcome>(RECORD_BATCH * 4);
@@ -179,15 +211,31 @@ async fn try_one(shared: &Shared, d: &Delivery, to: Option<&Subscriber>) -> Outc
             None,
             Some(format!("subscriber {} no longer exists", d.subscriber)),
         ),
-        Some(s) => match d.channel {
-            Channel::Webhook => match body_for(shared, d.alert, s).await {
-                Ok(body) => shared.client.post(d, s, &body, at).await,
-                Err(e) => (None, Some(e)),
+        Some(s) => match (d.channel, alert_for(shared, d.alert).await) {
+            (_, Err(e)) => (None, Some(e)),
+            (Channel::Webhook, Ok(alert)) => {
+                let body = body_for(shared, &alert, s);
+                shared.client.post(d, s, &body, at).await
+            }
+            (Channel::Email, Ok(alert)) => match &shared.mailer {
+                Some(m) => {
+                    m.send(
+                        d,
+                        s,
+                        &alert,
+                        &shared.sender.name,
+                        cap_url(shared, alert.id).as_deref(),
+                    )
+                    .await
+                }
+                None => (
+                    None,
+                    Some(
+                        "this server sends no e-mail: start it with --smtp-url and --smtp-from"
+                            .to_owned(),
+                    ),
+                ),
             },
-            Channel::Email => (
-                None,
-                Some("this server sends no e-mail: it has no SMTP relay configured".to_owned()),
-            ),
         },
     };
     let attempt = Attempt {
@@ -218,28 +266,47 @@ async fn try_one(shared: &Shared, d: &Delivery, to: Option<&Subscriber>) -> Outc
     Outcome { attempt, retry_at }
 }
 
-/// The body of alert `id` for subscriber `s`, built once per alert and languages.
-async fn body_for(shared: &Shared, id: i64, s: &Subscriber) -> Result<bytes::Bytes, String> {
-    let key = (id, s.spec.languages.clone());
-    if let Some(b) = shared.bodies.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Ok(b);
+/// Where the CAP document of alert `id` can be fetched, when the server knows its
+/// public address.
+fn cap_url(shared: &Shared, id: i64) -> Option<String> {
+    shared
+        .public_url
+        .as_deref()
+        .map(|base| format!("{}/cap/alerts/{id}.xml", base.trim_end_matches('/')))
+}
+
+/// Issued alert `id`, read once.
+async fn alert_for(shared: &Shared, id: i64) -> Result<Arc<Alert>, String> {
+    if let Some(a) = shared.alerts.lock().ok().and_then(|m| m.get(&id).cloned()) {
+        return Ok(a);
     }
     let store = shared.store.clone();
-    let alert: Alert = match tokio::task::spawn_blocking(move || store.alert(id)).await {
-        Ok(Ok(Some(a))) => a,
+    let alert = match tokio::task::spawn_blocking(move || store.alert(id)).await {
+        Ok(Ok(Some(a))) => Arc::new(a),
         Ok(Ok(None)) => return Err(format!("alert {id} is not stored")),
         Ok(Err(e)) => return Err(format!("alert {id} could not be read: {e}")),
         Err(e) => return Err(format!("reading alert {id} panicked: {e}")),
     };
-    let cap_url = shared
-        .public_url
-        .as_deref()
-        .map(|base| format!("{}/cap/alerts/{id}.xml", base.trim_end_matches('/')));
+    if let Ok(mut m) = shared.alerts.lock() {
+        if m.len() > 256 {
+            m.clear();
+        }
+        m.insert(id, alert.clone());
+    }
+    Ok(alert)
+}
+
+/// The webhook body of `alert` for subscriber `s`, built once per alert and languages.
+fn body_for(shared: &Shared, alert: &Alert, s: &Subscriber) -> bytes::Bytes {
+    let key = (alert.id, s.spec.languages.clone());
+    if let Some(b) = shared.bodies.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return b;
+    }
     let body = bytes::Bytes::from(crate::formats::webhook::message(
-        &alert,
+        alert,
         &s.spec.languages,
         &shared.sender.name,
-        cap_url.as_deref(),
+        cap_url(shared, alert.id).as_deref(),
     ));
     if let Ok(mut m) = shared.bodies.lock() {
         if m.len() > 256 {
@@ -247,5 +314,5 @@ async fn body_for(shared: &Shared, id: i64, s: &Subscriber) -> Result<bytes::Byt
         }
         m.insert(key, body.clone());
     }
-    Ok(body)
+    body
 }

@@ -3,5 +3,6 @@
 
 pub mod cap;
 pub mod csv;
+pub mod email;
 pub mod geojson;
 pub mod webhook;
