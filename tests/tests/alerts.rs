@@ -551,6 +551,71 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
         "a superseded alert is no longer in force: {feed}"
     );
 
+    // A rule that stops firing drafts the cancellation of its alert in force by itself:
+    // a new alert from version 4 (high over Gitega), issued; then version 5 puts the
+    // high zone where nobody lives.
+    sitroom_tests::load_zone(&db, dir, "zone", gitega, "high");
+    state.sync_engine().await;
+    let fresh = draft_drawn_by_itself(&state, &viewer, 4).await[0].clone();
+    assert_eq!(
+        fresh["msg_type"], "Alert",
+        "nothing of the rule is in force: {fresh}"
+    );
+    let f = fresh["id"].as_i64().unwrap();
+    call(&state, "POST", &step(f, "approve"), Some(&second), None).await;
+    call(&state, "POST", &step(f, "issue"), Some(&second), None).await;
+    let (_, far) = sitroom_tests::inside_sector(5101);
+    sitroom_tests::load_zone(&db, dir, "zone", far, "high");
+    state.sync_engine().await;
+    let ended = draft_drawn_by_itself(&state, &viewer, 5).await[0].clone();
+    assert_eq!(
+        (
+            ended["msg_type"].clone(),
+            ended["supersedes"].clone(),
+            ended["drafted_by"].clone(),
+            ended["author"].clone()
+        ),
+        (
+            json!("Cancel"),
+            json!(f),
+            json!("rule:floods"),
+            json!("editor")
+        ),
+        "{ended}"
+    );
+    assert_eq!(
+        ended["areas"], fresh["areas"],
+        "it names the units it ends the alert for"
+    );
+    let e = ended["id"].as_i64().unwrap();
+    let (_, _, ended_xml) = call(
+        &state,
+        "GET",
+        &format!("/cap/alerts/{e}.xml"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    sitroom_tests::cap_schema_check(&ended_xml).unwrap_or_else(|e| panic!("{e}\n{ended_xml}"));
+    assert!(
+        ended_xml.contains("<msgType>Cancel</msgType>"),
+        "{ended_xml}"
+    );
+    assert_eq!(
+        call(&state, "POST", &step(e, "approve"), ed, None).await.0,
+        StatusCode::CONFLICT,
+        "the rule's writer does not approve the cancellation it drafted"
+    );
+    call(&state, "POST", &step(e, "approve"), Some(&second), None).await;
+    let (_, done, _) = call(&state, "POST", &step(e, "issue"), Some(&second), None).await;
+    assert_eq!(done["state"], "issued", "{done}");
+    let (_, again, _) = call(&state, "POST", "/api/alert-rules/floods/evaluate", ed, None).await;
+    assert_eq!(
+        (again["drafted"].clone(), again["alert"]["id"].clone()),
+        (json!(false), json!(e)),
+        "the same versions draft nothing again: {again}"
+    );
+
     // Restricted households: an alert counts them only as published — three in Gitega
     // and two in Busasamana are too few to show, so nothing fires and no draft tells
     // anyone that 1 to 4 households are there.
@@ -600,6 +665,12 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
         actions,
         [
             ("rule.write", "editor"),
+            ("alert.issue", "second"),
+            ("alert.approve", "second"),
+            ("alert.draft", "rule:floods"),
+            ("alert.issue", "second"),
+            ("alert.approve", "second"),
+            ("alert.draft", "rule:floods"),
             ("alert.approve", "second"),
             ("alert.issue", "second"),
             ("alert.approve", "second"),

@@ -35,3 +35,5 @@ CREATE TABLE delivery_attempts (
     error       text,
     PRIMARY KEY (delivery_id, number)
 );
+-- The feed's cache asks for the last change of any alert.
+CREATE INDEX alerts_updated ON alerts (updated_at);

@@ -5,6 +5,8 @@
 //! token). The rules and alerts are `ops::alerts`'; this module only reads requests and
 //! writes answers.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -265,6 +267,25 @@ async fn cancel(
     Ok((StatusCode::CREATED, Json(draft)).into_response())
 }
 
+/// The issued alerts, newest first (at most [`FEED_MAX`]), read again only when an
+/// alert was stored or changed since they were last read (by this server or another).
+async fn issued_alerts(state: &AppState) -> Result<Arc<Vec<Alert>>, ApiError> {
+    let store = state.store.clone();
+    let version = blocking(move || Ok(store.alerts_version()?)).await?;
+    if let Some((v, alerts)) = state.feed.lock().ok().and_then(|c| c.clone())
+        && v == version
+    {
+        return Ok(alerts);
+    }
+    let store = state.store.clone();
+    let alerts =
+        Arc::new(blocking(move || Ok(store.alerts(&[AlertState::Issued], FEED_MAX)?)).await?);
+    if let Ok(mut c) = state.feed.lock() {
+        *c = Some((version, alerts.clone()));
+    }
+    Ok(alerts)
+}
+
 /// Most entries the feed holds.
 const FEED_MAX: i64 = 500;
 
@@ -298,21 +319,23 @@ async fn feed(
             a.chars().take(20).collect::<String>()
         )));
     }
-    let store = state.store.clone();
     let now = chrono::Utc::now();
-    let mut shown = blocking(move || Ok(store.alerts(&[AlertState::Issued], FEED_MAX)?)).await?;
-    shown.retain(|a| {
-        public(a)
-            && a.in_force(now)
-            && q.hazard
-                .as_deref()
-                .is_none_or(|h| a.hazard.layer.as_str() == h)
-            && q.area.as_deref().is_none_or(|code| {
-                a.areas
-                    .iter()
-                    .any(|r| r.code.starts_with(code) || code.starts_with(&r.code))
-            })
-    });
+    let issued = issued_alerts(&state).await?;
+    let shown: Vec<&Alert> = issued
+        .iter()
+        .filter(|a| {
+            public(a)
+                && a.in_force(now)
+                && q.hazard
+                    .as_deref()
+                    .is_none_or(|h| a.hazard.layer.as_str() == h)
+                && q.area.as_deref().is_none_or(|code| {
+                    a.areas
+                        .iter()
+                        .any(|r| r.code.starts_with(code) || code.starts_with(&r.code))
+                })
+        })
+        .collect();
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         crate::formats::cap::feed(&shown, &base, &state.settings.alerts.name, now),

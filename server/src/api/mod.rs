@@ -55,10 +55,20 @@ pub struct AppState {
     pub token_cache: Arc<auth::TokenCache>,
     /// Wakes the delivery worker when an alert is issued here.
     pub deliveries: Arc<tokio::sync::Notify>,
+    /// The issued alerts the feed was last made from, with the store's alerts version
+    /// they were read at.
+    pub feed: Arc<std::sync::Mutex<Option<AlertsCache>>>,
     /// When each (actor, layer) last had a restricted read recorded.
     recent_reads:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
 }
+
+/// Alerts read from the store at one of its alerts versions (see
+/// [`Store::alerts_version`](crate::store::Store::alerts_version)).
+pub type AlertsCache = (
+    (i64, Option<chrono::DateTime<chrono::Utc>>),
+    Arc<Vec<crate::model::alert::Alert>>,
+);
 
 /// A layer got a new current version (or was deleted: `version` is `None`).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -89,6 +99,7 @@ impl AppState {
             recent_reads: Arc::default(),
             token_cache: Arc::default(),
             deliveries: Arc::default(),
+            feed: Arc::default(),
             limiter: Arc::new(limits::RateLimiter::new(
                 settings.rate_limit,
                 settings.rate_burst,

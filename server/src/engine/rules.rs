@@ -222,8 +222,19 @@ fn infos(rule: &Rule, areas: &[AlertArea], hazard: &str) -> Vec<InfoText> {
         .collect()
 }
 
-/// The draft alert `rule` makes of the current versions of its layers, or `None` when no
-/// unit meets its condition. Its number and identifier are given when it is stored.
+/// What evaluating a rule found on the current versions of its layers.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The hazard layer version counted.
+    pub hazard: LayerUsed,
+    /// The exposure layer version counted.
+    pub exposure: LayerUsed,
+    /// The draft alert it makes, or `None` when no unit meets its condition. Its number
+    /// and identifier are given when it is stored.
+    pub alert: Option<Alert>,
+}
+
+/// Evaluates `rule` on the current versions of its layers.
 ///
 /// # Errors
 /// An [`EvaluationError`] naming what the rule needs and is not there.
@@ -232,7 +243,7 @@ pub fn evaluate(
     store: &Store,
     rule: &Rule,
     sender: &Sender,
-) -> Result<Option<Alert>, EvaluationError> {
+) -> Result<Evaluation, EvaluationError> {
     let c = &rule.spec.condition;
     let in_rule = |source| EvaluationError::Exposure {
         rule: rule.id.to_string(),
@@ -276,17 +287,22 @@ pub fn evaluate(
             })
         })
         .collect();
-    if areas.is_empty() {
-        return Ok(None);
-    }
-    areas.sort_by(|a, b| b.exposed.total_cmp(&a.exposed).then(a.code.cmp(&b.code)));
-    let a = &rule.spec.alert;
     let used = |s: &exposure::report::Source| LayerUsed {
         layer: s.layer.clone(),
         version: s.version,
         title: s.title.clone(),
     };
-    Ok(Some(Alert {
+    let (hazard, exposure) = (used(&report.hazard), used(&report.exposure));
+    if areas.is_empty() {
+        return Ok(Evaluation {
+            hazard,
+            exposure,
+            alert: None,
+        });
+    }
+    areas.sort_by(|a, b| b.exposed.total_cmp(&a.exposed).then(a.code.cmp(&b.code)));
+    let a = &rule.spec.alert;
+    let alert = Alert {
         id: 0,
         identifier: String::new(),
         sender: sender.sender.clone(),
@@ -295,8 +311,8 @@ pub fn evaluate(
         scope: a.scope,
         references: None,
         rule: Some((rule.id.clone(), rule.version)),
-        hazard: used(&report.hazard),
-        exposure: used(&report.exposure),
+        hazard: hazard.clone(),
+        exposure: exposure.clone(),
         category: a.category,
         response_type: a.response_type,
         urgency: a.urgency,
@@ -314,7 +330,12 @@ pub fn evaluate(
         author: rule.written_by.clone(),
         supersedes: None,
         superseded_by: None,
-    }))
+    };
+    Ok(Evaluation {
+        hazard,
+        exposure,
+        alert: Some(alert),
+    })
 }
 
 #[cfg(test)]

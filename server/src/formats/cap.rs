@@ -193,7 +193,7 @@ pub fn to_xml(alert: &Alert, sender_name: &str) -> String {
 /// as the OASIS CAP feed practice has it: an entry per alert with its identifier, its
 /// English headline, when it was sent and a link to its CAP message.
 #[must_use]
-pub fn feed(alerts: &[Alert], base: &str, sender_name: &str, now: DateTime<Utc>) -> String {
+pub fn feed(alerts: &[&Alert], base: &str, sender_name: &str, now: DateTime<Utc>) -> String {
     let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let updated = alerts.iter().filter_map(|a| a.sent).max().unwrap_or(now);
     let mut x = Xml {

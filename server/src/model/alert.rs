@@ -481,10 +481,13 @@ impl Alert {
             .map(|t| t + chrono::Duration::hours(i64::from(self.hours)))
     }
 
-    /// Whether it is issued and not expired at `now` (superseded alerts are not).
+    /// Whether it is issued and not expired at `now` (superseded alerts are not, nor is
+    /// a cancellation: it ends an alert, it warns of nothing).
     #[must_use]
     pub fn in_force(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
-        self.state == AlertState::Issued && self.expires().is_some_and(|e| e > now)
+        self.state == AlertState::Issued
+            && self.msg_type != MsgType::Cancel
+            && self.expires().is_some_and(|e| e > now)
     }
 
     fn refuse(&self, step: &'static str) -> LifecycleError {

@@ -50,8 +50,9 @@ pub struct Evaluated {
     pub rule: RuleId,
     /// Its version.
     pub version: i32,
-    /// The draft it made (or had made before from the same versions), if any unit met
-    /// its condition.
+    /// The draft it made (or had made before from the same versions): an alert when a
+    /// unit meets its condition, an update of its alert in force, or the cancellation of
+    /// that alert when no unit meets its condition any more.
     pub alert: Option<Alert>,
     /// Whether that draft is new.
     pub drafted: bool,
@@ -129,17 +130,36 @@ pub fn evaluate(
             });
         }
     }
-    let drafted = match rules::evaluate(engine, store, rule, sender)? {
-        Some(mut alert) => {
-            // While an alert of this rule is in force, what it drafts updates it.
-            if let Some(current) = in_force(store, &rule.id)? {
-                alert = current.successor(
-                    MsgType::Update,
-                    alert.clone(),
-                    &alert.drafted_by,
-                    alert.drafted_at,
-                )?;
-            }
+    let found = rules::evaluate(engine, store, rule, sender)?;
+    let by_rule = format!("rule:{}", rule.id);
+    let draft = match (found.alert, in_force(store, &rule.id)?) {
+        // While an alert of this rule is in force, what it drafts updates it...
+        (Some(alert), Some(current)) => Some(current.successor(
+            MsgType::Update,
+            alert.clone(),
+            &alert.drafted_by,
+            alert.drafted_at,
+        )?),
+        (Some(alert), None) => Some(alert),
+        // ...and when it no longer fires, it drafts the alert's cancellation, counted
+        // from the versions that no longer meet it (its author the rule's writer).
+        (None, Some(current)) => {
+            let mut cancel = current.successor(
+                MsgType::Cancel,
+                current.clone(),
+                &by_rule,
+                chrono::Utc::now(),
+            )?;
+            cancel.rule = Some((rule.id.clone(), rule.version));
+            cancel.hazard = found.hazard;
+            cancel.exposure = found.exposure;
+            cancel.author.clone_from(&rule.written_by);
+            Some(cancel)
+        }
+        (None, None) => None,
+    };
+    let drafted = match draft {
+        Some(alert) => {
             let (alert, new) =
                 store.draft_alert(&rule.id, rule.version, alert, |n| sender.identifier(n))?;
             (Some(alert), new)

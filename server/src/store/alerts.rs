@@ -387,6 +387,22 @@ impl Store {
             .collect()
     }
 
+    /// What changes whenever any alert is stored or changed: how many there are and the
+    /// last time one was written (for caches of what is read from them).
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn alerts_version(&self) -> StoreResult<(i64, Option<chrono::DateTime<Utc>>)> {
+        let mut conn = self.conn()?;
+        let n: i64 = alerts::table.count().get_result(&mut *conn)?;
+        let last: Option<Time> = alerts::table
+            .select(alerts::updated_at)
+            .order(alerts::updated_at.desc())
+            .first(&mut *conn)
+            .optional()?;
+        Ok((n, last.map(|t| t.0)))
+    }
+
     /// Alert number `id`, if it exists.
     ///
     /// # Errors
