@@ -5,11 +5,14 @@ import type { Polygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import type {
   AccessChange,
+  AlertDoc,
   AuditEntry,
   AreaReport,
   BriefConfig,
   CatalogLayer,
+  DeliveryCounts,
   HazardsAt,
+  InForce,
   LayerRecord,
   LoadOutcome,
   LoadPreview,
@@ -171,3 +174,17 @@ export function onLayerEvents(onChange: () => void): EventSource {
   for (const name of ['layer', 'resync']) events.addEventListener(name, onChange);
   return events;
 }
+
+/** The alerts in force and who they cover (public ones only without a token). */
+export const alertsInForce = () => json<InForce>('/api/alerts/in-force');
+
+/** The latest alerts in `state`, newest first (a token is needed). */
+export const alerts = (state: string, limit = 20) => json<AlertDoc[]>(`/api/alerts?${query({ state, limit })}`);
+
+/** A step of an alert's life (editors): approve, issue, reject; cancel drafts its
+ *  cancellation. */
+export const alertStep = (id: number, step: 'approve' | 'issue' | 'reject' | 'cancel') =>
+  json<AlertDoc>(`/api/alerts/${id}/${step}`, { method: 'POST' });
+
+/** How far an issued alert's delivery has come (editors). */
+export const alertDeliveries = (id: number) => json<DeliveryCounts>(`/api/alerts/${id}/deliveries`);

@@ -9,6 +9,7 @@ import './styles.css';
 
 import * as api from './api';
 import { foldAttribution } from './attribution';
+import { AlertPanel } from './controls/alerts';
 import { Briefing } from './controls/briefing';
 import { Breadcrumb } from './controls/breadcrumb';
 import { Camps } from './controls/camps';
@@ -86,14 +87,27 @@ async function start() {
   };
   map.addControl(new PlaceInfo(store, api, show, drill));
 
+  // Alerts: read at start, after every layer version (a rule may have drafted), after a
+  // token is given, and every half minute (issued elsewhere, expired).
+  const alerts = new AlertPanel(store, api);
   dock(map, new Search(store, api, drill), $('search-host'));
   dock(map, new AsOf(store), $('asof-host'));
   dock(map, new LayerPanel(store), $('panel'));
   dock(map, new Legend(store), $('panel'));
-  dock(map, new TokenForm(store, api, () => void situation.refresh()), $('panel'));
+  dock(
+    map,
+    new TokenForm(store, api, () => {
+      void situation.refresh();
+      void alerts.refresh();
+    }),
+    $('panel'),
+  );
   for (const control of [new Question(store), new Breadcrumb(store, drill), new Headline(store), new IncidentArea(store, api), new ClassChart(store), new UnitTable(store, drill), new Camps(store, api)]) {
     dock(map, control, $('dashboard'));
   }
+  dock(map, alerts, $('dashboard'));
+  void alerts.refresh();
+  setInterval(() => void alerts.refresh(), 30_000);
   dock(map, new Briefing(store), $('main'));
   const brief = new PrintView(store, api, mapPrinter(map, ownServerOnly));
   dock(map, brief, document.body);
@@ -125,7 +139,10 @@ async function start() {
       button.disabled = false;
     }
   });
-  api.onLayerEvents(() => void situation.refresh());
+  api.onLayerEvents(() => {
+    void situation.refresh();
+    void alerts.refresh();
+  });
   // Tiles refused (a layer closed, a token expired): read again what this caller may see,
   // once for a burst of refusals, so the layer leaves the map and the panel.
   let rereading = false;

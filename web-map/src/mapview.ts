@@ -6,7 +6,7 @@ import type { ExpressionSpecification, GeoJSONSource, Map, StyleSpecification, V
 import { levelOfCode } from './state';
 import type { Store, Topic } from './store';
 import { CHOROPLETH_OPACITY } from './palette';
-import { type StyleOptions, choroplethFill, choroplethUrl, drawingOrder, incidentFeatures, layersOf, selectedFilter, shownAt, situationStyle } from './style';
+import { type StyleOptions, alertFeatures, choroplethFill, choroplethUrl, drawingOrder, incidentFeatures, layersOf, selectedFilter, shownAt, situationStyle } from './style';
 
 /** Before the server's style arrives. */
 const EMPTY: StyleSpecification = { version: 8, sources: {}, layers: [] };
@@ -56,6 +56,7 @@ export class MapView {
     if (has('report', 'opacity', 'shade')) this.syncChoropleth(map);
     if (has('unit', 'report')) this.syncSelection(map);
     if (has('incident')) (map.getSource('incident') as GeoJSONSource | undefined)?.setData(incidentFeatures(this.store.incident));
+    if (has('alerts')) (map.getSource('alerts') as GeoJSONSource | undefined)?.setData(alertFeatures(this.store.alerts));
   }
 
   private options(): StyleOptions {
@@ -68,6 +69,7 @@ export class MapView {
       selected: this.selected(),
       labelScale: labelScale(state.briefing, this.width()),
       incident: this.store.incident,
+      alerts: this.store.alerts,
     };
   }
 

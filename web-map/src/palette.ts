@@ -33,6 +33,17 @@ export const SELECTED = MAP.basemap.selected;
 export const INCIDENT = '#e6007e';
 export const INCIDENT_HALO = '#ffffff';
 
+/** Alerts in force by CAP severity, as MeteoAlarm colours warnings (red, orange,
+ *  yellow, green), and the outline of the alert being previewed. */
+export const SEVERITY_COLOURS: Record<string, string> = {
+  Extreme: '#c1121f',
+  Severe: '#f77f00',
+  Moderate: '#e9c46a',
+  Minor: '#2a9d8f',
+  Unknown: '#6c757d',
+};
+export const ALERT_PREVIEW = '#1d3557';
+
 /** The printed map's north arrow and scale bar: ink with a white halo. */
 export const MAP_INK = '#222222';
 export const MAP_HALO = '#ffffff';

@@ -3,13 +3,13 @@
 // parts they draw; they change it only through `set`, `setCatalog` and `setReport`.
 import { type UnitFigures, ranked } from './figures';
 import { type Lang, setLanguage } from './i18n';
-import { type Incident, quantileBreaks } from './style';
+import { type AlertOverlay, type Incident, quantileBreaks } from './style';
 import { type Level, type State, childLevel, defaults, levelOfCode, parseHash, toHash } from './state';
 import type { StyleSpecification } from 'maplibre-gl';
 import type { CatalogLayer, Report } from './types';
 
 /** What changed: a key of the state, or one of the other parts. */
-export type Topic = keyof State | 'catalog' | 'report' | 'error' | 'busy' | 'incident';
+export type Topic = keyof State | 'catalog' | 'report' | 'error' | 'busy' | 'incident' | 'alerts';
 export type Listener = (changed: ReadonlySet<Topic>) => void;
 /** Where the state is kept: the page's location hash. */
 export type Link = { readonly hash: string; write(hash: string): void };
@@ -27,6 +27,8 @@ export class Store {
   busy = false;
   /** The incident area drawn on the map, if any (not kept in the link). */
   incident: Incident | null = null;
+  /** The alerts outlined on the map: those in force, and the one being previewed. */
+  alerts: AlertOverlay = { inForce: [], preview: null };
   /** Names of units seen so far, by code (reports, searches). */
   readonly names = new Map<string, string>();
   private readonly listeners = new Set<Listener>();
@@ -101,6 +103,11 @@ export class Store {
   private shadeBreaks(): number[] {
     const rows = this.rows().filter((r) => !r.suppressed);
     return this.state.shade === 'share' ? quantileBreaks(rows.map((r) => r.share), undefined, 2) : quantileBreaks(rows.map((r) => r.exposed));
+  }
+
+  setAlerts(alerts: AlertOverlay) {
+    this.alerts = alerts;
+    this.notify(['alerts']);
   }
 
   setIncident(incident: Incident | null) {

@@ -27,9 +27,10 @@ describe('style', () => {
     expect(ids.indexOf('rwa-districts:line')).toBeGreaterThan(ids.indexOf('flood-zones:high'));
     expect(ids.indexOf('rwa-districts:selected')).toBeLessThan(ids.indexOf('rwa-sectors:label'));
     expect(ids.indexOf('rwa-districts:selected')).toBeGreaterThan(ids.indexOf('countries:line'));
-    // The incident area is drawn over everything; below it, the camps' names.
-    expect(ids.slice(-3)).toEqual(['incident:fill', 'incident:line', 'incident:corner']);
-    expect(ids[ids.length - 4]).toBe('camps:label');
+    // The incident area is drawn over everything; below it, the alerts' units, and
+    // below them the camps' names.
+    expect(ids.slice(-6)).toEqual(['alerts:fill', 'alerts:line', 'alerts:preview', 'incident:fill', 'incident:line', 'incident:corner']);
+    expect(ids[ids.length - 7]).toBe('camps:label');
     const flood = s.layers.find((l) => l.id === 'flood-zones:high');
     expect(flood && 'paint' in flood && flood.paint).toMatchObject({ 'fill-opacity': 0.3 });
     const hidden = s.layers.find((l) => l.id === 'landslide-zones:high');

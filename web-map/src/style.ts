@@ -7,8 +7,8 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { t } from './i18n';
-import { CHOROPLETH_COLOURS, INCIDENT, INCIDENT_HALO, SELECTED } from './palette';
-import { type CatalogLayer, CLASS_ORDER, type HazardClass, isBasemap } from './types';
+import { ALERT_PREVIEW, CHOROPLETH_COLOURS, INCIDENT, INCIDENT_HALO, SELECTED, SEVERITY_COLOURS } from './palette';
+import { type AlertDoc, type CatalogLayer, CLASS_ORDER, type HazardClass, isBasemap } from './types';
 
 /** A hazard class's name in the interface's language ('none', or a class we do not
  *  know, reads as outside hazard zones). */
@@ -65,6 +65,8 @@ export interface StyleOptions {
   labelScale?: number;
   /** The incident area being drawn or drawn (drawn on top of everything). */
   incident?: Incident | null;
+  /** The alerts outlined (under the incident area). */
+  alerts?: AlertOverlay;
 }
 
 /** An incident area: its corners in order (lon, lat), and whether it is closed. */
@@ -85,6 +87,40 @@ export function incidentFeatures(incident: Incident | null | undefined): Feature
   }
   return { type: 'FeatureCollection', features };
 }
+
+/** The alerts outlined on the map: those in force, and one being previewed. */
+export interface AlertOverlay {
+  inForce: AlertDoc[];
+  preview: AlertDoc | null;
+}
+
+/** The alerts' units as GeoJSON: one polygon per unit of each alert in force (by
+ *  severity) and of the alert previewed (`part` says which). */
+export function alertFeatures(overlay: AlertOverlay | undefined): FeatureCollection {
+  const features: Feature[] = [];
+  const add = (a: AlertDoc, part: 'in-force' | 'preview') => {
+    for (const u of a.areas) {
+      if (u.polygon.length < 4) continue;
+      features.push({
+        type: 'Feature',
+        properties: { part, alert: a.id, severity: a.severity, code: u.code, name: u.name },
+        geometry: { type: 'Polygon', coordinates: [u.polygon] },
+      });
+    }
+  };
+  for (const a of overlay?.inForce ?? []) add(a, 'in-force');
+  if (overlay?.preview) add(overlay.preview, 'preview');
+  return { type: 'FeatureCollection', features };
+}
+
+const severityColour = ['match', ['get', 'severity'], ...Object.entries(SEVERITY_COLOURS).flat(), SEVERITY_COLOURS.Unknown] as unknown as ExpressionSpecification;
+
+/** The alerts' layers, over the data and under the incident area. */
+const ALERT_LAYERS: LayerSpecification[] = [
+  { id: 'alerts:fill', type: 'fill', source: 'alerts', filter: ['==', ['get', 'part'], 'in-force'], paint: { 'fill-color': severityColour, 'fill-opacity': 0.12 } },
+  { id: 'alerts:line', type: 'line', source: 'alerts', filter: ['==', ['get', 'part'], 'in-force'], paint: { 'line-color': severityColour, 'line-width': 2 } },
+  { id: 'alerts:preview', type: 'line', source: 'alerts', filter: ['==', ['get', 'part'], 'preview'], paint: { 'line-color': ALERT_PREVIEW, 'line-width': 2.5, 'line-dasharray': [3, 1.5] } },
+];
 
 /** The incident area's layers, over everything else. */
 const INCIDENT_LAYERS: LayerSpecification[] = [
@@ -178,10 +214,11 @@ export function situationStyle(base: StyleSpecification, catalog: CatalogLayer[]
     });
   }
   sources.incident = { type: 'geojson', data: incidentFeatures(o.incident) };
+  sources.alerts = { type: 'geojson', data: alertFeatures(o.alerts) };
   const at = firstLabel < 0 ? rest.length : firstLabel;
   return {
     ...base,
     sources,
-    layers: [...lands, ...choropleth, ...waters, ...data, ...rest.slice(0, at), ...selected, ...rest.slice(at).map(scaled), ...INCIDENT_LAYERS],
+    layers: [...lands, ...choropleth, ...waters, ...data, ...rest.slice(0, at), ...selected, ...rest.slice(at).map(scaled), ...ALERT_LAYERS, ...INCIDENT_LAYERS],
   };
 }

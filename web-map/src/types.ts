@@ -248,3 +248,74 @@ export interface AuditEntry {
 export interface BriefConfig {
   header?: Partial<Record<'en' | 'fr' | 'rw', string[]>>;
 }
+
+/** One unit of an alert (CAP `<area>`): its code, name, figures and outline. */
+export interface AlertArea {
+  code: string;
+  name: string;
+  level: string;
+  exposed: number;
+  affected: number;
+  displaced: number;
+  population: number;
+  /** lon/lat, closed. */
+  polygon: [number, number][];
+}
+
+/** An alert's texts in one language (CAP `<info>`). */
+export interface AlertInfo {
+  language: string;
+  event: string;
+  headline: string;
+  description: string;
+  instruction: string;
+}
+
+export type AlertState = 'draft' | 'approved' | 'issued' | 'superseded' | 'rejected';
+
+/** An alert as /api/alerts gives it (the parts the situation room shows). */
+export interface AlertDoc {
+  id: number;
+  identifier: string;
+  status: string;
+  msg_type: 'Alert' | 'Update' | 'Cancel';
+  scope: 'Public' | 'Restricted';
+  severity: string;
+  urgency: string;
+  certainty: string;
+  hazard: { layer: string; version: number; title: string };
+  exposure: { layer: string; version: number; title: string };
+  hours: number;
+  info: AlertInfo[];
+  areas: AlertArea[];
+  published_figures: boolean;
+  state: AlertState;
+  drafted_by: string;
+  drafted_at: string;
+  author: string;
+  approved_by?: string;
+  sent?: string;
+  supersedes?: number;
+  superseded_by?: number;
+}
+
+/** Who the alerts in force cover (Sendai G-3's numerator). */
+export interface Coverage {
+  alerts: number;
+  units: number;
+  people: number;
+}
+
+/** /api/alerts/in-force. */
+export interface InForce {
+  as_of: string;
+  coverage: Coverage;
+  alerts: AlertDoc[];
+}
+
+/** How far an alert's delivery has come. */
+export interface DeliveryCounts {
+  pending: number;
+  delivered: number;
+  parked: number;
+}

@@ -2,6 +2,8 @@
 // in; and no string of any control that does not come from a catalogue (each control
 // drawn with every message marked, then searched for unmarked words).
 import { afterEach, describe, expect, it } from 'vitest';
+import { AlertPanel } from '../controls/alerts';
+import { alertDoc } from '../controls/alerts.test';
 import { Breadcrumb } from '../controls/breadcrumb';
 import { Briefing } from '../controls/briefing';
 import { Camps } from '../controls/camps';
@@ -93,12 +95,20 @@ describe('every string of every control comes from a catalogue', () => {
       // One area being drawn (a store of its own: a store holds one area) and one counted.
       const drawing = new IncidentArea(store(''), { exposureArea: async () => ({ ...r0, area: null }) });
       const counted = new IncidentArea(s, { exposureArea: async () => ({ ...r0, area: r0.units[1], units_in_area: 3, redacted: true }) });
-      const controls = [new Headline(s), new AsOf(s), new Question(s), new Legend(s), new Breadcrumb(s, () => {}), new ClassChart(s), new UnitTable(s, () => {}), new LayerPanel(s), new Briefing(s), new TokenForm(s, tokens, () => {}), search, place, camps, print, drawing, counted];
+      const alertPanel = new AlertPanel(s, {
+        token: () => 'sitroom_x',
+        alertsInForce: async () => ({ as_of: '2026-12-03T10:00:00Z', coverage: { alerts: 1, units: 2, people: 50000 }, alerts: [alertDoc(3, 'issued', { msg_type: 'Update', status: 'Exercise', published_figures: true })] }),
+        alerts: async (state: string) => (state === 'draft' ? [alertDoc(4, 'draft')] : [alertDoc(5, 'approved', { msg_type: 'Cancel' })]),
+        alertStep: async (id: number) => alertDoc(id, 'approved'),
+        alertDeliveries: async () => ({ pending: 1, delivered: 998, parked: 1 }),
+      });
+      const controls = [alertPanel, new Headline(s), new AsOf(s), new Question(s), new Legend(s), new Breadcrumb(s, () => {}), new ClassChart(s), new UnitTable(s, () => {}), new LayerPanel(s), new Briefing(s), new TokenForm(s, tokens, () => {}), search, place, camps, print, drawing, counted];
       const boxes = controls.map((c) => c.onAdd(fakeMap()));
       const r = r0;
       r.units.push({ code: '22', name: 'Gisagara', suppressed: true });
       s.setReport(r);
-      await Promise.all([camps.done, search.run('Rubavu'), place.show(29.5, -2.5)]);
+      await Promise.all([camps.done, search.run('Rubavu'), place.show(29.5, -2.5), alertPanel.refresh()]);
+      alertPanel.container.querySelector<HTMLButtonElement>('[data-alert="4"] button[data-step=preview]')?.click();
       await print.prepare();
       for (const tool of [drawing, counted]) {
         tool.start();
@@ -106,7 +116,7 @@ describe('every string of every control comes from a catalogue', () => {
       }
       counted.close();
       await counted.done;
-      const data = ['Ministry header', 'sitroom', 'Rwanda', 'Kigeme', 'Rubavu', 'Gisagara', 'Nyarugenge', 'Gasabo', 'Nyanza', 'Flood zones', 'Population', 'Sectors', 'Flood depth', ...catalog.flatMap((l) => [l.title, l.id, l.attribution])];
+      const data = ['Ministry header', 'sitroom', 'Rwanda', 'Kigeme', 'Flood warning', 'Flood forecast', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Exercise', 'urn:oid:2.49.0.0.646.0.3', 'urn:oid:2.49.0.0.646.0.4', 'urn:oid:2.49.0.0.646.0.5', 'Rubavu', 'Gisagara', 'Nyarugenge', 'Gasabo', 'Nyanza', 'Flood zones', 'Population', 'Sectors', 'Flood depth', ...catalog.flatMap((l) => [l.title, l.id, l.attribution])];
       const found: string[] = [];
       for (const box of boxes) {
         const texts = [box.textContent ?? ''];

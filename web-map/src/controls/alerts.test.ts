@@ -1,0 +1,108 @@
+// The alert panel: the coverage the server counts, each alert with the steps its state
+// allows (and none without a token), a step sent as asked and its refusal shown as the
+// server says, and a previewed alert's units outlined on the map exactly as its CAP
+// areas are.
+import { describe, expect, it } from 'vitest';
+import { alertFeatures } from '../style';
+import { store } from '../test-support';
+import type { AlertDoc, InForce } from '../types';
+import { AlertPanel, type AlertsApi } from './alerts';
+
+const ring = (x: number): [number, number][] => [[x, -2], [x + 0.1, -2], [x + 0.1, -1.9], [x, -2]];
+
+export function alertDoc(id: number, state: AlertDoc['state'], extra: Partial<AlertDoc> = {}): AlertDoc {
+  return {
+    id,
+    identifier: `urn:oid:2.49.0.0.646.0.${id}`,
+    status: 'Actual',
+    msg_type: 'Alert',
+    scope: 'Public',
+    severity: 'Severe',
+    urgency: 'Expected',
+    certainty: 'Likely',
+    hazard: { layer: 'flood-forecast', version: 2, title: 'Flood forecast' },
+    exposure: { layer: 'population', version: 1, title: 'Population' },
+    hours: 72,
+    info: [
+      { language: 'en', event: 'Flood', headline: `Flood warning ${id}`, description: '', instruction: 'Move to higher ground.' },
+      { language: 'fr', event: 'Inondation', headline: `Alerte ${id}`, description: '', instruction: 'Gagnez les hauteurs.' },
+    ],
+    areas: [
+      { code: '1101', name: 'Gitega', level: 'sector', exposed: 2500, affected: 2500, displaced: 800, population: 30000, polygon: ring(30) },
+      { code: '1102', name: 'Kanyinya', level: 'sector', exposed: 2100, affected: 2100, displaced: 700, population: 20000, polygon: ring(30.2) },
+    ],
+    published_figures: false,
+    state,
+    drafted_by: 'rule:floods',
+    drafted_at: '2026-12-03T08:00:00Z',
+    author: 'gis',
+    ...(state === 'issued' ? { sent: '2026-12-03T09:00:00Z' } : {}),
+    ...extra,
+  };
+}
+
+function setUp(token: string | null) {
+  const issued = alertDoc(3, 'issued');
+  const draft = alertDoc(4, 'draft');
+  const steps: [number, string][] = [];
+  const inForce: InForce = { as_of: '2026-12-03T10:00:00Z', coverage: { alerts: 1, units: 2, people: 50000 }, alerts: [issued] };
+  const server: AlertsApi = {
+    token: () => token,
+    alertsInForce: async () => inForce,
+    alerts: async (state: string) => (state === 'draft' ? [draft] : []),
+    alertStep: async (id: number, step: string) => {
+      steps.push([id, step]);
+      if (step === 'approve') throw new Error('alert 4 was written by gis: a second editor approves it, not its author');
+      return alertDoc(id, 'approved');
+    },
+    alertDeliveries: async () => ({ pending: 1, delivered: 998, parked: 1 }),
+  };
+  const s = store('');
+  const panel = new AlertPanel(s, server);
+  const box = panel.onAdd({} as never);
+  return { s, panel, box, steps };
+}
+
+describe('the alert panel', () => {
+  it('shows who the alerts in force cover as the server counts it, and no step without a token', async () => {
+    const { panel, box } = setUp(null);
+    await panel.refresh();
+    const coverage = box.querySelector<HTMLElement>('.coverage')!;
+    expect(coverage.dataset.people).toBe('50000');
+    expect(coverage.textContent).toContain('50,000');
+    expect(box.querySelectorAll('[data-alert]')).toHaveLength(1);
+    expect(box.querySelectorAll('button[data-step]:not([data-step=preview])')).toHaveLength(0);
+  });
+
+  it('offers each alert the steps its state allows, sends them, and shows a refusal as the server says it', async () => {
+    const { panel, box, steps } = setUp('sitroom_x');
+    await panel.refresh();
+    const steps3 = [...box.querySelectorAll('[data-alert="3"] button')].map((b) => b.getAttribute('data-step'));
+    const steps4 = [...box.querySelectorAll('.waiting [data-alert="4"] button')].map((b) => b.getAttribute('data-step'));
+    expect(steps3).toEqual(['preview', 'cancel']);
+    expect(steps4).toEqual(['preview', 'approve', 'reject']);
+    expect(box.querySelector('[data-alert="3"] .alert-meta')!.textContent).toContain('998 delivered, 1 pending, 1 parked');
+    box.querySelector<HTMLButtonElement>('[data-alert="4"] button[data-step=approve]')!.click();
+    await new Promise((r) => setTimeout(r, 0));
+    await panel.done;
+    expect(steps).toEqual([[4, 'approve']]);
+    expect(box.querySelector('.message')!.textContent).toBe('alert 4 was written by gis: a second editor approves it, not its author');
+  });
+
+  it('outlines a previewed alert on the map exactly as its CAP areas are', async () => {
+    const { s, panel, box } = setUp('sitroom_x');
+    await panel.refresh();
+    box.querySelector<HTMLButtonElement>('[data-alert="4"] button[data-step=preview]')!.click();
+    expect(s.alerts.preview?.id).toBe(4);
+    const features = alertFeatures(s.alerts).features;
+    const preview = features.filter((f) => f.properties?.part === 'preview');
+    const inForce = features.filter((f) => f.properties?.part === 'in-force');
+    expect(preview.map((f) => f.properties?.code)).toEqual(['1101', '1102']);
+    expect(preview.map((f) => (f.geometry as { coordinates: unknown }).coordinates)).toEqual([[ring(30)], [ring(30.2)]]);
+    expect(inForce.map((f) => [f.properties?.alert, f.properties?.severity])).toEqual([[3, 'Severe'], [3, 'Severe']]);
+    expect(box.querySelectorAll('.alert-details .alert-units li')).toHaveLength(2);
+    // A second click puts it away.
+    box.querySelector<HTMLButtonElement>('[data-alert="4"] button[data-step=preview]')!.click();
+    expect(s.alerts.preview).toBeNull();
+  });
+});
