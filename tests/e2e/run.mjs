@@ -207,6 +207,7 @@ function pdfAsPng(pdf, png) {
   }
 }
 
+const alertErrors = [];
 try {
   // 1. The map renders from our own server only.
   const { page, errors } = await newPage();
@@ -668,6 +669,54 @@ try {
   await page.screenshot({ path: join(shots, 'print-changes.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
 
+  // 8c. Alerts: the demo's public draft approved and issued from the panel by an editor
+  // who did not write its rule; the map then outlines exactly its CAP units, by
+  // severity, and the dashboard's coverage (Sendai G-3) is the server's.
+  const al = await newPage();
+  await al.page.goto(base);
+  await ready(al.page);
+  await al.page.fill('#token', token);
+  await al.page.click('#sign-in button');
+  const authed = { headers: { authorization: `Bearer ${token}` } };
+  const drafts = await (await fetch(`${base}/api/alerts?state=draft`, authed)).json();
+  const draft = drafts.find((d) => d.scope === 'Public' && d.hazard.layer === 'flood-forecast');
+  check(!!draft, `the demo holds a public draft alert on the forecast (${drafts.length} drafts)`);
+  await al.page.waitForSelector(`#alerts .waiting [data-alert="${draft.id}"][data-state=draft]`, { timeout: 60000 });
+  await al.page.click(`#alerts [data-alert="${draft.id}"] button[data-step=approve]`);
+  await al.page.waitForSelector(`#alerts .waiting [data-alert="${draft.id}"][data-state=approved]`, { timeout: 60000 });
+  await al.page.click(`#alerts [data-alert="${draft.id}"] button[data-step=issue]`);
+  await al.page.waitForSelector(`#alerts .in-force [data-alert="${draft.id}"]`, { timeout: 60000 });
+  await ready(al.page);
+  const inForce = await (await fetch(`${base}/api/alerts/in-force`, authed)).json();
+  const issuedAlert = inForce.alerts.find((a) => a.id === draft.id);
+  const drawnAlerts = await al.page.evaluate((id) => {
+    const data = window.sitroom.map.getSource('alerts')?.serialize().data;
+    const mine = (data?.features ?? []).filter((f) => f.properties.alert === id && f.properties.part === 'in-force');
+    return {
+      codes: mine.map((f) => f.properties.code).sort(),
+      rings: Object.fromEntries(mine.map((f) => [f.properties.code, f.geometry.coordinates[0]])),
+      severity: [...new Set(mine.map((f) => f.properties.severity))],
+      people: Number(document.querySelector('#alerts .coverage')?.getAttribute('data-people')),
+      shown: document.querySelector('#alerts .coverage strong')?.textContent,
+    };
+  }, draft.id);
+  const serverCodes = issuedAlert.areas.map((a) => a.code).sort();
+  check(
+    JSON.stringify(drawnAlerts.codes) === JSON.stringify(serverCodes) && issuedAlert.areas.every((a) => JSON.stringify(drawnAlerts.rings[a.code]) === JSON.stringify(a.polygon)),
+    `the map outlines exactly the issued alert's ${serverCodes.length} CAP units, each with its CAP polygon`,
+  );
+  check(JSON.stringify(drawnAlerts.severity) === JSON.stringify([issuedAlert.severity]), `the outlines are drawn by the alert's severity (${drawnAlerts.severity})`);
+  check(
+    drawnAlerts.people === inForce.coverage.people && Number((drawnAlerts.shown ?? '').replace(/[^\d]/g, '')) === Math.round(inForce.coverage.people),
+    `the dashboard's people covered by alerts in force (${drawnAlerts.shown}) are the server's (${inForce.coverage.people})`,
+  );
+  await al.page.screenshot({ path: join(shots, 'alerts-in-force.png') });
+  await al.page.click(`#alerts .in-force [data-alert="${draft.id}"] button[data-step=preview]`);
+  const previewed = await al.page.evaluate(() => (window.sitroom.map.getSource('alerts')?.serialize().data.features ?? []).filter((f) => f.properties.part === 'preview').length);
+  check(previewed === issuedAlert.areas.length && (await al.page.isVisible('#alerts .alert-details')), `a previewed alert is outlined and listed (${previewed} units)`);
+  await al.page.context().close();
+  alertErrors.push(...al.errors);
+
   // 9. A 4K briefing-room screen.
   const big = await newPage({ width: 3840, height: 2160 });
   await big.page.goto(base);
@@ -734,7 +783,7 @@ try {
   check((await page.getAttribute('header a[href^="/layers.html"]', 'href')) === '/layers.html?lang=fr', 'the link to the layers page carries the language chosen');
   await page.selectOption('#language', 'en');
 
-  for (const [name, p] of [['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors], ['fr/rw', languageErrors]]) {
+  for (const [name, p] of [['alerts', alertErrors], ['main', errors], ['second', second.errors], ['layers', staff.errors], ['briefing', brief.errors], ['4K', big.errors], ['fr/rw', languageErrors]]) {
     check(p.length === 0, `no errors in the ${name} page${p.length ? `: ${p.join(' | ')}` : ''}`);
   }
   check(offsite.length === 0, `no request left the machine${offsite.length ? `: ${offsite.join(', ')}` : ''}`);

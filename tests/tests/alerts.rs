@@ -424,6 +424,34 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
         StatusCode::BAD_REQUEST
     );
 
+    // The alerts in force and who they cover, open without a token for public ones.
+    let (got, covered, _) = call(&state, "GET", "/api/alerts/in-force", None, None).await;
+    assert_eq!(got, StatusCode::OK, "{covered}");
+    let people: f64 = issued["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["population"].as_f64().unwrap())
+        .sum();
+    assert_eq!(
+        covered["coverage"],
+        json!({"alerts": 1, "units": issued["areas"].as_array().unwrap().len(), "people": people}),
+        "{covered}"
+    );
+    assert_eq!(covered["alerts"][0]["id"], issued["id"]);
+    assert_eq!(
+        call(
+            &state,
+            "GET",
+            "/api/alerts/in-force",
+            Some("sitroom_nope"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::UNAUTHORIZED
+    );
+
     // While it is in force, a new hazard version (high over Gitega only) drafts an
     // update of it by itself.
     sitroom_tests::load_zone(&db, dir, "zone", gitega, "high");

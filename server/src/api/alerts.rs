@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/alert-rules/{id}", get(get_rule).put(put_rule))
         .route("/api/alert-rules/{id}/evaluate", post(evaluate))
         .route("/api/alerts", get(list_alerts))
+        .route("/api/alerts/in-force", get(in_force))
         .route("/api/alerts/{id}", get(get_alert))
         .route("/api/alerts/{id}/approve", post(approve))
         .route("/api/alerts/{id}/issue", post(issue))
@@ -284,6 +285,24 @@ async fn issued_alerts(state: &AppState) -> Result<Arc<Vec<Alert>>, ApiError> {
         *c = Some((version, alerts.clone()));
     }
     Ok(alerts)
+}
+
+/// `GET /api/alerts/in-force`: the alerts in force now, newest first, and who they
+/// cover (Sendai G-3's numerator); without a token, the public ones only.
+async fn in_force(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let reader = Reader::of(&state, &headers).await?;
+    let all = reader.require(Role::Viewer).is_ok();
+    let now = chrono::Utc::now();
+    let issued = issued_alerts(&state).await?;
+    let shown: Vec<&Alert> = issued
+        .iter()
+        .filter(|a| a.in_force(now) && (all || public(a)))
+        .collect();
+    let coverage = crate::model::alert::Coverage::of(shown.iter().copied(), now);
+    Ok(
+        Json(serde_json::json!({"as_of": now, "coverage": coverage, "alerts": shown}))
+            .into_response(),
+    )
 }
 
 /// Most entries the feed holds.

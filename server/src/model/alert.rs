@@ -434,6 +434,50 @@ pub struct Alert {
     pub superseded_by: Option<i64>,
 }
 
+/// Who the alerts in force cover (the numerator of Sendai indicator G-3): each unit of
+/// their areas once, a unit inside another covered unit not again, with the people the
+/// alert counted in it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Alerts in force.
+    pub alerts: usize,
+    /// Units covered (none inside another).
+    pub units: usize,
+    /// People of those units.
+    pub people: f64,
+}
+
+impl Coverage {
+    /// The coverage of `alerts`, those in force at `now` counted.
+    #[must_use]
+    pub fn of<'a>(
+        alerts: impl IntoIterator<Item = &'a Alert>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let mut alerts_in_force = 0;
+        let mut units: BTreeMap<&str, f64> = BTreeMap::new();
+        for a in alerts.into_iter().filter(|a| a.in_force(now)) {
+            alerts_in_force += 1;
+            for area in &a.areas {
+                let people = units.entry(area.code.as_str()).or_insert(0.0);
+                *people = people.max(area.population);
+            }
+        }
+        // Codes sort after their parents: a unit is dropped when a covered unit holds it.
+        let mut kept: Vec<(&str, f64)> = Vec::new();
+        for (code, people) in units {
+            if !kept.iter().any(|(parent, _)| code.starts_with(parent)) {
+                kept.push((code, people));
+            }
+        }
+        Self {
+            alerts: alerts_in_force,
+            units: kept.len(),
+            people: kept.iter().map(|(_, p)| p).sum(),
+        }
+    }
+}
+
 /// Why an alert cannot go where it was asked to.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LifecycleError {

@@ -326,7 +326,7 @@ export const en = {
   'preview.report': 'What the load would report',
 
   'alerts.title': 'Alerts',
-  'alerts.coverage': 'people in {units} units covered by {alerts} alerts in force',
+  'alerts.coverage': 'people in {units} units covered by the alerts in force ({alerts})',
   'alerts.coverage.note': '(Sendai G-3: people covered by early warning)',
   'alerts.none': 'No alert is in force.',
   'alerts.waiting': 'Waiting for approval or issue',

@@ -328,7 +328,7 @@ export const fr: Partial<Record<Key, string>> = {
   'preview.report': 'Ce que le chargement rapporterait',
 
   'alerts.title': 'Alertes',
-  'alerts.coverage': 'personnes dans {units} unités couvertes par {alerts} alertes en vigueur',
+  'alerts.coverage': 'personnes dans {units} unités couvertes par les alertes en vigueur ({alerts})',
   'alerts.coverage.note': '(Sendai G-3 : personnes couvertes par l’alerte précoce)',
   'alerts.none': 'Aucune alerte n’est en vigueur.',
   'alerts.waiting': 'En attente d’approbation ou d’émission',

@@ -331,7 +331,7 @@ export const rw: Partial<Record<Key, string>> = {
   'preview.report': 'Icyo gushyiramo byatangaza',
 
   'alerts.title': 'Imiburo',
-  'alerts.coverage': 'abantu bo mu duce {units} barebwa n’imiburo {alerts} ikiri mu gihe cyayo',
+  'alerts.coverage': 'abantu bo mu duce {units} barebwa n’imiburo ikiri mu gihe cyayo ({alerts})',
   'alerts.coverage.note': '(Sendai G-3: abantu bagerwaho n’umuburo hakiri kare)',
   'alerts.none': 'Nta muburo uri mu gihe cyawo.',
   'alerts.waiting': 'Itegereje kwemezwa cyangwa gutangazwa',
