@@ -55,6 +55,7 @@ for backend in $BACKENDS; do
   approver=$(tok "bench-approver-$backend" editor)
   "$BIN" --db "$DB" serve --bind 127.0.0.1:18094 --rate-limit 0 --allow-private-webhooks \
     > "$work/serve-$backend.log" 2>&1 & pids+=($!)
+  # (the server's log is kept in target/ for reading where the time went)
   for _ in $(seq 240); do curl -sf 127.0.0.1:18094/health >/dev/null && break; sleep 0.5; done
   forecast=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["forecast"])' target/synth/manifest.json)
   case $forecast in /*) ;; *) forecast=$PWD/target/synth/$forecast ;; esac
@@ -63,6 +64,7 @@ for backend in $BACKENDS; do
     --receivers "$RECEIVERS" --feed "$FEED" \
     --nginx http://127.0.0.1:18095/feed.atom --feed-file "$work/www/feed.atom")
   results+=("$backend $out")
+  cp "$work/serve-$backend.log" "target/bench-alerts-serve-$backend.log"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
   unset 'pids[-1]'
 done

@@ -270,10 +270,11 @@ async fn cancel(
 
 /// The issued alerts, newest first (at most [`FEED_MAX`]), read again only when an
 /// alert was stored or changed since they were last read (by this server or another).
-async fn issued_alerts(state: &AppState) -> Result<Arc<Vec<Alert>>, ApiError> {
-    let store = state.store.clone();
-    let version = blocking(move || Ok(store.alerts_version()?)).await?;
-    if let Some((v, alerts)) = state.feed.lock().ok().and_then(|c| c.clone())
+async fn issued_alerts(
+    state: &AppState,
+    version: AlertsVersion,
+) -> Result<Arc<Vec<Alert>>, ApiError> {
+    if let Some((v, alerts)) = state.feed.lock().ok().and_then(|c| c.issued.clone())
         && v == version
     {
         return Ok(alerts);
@@ -282,9 +283,15 @@ async fn issued_alerts(state: &AppState) -> Result<Arc<Vec<Alert>>, ApiError> {
     let alerts =
         Arc::new(blocking(move || Ok(store.alerts(&[AlertState::Issued], FEED_MAX)?)).await?);
     if let Ok(mut c) = state.feed.lock() {
-        *c = Some((version, alerts.clone()));
+        c.issued = Some((version, alerts.clone()));
     }
     Ok(alerts)
+}
+
+/// The store's alerts version now.
+async fn alerts_version(state: &AppState) -> Result<AlertsVersion, ApiError> {
+    let store = state.store.clone();
+    blocking(move || Ok(store.alerts_version()?)).await
 }
 
 /// `GET /api/alerts/in-force`: the alerts in force now, newest first, and who they
@@ -293,7 +300,7 @@ async fn in_force(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     let reader = Reader::of(&state, &headers).await?;
     let all = reader.require(Role::Viewer).is_ok();
     let now = chrono::Utc::now();
-    let issued = issued_alerts(&state).await?;
+    let issued = issued_alerts(&state, alerts_version(&state).await?).await?;
     let shown: Vec<&Alert> = issued
         .iter()
         .filter(|a| a.in_force(now) && (all || public(a)))
@@ -339,7 +346,17 @@ async fn feed(
         )));
     }
     let now = chrono::Utc::now();
-    let issued = issued_alerts(&state).await?;
+    let version = alerts_version(&state).await?;
+    let key = (base.clone(), q.area.clone(), q.hazard.clone());
+    if let Some(body) = state
+        .feed
+        .lock()
+        .ok()
+        .and_then(|c| c.page(&key, version, now))
+    {
+        return Ok(atom(body));
+    }
+    let issued = issued_alerts(&state, version).await?;
     let shown: Vec<&Alert> = issued
         .iter()
         .filter(|a| {
@@ -355,9 +372,81 @@ async fn feed(
                 })
         })
         .collect();
-    Ok((
+    // The page stands until the store's alerts change or the first of its alerts expires
+    // (at most a minute, for its `updated` when it lists none).
+    let until = shown
+        .iter()
+        .filter_map(|a| a.expires())
+        .min()
+        .unwrap_or(now + chrono::Duration::minutes(1))
+        .min(now + chrono::Duration::minutes(1));
+    let body = bytes::Bytes::from(crate::formats::cap::feed(
+        &shown,
+        &base,
+        &state.settings.alerts.name,
+        now,
+    ));
+    if let Ok(mut c) = state.feed.lock() {
+        c.keep(key, version, until, body.clone());
+    }
+    Ok(atom(body))
+}
+
+fn atom(body: bytes::Bytes) -> Response {
+    (
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        crate::formats::cap::feed(&shown, &base, &state.settings.alerts.name, now),
+        body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// The store's alerts version (see [`Store::alerts_version`](crate::store::Store::alerts_version)).
+type AlertsVersion = (i64, Option<chrono::DateTime<chrono::Utc>>);
+
+/// A feed page: its base URL, area and hazard filters.
+type PageKey = (String, Option<String>, Option<String>);
+
+/// A feed page as written: the alerts version it was made at, until when it stands, and
+/// its bytes.
+type Page = (AlertsVersion, chrono::DateTime<chrono::Utc>, bytes::Bytes);
+
+/// Most feed pages kept (one per base URL and filters asked for).
+const PAGES_KEPT: usize = 256;
+
+/// What the feed and the alerts in force are made from, kept while the store's alerts
+/// do not change: the issued alerts as read, and the feed's pages as written.
+#[derive(Default)]
+pub struct FeedCache {
+    issued: Option<(AlertsVersion, Arc<Vec<Alert>>)>,
+    pages: std::collections::HashMap<PageKey, Page>,
+}
+
+impl FeedCache {
+    fn page(
+        &self,
+        key: &PageKey,
+        version: AlertsVersion,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<bytes::Bytes> {
+        self.pages
+            .get(key)
+            .filter(|(v, until, _)| *v == version && *until > now)
+            .map(|(_, _, body)| body.clone())
+    }
+
+    fn keep(
+        &mut self,
+        key: PageKey,
+        version: AlertsVersion,
+        until: chrono::DateTime<chrono::Utc>,
+        body: bytes::Bytes,
+    ) {
+        if self.pages.len() >= PAGES_KEPT {
+            self.pages.retain(|_, (v, _, _)| *v == version);
+            if self.pages.len() >= PAGES_KEPT {
+                self.pages.clear();
+            }
+        }
+        self.pages.insert(key, (version, until, body));
+    }
 }

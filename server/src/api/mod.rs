@@ -25,6 +25,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use tower_http::trace::TraceLayer;
 
+pub use alerts::FeedCache;
 pub use http::ApiError;
 use http::{headers, limits, links, problem};
 
@@ -55,20 +56,12 @@ pub struct AppState {
     pub token_cache: Arc<auth::TokenCache>,
     /// Wakes the delivery worker when an alert is issued here.
     pub deliveries: Arc<tokio::sync::Notify>,
-    /// The issued alerts the feed was last made from, with the store's alerts version
-    /// they were read at.
-    pub feed: Arc<std::sync::Mutex<Option<AlertsCache>>>,
+    /// The issued alerts and feed pages, kept while the store's alerts do not change.
+    pub feed: Arc<std::sync::Mutex<alerts::FeedCache>>,
     /// When each (actor, layer) last had a restricted read recorded.
     recent_reads:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
 }
-
-/// Alerts read from the store at one of its alerts versions (see
-/// [`Store::alerts_version`](crate::store::Store::alerts_version)).
-pub type AlertsCache = (
-    (i64, Option<chrono::DateTime<chrono::Utc>>),
-    Arc<Vec<crate::model::alert::Alert>>,
-);
 
 /// A layer got a new current version (or was deleted: `version` is `None`).
 #[derive(Debug, Clone, serde::Serialize)]

@@ -229,9 +229,9 @@ pub fn evaluate_changed(
 fn in_force(store: &Store, id: &RuleId) -> Result<Option<Alert>, AlertError> {
     let now = chrono::Utc::now();
     Ok(store
-        .alerts(&[AlertState::Issued], 1000)?
+        .alerts_of_rule(id, &[AlertState::Issued], 100)?
         .into_iter()
-        .find(|a| a.rule.as_ref().is_some_and(|(r, _)| r == id) && a.in_force(now)))
+        .find(|a| a.in_force(now)))
 }
 
 /// A step of an alert's life an editor asks for.

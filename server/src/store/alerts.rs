@@ -403,6 +403,30 @@ impl Store {
         Ok((n, last.map(|t| t.0)))
     }
 
+    /// The alerts rule `rule` drafted (any version of it) that are in `states`, newest
+    /// first, at most `limit`.
+    ///
+    /// # Errors
+    /// When the database fails or a stored alert does not parse.
+    pub fn alerts_of_rule(
+        &self,
+        rule: &RuleId,
+        states: &[AlertState],
+        limit: i64,
+    ) -> StoreResult<Vec<Alert>> {
+        let mut conn = self.conn()?;
+        alerts::table
+            .filter(alerts::rule_id.eq(rule.as_str()))
+            .filter(alerts::state.eq_any(states.iter().map(|s| state_name(*s))))
+            .order(alerts::id.desc())
+            .limit(limit)
+            .select(AlertRow::as_select())
+            .load(&mut *conn)?
+            .into_iter()
+            .map(AlertRow::into_alert)
+            .collect()
+    }
+
     /// Alert number `id`, if it exists.
     ///
     /// # Errors

@@ -91,9 +91,9 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e5).round() / 100.0
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
+/// The value at `permille` thousandths of `sorted` (nearest rank below).
+fn percentile(sorted: &[f64], permille: usize) -> f64 {
+    sorted[(sorted.len() - 1) * permille / 1000]
 }
 
 async fn timed_gets(client: &reqwest::Client, url: &str, n: usize) -> (f64, f64, usize) {
@@ -107,7 +107,7 @@ async fn timed_gets(client: &reqwest::Client, url: &str, n: usize) -> (f64, f64,
         times.push(ms(t.elapsed()));
     }
     times.sort_by(f64::total_cmp);
-    (percentile(&times, 0.5), percentile(&times, 0.99), size)
+    (percentile(&times, 500), percentile(&times, 990), size)
 }
 
 #[tokio::main]
