@@ -98,6 +98,10 @@ for b, r in rows:
     print(f'| {b} | {r["feed_entries"]} | {r["feed_bytes"]/1024:.0f} | {r["feed_p50_ms"]:.2f} | {r["feed_p99_ms"]:.2f} | '
           f'{r["nginx_p50_ms"]:.2f} | {r["nginx_p99_ms"]:.2f} | {r["feed_p50_ms"]/max(r["nginx_p50_ms"],0.001):.1f}x |')
 print("\nGoals (issue 14): commit → last acknowledgement under 5 s for 1,000 receivers on 2 cores; the feed of 500 alerts under 10 ms.")
+print("\nHow it got here: the first run took 9.3 s from commit to last acknowledgement, 8.3 s of it before the draft. "
+      "The server's log (kept in target/bench-alerts-serve-*.log) showed the exposure counted in 1.6 s and then 3 s more per rule: "
+      "each rule read every issued alert (here the feed's 500 copies, 700 KB each) to find its own alert in force. "
+      "It now reads its own rows. The feed took 11 ms when written on every request; it is now written once per change of the stored alerts.")
 print("\nRaw results:\n")
 for b, r in rows:
     print(f"- {b}: `{json.dumps(r)}`")

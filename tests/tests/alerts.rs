@@ -424,6 +424,39 @@ async fn alerts(dir: &tempfile::TempDir, db: String) {
         StatusCode::BAD_REQUEST
     );
 
+    // A CAP feed reader (capparselib) reads the feed carrying the messages: the alert
+    // with its identifier, its languages and its units' codes.
+    let (got, _, with_cap) = call(&state, "GET", "/cap/feed.atom?content=cap", None, None).await;
+    assert_eq!(got, StatusCode::OK);
+    let read =
+        sitroom_tests::cap_feed_read(&with_cap).unwrap_or_else(|e| panic!("{e}\n{with_cap}"));
+    assert_eq!(read.as_array().unwrap().len(), 1, "{read}");
+    assert_eq!(read[0]["identifier"], issued["identifier"]);
+    assert_eq!(read[0]["msg_type"], "Alert");
+    assert_eq!(
+        read[0]["languages"].as_array().unwrap().len(),
+        issued["info"].as_array().unwrap().len()
+    );
+    assert!(
+        read[0]["geocodes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("1101")),
+        "{read}"
+    );
+    assert_eq!(
+        call(
+            &state,
+            "GET",
+            "/cap/feed.atom?content=everything",
+            None,
+            None
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+
     // The alerts in force and who they cover, open without a token for public ones.
     let (got, covered, _) = call(&state, "GET", "/api/alerts/in-force", None, None).await;
     assert_eq!(got, StatusCode::OK, "{covered}");

@@ -319,11 +319,24 @@ const FEED_MAX: i64 = 500;
 struct FeedQuery {
     area: Option<String>,
     hazard: Option<String>,
+    content: Option<FeedContent>,
 }
 
-/// `GET /cap/feed.atom?area=…&hazard=…`: public alerts in force, newest first (at most
-/// 500), for anyone; `area` keeps those for that unit, its parents or its children
-/// (a district's feed has its sectors' alerts), `hazard` those of that hazard layer.
+/// What a feed's entries carry besides the link to their CAP message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum FeedContent {
+    /// The CAP message itself.
+    Cap,
+}
+
+/// Most entries a feed carrying the CAP messages holds.
+const FEED_MAX_EMBEDDED: usize = 100;
+
+/// `GET /cap/feed.atom?area=…&hazard=…&content=cap`: public alerts in force, newest
+/// first (at most 500), for anyone; `area` keeps those for that unit, its parents or its
+/// children (a district's feed has its sectors' alerts), `hazard` those of that hazard
+/// layer; `content=cap` puts each CAP message in its entry (at most 100 entries then).
 async fn feed(
     State(state): State<AppState>,
     axum::Extension(BaseUrl(base)): axum::Extension<BaseUrl>,
@@ -331,7 +344,7 @@ async fn feed(
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| {
         ApiError::bad_request(format!(
-            "give area=CODE and hazard=LAYER ({})",
+            "give area=CODE, hazard=LAYER and content=cap ({})",
             e.body_text()
         ))
     })?;
@@ -347,7 +360,8 @@ async fn feed(
     }
     let now = chrono::Utc::now();
     let version = alerts_version(&state).await?;
-    let key = (base.clone(), q.area.clone(), q.hazard.clone());
+    let embed = q.content == Some(FeedContent::Cap);
+    let key = (base.clone(), q.area.clone(), q.hazard.clone(), embed);
     if let Some(body) = state
         .feed
         .lock()
@@ -380,11 +394,17 @@ async fn feed(
         .min()
         .unwrap_or(now + chrono::Duration::minutes(1))
         .min(now + chrono::Duration::minutes(1));
+    let shown = if embed {
+        &shown[..shown.len().min(FEED_MAX_EMBEDDED)]
+    } else {
+        &shown[..]
+    };
     let body = bytes::Bytes::from(crate::formats::cap::feed(
-        &shown,
+        shown,
         &base,
         &state.settings.alerts.name,
         now,
+        embed,
     ));
     if let Ok(mut c) = state.feed.lock() {
         c.keep(key, version, until, body.clone());
@@ -403,8 +423,9 @@ fn atom(body: bytes::Bytes) -> Response {
 /// The store's alerts version (see [`Store::alerts_version`](crate::store::Store::alerts_version)).
 type AlertsVersion = (i64, Option<chrono::DateTime<chrono::Utc>>);
 
-/// A feed page: its base URL, area and hazard filters.
-type PageKey = (String, Option<String>, Option<String>);
+/// A feed page: its base URL, area and hazard filters, and whether it carries the CAP
+/// messages.
+type PageKey = (String, Option<String>, Option<String>, bool);
 
 /// A feed page as written: the alerts version it was made at, until when it stands, and
 /// its bytes.

@@ -191,9 +191,17 @@ pub fn to_xml(alert: &Alert, sender_name: &str) -> String {
 
 /// The Atom feed of `alerts` (issued public alerts in force, newest first) at `base`,
 /// as the OASIS CAP feed practice has it: an entry per alert with its identifier, its
-/// English headline, when it was sent and a link to its CAP message.
+/// English headline, when it was sent and a link to its CAP message — and, when
+/// `embed`, the CAP message itself as the entry's content (as CAP feed readers such as
+/// capparselib read it).
 #[must_use]
-pub fn feed(alerts: &[&Alert], base: &str, sender_name: &str, now: DateTime<Utc>) -> String {
+pub fn feed(
+    alerts: &[&Alert],
+    base: &str,
+    sender_name: &str,
+    now: DateTime<Utc>,
+    embed: bool,
+) -> String {
     let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let updated = alerts.iter().filter_map(|a| a.sent).max().unwrap_or(now);
     let mut x = Xml {
@@ -243,6 +251,15 @@ pub fn feed(alerts: &[&Alert], base: &str, sender_name: &str, now: DateTime<Utc>
             "    <link rel=\"alternate\" type=\"application/cap+xml\" href=\"{}\"/>",
             escape(&format!("{base}/cap/alerts/{}.xml", a.id))
         );
+        if embed {
+            x.out.push_str("    <content type=\"text/xml\">\n");
+            let cap = to_xml(a, sender_name);
+            let body = cap
+                .split_once("?>\n")
+                .map_or(cap.as_str(), |(_, rest)| rest);
+            x.out.push_str(body);
+            x.out.push_str("    </content>\n");
+        }
         x.close("entry");
     }
     x.out.push_str("</feed>\n");
