@@ -717,6 +717,36 @@ try {
   await al.page.context().close();
   alertErrors.push(...al.errors);
 
+  // 8d. The public page (no token), in French: a citizen searches one of the alert's
+  // sectors and reads the alert in French with what to do, and the hazard classes its
+  // people live in, as the server counts them.
+  const pub = await newPage();
+  const place = issuedAlert.areas[0];
+  await pub.page.goto(`${base}/public.html?lang=fr`);
+  await pub.page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  check((await pub.page.textContent('h1')) === 'Alertes en vigueur', 'the public page opens in French from the link');
+  check((await pub.page.locator(`#public-all [data-alert="${draft.id}"]`).count()) === 1, 'the public page lists the public alert in force');
+  await pub.page.fill('#public-q', place.name);
+  await pub.page.click('#public-search button');
+  await pub.page.click(`#public-hits button[data-code="${place.code}"]`, { timeout: 60000 });
+  await pub.page.waitForSelector('#public-unit[data-ready=true]', { timeout: 180000 });
+  const french = issuedAlert.info.find((i) => i.language.startsWith('fr'));
+  const card = await pub.page.evaluate((id) => {
+    const c = document.querySelector(`#public-unit [data-alert="${id}"]`);
+    return { title: c?.querySelector('h3')?.textContent, instruction: c?.querySelector('.instruction')?.textContent };
+  }, draft.id);
+  check(!!card.title?.includes(french.headline) && !!card.instruction?.includes(french.instruction), `a citizen of ${place.name} reads the alert in French with what to do ("${card.instruction?.slice(0, 60)}…")`);
+  const forecastBySector = await (await fetch(`${base}/api/exposure?hazard=flood-forecast&exposure=population-2022&by=sector`)).json();
+  const want = (forecastBySector.units.find((u) => u.code === place.code)?.classes ?? []).filter((c) => c.class !== 'none' && c.population > 0).map((c) => [c.class, Math.round(c.population)]);
+  const shownClasses = await pub.page.evaluate((title) => {
+    const block = [...document.querySelectorAll('#public-unit .public-classes')].find((b) => b.querySelector('h4')?.textContent === title);
+    return [...(block?.querySelectorAll('li[data-class]') ?? [])].map((li) => [li.getAttribute('data-class'), Number(li.textContent.replace(/.*:/, '').replace(/[^\d]/g, ''))]);
+  }, forecastBySector.hazard.title);
+  check(want.length > 0 && JSON.stringify(shownClasses) === JSON.stringify(want), `the hazard classes shown for ${place.name} are the server's (${JSON.stringify(want)})`);
+  await pub.page.screenshot({ path: join(shots, 'public-fr.png'), fullPage: true });
+  await pub.page.context().close();
+  alertErrors.push(...pub.errors);
+
   // 9. A 4K briefing-room screen.
   const big = await newPage({ width: 3840, height: 2160 });
   await big.page.goto(base);

@@ -164,10 +164,12 @@ function languageMenu(store: Store) {
   const menu = $('language') as HTMLSelectElement;
   fillLanguageMenu(menu, (lang) => store.set({ lang }));
   const layersLink = document.querySelector<HTMLAnchorElement>('a[href^="/layers.html"]');
+  const publicLink = document.querySelector<HTMLAnchorElement>('a[href^="/public.html"]');
   const relabel = () => {
     translatePage();
-    // The layers page opens in the language chosen here.
+    // The layers page and the public page open in the language chosen here.
     layersLink?.setAttribute('href', `/layers.html?lang=${store.state.lang}`);
+    publicLink?.setAttribute('href', `/public.html?lang=${store.state.lang}`);
   };
   relabel();
   store.subscribe((changed) => {

@@ -2,7 +2,7 @@
 // a store whose link is a string, and a map that records what is done to it.
 import type { LayerSpecification, Map, StyleSpecification } from 'maplibre-gl';
 import { Store } from './store';
-import type { CatalogLayer, LoadPreview, Report } from './types';
+import type { AlertDoc, CatalogLayer, LoadPreview, Report } from './types';
 
 export const layer = (id: string, kind: CatalogLayer['kind'], theme: string, extra: Partial<CatalogLayer> = {}): CatalogLayer => ({
   id,
@@ -195,3 +195,39 @@ export const loadPreview = (over: Partial<LoadPreview> = {}): LoadPreview => ({
   sampled: 400,
   ...over,
 });
+
+/** A small closed ring at longitude `x`. */
+export const ring = (x: number): [number, number][] => [[x, -2], [x + 0.1, -2], [x + 0.1, -1.9], [x, -2]];
+
+/** An alert as /api/alerts gives it: two sectors of Kigali, Severe, public. */
+export function alertDoc(id: number, state: AlertDoc['state'], extra: Partial<AlertDoc> = {}): AlertDoc {
+  return {
+    id,
+    identifier: `urn:oid:2.49.0.0.646.0.${id}`,
+    status: 'Actual',
+    msg_type: 'Alert',
+    scope: 'Public',
+    severity: 'Severe',
+    urgency: 'Expected',
+    certainty: 'Likely',
+    hazard: { layer: 'flood-forecast', version: 2, title: 'Flood forecast' },
+    exposure: { layer: 'population', version: 1, title: 'Population' },
+    hours: 72,
+    info: [
+      { language: 'en', event: 'Flood', headline: `Flood warning ${id}`, description: '', instruction: 'Move to higher ground.' },
+      { language: 'fr', event: 'Inondation', headline: `Alerte ${id}`, description: '', instruction: 'Gagnez les hauteurs.' },
+    ],
+    areas: [
+      { code: '1101', name: 'Gitega', level: 'sector', exposed: 2500, affected: 2500, displaced: 800, population: 30000, polygon: ring(30) },
+      { code: '1102', name: 'Kanyinya', level: 'sector', exposed: 2100, affected: 2100, displaced: 700, population: 20000, polygon: ring(30.2) },
+    ],
+    published_figures: false,
+    state,
+    drafted_by: 'rule:floods',
+    drafted_at: '2026-12-03T08:00:00Z',
+    author: 'gis',
+    ...(state === 'issued' ? { sent: '2026-12-03T09:00:00Z' } : {}),
+    ...extra,
+  };
+}
+

@@ -4,42 +4,9 @@
 // areas are.
 import { describe, expect, it } from 'vitest';
 import { alertFeatures } from '../style';
-import { store } from '../test-support';
-import type { AlertDoc, InForce } from '../types';
+import { alertDoc, ring, store } from '../test-support';
+import type { InForce } from '../types';
 import { AlertPanel, type AlertsApi } from './alerts';
-
-const ring = (x: number): [number, number][] => [[x, -2], [x + 0.1, -2], [x + 0.1, -1.9], [x, -2]];
-
-export function alertDoc(id: number, state: AlertDoc['state'], extra: Partial<AlertDoc> = {}): AlertDoc {
-  return {
-    id,
-    identifier: `urn:oid:2.49.0.0.646.0.${id}`,
-    status: 'Actual',
-    msg_type: 'Alert',
-    scope: 'Public',
-    severity: 'Severe',
-    urgency: 'Expected',
-    certainty: 'Likely',
-    hazard: { layer: 'flood-forecast', version: 2, title: 'Flood forecast' },
-    exposure: { layer: 'population', version: 1, title: 'Population' },
-    hours: 72,
-    info: [
-      { language: 'en', event: 'Flood', headline: `Flood warning ${id}`, description: '', instruction: 'Move to higher ground.' },
-      { language: 'fr', event: 'Inondation', headline: `Alerte ${id}`, description: '', instruction: 'Gagnez les hauteurs.' },
-    ],
-    areas: [
-      { code: '1101', name: 'Gitega', level: 'sector', exposed: 2500, affected: 2500, displaced: 800, population: 30000, polygon: ring(30) },
-      { code: '1102', name: 'Kanyinya', level: 'sector', exposed: 2100, affected: 2100, displaced: 700, population: 20000, polygon: ring(30.2) },
-    ],
-    published_figures: false,
-    state,
-    drafted_by: 'rule:floods',
-    drafted_at: '2026-12-03T08:00:00Z',
-    author: 'gis',
-    ...(state === 'issued' ? { sent: '2026-12-03T09:00:00Z' } : {}),
-    ...extra,
-  };
-}
 
 function setUp(token: string | null) {
   const issued = alertDoc(3, 'issued');

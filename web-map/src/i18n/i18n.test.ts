@@ -3,7 +3,6 @@
 // drawn with every message marked, then searched for unmarked words).
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertPanel } from '../controls/alerts';
-import { alertDoc } from '../controls/alerts.test';
 import { Breadcrumb } from '../controls/breadcrumb';
 import { Briefing } from '../controls/briefing';
 import { Camps } from '../controls/camps';
@@ -18,7 +17,7 @@ import { Question } from '../controls/question';
 import { Search } from '../controls/search';
 import { TokenForm } from '../controls/token-form';
 import { UnitTable } from '../controls/unit-table';
-import { catalog, earlierReport, fakeMap, report, store, unmarked } from '../test-support';
+import { alertDoc, catalog, earlierReport, fakeMap, report, store, unmarked } from '../test-support';
 import { en, type Key } from './en';
 import * as fr from './fr';
 import { CATALOGUES, LANGUAGES, number, setLanguage, t, utc, wrapMessages } from './index';

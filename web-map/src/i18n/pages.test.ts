@@ -5,10 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import indexHtml from '../../index.html?raw';
 import layersHtml from '../../layers.html?raw';
+import publicHtml from '../../public.html?raw';
+import { alertCard, classesList } from '../public-alerts';
 import { auditTable, layersTable } from '../layer-table';
 import { previewView } from '../load-preview';
 import { reportView } from '../load-report';
-import { loadPreview, unmarked } from '../test-support';
+import { alertDoc, loadPreview, unmarked } from '../test-support';
 import type { LayerRecord } from '../types';
 import { LANGUAGES, setLanguage, t, translatePage, wrapMessages } from './index';
 
@@ -63,18 +65,23 @@ const issues = {
   issues: ['rejected', 'repaired', 'dropped', 'warning'].map((action, index) => ({ index, source_id: `c${index}`, action, reason: 'REASON' })),
 };
 
-const DATA = ['sitroom', 'camps2.geojson', 'camps1.geojson', 'Camps', 'camps', 'displacement', 'gis', 'REASON', 'zones.gpkg', 'GPKG', 'EPSG', 'depth_m', 'zone', 'flood', 'zones', 'Zones', 'OGC API', 'TileJSON', 'layer.load', 'GeoJSON', 'Shapefile', 'zip', 'GeoPackage', 'KML', 'CSV', 'FlatGeobuf', 'GPX', 'GeoTIFF', 'UTC'];
+const DATA = ['sitroom', 'Flood warning', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Gagnez les hauteurs.', 'Alerte', 'Flood zones', 'Landslides', 'camps2.geojson', 'camps1.geojson', 'Camps', 'camps', 'displacement', 'gis', 'REASON', 'zones.gpkg', 'GPKG', 'EPSG', 'depth_m', 'zone', 'flood', 'zones', 'Zones', 'OGC API', 'TileJSON', 'layer.load', 'GeoJSON', 'Shapefile', 'zip', 'GeoPackage', 'KML', 'CSV', 'FlatGeobuf', 'GPX', 'GeoTIFF', 'UTC'];
 
 describe('every string of the pages comes from a catalogue', () => {
   for (const lang of LANGUAGES) {
     it(`in ${lang}`, () => {
       setLanguage(lang);
       wrapMessages((m) => `⟦${m}⟧`);
-      const pages = [page(layersHtml), page(indexHtml)];
+      const pages = [page(layersHtml), page(indexHtml), page(publicHtml)];
       for (const p of pages) translatePage(p);
       const act = { rollback: () => {}, setAccess: () => {}, remove: () => {} };
       const audit = auditTable([{ at: '2026-11-27T02:00:00Z', actor: 'gis', action: 'layer.load', target: 'camps', detail: {} }]);
-      const views = [layersTable([record], act, 'http://sitroom'), audit, ...reportView(t('gis.loaded', { id: 'camps', version: 2 }), issues), ...previewView(loadPreview(), () => {}, document.createElement('div'))];
+      const publicViews = [
+        alertCard(alertDoc(3, 'issued')),
+        classesList('Flood zones', [{ class: 'high', count: 3, population: 1200, households: 300, affected: 1200, displaced: 900 }]),
+        classesList('Landslides', []),
+      ];
+      const views = [...publicViews, layersTable([record], act, 'http://sitroom'), audit, ...reportView(t('gis.loaded', { id: 'camps', version: 2 }), issues), ...previewView(loadPreview(), () => {}, document.createElement('div'))];
       const box = document.createElement('div');
       box.append(...pages, ...views);
       expect(unmarkedIn(box, DATA)).toEqual([]);
