@@ -747,6 +747,37 @@ try {
   await pub.page.context().close();
   alertErrors.push(...pub.errors);
 
+  // 8e. The subscribers page: an administrator writes an e-mail subscriber for a district
+  // (its secret shown once, then listed without it); a webhook on this machine is refused
+  // with the server's own message (this server does not allow private addresses).
+  const subs = await newPage();
+  await subs.page.goto(`${base}/subscribers.html`);
+  await subs.page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  await subs.page.fill('#token', admin);
+  await subs.page.dispatchEvent('#token', 'change');
+  await subs.page.waitForSelector('#subscribers p.note', { timeout: 60000 });
+  const fillForm = async (values) => {
+    for (const [name, value] of Object.entries(values)) await subs.page.fill(`#subscriber [name=${name}]`, value);
+  };
+  await fillForm({ id: 'e2e-rubavu', name: 'Rubavu District', contact: 'DDMO', webhook: '', email: 'ddmo@rubavu.example.org', areas: '34' });
+  await subs.page.click('#subscriber button[type=submit]');
+  await subs.page.waitForSelector('#subscriber-result .secret code', { timeout: 60000 });
+  const shownSecret = await subs.page.textContent('#subscriber-result .secret code');
+  await subs.page.waitForSelector('#subscribers tr[data-subscriber="e2e-rubavu"]', { timeout: 60000 });
+  const listed = await (await fetch(`${base}/api/subscribers`, { headers: { authorization: `Bearer ${admin}` } })).json();
+  check(
+    shownSecret?.startsWith('whsec_') && listed.some((x) => x.id === 'e2e-rubavu' && x.areas[0] === '34') && !JSON.stringify(listed).includes(shownSecret) && !(await subs.page.textContent('#subscribers'))?.includes('whsec_'),
+    'an administrator writes a subscriber from the page; its secret is shown once and never listed',
+  );
+  await fillForm({ id: 'e2e-inside', name: 'Inside', contact: 'x', webhook: 'http://127.0.0.1:9/hook', email: '', areas: '' });
+  await subs.page.click('#subscriber button[type=submit]');
+  await subs.page.waitForSelector('#subscriber-result .error', { timeout: 60000 });
+  const refusal = await subs.page.textContent('#subscriber-result .error');
+  check(!!refusal?.includes('--allow-private-webhooks'), `a webhook on this machine is refused with the server's message ("${refusal?.slice(0, 70)}…")`);
+  await subs.page.screenshot({ path: join(shots, 'subscribers.png'), fullPage: true });
+  await subs.page.context().close();
+  alertErrors.push(...subs.errors);
+
   // 9. A 4K briefing-room screen.
   const big = await newPage({ width: 3840, height: 2160 });
   await big.page.goto(base);

@@ -10,6 +10,7 @@ import type {
   AreaReport,
   BriefConfig,
   CatalogLayer,
+  Delivery,
   DeliveryCounts,
   HazardsAt,
   InForce,
@@ -19,6 +20,8 @@ import type {
   PointFeature,
   Report,
   SearchHit,
+  Subscriber,
+  SubscriberSpec,
 } from './types';
 
 const TOKEN_KEY = 'sitroom-token';
@@ -188,3 +191,19 @@ export const alertStep = (id: number, step: 'approve' | 'issue' | 'reject' | 'ca
 
 /** How far an issued alert's delivery has come (editors). */
 export const alertDeliveries = (id: number) => json<DeliveryCounts>(`/api/alerts/${id}/deliveries`);
+
+/** The subscribers (admins). */
+export const subscribers = () => json<Subscriber[]>('/api/subscribers');
+
+/** Writes subscriber `id` (admins): a new one comes with its signing secret, shown once. */
+export const putSubscriber = (id: string, spec: SubscriberSpec) =>
+  json<{ subscriber: Subscriber; secret?: string }>(`/api/subscribers/${encodeURIComponent(id)}`, jsonBody('PUT', spec));
+
+/** A new signing secret for subscriber `id` (admins), shown once. */
+export const rotateSecret = (id: string) => json<{ subscriber: Subscriber; secret: string }>(`/api/subscribers/${encodeURIComponent(id)}/rotate-secret`, { method: 'POST' });
+
+/** Deliveries in `state` (all when empty), newest first (admins). */
+export const deliveries = (state: string, limit = 100) => json<Delivery[]>(`/api/deliveries?${query(state ? { state, limit } : { limit })}`);
+
+/** Makes a parked delivery due again (admins). */
+export const retryDelivery = (id: number) => json<Delivery>(`/api/deliveries/${id}/retry`, { method: 'POST' });

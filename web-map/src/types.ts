@@ -319,3 +319,42 @@ export interface DeliveryCounts {
   delivered: number;
   parked: number;
 }
+
+/** A subscriber as an admin writes it (docs/early-warning.md). */
+export interface SubscriberSpec {
+  name: string;
+  contact: string;
+  webhook?: string;
+  email?: string;
+  areas: string[];
+  themes: string[];
+  min_severity: string;
+  languages: string[];
+  restricted: boolean;
+  enabled: boolean;
+}
+
+/** A stored subscriber (its secrets' keys never shown). */
+export interface Subscriber extends SubscriberSpec {
+  id: string;
+  version: number;
+  secrets: { created_at: string; expires_at?: string }[];
+  written_by: string;
+  written_at: string;
+}
+
+/** One alert owed to one subscriber by one channel. */
+export interface Delivery {
+  id: number;
+  alert: number;
+  subscriber: string;
+  channel: 'webhook' | 'email';
+  message_id: string;
+  state: 'pending' | 'delivered' | 'parked';
+  attempts: number;
+  tries: number;
+  next_attempt_at: string;
+  created_at: string;
+  delivered_at?: string;
+  last_error?: string;
+}

@@ -6,12 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import indexHtml from '../../index.html?raw';
 import layersHtml from '../../layers.html?raw';
 import publicHtml from '../../public.html?raw';
+import subscribersHtml from '../../subscribers.html?raw';
+import { deliveriesTable, subscribersTable } from '../subscriber-table';
 import { alertCard, classesList } from '../public-alerts';
 import { auditTable, layersTable } from '../layer-table';
 import { previewView } from '../load-preview';
 import { reportView } from '../load-report';
 import { alertDoc, loadPreview, unmarked } from '../test-support';
-import type { LayerRecord } from '../types';
+import type { Delivery, LayerRecord, Subscriber } from '../types';
 import { LANGUAGES, setLanguage, t, translatePage, wrapMessages } from './index';
 
 afterEach(() => {
@@ -54,6 +56,38 @@ const record: LayerRecord = {
   ],
 };
 
+const SUBSCRIBER: Subscriber = {
+  id: 'rubavu',
+  version: 2,
+  name: 'Rubavu District',
+  contact: 'DDMO',
+  webhook: 'https://rubavu.example.org/hooks',
+  email: 'ddmo@rubavu.gov.rw',
+  areas: ['34'],
+  themes: ['flood'],
+  min_severity: 'Moderate',
+  languages: ['en', 'rw'],
+  restricted: true,
+  enabled: false,
+  secrets: [{ created_at: '2026-12-03T09:00:00Z' }],
+  written_by: 'admin',
+  written_at: '2026-12-03T09:00:00Z',
+};
+
+const DELIVERY: Delivery = {
+  id: 7,
+  alert: 3,
+  subscriber: 'rubavu',
+  channel: 'webhook',
+  message_id: 'msg_alert3_rubavu_webhook',
+  state: 'parked',
+  attempts: 10,
+  tries: 10,
+  next_attempt_at: '2026-12-03T09:30:00Z',
+  created_at: '2026-12-03T09:00:00Z',
+  last_error: 'answered 503 Service Unavailable',
+};
+
 const issues = {
   source_name: 'camps2.geojson',
   read: 3,
@@ -65,14 +99,14 @@ const issues = {
   issues: ['rejected', 'repaired', 'dropped', 'warning'].map((action, index) => ({ index, source_id: `c${index}`, action, reason: 'REASON' })),
 };
 
-const DATA = ['sitroom', 'Flood warning', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Gagnez les hauteurs.', 'Alerte', 'Flood zones', 'Landslides', 'camps2.geojson', 'camps1.geojson', 'Camps', 'camps', 'displacement', 'gis', 'REASON', 'zones.gpkg', 'GPKG', 'EPSG', 'depth_m', 'zone', 'flood', 'zones', 'Zones', 'OGC API', 'TileJSON', 'layer.load', 'GeoJSON', 'Shapefile', 'zip', 'GeoPackage', 'KML', 'CSV', 'FlatGeobuf', 'GPX', 'GeoTIFF', 'UTC'];
+const DATA = ['English', 'Français', 'Ikinyarwanda', 'rubavu', 'Rubavu District', 'DDMO', 'https://rubavu.example.org/hooks', 'ddmo@rubavu.gov.rw', 'flood', 'en, rw', 'answered 503 Service Unavailable', 'sitroom', 'Flood warning', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Gagnez les hauteurs.', 'Alerte', 'Flood zones', 'Landslides', 'camps2.geojson', 'camps1.geojson', 'Camps', 'camps', 'displacement', 'gis', 'REASON', 'zones.gpkg', 'GPKG', 'EPSG', 'depth_m', 'zone', 'flood', 'zones', 'Zones', 'OGC API', 'TileJSON', 'layer.load', 'GeoJSON', 'Shapefile', 'zip', 'GeoPackage', 'KML', 'CSV', 'FlatGeobuf', 'GPX', 'GeoTIFF', 'UTC'];
 
 describe('every string of the pages comes from a catalogue', () => {
   for (const lang of LANGUAGES) {
     it(`in ${lang}`, () => {
       setLanguage(lang);
       wrapMessages((m) => `⟦${m}⟧`);
-      const pages = [page(layersHtml), page(indexHtml), page(publicHtml)];
+      const pages = [page(layersHtml), page(indexHtml), page(publicHtml), page(subscribersHtml)];
       for (const p of pages) translatePage(p);
       const act = { rollback: () => {}, setAccess: () => {}, remove: () => {} };
       const audit = auditTable([{ at: '2026-11-27T02:00:00Z', actor: 'gis', action: 'layer.load', target: 'camps', detail: {} }]);
@@ -80,6 +114,10 @@ describe('every string of the pages comes from a catalogue', () => {
         alertCard(alertDoc(3, 'issued')),
         classesList('Flood zones', [{ class: 'high', count: 3, population: 1200, households: 300, affected: 1200, displaced: 900 }]),
         classesList('Landslides', []),
+        subscribersTable([SUBSCRIBER], { edit: () => {}, rotate: () => {} }),
+        subscribersTable([], { edit: () => {}, rotate: () => {} }),
+        deliveriesTable([DELIVERY, { ...DELIVERY, id: 8, state: 'delivered', channel: 'email', delivered_at: '2026-12-03T10:00:00Z' }], () => {}),
+        deliveriesTable([], () => {}),
       ];
       const views = [...publicViews, layersTable([record], act, 'http://sitroom'), audit, ...reportView(t('gis.loaded', { id: 'camps', version: 2 }), issues), ...previewView(loadPreview(), () => {}, document.createElement('div'))];
       const box = document.createElement('div');
