@@ -714,6 +714,20 @@ try {
   await al.page.click(`#alerts .in-force [data-alert="${draft.id}"] button[data-step=preview]`);
   const previewed = await al.page.evaluate(() => (window.sitroom.map.getSource('alerts')?.serialize().data.features ?? []).filter((f) => f.properties.part === 'preview').length);
   check(previewed === issuedAlert.areas.length && (await al.page.isVisible('#alerts .alert-details')), `a previewed alert is outlined and listed (${previewed} units)`);
+  // An editor composes a rule in the panel: saved, evaluated at once, its draft previewed
+  // on the map with exactly the units the server drafted.
+  await al.page.click('#alerts details.compose-box summary');
+  const composeFields = { id: 'e2e-compose', title: 'Floods by district (e2e)', at_least: '1', 'event.en': 'Flood', 'headline.en': 'Flood warning for {units}', 'instruction.en': 'Move to higher ground.' };
+  for (const [name, value] of Object.entries(composeFields)) await al.page.fill(`#alerts form.compose [name="${name}"]`, value);
+  await al.page.selectOption('#alerts form.compose [name=hazard]', 'flood-zones');
+  await al.page.selectOption('#alerts form.compose [name=exposure]', 'population-2022');
+  await al.page.selectOption('#alerts form.compose [name=level]', 'district');
+  await al.page.click('#alerts form.compose button[type=submit]');
+  await al.page.waitForFunction(() => window.sitroom.store.alerts.preview?.rule?.[0] === 'e2e-compose' || /drafted/.test(document.querySelector('#alerts .message')?.textContent ?? ''), null, { timeout: 180000 });
+  const composed = (await (await fetch(`${base}/api/alerts?state=draft`, authed)).json()).find((d) => d.rule?.[0] === 'e2e-compose');
+  const previewedCodes = await al.page.evaluate(() => (window.sitroom.map.getSource('alerts')?.serialize().data.features ?? []).filter((f) => f.properties.part === 'preview').map((f) => f.properties.code).sort());
+  check(!!composed && JSON.stringify(previewedCodes) === JSON.stringify(composed.areas.map((a) => a.code).sort()), `a rule composed in the panel drafts an alert, previewed with its ${composed?.areas.length} units`);
+  await al.page.screenshot({ path: join(shots, 'alerts-compose.png') });
   await al.page.context().close();
   alertErrors.push(...al.errors);
 

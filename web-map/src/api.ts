@@ -207,3 +207,9 @@ export const deliveries = (state: string, limit = 100) => json<Delivery[]>(`/api
 
 /** Makes a parked delivery due again (admins). */
 export const retryDelivery = (id: number) => json<Delivery>(`/api/deliveries/${id}/retry`, { method: 'POST' });
+
+/** Writes alert rule `id` (its next version; editors). */
+export const putRule = (id: string, spec: Record<string, unknown>) => json<{ id: string; version: number }>(`/api/alert-rules/${encodeURIComponent(id)}`, jsonBody('PUT', spec));
+
+/** Evaluates rule `id` now (editors): the draft it makes, if any unit meets it. */
+export const evaluateRule = (id: string) => json<{ alert: AlertDoc | null; drafted: boolean }>(`/api/alert-rules/${encodeURIComponent(id)}/evaluate`, { method: 'POST' });

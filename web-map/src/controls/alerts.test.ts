@@ -12,6 +12,7 @@ function setUp(token: string | null) {
   const issued = alertDoc(3, 'issued');
   const draft = alertDoc(4, 'draft');
   const steps: [number, string][] = [];
+  const rules: [string, Record<string, unknown>][] = [];
   const inForce: InForce = { as_of: '2026-12-03T10:00:00Z', coverage: { alerts: 1, units: 2, people: 50000 }, alerts: [issued] };
   const server: AlertsApi = {
     token: () => token,
@@ -23,11 +24,16 @@ function setUp(token: string | null) {
       return alertDoc(id, 'approved');
     },
     alertDeliveries: async () => ({ pending: 1, delivered: 998, parked: 1 }),
+    putRule: async (id: string, spec: Record<string, unknown>) => {
+      rules.push([id, spec]);
+      return { id, version: 1 };
+    },
+    evaluateRule: async () => ({ alert: draft, drafted: true }),
   };
   const s = store('');
   const panel = new AlertPanel(s, server);
   const box = panel.onAdd({} as never);
-  return { s, panel, box, steps };
+  return { s, panel, box, steps, rules };
 }
 
 describe('the alert panel', () => {
@@ -54,6 +60,33 @@ describe('the alert panel', () => {
     await panel.done;
     expect(steps).toEqual([[4, 'approve']]);
     expect(box.querySelector('.message')!.textContent).toBe('alert 4 was written by gis: a second editor approves it, not its author');
+  });
+
+  it('composes a rule from the form, saves and evaluates it, and previews the draft it makes', async () => {
+    const { s, panel, box, rules } = setUp('sitroom_x');
+    await panel.refresh();
+    const form = box.querySelector<HTMLFormElement>('form.compose')!;
+    const set = (name: string, v: string) => ((form.elements.namedItem(name) as HTMLInputElement).value = v);
+    set('id', 'floods-sectors');
+    set('title', 'Floods in sectors');
+    set('at_least', '500');
+    set('event.en', 'Flood');
+    set('headline.en', 'Flood warning for {units}');
+    set('instruction.en', 'Move to higher ground.');
+    set('instruction.fr', 'Gagnez les hauteurs.');
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    await panel.done;
+    expect(rules).toHaveLength(1);
+    const [id, spec] = rules[0] as [string, { condition: Record<string, unknown>; alert: Record<string, unknown> }];
+    expect(id).toBe('floods-sectors');
+    expect(spec.condition).toMatchObject({ level: 'sector', classes: ['high', 'medium'], measure: 'people', at_least: 500 });
+    expect(spec.alert).toMatchObject({ event: { en: 'Flood' }, instruction: { en: 'Move to higher ground.', fr: 'Gagnez les hauteurs.' }, hours: 48, scope: 'Public', severity: 'Severe' });
+    expect(s.alerts.preview?.id).toBe(4);
+    expect(box.querySelector('.message')!.textContent).toContain('alert 4 drafted for 2 units');
+    // What was typed stays across redraws.
+    panel.render();
+    expect((box.querySelector<HTMLFormElement>('form.compose')!.elements.namedItem('id') as HTMLInputElement).value).toBe('floods-sectors');
   });
 
   it('outlines a previewed alert on the map exactly as its CAP areas are', async () => {

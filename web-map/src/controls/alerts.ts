@@ -6,13 +6,14 @@
 // steps (approve, issue, reject, cancel) are the server's; a refusal is shown as it says.
 import type * as api from '../api';
 import { el, replace } from '../dom';
-import { language, number, t, utc } from '../i18n';
+import { type Lang, language, number, t, utc } from '../i18n';
 import { SEVERITY_COLOURS } from '../palette';
 import type { Store } from '../store';
 import type { AlertDoc, DeliveryCounts, InForce } from '../types';
+import { type ComposeApi, composeForm } from './compose';
 import { Control } from './control';
 
-export type AlertsApi = Pick<typeof api, 'alertsInForce' | 'alerts' | 'alertStep' | 'alertDeliveries' | 'token'>;
+export type AlertsApi = Pick<typeof api, 'alertsInForce' | 'alerts' | 'alertStep' | 'alertDeliveries' | 'token'> & ComposeApi;
 
 type Step = 'approve' | 'issue' | 'reject' | 'cancel';
 
@@ -34,6 +35,9 @@ export class AlertPanel extends Control {
   private waiting: AlertDoc[] = [];
   private deliveries = new Map<number, DeliveryCounts>();
   private message: string | null = null;
+  /** The compose form, kept across redraws (what an editor typed stays), made again in
+   *  another language. */
+  private compose: { lang: Lang; box: HTMLElement } | null = null;
   /** The last refresh, done (for tests and scripts). */
   done: Promise<void> = Promise.resolve();
 
@@ -83,6 +87,25 @@ export class AlertPanel extends Control {
     await this.refresh();
   }
 
+  private composeBox(): HTMLElement {
+    if (this.compose?.lang !== language()) {
+      const box = composeForm(
+        this.store,
+        this.server,
+        (a) => {
+          this.message = a ? t('compose.drafted', { id: a.id, units: number(a.areas.length) }) : t('compose.nothing');
+          void this.refresh().then(() => a && this.store.setAlerts({ inForce: this.store.alerts.inForce, preview: a }));
+        },
+        (m) => {
+          this.message = m;
+          this.render();
+        },
+      );
+      this.compose = { lang: language(), box };
+    }
+    return this.compose.box;
+  }
+
   private preview(a: AlertDoc) {
     const shown = this.store.alerts.preview?.id === a.id;
     this.store.setAlerts({ inForce: this.store.alerts.inForce, preview: shown ? null : a });
@@ -111,6 +134,7 @@ export class AlertPanel extends Control {
       staff && this.waiting.length ? el('ul', { class: 'alert-list waiting' }, ...this.waiting.map((a) => this.row(a, staff))) : null,
       this.details(),
       this.message ? el('p', { class: 'message', role: 'status' }, this.message) : null,
+      staff ? this.composeBox() : null,
     );
   }
 

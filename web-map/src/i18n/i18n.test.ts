@@ -100,6 +100,8 @@ describe('every string of every control comes from a catalogue', () => {
         alerts: async (state: string) => (state === 'draft' ? [alertDoc(4, 'draft')] : [alertDoc(5, 'approved', { msg_type: 'Cancel' })]),
         alertStep: async (id: number) => alertDoc(id, 'approved'),
         alertDeliveries: async () => ({ pending: 1, delivered: 998, parked: 1 }),
+        putRule: async (id: string) => ({ id, version: 1 }),
+        evaluateRule: async () => ({ alert: null, drafted: false }),
       });
       const controls = [alertPanel, new Headline(s), new AsOf(s), new Question(s), new Legend(s), new Breadcrumb(s, () => {}), new ClassChart(s), new UnitTable(s, () => {}), new LayerPanel(s), new Briefing(s), new TokenForm(s, tokens, () => {}), search, place, camps, print, drawing, counted];
       const boxes = controls.map((c) => c.onAdd(fakeMap()));
@@ -115,7 +117,9 @@ describe('every string of every control comes from a catalogue', () => {
       }
       counted.close();
       await counted.done;
-      const data = ['Ministry header', 'sitroom', 'Rwanda', 'Kigeme', 'Flood warning', 'Flood forecast', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Exercise', 'urn:oid:2.49.0.0.646.0.3', 'urn:oid:2.49.0.0.646.0.4', 'urn:oid:2.49.0.0.646.0.5', 'Rubavu', 'Gisagara', 'Nyarugenge', 'Gasabo', 'Nyanza', 'Flood zones', 'Population', 'Sectors', 'Flood depth', ...catalog.flatMap((l) => [l.title, l.id, l.attribution])];
+      // CAP's own values (category, response, urgency, certainty) are shown as CAP spells them.
+      const cap = ['Met', 'Geo', 'Safety', 'Rescue', 'Health', 'Env', 'Infra', 'Other', 'Evacuate', 'Prepare', 'Shelter', 'Avoid', 'Monitor', 'Execute', 'Assess', 'AllClear', 'None', 'Immediate', 'Expected', 'Future', 'Past', 'Unknown', 'Observed', 'Likely', 'Possible', 'Unlikely'];
+      const data = [...cap, 'Ministry header', 'sitroom', 'Rwanda', 'Kigeme', 'Flood warning', 'Flood forecast', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Exercise', 'urn:oid:2.49.0.0.646.0.3', 'urn:oid:2.49.0.0.646.0.4', 'urn:oid:2.49.0.0.646.0.5', 'Rubavu', 'Gisagara', 'Nyarugenge', 'Gasabo', 'Nyanza', 'Flood zones', 'Population', 'Sectors', 'Flood depth', ...catalog.flatMap((l) => [l.title, l.id, l.attribution])];
       const found: string[] = [];
       for (const box of boxes) {
         const texts = [box.textContent ?? ''];
