@@ -216,6 +216,7 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
         ("extreme-only", json!({"min_severity": "Extreme"}), false),
         ("landslides", json!({"themes": ["landslide"]}), false),
         ("disabled", json!({"enabled": false}), false),
+        ("cleared", json!({"restricted": true}), true),
     ];
     let mut secrets = std::collections::HashMap::new();
     for (path, extra, _) in &cases {
@@ -334,7 +335,7 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
 
     // Every subscriber concerned but the one that is down receives it, signed, once
     // acknowledged; the flaky one on its third try.
-    let ok_paths = ["/district", "/sector", "/country", "/flaky"];
+    let ok_paths = ["/district", "/sector", "/country", "/flaky", "/cleared"];
     until(&receiver, "every receiver up acknowledged", |got| {
         ok_paths.iter().all(|p| {
             got.iter()
@@ -487,7 +488,7 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
         None,
     )
     .await;
-    assert_eq!(counts, json!({"pending": 0, "delivered": 5, "parked": 1}));
+    assert_eq!(counts, json!({"pending": 0, "delivered": 6, "parked": 1}));
     assert_eq!(
         call(
             &state,
@@ -634,6 +635,117 @@ async fn deliveries(dir: &tempfile::TempDir, db: String) {
     }
     let subject = sink.mails()[1].header("Subject").unwrap();
     assert!(subject.starts_with("Cancelled: "), "{subject}");
+
+    // A restricted alert goes only to the subscriber cleared for restricted alerts, and
+    // is in no answer given without a token: not the alerts in force, not the feed (with
+    // or without the messages), not its CAP file.
+    let mut secret_rule = rule();
+    secret_rule["alert"]["scope"] = json!("Restricted");
+    let (got, _) = call(
+        &state,
+        "PUT",
+        "/api/alert-rules/restricted-floods",
+        Some(&ed1),
+        Some(&secret_rule),
+    )
+    .await;
+    assert_eq!(got, StatusCode::CREATED);
+    let (_, done) = call(
+        &state,
+        "POST",
+        "/api/alert-rules/restricted-floods/evaluate",
+        Some(&ed1),
+        None,
+    )
+    .await;
+    let r = done["alert"]["id"].as_i64().unwrap();
+    assert_eq!(done["alert"]["scope"], "Restricted", "{done}");
+    call(
+        &state,
+        "POST",
+        &format!("/api/alerts/{r}/approve"),
+        Some(&ed2),
+        None,
+    )
+    .await;
+    let (got, _) = call(
+        &state,
+        "POST",
+        &format!("/api/alerts/{r}/issue"),
+        Some(&ed2),
+        None,
+    )
+    .await;
+    assert_eq!(got, StatusCode::OK);
+    let (_, owed) = call(
+        &state,
+        "GET",
+        &format!("/api/deliveries?alert={r}"),
+        ad,
+        None,
+    )
+    .await;
+    let owed_to: Vec<&str> = owed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["subscriber"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        owed_to,
+        ["cleared"],
+        "only the cleared subscriber is owed a restricted alert"
+    );
+    until(
+        &receiver,
+        "the restricted alert delivered to the cleared subscriber",
+        |got| {
+            got.iter().any(|r2| {
+                r2.path == "/cleared" && r2.alert == r && r2.status == StatusCode::NO_CONTENT
+            })
+        },
+    )
+    .await;
+    assert!(
+        receiver
+            .received_without_bodies()
+            .iter()
+            .all(|x| x.alert != r || x.path == "/cleared"),
+        "nobody else received it"
+    );
+    let (_, public_in_force) = call(&state, "GET", "/api/alerts/in-force", None, None).await;
+    assert!(
+        public_in_force["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["id"] != r),
+        "{public_in_force}"
+    );
+    assert_eq!(
+        public_in_force["coverage"]["alerts"], 0,
+        "{public_in_force}"
+    );
+    let (_, staff_in_force) = call(&state, "GET", "/api/alerts/in-force", Some(&ed1), None).await;
+    assert_eq!(staff_in_force["alerts"][0]["id"], r, "staff see it");
+    let identifier = done["alert"]["identifier"].as_str().unwrap().to_owned();
+    for uri in [
+        "/cap/feed.atom",
+        "/cap/feed.atom?content=cap",
+        "/cap/feed.atom?area=1101",
+    ] {
+        let a = sitroom_tests::call(&state, "GET", uri, None, None).await;
+        assert!(
+            !String::from_utf8_lossy(&a.body).contains(&identifier),
+            "{uri} shows the restricted alert"
+        );
+    }
+    let a = sitroom_tests::call(&state, "GET", &format!("/cap/alerts/{r}.xml"), None, None).await;
+    assert_eq!(
+        a.status,
+        StatusCode::UNAUTHORIZED,
+        "its CAP file needs a token"
+    );
 
     // All of it is in the audit log, without a secret.
     let (_, audit) = call(&state, "GET", "/api/audit?limit=500", ad, None).await;

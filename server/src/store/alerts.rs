@@ -176,6 +176,30 @@ fn insert(
     Ok(alert)
 }
 
+/// Alerts newest first, at most `limit`: those rule `rule` drafted when given, those in
+/// `states` unless it is empty.
+fn alerts_where(
+    c: &mut Conn,
+    rule: Option<&RuleId>,
+    states: &[AlertState],
+    limit: i64,
+) -> StoreResult<Vec<Alert>> {
+    let mut q = alerts::table.into_boxed();
+    if let Some(r) = rule {
+        q = q.filter(alerts::rule_id.eq(r.as_str().to_owned()));
+    }
+    if !states.is_empty() {
+        q = q.filter(alerts::state.eq_any(states.iter().map(|s| state_name(*s))));
+    }
+    q.order(alerts::id.desc())
+        .limit(limit)
+        .select(AlertRow::as_select())
+        .load(c)?
+        .into_iter()
+        .map(AlertRow::into_alert)
+        .collect()
+}
+
 fn load_alert(c: &mut Conn, id: i64) -> StoreResult<Option<Alert>> {
     alerts::table
         .find(id)
@@ -373,18 +397,7 @@ impl Store {
     /// # Errors
     /// When the database fails or a stored alert does not parse.
     pub fn alerts(&self, states: &[AlertState], limit: i64) -> StoreResult<Vec<Alert>> {
-        let mut conn = self.conn()?;
-        let mut q = alerts::table.into_boxed();
-        if !states.is_empty() {
-            q = q.filter(alerts::state.eq_any(states.iter().map(|s| state_name(*s))));
-        }
-        q.order(alerts::id.desc())
-            .limit(limit)
-            .select(AlertRow::as_select())
-            .load(&mut *conn)?
-            .into_iter()
-            .map(AlertRow::into_alert)
-            .collect()
+        alerts_where(&mut *self.conn()?, None, states, limit)
     }
 
     /// What changes whenever any alert is stored or changed: how many there are and the
@@ -403,8 +416,8 @@ impl Store {
         Ok((n, last.map(|t| t.0)))
     }
 
-    /// The alerts rule `rule` drafted (any version of it) that are in `states`, newest
-    /// first, at most `limit`.
+    /// The alerts rule `rule` drafted (any version of it) that are in `states` (all when
+    /// empty), newest first, at most `limit`.
     ///
     /// # Errors
     /// When the database fails or a stored alert does not parse.
@@ -414,17 +427,7 @@ impl Store {
         states: &[AlertState],
         limit: i64,
     ) -> StoreResult<Vec<Alert>> {
-        let mut conn = self.conn()?;
-        alerts::table
-            .filter(alerts::rule_id.eq(rule.as_str()))
-            .filter(alerts::state.eq_any(states.iter().map(|s| state_name(*s))))
-            .order(alerts::id.desc())
-            .limit(limit)
-            .select(AlertRow::as_select())
-            .load(&mut *conn)?
-            .into_iter()
-            .map(AlertRow::into_alert)
-            .collect()
+        alerts_where(&mut *self.conn()?, Some(rule), states, limit)
     }
 
     /// Alert number `id`, if it exists.
