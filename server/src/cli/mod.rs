@@ -1,5 +1,5 @@
 //! The command line: `sitroom serve | load | layers | layer | rollback | access | delete |
-//! token | exposure | alerts | subscribers | deliveries | demo`, one module per command.
+//! token | exposure | alerts | subscribers | deliveries | records | demo`, one module per command.
 //! Every write goes through the same path as the API's (`load::load_file`, `ops` and the
 //! store, which audits it).
 
@@ -8,6 +8,7 @@ mod demo;
 mod exposure;
 mod layers;
 mod load;
+mod records;
 mod serve;
 mod subscribers;
 mod token;
@@ -95,6 +96,10 @@ enum Command {
     /// What became of each delivery of an issued alert.
     #[command(subcommand)]
     Deliveries(subscribers::DeliveriesCommand),
+    /// Registers of records: disaster losses (import, versions, rollback, export,
+    /// roll-ups).
+    #[command(subcommand)]
+    Records(records::RecordsCommand),
     /// Load the real Rwanda demo data (boundaries, population, camps, hazard zones).
     Demo(demo::DemoArgs),
 }
@@ -142,6 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(a) => a.run(db),
         Command::Subscribers(a) => a.run(db),
         Command::Deliveries(a) => a.run(db),
+        Command::Records(a) => a.run(db),
         Command::Demo(a) => a.run(db),
     }
 }

@@ -7,9 +7,12 @@ pub mod disclosure;
 pub mod exposure;
 pub mod filter;
 pub mod geometry;
+pub mod registers;
+pub mod rollup;
 pub mod rules;
 pub mod search;
 pub mod selection;
+pub mod sendai;
 pub mod snapshot;
 pub mod tally;
 pub mod tiles;
@@ -65,6 +68,8 @@ pub struct Engine {
     results: exposure::results::Results,
     /// Earlier versions built on demand, most recently asked for last.
     earlier: Mutex<VecDeque<Arc<LayerSnapshot>>>,
+    /// Registers of records and their roll-ups.
+    pub registers: registers::Registers,
 }
 
 fn build(store: &Store, id: &LayerId) -> Result<Option<LayerSnapshot>, EngineError> {
@@ -94,6 +99,7 @@ impl Engine {
     pub fn load(store: &Store) -> Result<Self, EngineError> {
         let engine = Self::default();
         engine.sync(store)?;
+        engine.registers.sync(store)?;
         Ok(engine)
     }
 

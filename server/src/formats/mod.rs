@@ -5,4 +5,5 @@ pub mod cap;
 pub mod csv;
 pub mod email;
 pub mod geojson;
+pub mod records;
 pub mod webhook;

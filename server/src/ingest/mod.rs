@@ -10,6 +10,7 @@ mod preview;
 mod properties;
 mod raster;
 mod read;
+pub mod records;
 mod sandbox;
 mod source;
 

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod layer;
 pub mod level;
 pub mod preview;
+pub mod record;
 pub mod report;
 pub mod subscriber;
 pub mod token;
@@ -23,5 +24,8 @@ pub use layer::{
 pub use level::AdminLevel;
 pub use macros::{SlugError, UnknownValue};
 pub use preview::{FieldSummary, FieldType, LoadPreview, MappedCounts};
+pub use record::{
+    ImportMode, ImportReport, PeriodKind, Record, RecordKind, Register, RegisterVersion, RowIssue,
+};
 pub use report::{FeatureIssue, IssueAction, LoadReport};
 pub use token::{ApiToken, Role};

@@ -16,6 +16,7 @@ mod connection;
 mod deliveries;
 mod layers;
 mod postgis;
+mod records;
 mod schema;
 mod sqlite;
 mod subscribers;
@@ -25,11 +26,12 @@ mod types;
 use diesel::r2d2::{Pool, PooledConnection};
 use serde::Serialize;
 
-use crate::model::{Bbox, LayerId, LayerMeta, LoadReport};
+use crate::model::{Bbox, LayerId, LayerMeta, LoadReport, RecordKind};
 pub use alerts::DraftKey;
 pub use connection::Backend;
 use connection::Manager;
 pub use deliveries::{DeliveryCounts, DeliveryQuery, Outcome};
+pub use records::NewRegisterVersion;
 
 /// A store failure.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,31 @@ pub enum StoreError {
         version: i32,
         /// Versions there.
         available: String,
+    },
+    /// No register of this kind yet.
+    #[error(
+        "there are no {0} records yet: import a file first (`sitroom records import {0} FILE`)"
+    )]
+    RegisterNotFound(RecordKind),
+    /// No such version of a register.
+    #[error("the {kind} register has no version {version}: its versions are {available}")]
+    RegisterVersionNotFound {
+        /// The register.
+        kind: RecordKind,
+        /// Version asked for.
+        version: i32,
+        /// Versions there.
+        available: String,
+    },
+    /// Another import changed the register while this one was read.
+    #[error("the {kind} register changed while this import was prepared (it was made against version {}, version {} is now current): import again", fmt_version(*.expected), fmt_version(*.found))]
+    RegisterChanged {
+        /// The register.
+        kind: RecordKind,
+        /// The version the import was made against.
+        expected: Option<i32>,
+        /// The version current at commit.
+        found: Option<i32>,
     },
     /// The database cannot be reached.
     #[error("the store is unavailable: {0}")]
@@ -74,6 +101,10 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
+}
+
+fn fmt_version(v: Option<i32>) -> String {
+    v.map_or_else(|| "none".into(), |v| v.to_string())
 }
 
 /// Result of store operations.

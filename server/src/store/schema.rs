@@ -138,3 +138,39 @@ diesel::table! {
         error -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::SqlTime;
+    registers (kind) {
+        kind -> Text,
+        current_version -> Integer,
+        updated_by -> Text,
+        updated_at -> SqlTime,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::types::{SqlJson, SqlTime};
+    register_versions (kind, version) {
+        kind -> Text,
+        version -> Integer,
+        source_name -> Text,
+        source_sha256 -> Text,
+        record_count -> BigInt,
+        report -> SqlJson,
+        imported_by -> Text,
+        imported_at -> SqlTime,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    record_chunks (kind, version, chunk) {
+        kind -> Text,
+        version -> Integer,
+        chunk -> Integer,
+        records -> Text,
+    }
+}

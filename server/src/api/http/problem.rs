@@ -117,8 +117,12 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::LayerNotFound(_) | StoreError::VersionNotFound { .. } => {
-                Self::not_found(e.to_string())
+            StoreError::LayerNotFound(_)
+            | StoreError::VersionNotFound { .. }
+            | StoreError::RegisterNotFound(_)
+            | StoreError::RegisterVersionNotFound { .. } => Self::not_found(e.to_string()),
+            StoreError::RegisterChanged { .. } => {
+                Self::new(StatusCode::CONFLICT, "Register changed", e.to_string())
             }
             StoreError::Unavailable(_) => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,0 +1,3 @@
+DROP TABLE record_chunks;
+DROP TABLE register_versions;
+DROP TABLE registers;

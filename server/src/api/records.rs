@@ -1,0 +1,400 @@
+//! Registers of records over HTTP: `GET /api/records` (the kinds and their registers),
+//! `GET /api/records/{kind}` (fields, versions, reports), `GET /api/records/{kind}/items`
+//! (JSON or HXL CSV), `GET /api/records/{kind}/rollup` (a field by unit and period: the
+//! figures of a choropleth or, for one unit, its time series), `POST
+//! /api/records/{kind}/imports` (a HXL CSV file as the body) and `POST
+//! /api/records/{kind}/rollback`. Reading takes a viewer token, writing an editor's.
+//! The rules are `ops::records`' and the engine's.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+use super::http::{ApiError, authorise, blocking};
+use crate::engine::registers::RegisterSnapshot;
+use crate::formats::records::hxl_csv;
+use crate::ingest::records::RecordsError;
+use crate::model::{AdminLevel, ImportMode, PeriodKind, Record, RecordKind, Role};
+use crate::ops::records::{self, Import, RecordsOpError};
+
+/// Most records one JSON page holds.
+const MAX_LIMIT: usize = 100_000;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/records", get(kinds))
+        .route("/api/records/{kind}", get(register))
+        .route("/api/records/{kind}/items", get(items))
+        .route("/api/records/{kind}/rollup", get(rollup))
+        .route("/api/records/{kind}/imports", post(import))
+        .route("/api/records/{kind}/rollback", post(rollback))
+}
+
+impl From<RecordsOpError> for ApiError {
+    fn from(e: RecordsOpError) -> Self {
+        match e {
+            RecordsOpError::Store(s) => s.into(),
+            RecordsOpError::Records(r) => {
+                let report = r.report().and_then(|rep| serde_json::to_value(rep).ok());
+                let err = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Import refused",
+                    format!("{r}; nothing was imported and the current version is unchanged"),
+                );
+                match (r, report) {
+                    (RecordsError::Rejected(_), Some(rep)) => err.with("report", rep),
+                    _ => err,
+                }
+            }
+            RecordsOpError::NoBoundaries => {
+                Self::new(StatusCode::CONFLICT, "No boundaries", e.to_string())
+            }
+        }
+    }
+}
+
+fn kind_of(kind: &str) -> Result<RecordKind, ApiError> {
+    kind.parse().map_err(ApiError::not_found)
+}
+
+fn fields_json(kind: RecordKind) -> Value {
+    json!({
+        "id": {"hxl": crate::model::record::ID_HXL},
+        "code": {"hxl": "#adm1+code … #adm5+code (the finest given)"},
+        "date": {"hxl": kind.date_hxl(), "title": kind.date_title()},
+        "fields": kind.fields(),
+    })
+}
+
+async fn kinds(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
+    let store = state.store.clone();
+    let registers = blocking(move || {
+        RecordKind::ALL
+            .iter()
+            .map(|k| Ok((*k, store.register(*k)?)))
+            .collect::<Result<Vec<_>, ApiError>>()
+    })
+    .await?;
+    let out: Vec<Value> = registers
+        .into_iter()
+        .map(|(kind, reg)| {
+            let current = reg.as_ref().and_then(|r| r.current());
+            json!({
+                "kind": kind,
+                "title": kind.title(),
+                "current_version": reg.as_ref().map(|r| r.current_version),
+                "record_count": current.map_or(0, |v| v.record_count),
+                "updated_at": reg.as_ref().map(|r| r.updated_at),
+                "links": [{"rel": "self", "href": format!("/api/records/{kind}")}],
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "kinds": out })).into_response())
+}
+
+async fn register(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    authorise(&state, &headers, Role::Viewer).await?;
+    let store = state.store.clone();
+    let reg = blocking(move || Ok(store.register(kind)?)).await?;
+    Ok(Json(json!({
+        "kind": kind,
+        "title": kind.title(),
+        "schema": fields_json(kind),
+        "register": reg,
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ItemsQuery {
+    format: Option<String>,
+    version: Option<i32>,
+    /// Only records of this unit and the units in it.
+    code: Option<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// A record as JSON: id, code, date and each field by name.
+fn record_json(kind: RecordKind, r: &Record) -> Value {
+    let mut obj = Map::new();
+    obj.insert("id".into(), json!(r.id));
+    obj.insert("code".into(), json!(r.code));
+    obj.insert("date".into(), json!(r.date));
+    for (f, v) in kind.fields().iter().zip(&r.values) {
+        obj.insert(
+            f.name.into(),
+            serde_json::to_value(v).unwrap_or(Value::Null),
+        );
+    }
+    Value::Object(obj)
+}
+
+async fn items(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    Query(q): Query<ItemsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "csv"].contains(&format) {
+        return Err(ApiError::bad_request(format!(
+            "format '{}' is not offered: use json or csv (HXL)",
+            format.chars().take(20).collect::<String>()
+        )));
+    }
+    let limit = q.limit.unwrap_or(1_000);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::bad_request(format!(
+            "limit must be 1 to {MAX_LIMIT}: page with offset, or take format=csv for all"
+        )));
+    }
+    authorise(&state, &headers, Role::Viewer).await?;
+    let (store, engine) = (state.store.clone(), state.engine.clone());
+    let version = q.version;
+    let register = blocking(move || {
+        let current = engine.registers.get(kind);
+        match (version, current) {
+            (Some(v), current) if current.as_ref().is_none_or(|c| c.version != v) => {
+                Ok(Arc::new(RegisterSnapshot {
+                    kind,
+                    version: v,
+                    records: store.records(kind, v)?,
+                }))
+            }
+            (_, Some(current)) => Ok(current),
+            (_, None) => Err(crate::store::StoreError::RegisterNotFound(kind).into()),
+        }
+    })
+    .await?;
+    let selected: Vec<&Record> = register
+        .records
+        .iter()
+        .filter(|r| q.code.as_deref().is_none_or(|c| r.code.starts_with(c)))
+        .filter(|r| q.from.is_none_or(|d| r.date >= d))
+        .filter(|r| q.to.is_none_or(|d| r.date <= d))
+        .collect();
+    if format == "csv" {
+        let owned: Vec<Record> = selected.into_iter().cloned().collect();
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{kind}.csv\""),
+                ),
+            ],
+            hxl_csv(kind, &owned),
+        )
+            .into_response());
+    }
+    let offset = q.offset.unwrap_or(0);
+    let page: Vec<Value> = selected
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| record_json(kind, r))
+        .collect();
+    let mut body = json!({
+        "kind": kind,
+        "version": register.version,
+        "number_matched": selected.len(),
+        "number_returned": page.len(),
+        "records": page,
+    });
+    if offset + limit < selected.len() {
+        body["next_offset"] = json!(offset + limit);
+    }
+    Ok(Json(body).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct RollupQuery {
+    field: Option<String>,
+    level: Option<String>,
+    period: Option<String>,
+    /// Only this unit (its level when `level` is not given).
+    code: Option<String>,
+    format: Option<String>,
+}
+
+async fn rollup(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    Query(q): Query<RollupQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let field = q.field.clone().ok_or_else(|| {
+        ApiError::bad_request(
+            "give the field to roll up: field=deaths (GET /api/records/{kind} lists them)",
+        )
+    })?;
+    let level: AdminLevel = match (&q.level, &q.code) {
+        (Some(l), _) => l.parse().map_err(ApiError::bad_request)?,
+        (None, Some(code)) => AdminLevel::ALL
+            .iter()
+            .copied()
+            .find(|l| l.digits() == code.len())
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "'{}' is not an admin code (1, 2, 4, 6 or 8 digits)",
+                    code.chars().take(20).collect::<String>()
+                ))
+            })?,
+        (None, None) => AdminLevel::District,
+    };
+    let period: PeriodKind = q
+        .period
+        .as_deref()
+        .unwrap_or("year")
+        .parse()
+        .map_err(ApiError::bad_request)?;
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "csv"].contains(&format) {
+        return Err(ApiError::bad_request("format must be json or csv (HXL)"));
+    }
+    authorise(&state, &headers, Role::Viewer).await?;
+    let register = state
+        .engine
+        .registers
+        .get(kind)
+        .ok_or_else(|| ApiError::not_found(crate::store::StoreError::RegisterNotFound(kind)))?;
+    let r = state
+        .engine
+        .registers
+        .roll_up(&register, &field, level, period)
+        .map_err(ApiError::bad_request)?;
+    let rows: Vec<&crate::engine::rollup::RollRow> = r
+        .rows
+        .iter()
+        .filter(|row| q.code.as_deref().is_none_or(|c| row.code == c))
+        .collect();
+    if format == "csv" {
+        let mut out = format!(
+            "Unit code,Period,{},Records\n{}+code,#date+period,#value+{},#meta+count\n",
+            crate::formats::csv::cell(r.field),
+            level.hxl(),
+            r.field.replace('_', "")
+        );
+        for row in &rows {
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                row.code,
+                row.period,
+                crate::formats::csv::number(row.value),
+                row.records
+            ));
+        }
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+    }
+    Ok(Json(json!({
+        "kind": kind,
+        "version": register.version,
+        "field": r.field,
+        "aggregate": r.aggregate,
+        "level": level,
+        "period": period,
+        "rows": rows,
+        "coarser": if q.code.is_some() { Vec::new() } else { r.coarser.iter().collect() },
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ImportQuery {
+    /// The file's name (for the report and the format).
+    name: Option<String>,
+    mode: Option<String>,
+    allow_rejects: Option<bool>,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let mode: ImportMode = q
+        .mode
+        .as_deref()
+        .unwrap_or("replace")
+        .parse()
+        .map_err(ApiError::bad_request)?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
+    if body.is_empty() {
+        return Err(ApiError::bad_request(
+            "the request has no body: send the CSV file (with its HXL hashtag row) as the body",
+        ));
+    }
+    let name = q
+        .name
+        .unwrap_or_else(|| format!("{kind}.csv"))
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>();
+    let (store, engine) = (state.store.clone(), state.engine.clone());
+    let version = blocking(move || {
+        Ok(records::import(
+            &store,
+            &engine,
+            &Import {
+                kind,
+                source_name: &name,
+                bytes: &body,
+                mode,
+                allow_rejects: q.allow_rejects.unwrap_or(false),
+                by: &token.name,
+            },
+        )?)
+    })
+    .await?;
+    state.sync_registers().await;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "kind": kind, "version": version })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct RollbackBody {
+    version: i32,
+}
+
+async fn rollback(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<RollbackBody>,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let token = authorise(&state, &headers, Role::Editor).await?;
+    let store = state.store.clone();
+    let reg =
+        blocking(move || Ok(records::rollback(&store, kind, body.version, &token.name)?)).await?;
+    state.sync_registers().await;
+    Ok(Json(json!({ "kind": kind, "current_version": reg.current_version })).into_response())
+}

@@ -1,0 +1,287 @@
+//! CSV with a HXL hashtag row (the Humanitarian Exchange Language): the row of hashtags
+//! (`#affected+killed`, `#adm3+code`) under any header rows names what each column holds,
+//! whatever the headers say. A column serves a field when its hashtag is the field's
+//! and has at least the field's attributes (`#affected+killed+f` serves `#affected+killed`).
+
+use std::collections::BTreeSet;
+
+use super::{RawRecord, RecordsError};
+use crate::model::AdminLevel;
+use crate::model::record::{ID_HXL, RecordKind, RowIssue};
+
+/// How many rows may come before the hashtag row.
+const MAX_HEADER_ROWS: usize = 25;
+
+/// A hashtag with its attributes, lower case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// `affected` of `#affected+killed`.
+    pub name: String,
+    /// `killed` of `#affected+killed`.
+    pub attributes: BTreeSet<String>,
+}
+
+impl Tag {
+    /// Reads `#name +attr +attr` (spaces allowed), or `None` if it is not a hashtag.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let rest = compact.strip_prefix('#')?;
+        let mut parts = rest.split('+');
+        let name = parts.next()?.to_ascii_lowercase();
+        let word =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !word(&name) || !name.as_bytes()[0].is_ascii_alphabetic() {
+            return None;
+        }
+        let attributes: BTreeSet<String> = parts.map(str::to_ascii_lowercase).collect();
+        if !attributes.iter().all(|a| word(a)) {
+            return None;
+        }
+        Some(Self { name, attributes })
+    }
+
+    /// Whether a column tagged `self` serves a field tagged `want`: same hashtag, and at
+    /// least its attributes.
+    #[must_use]
+    pub fn serves(&self, want: &Self) -> bool {
+        self.name == want.name && want.attributes.is_subset(&self.attributes)
+    }
+}
+
+/// The rows of a HXL CSV file and the rows refused before any field was checked.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// One per data row.
+    pub rows: Vec<RawRecord>,
+    /// Rows refused as read (codes of different levels that disagree).
+    pub issues: Vec<RowIssue>,
+    /// Columns no field takes.
+    pub ignored: Vec<String>,
+}
+
+/// Which column serves what.
+struct Columns {
+    id: Option<usize>,
+    date: usize,
+    /// Code columns, coarsest level first.
+    codes: Vec<(AdminLevel, usize)>,
+    fields: Vec<Option<usize>>,
+}
+
+/// The column that best serves `want` (fewest extra attributes, then first).
+fn best(tags: &[Option<Tag>], want: &Tag, taken: &[bool]) -> Option<usize> {
+    tags.iter()
+        .enumerate()
+        .filter(|(i, t)| !taken[*i] && t.as_ref().is_some_and(|t| t.serves(want)))
+        .min_by_key(|(i, t)| (t.as_ref().map_or(0, |t| t.attributes.len()), *i))
+        .map(|(i, _)| i)
+}
+
+fn tag(text: &str) -> Tag {
+    Tag::parse(text).unwrap_or(Tag {
+        name: String::new(),
+        attributes: BTreeSet::new(),
+    })
+}
+
+fn columns(
+    kind: RecordKind,
+    tags: &[Option<Tag>],
+    raw: &[String],
+) -> Result<(Columns, Vec<String>), RecordsError> {
+    let mut taken = vec![false; tags.len()];
+    let take = |want: &Tag, taken: &mut Vec<bool>| {
+        let i = best(tags, want, taken)?;
+        taken[i] = true;
+        Some(i)
+    };
+    let mut codes = Vec::new();
+    for level in AdminLevel::ALL {
+        let want = tag(&format!("{}+code", level.hxl()));
+        if let Some(i) = take(&want, &mut taken) {
+            codes.push((*level, i));
+        }
+    }
+    if codes.is_empty() {
+        return Err(RecordsError::MissingColumn(
+            "no admin code column: tag the official codes #adm1+code (province), #adm2+code (district), #adm3+code (sector), #adm4+code (cell) or #adm5+code (village)".into(),
+        ));
+    }
+    let date = take(&tag(kind.date_hxl()), &mut taken)
+        .or_else(|| take(&tag("#date"), &mut taken))
+        .ok_or_else(|| {
+            RecordsError::MissingColumn(format!(
+                "no date column: tag it {} (or #date), written YYYY-MM-DD",
+                kind.date_hxl()
+            ))
+        })?;
+    let id = take(&tag(ID_HXL), &mut taken);
+    let mut fields = Vec::new();
+    for f in kind.fields() {
+        let col = take(&tag(f.hxl), &mut taken);
+        if col.is_none() && f.required {
+            return Err(RecordsError::MissingColumn(format!(
+                "no column tagged {} ({}), which every {} record needs",
+                f.hxl, f.title, kind
+            )));
+        }
+        fields.push(col);
+    }
+    let ignored = raw
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !taken[*i] && !t.trim().is_empty())
+        .map(|(_, t)| t.trim().to_owned())
+        .collect();
+    Ok((
+        Columns {
+            id,
+            date,
+            codes,
+            fields,
+        },
+        ignored,
+    ))
+}
+
+/// Reads a HXL CSV file of `kind` records.
+///
+/// # Errors
+/// When the bytes are not UTF-8 CSV, have no hashtag row in their first rows, or lack a
+/// column every record needs.
+pub fn read(kind: RecordKind, bytes: &[u8]) -> Result<Table, RecordsError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut records = reader.byte_records();
+    let mut header: Option<(Vec<String>, Vec<Option<Tag>>)> = None;
+    for _ in 0..MAX_HEADER_ROWS {
+        let Some(rec) = records.next() else { break };
+        let rec = rec.map_err(unreadable)?;
+        let cells = utf8(&rec)?;
+        let tags: Vec<Option<Tag>> = cells.iter().map(|c| Tag::parse(c)).collect();
+        let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
+        let tagged = tags.iter().filter(|t| t.is_some()).count();
+        if tagged > 0 && tagged == non_empty {
+            header = Some((cells, tags));
+            break;
+        }
+    }
+    let Some((raw_tags, tags)) = header else {
+        return Err(RecordsError::Unreadable(format!(
+            "no HXL hashtag row in the first {MAX_HEADER_ROWS} rows: add a row of hashtags under the headers (e.g. #adm3+code, {}, #affected+killed); `sitroom records fields {kind}` lists them",
+            kind.date_hxl()
+        )));
+    };
+    let (cols, ignored) = columns(kind, &tags, &raw_tags)?;
+    let mut table = Table {
+        ignored,
+        ..Table::default()
+    };
+    for rec in records {
+        let rec = rec.map_err(unreadable)?;
+        let row = rec.position().map_or(0, csv::Position::line);
+        let cells = utf8(&rec)?;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |i: usize| cells.get(i).map(|c| c.trim().to_owned());
+        let id = cols.id.and_then(cell);
+        match finest_code(&cols.codes, &cell) {
+            Ok(code) => table.rows.push(RawRecord {
+                row,
+                id,
+                code,
+                date: cell(cols.date),
+                cells: cols.fields.iter().map(|c| c.and_then(cell)).collect(),
+            }),
+            Err(reason) => table.issues.push(RowIssue {
+                row,
+                id,
+                field: Some("code".into()),
+                reason,
+            }),
+        }
+    }
+    Ok(table)
+}
+
+/// The finest code given on a row, after checking that every coarser one contains it.
+fn finest_code(
+    codes: &[(AdminLevel, usize)],
+    cell: &dyn Fn(usize) -> Option<String>,
+) -> Result<Option<String>, String> {
+    let given: Vec<(AdminLevel, String)> = codes
+        .iter()
+        .filter_map(|(l, i)| cell(*i).filter(|c| !c.is_empty()).map(|c| (*l, c)))
+        .collect();
+    let Some((finest_level, finest)) = given.last() else {
+        return Ok(None);
+    };
+    for (level, code) in &given {
+        if !finest.starts_with(code.as_str()) {
+            return Err(format!(
+                "{finest_level} {finest} is not in {level} {code}: correct one of the two codes"
+            ));
+        }
+    }
+    Ok(Some(finest.clone()))
+}
+
+fn utf8(rec: &csv::ByteRecord) -> Result<Vec<String>, RecordsError> {
+    rec.iter()
+        .map(|c| {
+            String::from_utf8(c.to_vec()).map_err(|_| {
+                RecordsError::Unreadable(format!(
+                    "line {} is not UTF-8 text: save the file as \"CSV UTF-8\"",
+                    rec.position().map_or(0, csv::Position::line)
+                ))
+            })
+        })
+        .collect()
+}
+
+fn unreadable(e: csv::Error) -> RecordsError {
+    RecordsError::Unreadable(format!("not a readable CSV file: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_matching() {
+        let t = Tag::parse("#Affected +Killed +f").expect("tag");
+        assert_eq!(t.name, "affected");
+        assert!(t.serves(&Tag::parse("#affected+killed").expect("tag")));
+        assert!(!t.serves(&Tag::parse("#affected+injured").expect("tag")));
+        assert!(Tag::parse("Deaths").is_none());
+        assert!(Tag::parse("#").is_none());
+        assert!(Tag::parse("#9x").is_none());
+    }
+
+    #[test]
+    fn reads_rows_under_headers_and_tags() {
+        let csv = "\u{feff}Date,District,Sector,Hazard,Deaths,Note\n#date+occurred,#adm2+code,#adm3+code,#event+type,#affected+killed,#x_note\n2023-05-03,41,4106,flood,3,a\n,,,,,\n2023-05-04,41,4201,landslide,1,b\n";
+        let t = read(RecordKind::Losses, csv.as_bytes()).expect("reads");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].row, 3);
+        assert_eq!(t.rows[0].code.as_deref(), Some("4106"));
+        assert_eq!(t.rows[0].cells[0].as_deref(), Some("flood"));
+        assert_eq!(t.issues.len(), 1);
+        assert_eq!(t.issues[0].row, 5);
+        assert!(
+            t.issues[0]
+                .reason
+                .contains("sector 4201 is not in district 41")
+        );
+        assert_eq!(t.ignored, vec!["#x_note".to_owned()]);
+        let err = read(RecordKind::Losses, b"#adm2+code,#date\n41,2023-01-01\n").unwrap_err();
+        assert!(err.to_string().contains("#event+type"), "{err}");
+        let err = read(RecordKind::Losses, b"a,b\n1,2\n").unwrap_err();
+        assert!(err.to_string().contains("no HXL hashtag row"), "{err}");
+    }
+}

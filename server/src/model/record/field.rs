@@ -1,0 +1,160 @@
+//! The typed fields of a record kind and the values records hold in them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::macros::string_enum;
+
+string_enum! {
+    /// What a field holds and how its values are checked.
+    FieldType, "field type" {
+        /// A whole number of people, houses, facilities, animals: 0 or more.
+        Count => "count",
+        /// A measured quantity (hectares, kilometres): 0 or more, fractions allowed.
+        Quantity => "quantity",
+        /// An amount of money in the record's currency or in a named one: 0 or more.
+        Money => "money",
+        /// An ISO 4217 currency code (three capital letters) from the rate table.
+        Currency => "currency",
+        /// One of the field's listed terms.
+        Term => "term",
+        /// Free text.
+        Text => "text",
+    }
+}
+
+string_enum! {
+    /// How a numeric field rolls up from units to their parents and over periods.
+    Aggregate, "aggregate" {
+        /// Added up (counts, amounts).
+        Sum => "sum",
+        /// Averaged over the records (rates, scores).
+        Mean => "mean",
+    }
+}
+
+/// One field of a record kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldSpec {
+    /// Its name in JSON and the API (`deaths`).
+    pub name: &'static str,
+    /// Its HXL hashtag with attributes (`#affected+killed`).
+    pub hxl: &'static str,
+    /// Its title in English.
+    pub title: &'static str,
+    /// What it holds.
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    /// Whether every record must have it.
+    pub required: bool,
+    /// How it rolls up, for numeric fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregate: Option<Aggregate>,
+    /// The terms a [`FieldType::Term`] field allows.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub terms: &'static [&'static str],
+}
+
+impl FieldSpec {
+    /// A summed count.
+    #[must_use]
+    pub const fn count(name: &'static str, hxl: &'static str, title: &'static str) -> Self {
+        Self {
+            name,
+            hxl,
+            title,
+            kind: FieldType::Count,
+            required: false,
+            aggregate: Some(Aggregate::Sum),
+            terms: &[],
+        }
+    }
+
+    /// A summed quantity or amount of `kind`.
+    #[must_use]
+    pub const fn summed(
+        name: &'static str,
+        hxl: &'static str,
+        title: &'static str,
+        kind: FieldType,
+    ) -> Self {
+        Self {
+            aggregate: Some(Aggregate::Sum),
+            kind,
+            ..Self::count(name, hxl, title)
+        }
+    }
+
+    /// A text field.
+    #[must_use]
+    pub const fn text(name: &'static str, hxl: &'static str, title: &'static str) -> Self {
+        Self {
+            kind: FieldType::Text,
+            aggregate: None,
+            ..Self::count(name, hxl, title)
+        }
+    }
+
+    /// A field of listed terms.
+    #[must_use]
+    pub const fn term(
+        name: &'static str,
+        hxl: &'static str,
+        title: &'static str,
+        terms: &'static [&'static str],
+    ) -> Self {
+        Self {
+            kind: FieldType::Term,
+            aggregate: None,
+            terms,
+            ..Self::count(name, hxl, title)
+        }
+    }
+
+    /// The same field, required.
+    #[must_use]
+    pub const fn required(self) -> Self {
+        Self {
+            required: true,
+            ..self
+        }
+    }
+
+    /// Whether the field rolls up (has a numeric aggregate).
+    #[must_use]
+    pub fn is_numeric(&self) -> bool {
+        self.aggregate.is_some()
+    }
+}
+
+/// A value a record holds in one field: nothing, a number or text. Written in JSON as
+/// `null`, a number or a string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// No value given.
+    Empty,
+    /// A number (counts are whole numbers).
+    Number(f64),
+    /// Text, a term or a currency code.
+    Text(String),
+}
+
+impl Value {
+    /// The number, if the value is one.
+    #[must_use]
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Self::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The text, if the value is text.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The record kinds sitroom keeps and their fields: the standard each follows fixes the
+//! field list and the HXL hashtags it is exchanged with.
+
+use super::field::{FieldSpec, FieldType};
+use crate::model::macros::string_enum;
+
+string_enum! {
+    /// A kind of record; each kind has one register.
+    RecordKind, "record kind" {
+        /// Disaster events and their losses, one DesInventar datacard per event and unit.
+        Losses => "losses",
+    }
+}
+
+/// The hazard types a loss record names (DesInventar's event list, as slugs).
+pub const HAZARD_TYPES: &[&str] = &[
+    "flood",
+    "flash-flood",
+    "landslide",
+    "heavy-rain",
+    "windstorm",
+    "hailstorm",
+    "lightning",
+    "drought",
+    "earthquake",
+    "volcanic",
+    "fire",
+    "epidemic",
+    "other",
+];
+
+/// The fields of a DesInventar datacard, after the event's date and admin unit.
+const LOSSES: &[FieldSpec] = &[
+    FieldSpec::term("hazard", "#event+type", "Hazard type", HAZARD_TYPES).required(),
+    FieldSpec::text("cause", "#cause", "Cause"),
+    FieldSpec::text("glide", "#event+glide", "GLIDE number"),
+    FieldSpec::count("deaths", "#affected+killed", "Deaths"),
+    FieldSpec::count("missing", "#affected+missing", "Missing"),
+    FieldSpec::count("injured", "#affected+injured", "Injured"),
+    FieldSpec::count(
+        "directly_affected",
+        "#affected+direct",
+        "Directly affected people",
+    ),
+    FieldSpec::count(
+        "affected",
+        "#affected+indirect",
+        "Indirectly affected people",
+    ),
+    FieldSpec::count("evacuated", "#affected+evacuated", "Evacuated"),
+    FieldSpec::count("relocated", "#affected+relocated", "Relocated"),
+    FieldSpec::count(
+        "houses_destroyed",
+        "#loss+houses+destroyed",
+        "Houses destroyed",
+    ),
+    FieldSpec::count("houses_damaged", "#loss+houses+damaged", "Houses damaged"),
+    FieldSpec::count("schools", "#loss+schools", "Schools affected"),
+    FieldSpec::count(
+        "health_facilities",
+        "#loss+health",
+        "Health facilities affected",
+    ),
+    FieldSpec::summed(
+        "crops_ha",
+        "#loss+crops+ha",
+        "Crops (ha)",
+        FieldType::Quantity,
+    ),
+    FieldSpec::count("livestock", "#loss+livestock", "Livestock lost"),
+    FieldSpec::summed(
+        "roads_km",
+        "#loss+roads+km",
+        "Roads (km)",
+        FieldType::Quantity,
+    ),
+    FieldSpec::summed(
+        "loss_local",
+        "#value+loss+rwf",
+        "Economic loss (RWF)",
+        FieldType::Money,
+    ),
+    FieldSpec::summed(
+        "loss_usd",
+        "#value+loss+usd",
+        "Economic loss (USD)",
+        FieldType::Money,
+    ),
+    FieldSpec::text("source", "#meta+source", "Source"),
+    FieldSpec::text("comments", "#description", "Comments"),
+];
+
+impl RecordKind {
+    /// The kind's fields (besides its id, admin code and date), in their order.
+    #[must_use]
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            Self::Losses => LOSSES,
+        }
+    }
+
+    /// The field called `name`, with its position.
+    #[must_use]
+    pub fn field(self, name: &str) -> Option<(usize, &'static FieldSpec)> {
+        self.fields()
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.name == name)
+    }
+
+    /// Title in English.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Losses => "Disaster events and losses",
+        }
+    }
+
+    /// The HXL hashtag of the record's date.
+    #[must_use]
+    pub fn date_hxl(self) -> &'static str {
+        match self {
+            Self::Losses => "#date+occurred",
+        }
+    }
+
+    /// What the record's date is, in words.
+    #[must_use]
+    pub fn date_title(self) -> &'static str {
+        match self {
+            Self::Losses => "Date of the event",
+        }
+    }
+}
+
+/// The HXL hashtag of a record's own id.
+pub const ID_HXL: &str = "#meta+id";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_and_tags_are_unique() {
+        for kind in RecordKind::ALL {
+            let fields = kind.fields();
+            for (i, f) in fields.iter().enumerate() {
+                assert!(
+                    fields[i + 1..]
+                        .iter()
+                        .all(|g| g.name != f.name && g.hxl != f.hxl),
+                    "{} repeats {}",
+                    kind,
+                    f.name
+                );
+                assert!(f.hxl.starts_with('#'));
+                assert_ne!(f.hxl, kind.date_hxl());
+                assert_ne!(f.hxl, ID_HXL);
+            }
+        }
+    }
+}
