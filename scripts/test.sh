@@ -3,7 +3,8 @@
 # lints, the Rust tests (the crate tests/: integration, store suite on both backends,
 # attacker, hardening), the web map's unit tests (Vitest), its end-to-end tests in
 # headless Chromium against the real server and demo (tests/e2e), the schema-driven
-# API test (tests/schemathesis: schemathesis against docs/openapi.yaml) and, beside it,
+# API test (tests/schemathesis: schemathesis against docs/openapi.yaml), the demo's
+# Sendai indicators against an independent computation (tests/sendai) and, beside it,
 # GDAL's and QGIS's own clients (tests/gis-clients). Slow set-up runs in the background
 # where nothing waits for it (cargo-nextest's build, Chromium and QGIS), and each step
 # prints when it starts.
@@ -64,6 +65,8 @@ cargo nextest run --workspace --locked
 step "demo store"
 SITROOM_MIRROR=$SITROOM_MIRROR scripts/load-demo.sh "$demo_dir/demo.db" target/debug >/dev/null
 export SITROOM_DB=$demo_dir/demo.db
+step "Sendai indicators against an independent computation"
+tests/sendai/run.sh
 join "$apt_pid" "installing Chromium and QGIS" "$demo_dir/apt.log"
 step "web map end to end"
 cp "$SITROOM_DB" "$demo_dir/e2e.db"

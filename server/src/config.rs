@@ -96,6 +96,10 @@ pub struct ServerSettings {
     pub alerts: crate::engine::rules::Sender,
     /// How issued alerts are delivered to subscribers.
     pub delivery: crate::delivery::DeliverySettings,
+    /// GDP and replacement costs for the Sendai economic indicators.
+    pub economy: crate::engine::sendai::Economy,
+    /// Exchange rates disbursements are converted with.
+    pub rates: crate::ingest::records::rates::RateTable,
 }
 
 impl Default for ServerSettings {
@@ -111,6 +115,8 @@ impl Default for ServerSettings {
             load_limits: LoadLimits::default(),
             trusted_proxies: Vec::new(),
             public_url: None,
+            economy: crate::engine::sendai::Economy::default(),
+            rates: crate::ingest::records::rates::RateTable::default(),
             alerts: crate::engine::rules::Sender::default(),
             delivery: crate::delivery::DeliverySettings::default(),
         }

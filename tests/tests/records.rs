@@ -498,3 +498,381 @@ async fn registers_on_postgis() {
     let s = sitroom_tests::postgis();
     registers_import_roll_up_and_read_back(&s.url).await;
 }
+
+/// A DesInventar export in its own geography: province "West" (not a name of ours),
+/// district and sector by name; a sector name that three districts have, inside its
+/// district; the same name alone (ambiguous, with a code that is not ours); DesInventar
+/// codes that are ours; and one only a mapping file places.
+const DI_EXPORT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<DESINVENTAR>
+ <eventos><TR><nombre>INUNDACION</nombre><nombre_en>FLOOD</nombre_en></TR>
+  <TR><nombre>DESLIZAMIENTO</nombre><nombre_en>LANDSLIDE</nombre_en></TR></eventos>
+ <fichas>
+  <TR><serial>1</serial><level0>9</level0><level1>901</level1><level2>90102</level2><name0>West</name0><name1>Nyabihu</name1><name2>Jenda</name2>
+   <evento>DESLIZAMIENTO</evento><fechano>2023</fechano><fechames>5</fechames><fechadia>3</fechadia><muertos>7</muertos><desaparece>-1</desaparece><vivdest>20</vivdest></TR>
+  <TR><serial>2</serial><name1>Rusizi</name1><name2>Muganza</name2><evento>INUNDACION</evento><fechano>2023</fechano><fechames>5</fechames><fechadia>4</fechadia><muertos>1</muertos></TR>
+  <TR><serial>3</serial><level2>X77</level2><name2>Muganza</name2><evento>INUNDACION</evento><fechano>2023</fechano><fechames>5</fechames><fechadia>4</fechadia><muertos>2</muertos></TR>
+  <TR><serial>4</serial><level0>3</level0><level1>34</level1><evento>INUNDACION</evento><fechano>2022</fechano><fechames>0</fechames><fechadia>0</fechadia><heridos>4</heridos></TR>
+  <TR><serial>5</serial><level0>9</level0><level1>905</level1><name1>Nowhere</name1><evento>INUNDACION</evento><fechano>2021</fechano><fechames>3</fechames><fechadia>9</fechadia><muertos>3</muertos></TR>
+ </fichas>
+</DESINVENTAR>"#;
+
+async fn desinventar_exports_place_their_units(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, editor, viewer) = fixture(db, &dir);
+    let (ed, vw) = (Some(editor.as_str()), Some(viewer.as_str()));
+    let xml = Some(("application/xml", DI_EXPORT.as_bytes().to_vec()));
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=DI_export_rwa.xml",
+        ed,
+        xml.clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let issues = v["report"]["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert!(
+        issues[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("'Muganza' names"),
+        "{issues:?}"
+    );
+    assert!(
+        issues[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no unit named 'Nowhere'"),
+        "{issues:?}"
+    );
+    assert!(
+        issues[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("mapping file"),
+        "{issues:?}"
+    );
+
+    // Zipped as DesInventar gives it, the good datacards taken.
+    let mut zipped = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut zipped);
+        w.start_file(
+            "DI_export_rwa.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut w, DI_EXPORT.as_bytes()).unwrap();
+        w.finish().unwrap();
+    }
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=rwa.zip&allow_rejects=true",
+        ed,
+        Some(("application/zip", zipped.into_inner())),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let report = &v["version"]["report"];
+    assert_eq!(report["format"], "desinventar");
+    assert_eq!(report["imported"], 3);
+    assert!(report["notes"].to_string().contains("-1"), "{report}");
+    let (_, v, _) = call(&state, "GET", "/api/records/losses/items", vw, None).await;
+    let placed: Vec<(&str, &str, &str)> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["code"].as_str().unwrap(),
+                r["hazard"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        placed,
+        vec![
+            ("di-1", "3402", "landslide"),
+            ("di-2", "3610", "flood"),
+            ("di-4", "34", "flood")
+        ]
+    );
+    assert_eq!(v["records"][0]["missing"], Value::Null, "-1 is no number");
+    assert_eq!(
+        v["records"][2]["date"], "2022-01-01",
+        "no month or day: the first"
+    );
+
+    // A mapping file places the rest (the CLI).
+    let export = sitroom_tests::write(&dir, "DI_export_rwa.xml", DI_EXPORT);
+    let mapping = sitroom_tests::write(&dir, "map.csv", "di_code,code\nX77,3610\n905,45\n");
+    let out = sitroom_tests::sitroom_ok(
+        db,
+        &[
+            "records",
+            "import",
+            "losses",
+            export.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("5 records"),
+        "{out:?}"
+    );
+    let (_, v, _) = call(&state, "GET", "/api/records/losses/items?code=45", vw, None).await;
+    assert_eq!(
+        v["number_matched"], 0,
+        "the API serves what it synced; the CLI's version reaches it by sync"
+    );
+    state.sync_registers().await;
+    let (_, v, _) = call(&state, "GET", "/api/records/losses/items?code=45", vw, None).await;
+    assert_eq!(v["records"][0]["id"], "di-5");
+
+    // Sendai needs a population layer.
+    let (st, v, _) = call(&state, "GET", "/api/records/losses/sendai", vw, None).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("population"), "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn desinventar_on_sqlite() {
+    let s = sitroom_tests::sqlite();
+    desinventar_exports_place_their_units(&s.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn desinventar_on_postgis() {
+    let s = sitroom_tests::postgis();
+    desinventar_exports_place_their_units(&s.url).await;
+}
+
+/// An IATI 2.03 activity file in the shape publishers write it: one activity in two
+/// districts (Rubavu 33, Rusizi 36) and two sectors (70/30), with a commitment, a
+/// disbursement, an expenditure and incoming funds; one whose sector percentages add up
+/// to 90, in francs; one with no location code.
+const IATI: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03" generated-datetime="2024-02-01T10:00:00Z">
+ <iati-activity last-updated-datetime="2024-02-01T10:00:00Z" xml:lang="en" default-currency="USD" humanitarian="1">
+  <iati-identifier>XM-DAC-41140-RW-DRR-01</iati-identifier>
+  <reporting-org ref="XM-DAC-41140" type="40"><narrative>World Food Programme</narrative></reporting-org>
+  <title><narrative>Disaster risk reduction &amp; preparedness, Western Province</narrative></title>
+  <description type="1"><narrative>Community early warning and food assistance.</narrative></description>
+  <participating-org ref="XM-DAC-41140" role="1" type="40"><narrative>WFP</narrative></participating-org>
+  <activity-status code="2"/>
+  <activity-date iso-date="2023-07-01" type="2"/>
+  <recipient-country code="RW" percentage="100"/>
+  <location ref="RW-33"><location-reach code="1"/><name><narrative>Rubavu</narrative></name>
+   <administrative vocabulary="A9" level="2" code="33"/><point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>-1.68 29.35</pos></point></location>
+  <location ref="RW-36"><name><narrative>Rusizi</narrative></name><administrative vocabulary="A9" level="2" code="36"/></location>
+  <sector vocabulary="1" code="74020" percentage="70"><narrative>Multi-hazard response preparedness</narrative></sector>
+  <sector vocabulary="1" code="72040" percentage="30"/>
+  <sector vocabulary="2" code="740" percentage="100"/>
+  <transaction><transaction-type code="2"/><transaction-date iso-date="2023-07-15"/><value currency="USD" value-date="2023-07-15">500000</value></transaction>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2023-09-30"/><value currency="USD" value-date="2023-09-30">200000</value>
+   <receiver-org ref="RW-GOV-MINEMA"><narrative>Ministry in charge of Emergency Management</narrative></receiver-org></transaction>
+  <transaction><transaction-type code="4"/><transaction-date iso-date="2024-01-10"/><value currency="USD" value-date="2024-01-10">50000</value></transaction>
+  <transaction><transaction-type code="1"/><transaction-date iso-date="2023-07-02"/><value currency="USD" value-date="2023-07-02">999999</value></transaction>
+ </iati-activity>
+ <iati-activity default-currency="RWF">
+  <iati-identifier>RW-NGO-7-0002</iati-identifier>
+  <reporting-org ref="RW-NGO-7"><narrative>Rwanda Red Cross</narrative></reporting-org>
+  <location><administrative vocabulary="A9" level="2" code="34"/></location>
+  <sector vocabulary="1" code="74020" percentage="60"/>
+  <sector vocabulary="1" code="72010" percentage="30"/>
+  <transaction><transaction-type code="3"/><value value-date="2023-10-01">90000000</value></transaction>
+ </iati-activity>
+ <iati-activity default-currency="USD">
+  <iati-identifier>XX-1-NOWHERE</iati-identifier>
+  <reporting-org ref="XX-1"><narrative>Somebody</narrative></reporting-org>
+  <transaction><transaction-type code="3"/><value value-date="2023-10-01">5</value></transaction>
+ </iati-activity>
+</iati-activities>"#;
+
+async fn disbursements_from_iati_and_3w(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, editor, viewer) = fixture(db, &dir);
+    let store: Arc<Store> = Arc::from(sitroom::store::open(db).unwrap());
+    let rates: sitroom::ingest::records::rates::RateTable =
+        serde_json::from_value(serde_json::json!({
+            "source": "test rates",
+            "rwf_per": {"USD": {"2023": 1200.0, "2024": 1300.0}}
+        }))
+        .unwrap();
+    let settings = sitroom::config::ServerSettings {
+        rates,
+        ..sitroom::config::ServerSettings::default()
+    };
+    let state = AppState::new(store, settings).unwrap();
+    let (ed, vw) = (Some(editor.as_str()), Some(viewer.as_str()));
+    let xml = |s: &str| Some(("application/xml", s.as_bytes().to_vec()));
+
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/disbursements/imports?name=wfp.xml",
+        ed,
+        xml(IATI),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let issues = v["report"]["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("'XX-1-NOWHERE' has no <location>"),
+        "{issues:?}"
+    );
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/disbursements/imports?name=wfp.xml&allow_rejects=true",
+        ed,
+        xml(IATI),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let report = &v["version"]["report"];
+    assert_eq!(report["format"], "iati-2.03");
+    assert_eq!(
+        report["imported"],
+        4 * 2 * 2 + 2,
+        "transactions × locations × sectors"
+    );
+    assert!(
+        report["notes"].to_string().contains("add up to 90"),
+        "{report}"
+    );
+
+    let rollup = |q: &'static str| {
+        let state = state.clone();
+        let viewer = viewer.clone();
+        async move {
+            let (st, v, _) = call(
+                &state,
+                "GET",
+                &format!("/api/records/disbursements/rollup?{q}"),
+                Some(&viewer),
+                None,
+            )
+            .await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+            rows(&v).0
+        }
+    };
+    assert_eq!(
+        rollup("field=value_usd&level=district&period=fiscal-year&where=transaction:disbursement")
+            .await,
+        vec![
+            s("33", "FY2023/24", 100_000.0),
+            s("34", "FY2023/24", 75_000.0),
+            s("36", "FY2023/24", 100_000.0)
+        ],
+        "half of 200,000 USD in each district; 90 M RWF at 1,200 a dollar"
+    );
+    assert_eq!(
+        rollup("field=value_rwf&level=country&period=year&where=transaction:expenditure").await,
+        vec![s("", "2024", 50_000.0 * 1300.0)]
+    );
+    assert_eq!(
+        rollup("field=value_usd&level=country&period=year&where=transaction:other").await,
+        vec![s("", "2023", 999_999.0)],
+        "incoming funds kept apart"
+    );
+    let by_sector = rollup("field=value_usd&level=district&period=year&where=sector:72040").await;
+    let (y23, y24) = (
+        (500_000.0 + 200_000.0 + 999_999.0) * 0.3 / 2.0,
+        50_000.0 * 0.3 / 2.0,
+    );
+    assert_eq!(by_sector.len(), 4, "{by_sector:?}");
+    for (got, want) in by_sector.iter().zip([
+        ("33", "2023", y23),
+        ("33", "2024", y24),
+        ("36", "2023", y23),
+        ("36", "2024", y24),
+    ]) {
+        assert_eq!((got.0.as_str(), got.1.as_str()), (want.0, want.1));
+        assert!(
+            (got.2 - want.2).abs() < 1e-6,
+            "30% of every transaction, split in two: {got:?}"
+        );
+    }
+    let (_, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/disbursements/items?code=34",
+        vw,
+        None,
+    )
+    .await;
+    let shares: Vec<f64> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        shares,
+        vec![60_000_000.0, 30_000_000.0],
+        "60 and 30 of 90, scaled to 100"
+    );
+    assert_eq!(v["records"][0]["partner"], "Rwanda Red Cross");
+    assert_eq!(v["records"][0]["currency"], "RWF");
+
+    // Malformed and foreign XML.
+    for (bad, says) in [
+        (
+            "<iati-activities><iati-activity><iati-identifier>x</iati-activity>",
+            "XML error",
+        ),
+        (
+            "<html><body>not here</body></html>",
+            "not an IATI activity file",
+        ),
+    ] {
+        let (st, v, _) = call(
+            &state,
+            "POST",
+            "/api/records/disbursements/imports",
+            ed,
+            xml(bad),
+        )
+        .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["detail"].as_str().unwrap().contains(says), "{v}");
+    }
+
+    // 3W in HXL: an unknown currency and a sector that is no DAC code refused, by row.
+    let three_w = "Partner,Sector,District,Funding,Currency,Date,Activity\n#org,#sector+code,#adm2+code,#value+funding,#currency,#date,#activity+code\nUNICEF,11220,33,1000,USD,2023-08-01,u-1\nUNICEF,11220,33,1000,KES,2023-08-01,u-2\nUNICEF,1122,33,1000,USD,2023-08-01,u-3\n";
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/disbursements/imports?mode=merge&name=3w.csv",
+        ed,
+        csv(three_w),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let reasons = v["report"]["issues"].to_string();
+    assert!(reasons.contains("unknown currency 'KES'"), "{reasons}");
+    assert!(reasons.contains("OECD DAC 5-digit"), "{reasons}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn disbursements_on_sqlite() {
+    let s = sitroom_tests::sqlite();
+    disbursements_from_iati_and_3w(&s.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn disbursements_on_postgis() {
+    let s = sitroom_tests::postgis();
+    disbursements_from_iati_and_3w(&s.url).await;
+}

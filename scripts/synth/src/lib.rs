@@ -7,6 +7,7 @@
 //! - [`flood`]: flood depth from height above the nearest drainage;
 //! - [`forecast`]: a 72-hour flood forecast, the flood depth scaled by a seeded storm;
 //! - [`returnees`]: returnee household points in villages;
+//! - [`losses`]: ten years of disaster loss records in villages;
 //! - [`buildings`]: building points for the exposure benchmark (not part of the demo).
 
 pub mod buildings;
@@ -14,6 +15,7 @@ pub mod flood;
 pub mod forecast;
 pub mod grid;
 pub mod landslide;
+pub mod losses;
 pub mod noise;
 pub mod returnees;
 
@@ -43,6 +45,8 @@ pub struct Generated {
     pub forecast: PathBuf,
     /// Returnee household points, GeoJSON.
     pub returnees: PathBuf,
+    /// Disaster loss records, CSV with a HXL hashtag row.
+    pub losses: PathBuf,
 }
 
 /// Rwanda's land on the DEM's grid: 1 where a cell's centre lies inside one of the
@@ -71,6 +75,7 @@ fn land(mirror: &Path, dem: &grid::Grid) -> anyhow::Result<grid::Grid> {
 }
 
 /// Reads the mirror's DEM, rivers, lakes and villages and writes the four derived layers
+/// and the loss records
 /// into `out`.
 ///
 /// # Errors
@@ -83,6 +88,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         flood: out.join("flood_depth_synthetic.tif"),
         forecast: out.join("flood_forecast_synthetic.tif"),
         returnees: out.join("returnee_households_synthetic.geojson"),
+        losses: out.join("losses_synthetic.csv"),
     };
     let country = land(mirror, &dem)?;
     landslide::susceptibility(&dem, seed)
@@ -108,6 +114,11 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         seed.wrapping_add(2),
     )?;
     std::fs::write(&files.returnees, serde_json::to_vec(&points)?)?;
+    losses::write_csv(
+        &mirror.join("admin/rwa_villages.geojson"),
+        seed.wrapping_add(4),
+        &files.losses,
+    )?;
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
     let manifest = serde_json::json!({
         "generator": concat!("sitroom-synth ", env!("CARGO_PKG_VERSION")),
@@ -117,6 +128,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         "flood": name(&files.flood),
         "forecast": name(&files.forecast),
         "returnees": name(&files.returnees),
+        "losses": name(&files.losses),
     });
     // Written last: a folder with a manifest holds every file it names.
     std::fs::write(out.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;

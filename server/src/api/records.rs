@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/records/{kind}/rollup", get(rollup))
         .route("/api/records/{kind}/imports", post(import))
         .route("/api/records/{kind}/rollback", post(rollback))
+        .route("/api/records/losses/sendai", get(sendai))
 }
 
 impl From<RecordsOpError> for ApiError {
@@ -234,6 +235,10 @@ struct RollupQuery {
     period: Option<String>,
     /// Only this unit (its level when `level` is not given).
     code: Option<String>,
+    /// Only the records whose term or text field has this value:
+    /// `transaction:disbursement`.
+    #[serde(rename = "where")]
+    only: Option<String>,
     format: Option<String>,
 }
 
@@ -273,6 +278,12 @@ async fn rollup(
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request("format must be json or csv (HXL)"));
     }
+    let only = match q.only.as_deref() {
+        None => None,
+        Some(w) => Some(w.split_once(':').ok_or_else(|| {
+            ApiError::bad_request("where takes FIELD:VALUE, e.g. where=transaction:disbursement")
+        })?),
+    };
     authorise(&state, &headers, Role::Viewer).await?;
     let register = state
         .engine
@@ -282,7 +293,7 @@ async fn rollup(
     let r = state
         .engine
         .registers
-        .roll_up(&register, &field, level, period)
+        .roll_up(&register, &field, level, period, only)
         .map_err(ApiError::bad_request)?;
     let rows: Vec<&crate::engine::rollup::RollRow> = r
         .rows
@@ -356,6 +367,7 @@ async fn import(
         .take(200)
         .collect::<String>();
     let (store, engine) = (state.store.clone(), state.engine.clone());
+    let settings = state.settings.clone();
     let version = blocking(move || {
         Ok(records::import(
             &store,
@@ -367,6 +379,8 @@ async fn import(
                 mode,
                 allow_rejects: q.allow_rejects.unwrap_or(false),
                 by: &token.name,
+                mapping: &std::collections::HashMap::new(),
+                rates: &settings.rates,
             },
         )?)
     })
@@ -397,4 +411,61 @@ async fn rollback(
         blocking(move || Ok(records::rollback(&store, kind, body.version, &token.name)?)).await?;
     state.sync_registers().await;
     Ok(Json(json!({ "kind": kind, "current_version": reg.current_version })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct SendaiQuery {
+    level: Option<String>,
+    year: Option<i32>,
+    format: Option<String>,
+}
+
+/// Sendai indicators per unit and year, as JSON or HXL CSV (one row per unit, year and
+/// indicator).
+async fn sendai(
+    State(state): State<AppState>,
+    Query(q): Query<SendaiQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let level: AdminLevel = q
+        .level
+        .as_deref()
+        .unwrap_or("district")
+        .parse()
+        .map_err(ApiError::bad_request)?;
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "csv"].contains(&format) {
+        return Err(ApiError::bad_request("format must be json or csv (HXL)"));
+    }
+    authorise(&state, &headers, Role::Viewer).await?;
+    let engine = state.engine.clone();
+    let settings = state.settings.clone();
+    let report = blocking(move || {
+        records::sendai(&engine, level, q.year, &settings.economy)
+            .map_err(|e| ApiError::new(StatusCode::CONFLICT, "Not computable", e.to_string()))
+    })
+    .await?;
+    if format == "csv" {
+        let mut out = format!(
+            "Unit code,Year,Indicator,Value,Per 100000 people,Population,Records\n{}+code,#date+year,#indicator+code,#indicator+value,#indicator+rate,#population+total,#meta+count\n",
+            level.hxl()
+        );
+        let num = |v: Option<f64>| v.map_or_else(String::new, crate::formats::csv::number);
+        for row in &report.rows {
+            for f in &row.figures {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{}\n",
+                    row.code,
+                    row.year,
+                    f.code,
+                    num(f.value),
+                    num(f.per_100k),
+                    num(row.population),
+                    row.records
+                ));
+            }
+        }
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+    }
+    Ok(Json(json!({ "level": level, "report": report })).into_response())
 }

@@ -44,6 +44,8 @@ impl DemoArgs {
             !json,
             &config::cli_user(),
         )?;
+        let synth = demo::synthetic::Synthetic::read(&synthetic)?;
+        let losses = demo::losses::load(store.as_ref(), &synth, &config::cli_user())?;
         let rules = demo::alerts::write(store.as_ref(), &config::cli_user())?;
         if json {
             print_json(&serde_json::to_value(&loaded)?);
@@ -54,6 +56,13 @@ impl DemoArgs {
                     "{:<26} v{:<3} {:>7} features  {state}",
                     l.layer, l.version, l.feature_count
                 );
+            }
+            match &losses {
+                Some(v) => println!(
+                    "losses register          v{:<3} {:>7} records  imported (synthetic)",
+                    v.version, v.record_count
+                ),
+                None => println!("losses register                  unchanged"),
             }
             for r in &rules {
                 let state = if r.written { "written" } else { "unchanged" };

@@ -16,8 +16,8 @@ use crate::ops::records::{self, Import, RecordsOpError};
 /// Registers of records.
 #[derive(Debug, Subcommand)]
 pub enum RecordsCommand {
-    /// Import a CSV file with a HXL hashtag row as a new version of a register (one
-    /// transaction: all or nothing).
+    /// Import a file as a new version of a register (one transaction: all or nothing):
+    /// CSV with a HXL hashtag row, or for losses a DesInventar export (its zip or XML).
     Import {
         /// The register (losses).
         kind: RecordKind,
@@ -30,6 +30,14 @@ pub enum RecordsCommand {
         /// Import the good rows even when some are refused (the report lists them).
         #[arg(long)]
         allow_rejects: bool,
+        /// For a DesInventar export: a CSV of its geography codes and the official ones
+        /// (columns di_code, code); without it, units are placed by their names.
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+        /// For disbursements: the exchange rates (JSON, docs/records.md) values are
+        /// converted to RWF and USD with; without it only RWF is taken.
+        #[arg(long)]
+        rates: Option<std::path::PathBuf>,
         /// Who imports (recorded in the audit log as cli:NAME).
         #[arg(long, default_value = "admin")]
         by: String,
@@ -93,8 +101,18 @@ impl RecordsCommand {
                 file,
                 merge,
                 allow_rejects,
+                mapping,
+                rates,
                 by,
             } => {
+                let rates = read_rates(rates.as_deref())?;
+                let mapping = match mapping {
+                    Some(path) => records::read_mapping(
+                        &std::fs::read(&path)
+                            .with_context(|| format!("cannot read {}", path.display()))?,
+                    )?,
+                    None => std::collections::HashMap::new(),
+                };
                 let bytes = std::fs::read(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
                 let engine = Engine::load(store.as_ref())?;
@@ -113,6 +131,8 @@ impl RecordsCommand {
                     },
                     allow_rejects,
                     by: &format!("cli:{by}"),
+                    mapping: &mapping,
+                    rates: &rates,
                 };
                 match records::import(&store, &engine, &import) {
                     Ok(v) => {
@@ -186,7 +206,9 @@ impl RecordsCommand {
                     .registers
                     .get(kind)
                     .with_context(|| format!("there are no {kind} records yet"))?;
-                let r = engine.registers.roll_up(&register, &field, level, period)?;
+                let r = engine
+                    .registers
+                    .roll_up(&register, &field, level, period, None)?;
                 println!("code,period,{field},records");
                 for row in r.rows.iter().chain(&r.coarser) {
                     println!("{},{},{},{}", row.code, row.period, row.value, row.records);
@@ -195,4 +217,23 @@ impl RecordsCommand {
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// The rate table in `path`, or none (only RWF).
+///
+/// # Errors
+/// When the file cannot be read or is not a rate table.
+pub fn read_rates(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<crate::ingest::records::rates::RateTable> {
+    let Some(path) = path else {
+        return Ok(crate::ingest::records::rates::RateTable::default());
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{} is not a rate table (docs/records.md: {{\"source\": …, \"rwf_per\": {{\"USD\": {{\"2024\": …}}}}}})",
+            path.display()
+        )
+    })
 }

@@ -51,6 +51,14 @@ pub struct ServeArgs {
     alerts: super::alerts::SenderArgs,
     #[command(flatten)]
     delivery: DeliveryArgs,
+    /// GDP by year and replacement costs (JSON, see docs/records.md) for the Sendai
+    /// economic indicators C-1, C-4 and C-5; without it they are not computed.
+    #[arg(long)]
+    economy: Option<std::path::PathBuf>,
+    /// Exchange rates (JSON: RWF per unit of each currency by year, see
+    /// docs/records.md) disbursements are converted with; without it only RWF is taken.
+    #[arg(long)]
+    rates: Option<std::path::PathBuf>,
 }
 
 /// How issued alerts are delivered to subscribers.
@@ -149,7 +157,22 @@ impl ServeArgs {
             public_url,
             alerts,
             delivery,
+            economy,
+            rates,
         } = self;
+        let rates = super::records::read_rates(rates.as_deref())?;
+        let economy = match economy {
+            Some(path) => serde_json::from_slice(
+                &std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?,
+            )
+            .with_context(|| {
+                format!(
+                    "{} is not an economy file (docs/records.md)",
+                    path.display()
+                )
+            })?,
+            None => crate::engine::sendai::Economy::default(),
+        };
         let alerts = alerts.sender()?;
         let delivery = delivery.settings()?;
 
@@ -190,6 +213,8 @@ impl ServeArgs {
                 public_url,
                 alerts,
                 delivery,
+                economy,
+                rates,
             };
             let state =
                 tokio::task::spawn_blocking(move || AppState::new(store, settings)).await??;

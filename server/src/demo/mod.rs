@@ -7,6 +7,7 @@
 
 pub mod alerts;
 mod camps;
+pub mod losses;
 mod population;
 pub mod synthetic;
 mod volcanic;

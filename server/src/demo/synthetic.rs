@@ -1,5 +1,5 @@
 //! The demo's synthetic layers (flood depth, its 72-hour forecast, landslide
-//! susceptibility, returnee households), made beforehand by the seeded generator `sitroom-synth`
+//! susceptibility, returnee households) and loss records, made beforehand by the seeded generator `sitroom-synth`
 //! (`scripts/synth`) into a folder, and named there by its `manifest.json`. The server
 //! only reads them: it does not link the generator.
 
@@ -24,6 +24,8 @@ pub struct Synthetic {
     pub forecast: PathBuf,
     /// Returnee household points, GeoJSON.
     pub returnees: PathBuf,
+    /// Disaster loss records, CSV with a HXL hashtag row.
+    pub losses: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +35,7 @@ struct Manifest {
     flood: PathBuf,
     forecast: PathBuf,
     returnees: PathBuf,
+    losses: PathBuf,
 }
 
 impl Synthetic {
@@ -74,6 +77,7 @@ impl Synthetic {
             flood: file(&m.flood)?,
             forecast: file(&m.forecast)?,
             returnees: file(&m.returnees)?,
+            losses: file(&m.losses)?,
         })
     }
 }
@@ -100,7 +104,7 @@ mod tests {
         );
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson"}"#,
         )
         .unwrap();
         for f in ["l.tif", "r.geojson"] {
@@ -110,7 +114,7 @@ mod tests {
         assert!(e.contains("../f.tif"), "{e}");
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson"}"#,
         )
         .unwrap();
         let s = Synthetic::read(dir.path()).unwrap();

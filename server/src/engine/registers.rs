@@ -19,7 +19,14 @@ pub struct RegisterSnapshot {
     pub records: Vec<Record>,
 }
 
-type RollKey = (RecordKind, i32, usize, AdminLevel, PeriodKind);
+type RollKey = (
+    RecordKind,
+    i32,
+    usize,
+    AdminLevel,
+    PeriodKind,
+    Option<(usize, String)>,
+);
 
 /// Why a roll-up cannot be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -107,8 +114,9 @@ impl Registers {
         Ok(changed)
     }
 
-    /// Field `field` of `register` rolled up to `level` by `period`, kept until the
-    /// register gets another current version.
+    /// Field `field` of `register` rolled up to `level` by `period` — of the records
+    /// whose field `only.0` is `only.1`, when given — kept until the register gets
+    /// another current version.
     ///
     /// # Errors
     /// When the kind has no such numeric field.
@@ -118,8 +126,25 @@ impl Registers {
         field: &str,
         level: AdminLevel,
         period: PeriodKind,
+        only: Option<(&str, &str)>,
     ) -> Result<Arc<RollUp>, RollUpError> {
         let kind = register.kind;
+        let only = match only {
+            None => None,
+            Some((name, value)) => {
+                let (i, spec) = kind.field(name).ok_or_else(|| RollUpError::UnknownField {
+                    kind,
+                    field: name.chars().take(64).collect(),
+                })?;
+                if spec.is_numeric() {
+                    return Err(RollUpError::NotNumeric {
+                        kind,
+                        field: format!("{name} (a filter takes a term or text field)"),
+                    });
+                }
+                Some((i, value.to_owned()))
+            }
+        };
         let (index, spec) = kind.field(field).ok_or_else(|| RollUpError::UnknownField {
             kind,
             field: field.chars().take(64).collect(),
@@ -130,7 +155,7 @@ impl Registers {
                 field: field.to_owned(),
             });
         }
-        let key = (kind, register.version, index, level, period);
+        let key = (kind, register.version, index, level, period, only.clone());
         if let Some(hit) = self
             .rollups
             .lock()
@@ -139,7 +164,21 @@ impl Registers {
         {
             return Ok(hit.clone());
         }
-        let made = Arc::new(roll_up(&register.records, index, spec, level, period));
+        let made = Arc::new(match &only {
+            None => roll_up(&register.records, index, spec, level, period),
+            Some((i, value)) => {
+                let kept: Vec<Record> = register
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        r.values.get(*i).and_then(crate::model::record::Value::text)
+                            == Some(value.as_str())
+                    })
+                    .cloned()
+                    .collect();
+                roll_up(&kept, index, spec, level, period)
+            }
+        });
         self.rollups
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -88,10 +88,11 @@ mod tests {
     fn written_rows_read_back() {
         let kind = RecordKind::Losses;
         let mut values = vec![Value::Empty; kind.fields().len()];
-        values[0] = Value::Text("landslide".into());
-        values[3] = Value::Number(4.0);
-        values[14] = Value::Number(2.5);
-        values[20] = Value::Text("=cmd, \"quoted\"".into());
+        let at = |name: &str| kind.field(name).expect("field").0;
+        values[at("hazard")] = Value::Text("landslide".into());
+        values[at("deaths")] = Value::Number(4.0);
+        values[at("crops_ha")] = Value::Number(2.5);
+        values[at("comments")] = Value::Text("=cmd, \"quoted\"".into());
         let r = Record {
             id: "di-17".into(),
             code: "4106".into(),
@@ -108,9 +109,12 @@ mod tests {
         let raw = &table.rows[0];
         assert_eq!(raw.code.as_deref(), Some("4106"));
         assert_eq!(raw.id.as_deref(), Some("di-17"));
-        assert_eq!(raw.cells[3].as_deref(), Some("4"));
-        assert_eq!(raw.cells[14].as_deref(), Some("2.5"));
-        assert_eq!(raw.cells[20].as_deref(), Some("'=cmd, \"quoted\""));
+        assert_eq!(raw.cells[at("deaths")].as_deref(), Some("4"));
+        assert_eq!(raw.cells[at("crops_ha")].as_deref(), Some("2.5"));
+        assert_eq!(
+            raw.cells[at("comments")].as_deref(),
+            Some("'=cmd, \"quoted\"")
+        );
         assert!(table.ignored.is_empty());
     }
 }

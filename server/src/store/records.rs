@@ -1,7 +1,9 @@
 //! Registers of records: each import a new version holding all the register's records
-//! (written in chunks of compact JSON, read back whole), made current in the same
+//! (written in chunks of compact JSON, values by field name, read back whole), made current in the same
 //! transaction with its audit entry; rollback makes an earlier version current again.
 //! One code path for both backends: nothing here differs between them.
+
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
@@ -72,30 +74,44 @@ impl VersionRow {
     }
 }
 
-/// A record as stored: `[id, code, date, [values…]]`.
-type StoredRecord<'a> = (&'a str, &'a str, NaiveDate, &'a [Value]);
+/// A record as stored: `[id, code, date, {field: value, …}]`, its values by field name
+/// (empty ones left out), so that records stored before a kind gained a field still read.
+type StoredRecord<'a> = (&'a str, &'a str, NaiveDate, BTreeMap<&'static str, &'a Value>);
 
-fn encode(records: &[Record]) -> String {
+fn encode(kind: RecordKind, records: &[Record]) -> String {
     let rows: Vec<StoredRecord<'_>> = records
         .iter()
-        .map(|r| (r.id.as_str(), r.code.as_str(), r.date, r.values.as_slice()))
+        .map(|r| {
+            let values = kind
+                .fields()
+                .iter()
+                .zip(&r.values)
+                .filter(|(_, v)| **v != Value::Empty)
+                .map(|(f, v)| (f.name, v))
+                .collect();
+            (r.id.as_str(), r.code.as_str(), r.date, values)
+        })
         .collect();
     serde_json::to_string(&rows).unwrap_or_default()
 }
 
-fn decode(text: &str) -> StoreResult<Vec<Record>> {
-    let rows: Vec<(String, String, NaiveDate, Vec<Value>)> =
+fn decode(kind: RecordKind, text: &str) -> StoreResult<Vec<Record>> {
+    let rows: Vec<(String, String, NaiveDate, BTreeMap<String, Value>)> =
         serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
             what: "records".into(),
             source: Box::new(e),
         })?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, date, values)| Record {
+        .map(|(id, code, date, mut by_name)| Record {
             id,
             code,
             date,
-            values,
+            values: kind
+                .fields()
+                .iter()
+                .map(|f| by_name.remove(f.name).unwrap_or(Value::Empty))
+                .collect(),
         })
         .collect())
 }
@@ -227,7 +243,7 @@ impl Store {
                         record_chunks::kind.eq(kind.as_str()),
                         record_chunks::version.eq(version),
                         record_chunks::chunk.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                        record_chunks::records.eq(encode(chunk)),
+                        record_chunks::records.eq(encode(kind, chunk)),
                     ))
                     .execute(c)?;
             }
@@ -311,7 +327,7 @@ impl Store {
             .load(&mut *conn)?;
         let mut out = Vec::new();
         for chunk in chunks {
-            out.extend(decode(&chunk)?);
+            out.extend(decode(kind, &chunk)?);
         }
         Ok(out)
     }

@@ -117,8 +117,13 @@ fn columns(
             ))
         })?;
     let id = take(&tag(ID_HXL), &mut taken);
-    let mut fields = Vec::new();
-    for f in kind.fields() {
+    // The most specific hashtags choose first (`#org+impl` before `#org`), so that a
+    // plain one does not take a column a specific one is for.
+    let mut order: Vec<usize> = (0..kind.fields().len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(tag(kind.fields()[*i].hxl).attributes.len()));
+    let mut fields = vec![None; kind.fields().len()];
+    for i in order {
+        let f = &kind.fields()[i];
         let col = take(&tag(f.hxl), &mut taken);
         if col.is_none() && f.required {
             return Err(RecordsError::MissingColumn(format!(
@@ -126,7 +131,7 @@ fn columns(
                 f.hxl, f.title, kind
             )));
         }
-        fields.push(col);
+        fields[i] = col;
     }
     let ignored = raw
         .iter()

@@ -3,7 +3,10 @@
 //! units there are. A row that fails is named in the report with why; nothing is taken
 //! from a file with rejected rows unless the caller allows it.
 
+pub mod desinventar;
 pub mod hxl;
+pub mod iati;
+pub mod rates;
 mod value;
 
 use std::collections::HashMap;
@@ -86,22 +89,40 @@ pub struct Checked {
     pub report: ImportReport,
 }
 
-/// Checks every row: the id (given, or made from `id_prefix` and the row), the admin
-/// code, the date (not after `today`) and each field; ids repeated in the file are
-/// refused after their first row.
+/// What rows are checked against.
+pub struct Rules<'a> {
+    /// The admin units there are.
+    pub codes: &'a dyn AdminCodes,
+    /// No date after it.
+    pub today: NaiveDate,
+    /// Ids of rows without one are made from it and the row.
+    pub id_prefix: &'a str,
+    /// Take the good rows when some are refused.
+    pub allow_rejects: bool,
+    /// Fills what the kind derives (converted values), or says why it cannot.
+    pub complete: &'a dyn Fn(&mut Record) -> Result<(), String>,
+}
+
+/// Checks every row: the id (given, or made from the prefix and the row), the admin
+/// code, the date (not after today) and each field, then has the kind derive what it
+/// derives; ids repeated in the file are refused after their first row.
 ///
 /// # Errors
 /// [`RecordsError::Empty`] for no rows, [`RecordsError::Rejected`] when a row was
-/// refused and `allow_rejects` is false.
+/// refused and rejects are not allowed.
 pub fn check(
     kind: RecordKind,
     rows: Vec<RawRecord>,
-    codes: &dyn AdminCodes,
-    today: NaiveDate,
-    id_prefix: &str,
-    allow_rejects: bool,
+    rules: &Rules<'_>,
     mut report: ImportReport,
 ) -> Result<Checked, RecordsError> {
+    let Rules {
+        codes,
+        today,
+        id_prefix,
+        allow_rejects,
+        complete,
+    } = *rules;
     if rows.is_empty() {
         return Err(RecordsError::Empty);
     }
@@ -165,13 +186,18 @@ pub fn check(
             report.issues.push(b);
             continue;
         }
-        seen.insert(id.clone(), row);
-        records.push(Record {
-            id,
+        let mut record = Record {
+            id: id.clone(),
             code,
             date,
             values,
-        });
+        };
+        if let Err(why) = complete(&mut record) {
+            report.issues.push(issue(Some("currency"), why));
+            continue;
+        }
+        seen.insert(record.id.clone(), row);
+        records.push(record);
     }
     report.rejected = report.issues.len() as u64;
     report.imported = records.len() as u64;

@@ -43,6 +43,16 @@ pub fn parse(field: &FieldSpec, raw: &str) -> Result<Value, String> {
                 ))
             }
         }
+        FieldType::SectorCode => {
+            if raw.len() == 5 && raw.bytes().all(|b| b.is_ascii_digit()) {
+                Ok(Value::Text(raw.to_owned()))
+            } else {
+                Err(format!(
+                    "'{}' is not an OECD DAC 5-digit purpose code (e.g. 74020, multi-hazard response preparedness)",
+                    shorten(raw)
+                ))
+            }
+        }
         FieldType::Term => {
             let slug = raw.trim().to_lowercase().replace([' ', '_'], "-");
             field

@@ -15,6 +15,8 @@ string_enum! {
         Money => "money",
         /// An ISO 4217 currency code (three capital letters) from the rate table.
         Currency => "currency",
+        /// An OECD DAC 5-digit purpose code (sector).
+        SectorCode => "sector-code",
         /// One of the field's listed terms.
         Term => "term",
         /// Free text.

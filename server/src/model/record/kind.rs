@@ -9,8 +9,61 @@ string_enum! {
     RecordKind, "record kind" {
         /// Disaster events and their losses, one DesInventar datacard per event and unit.
         Losses => "losses",
+        /// Partner funding by activity, unit and date: IATI 2.03 transactions, or 3W.
+        Disbursements => "disbursements",
     }
 }
+
+/// The kinds of transaction a disbursement record is (IATI's transaction types 2, 3
+/// and 4; the others kept as `other` and not summed with them).
+pub const TRANSACTION_TYPES: &[&str] = &["commitment", "disbursement", "expenditure", "other"];
+
+/// The fields of a partner transaction (IATI 2.03, or a 3W sheet's columns).
+const DISBURSEMENTS: &[FieldSpec] = &[
+    FieldSpec::text("partner", "#org", "Partner (reporting organisation)").required(),
+    FieldSpec::text(
+        "partner_ref",
+        "#org+code",
+        "Partner's IATI organisation identifier",
+    ),
+    FieldSpec::text(
+        "receiver",
+        "#org+impl",
+        "Receiving or implementing organisation",
+    ),
+    FieldSpec::text("activity", "#activity+code", "Activity (IATI identifier)").required(),
+    FieldSpec::text("title", "#activity+name", "Activity title"),
+    FieldSpec {
+        kind: FieldType::SectorCode,
+        ..FieldSpec::text(
+            "sector",
+            "#sector+code",
+            "Sector (OECD DAC 5-digit purpose code)",
+        )
+    },
+    FieldSpec::text("sector_name", "#sector+name", "Sector name"),
+    FieldSpec::term(
+        "transaction",
+        "#status+transaction",
+        "Transaction type",
+        TRANSACTION_TYPES,
+    ),
+    FieldSpec::summed(
+        "value",
+        "#value+funding",
+        "Value in its currency",
+        FieldType::Money,
+    )
+    .required(),
+    FieldSpec {
+        kind: FieldType::Currency,
+        aggregate: None,
+        ..FieldSpec::text("currency", "#currency", "Currency (ISO 4217)")
+    }
+    .required(),
+    FieldSpec::summed("value_rwf", "#value+rwf", "Value in RWF", FieldType::Money),
+    FieldSpec::summed("value_usd", "#value+usd", "Value in USD", FieldType::Money),
+];
 
 /// The hazard types a loss record names (DesInventar's event list, as slugs).
 pub const HAZARD_TYPES: &[&str] = &[
@@ -32,6 +85,8 @@ pub const HAZARD_TYPES: &[&str] = &[
 /// The fields of a DesInventar datacard, after the event's date and admin unit.
 const LOSSES: &[FieldSpec] = &[
     FieldSpec::term("hazard", "#event+type", "Hazard type", HAZARD_TYPES).required(),
+    FieldSpec::text("event", "#event+name", "Event as recorded"),
+    FieldSpec::text("place", "#loc+name", "Place"),
     FieldSpec::text("cause", "#cause", "Cause"),
     FieldSpec::text("glide", "#event+glide", "GLIDE number"),
     FieldSpec::count("deaths", "#affected+killed", "Deaths"),
@@ -96,6 +151,7 @@ impl RecordKind {
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {
             Self::Losses => LOSSES,
+            Self::Disbursements => DISBURSEMENTS,
         }
     }
 
@@ -113,6 +169,7 @@ impl RecordKind {
     pub fn title(self) -> &'static str {
         match self {
             Self::Losses => "Disaster events and losses",
+            Self::Disbursements => "Partner disbursements",
         }
     }
 
@@ -121,6 +178,7 @@ impl RecordKind {
     pub fn date_hxl(self) -> &'static str {
         match self {
             Self::Losses => "#date+occurred",
+            Self::Disbursements => "#date+value",
         }
     }
 
@@ -129,6 +187,7 @@ impl RecordKind {
     pub fn date_title(self) -> &'static str {
         match self {
             Self::Losses => "Date of the event",
+            Self::Disbursements => "Value date",
         }
     }
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use field::{Aggregate, FieldSpec, FieldType, Value};
-pub use kind::{HAZARD_TYPES, ID_HXL, RecordKind};
+pub use kind::{HAZARD_TYPES, ID_HXL, RecordKind, TRANSACTION_TYPES};
 pub use period::PeriodKind;
 
 use crate::model::macros::string_enum;
@@ -81,6 +81,10 @@ pub struct ImportReport {
     /// Columns of the file no field takes (by their hashtags or names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_columns: Vec<String>,
+    /// What the import read differently from the file's words, for the whole file (e.g.
+    /// DesInventar's -1, "some, number unknown", read as no value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Every row refused.
     pub issues: Vec<RowIssue>,
 }
