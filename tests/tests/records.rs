@@ -826,6 +826,85 @@ async fn disbursements_from_iati_and_3w(db: &str) {
     assert_eq!(v["records"][0]["partner"], "Rwanda Red Cross");
     assert_eq!(v["records"][0]["currency"], "RWF");
 
+    // Funding against need: people displaced by a zone in Rubavu's first sector.
+    let (point, rect) = sitroom_tests::inside_sector(3301);
+    sitroom_tests::load_zone(db, &dir, "zone", rect, "high");
+    let hh = sitroom_tests::write(
+        &dir,
+        "hh.csv",
+        &format!(
+            "people,households,lon,lat\n40,8,{},{}\n",
+            point.x(),
+            point.y()
+        ),
+    );
+    sitroom_tests::load_households(db, &hh);
+    state.sync_engine().await;
+    let (st, exposure, _) = call(
+        &state,
+        "GET",
+        "/api/exposure?hazard=zone&exposure=hh&by=district",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{exposure}");
+    let displaced: f64 = exposure["units"][0]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["displaced"].as_f64().unwrap())
+        .sum();
+    assert!(displaced > 0.0, "{exposure}");
+    let (st, v, _) = call(&state, "GET", "/api/records/disbursements/against-need?hazard=zone&exposure=hh&by=district&fiscal_year=FY2023/24", vw, None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let units = v["units"].as_array().unwrap();
+    assert_eq!(units[0]["code"], "33");
+    assert_eq!(units[0]["rank"], 1);
+    assert_eq!(units[0]["displaced"].as_f64().unwrap(), displaced);
+    assert!(
+        (units[0]["usd_per_displaced"].as_f64().unwrap() - 100_000.0 / displaced).abs() < 1e-6,
+        "{v}"
+    );
+    assert!(
+        units[0]["needs_of_displaced"]["water_litres_per_day"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let funded_only: Vec<&str> = units[1..]
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        funded_only,
+        vec!["34", "36"],
+        "funded, nobody displaced: unranked, after"
+    );
+    assert!(units[1].get("rank").is_none());
+    let (st, _, _) = call(
+        &state,
+        "GET",
+        "/api/records/disbursements/against-need?hazard=zone&exposure=hh&fiscal_year=2023",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _, _) = call(
+        &state,
+        "GET",
+        "/api/records/disbursements/against-need?hazard=zone&exposure=hh",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        st,
+        StatusCode::UNAUTHORIZED,
+        "the register's figures need a token"
+    );
+
     // Malformed and foreign XML.
     for (bad, says) in [
         (

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/records/{kind}/imports", post(import))
         .route("/api/records/{kind}/rollback", post(rollback))
         .route("/api/records/losses/sendai", get(sendai))
+        .route("/api/records/disbursements/against-need", get(against_need))
 }
 
 impl From<RecordsOpError> for ApiError {
@@ -468,4 +469,76 @@ async fn sendai(
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
     }
     Ok(Json(json!({ "level": level, "report": report })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct NeedQuery {
+    hazard: String,
+    exposure: String,
+    by: Option<String>,
+    fiscal_year: Option<String>,
+    format: Option<String>,
+}
+
+/// Funding against need per unit (JSON, or HXL CSV of the ranked table).
+async fn against_need(
+    State(state): State<AppState>,
+    Query(q): Query<NeedQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "csv"].contains(&format) {
+        return Err(ApiError::bad_request("format must be json or csv (HXL)"));
+    }
+    if let Some(fy) = &q.fiscal_year
+        && !(fy.len() == 9 && fy.starts_with("FY") && fy.as_bytes()[6] == b'/')
+    {
+        return Err(ApiError::bad_request(
+            "fiscal_year is written FY2023/24 (1 July 2023 to 30 June 2024)",
+        ));
+    }
+    authorise(&state, &headers, Role::Viewer).await?;
+    let clearance =
+        super::http::access::clearance(&state, &headers, &q.hazard, &q.exposure).await?;
+    let (engine, store) = (state.engine.clone(), state.store.clone());
+    let report = blocking(move || {
+        Ok(crate::ops::funding::against_need(
+            &engine,
+            &store,
+            crate::engine::exposure::ExposureRequest {
+                hazard: &q.hazard,
+                exposure: &q.exposure,
+                by: q.by.as_deref().unwrap_or("district"),
+                needs: crate::engine::exposure::Needs::SPHERE,
+                versions: crate::engine::exposure::Versions::default(),
+            },
+            clearance,
+            q.fiscal_year.as_deref(),
+        )?)
+    })
+    .await?;
+    if format == "csv" {
+        let mut out = String::from(
+            "Rank,Unit code,Unit,Displaced,Food (t/day),Water (L/day),Shelter (m2),Latrines,Disbursed (USD),USD per displaced person\n#meta+rank,#adm+code,#adm+name,#affected+displaced,#need+food+tonnes,#need+water+litres,#need+shelter+m2,#need+latrines,#value+funding+usd,#value+funding+per_person\n",
+        );
+        let num = |v: Option<f64>| v.map_or_else(String::new, crate::formats::csv::number);
+        for u in &report.units {
+            let n = u.needs_of_displaced;
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                u.rank.map_or_else(String::new, |r| r.to_string()),
+                u.code,
+                crate::formats::csv::cell(u.name.as_deref().unwrap_or("")),
+                crate::formats::csv::number(u.displaced),
+                num(n.map(|n| n.food_tonnes_per_day)),
+                num(n.map(|n| n.water_litres_per_day)),
+                num(n.map(|n| n.shelter_m2)),
+                num(n.map(|n| n.latrines)),
+                crate::formats::csv::number(u.disbursed_usd),
+                num(u.usd_per_displaced),
+            ));
+        }
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+    }
+    Ok(Json(report).into_response())
 }

@@ -3,5 +3,6 @@
 //! institutions its alerts are delivered to; the registers of records (losses, …).
 
 pub mod alerts;
+pub mod funding;
 pub mod records;
 pub mod subscribers;

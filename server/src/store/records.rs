@@ -76,7 +76,12 @@ impl VersionRow {
 
 /// A record as stored: `[id, code, date, {field: value, …}]`, its values by field name
 /// (empty ones left out), so that records stored before a kind gained a field still read.
-type StoredRecord<'a> = (&'a str, &'a str, NaiveDate, BTreeMap<&'static str, &'a Value>);
+type StoredRecord<'a> = (
+    &'a str,
+    &'a str,
+    NaiveDate,
+    BTreeMap<&'static str, &'a Value>,
+);
 
 fn encode(kind: RecordKind, records: &[Record]) -> String {
     let rows: Vec<StoredRecord<'_>> = records
