@@ -8,8 +8,10 @@
 //! - [`forecast`]: a 72-hour flood forecast, the flood depth scaled by a seeded storm;
 //! - [`returnees`]: returnee household points in villages;
 //! - [`losses`]: ten years of disaster loss records in villages;
+//! - [`activities`]: partner activities and their transactions, as IATI XML;
 //! - [`buildings`]: building points for the exposure benchmark (not part of the demo).
 
+pub mod activities;
 pub mod buildings;
 pub mod flood;
 pub mod forecast;
@@ -47,6 +49,8 @@ pub struct Generated {
     pub returnees: PathBuf,
     /// Disaster loss records, CSV with a HXL hashtag row.
     pub losses: PathBuf,
+    /// Partner activities, IATI 2.03 XML.
+    pub activities: PathBuf,
 }
 
 /// Rwanda's land on the DEM's grid: 1 where a cell's centre lies inside one of the
@@ -89,6 +93,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         forecast: out.join("flood_forecast_synthetic.tif"),
         returnees: out.join("returnee_households_synthetic.geojson"),
         losses: out.join("losses_synthetic.csv"),
+        activities: out.join("activities_synthetic.xml"),
     };
     let country = land(mirror, &dem)?;
     landslide::susceptibility(&dem, seed)
@@ -119,6 +124,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         seed.wrapping_add(4),
         &files.losses,
     )?;
+    activities::write_xml(seed.wrapping_add(5), &files.activities)?;
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
     let manifest = serde_json::json!({
         "generator": concat!("sitroom-synth ", env!("CARGO_PKG_VERSION")),
@@ -129,6 +135,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         "forecast": name(&files.forecast),
         "returnees": name(&files.returnees),
         "losses": name(&files.losses),
+        "activities": name(&files.activities),
     });
     // Written last: a folder with a manifest holds every file it names.
     std::fs::write(out.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;

@@ -45,7 +45,7 @@ impl DemoArgs {
             &config::cli_user(),
         )?;
         let synth = demo::synthetic::Synthetic::read(&synthetic)?;
-        let losses = demo::losses::load(store.as_ref(), &synth, &config::cli_user())?;
+        let registers = demo::registers::load(store.as_ref(), &synth, &config::cli_user())?;
         let rules = demo::alerts::write(store.as_ref(), &config::cli_user())?;
         if json {
             print_json(&serde_json::to_value(&loaded)?);
@@ -57,12 +57,15 @@ impl DemoArgs {
                     l.layer, l.version, l.feature_count
                 );
             }
-            match &losses {
-                Some(v) => println!(
-                    "losses register          v{:<3} {:>7} records  imported (synthetic)",
-                    v.version, v.record_count
-                ),
-                None => println!("losses register                  unchanged"),
+            for (kind, v) in &registers {
+                let register = format!("{kind} register");
+                match v {
+                    Some(v) => println!(
+                        "{register:<26} v{:<3} {:>7} records  imported (synthetic)",
+                        v.version, v.record_count
+                    ),
+                    None => println!("{register:<26}              unchanged"),
+                }
             }
             for r in &rules {
                 let state = if r.written { "written" } else { "unchanged" };

@@ -7,8 +7,8 @@
 
 pub mod alerts;
 mod camps;
-pub mod losses;
 mod population;
+pub mod registers;
 pub mod synthetic;
 mod volcanic;
 mod water;

@@ -1,5 +1,5 @@
 //! The demo's synthetic layers (flood depth, its 72-hour forecast, landslide
-//! susceptibility, returnee households) and loss records, made beforehand by the seeded generator `sitroom-synth`
+//! susceptibility, returnee households), loss records and partner activities, made beforehand by the seeded generator `sitroom-synth`
 //! (`scripts/synth`) into a folder, and named there by its `manifest.json`. The server
 //! only reads them: it does not link the generator.
 
@@ -26,6 +26,8 @@ pub struct Synthetic {
     pub returnees: PathBuf,
     /// Disaster loss records, CSV with a HXL hashtag row.
     pub losses: PathBuf,
+    /// Partner activities, IATI 2.03 XML.
+    pub activities: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +38,7 @@ struct Manifest {
     forecast: PathBuf,
     returnees: PathBuf,
     losses: PathBuf,
+    activities: PathBuf,
 }
 
 impl Synthetic {
@@ -78,6 +81,7 @@ impl Synthetic {
             forecast: file(&m.forecast)?,
             returnees: file(&m.returnees)?,
             losses: file(&m.losses)?,
+            activities: file(&m.activities)?,
         })
     }
 }
@@ -104,7 +108,7 @@ mod tests {
         );
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson", "activities": "r.geojson"}"#,
         )
         .unwrap();
         for f in ["l.tif", "r.geojson"] {
@@ -114,7 +118,7 @@ mod tests {
         assert!(e.contains("../f.tif"), "{e}");
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson", "activities": "r.geojson"}"#,
         )
         .unwrap();
         let s = Synthetic::read(dir.path()).unwrap();

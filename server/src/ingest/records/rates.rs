@@ -1,7 +1,8 @@
 //! The rate table disbursements are converted with: Rwandan francs per unit of each
 //! currency, by year (annual averages), from a configured file. A record is converted at
 //! the rate of its value date's year, or of the latest earlier year the table has; a
-//! currency the table does not have, or a year before its first, refuses the record.
+//! currency the table does not have, or a year before its first, refuses the record (a
+//! value in francs is taken without a dollar rate, and has then no value in dollars).
 
 use std::collections::BTreeMap;
 
@@ -75,9 +76,13 @@ impl RateTable {
             .to_owned();
         let year = record.date.year();
         let in_rwf = value * self.rate(&currency, year)?;
-        let per_usd = self.rate("USD", year)?;
         record.values[rwf] = Value::Number(in_rwf);
-        record.values[usd] = Value::Number(in_rwf / per_usd);
+        // A value in francs is taken without a dollar rate; it has no value in dollars.
+        record.values[usd] = match self.rate("USD", year) {
+            Ok(per_usd) => Value::Number(in_rwf / per_usd),
+            Err(_) if currency == "RWF" => Value::Empty,
+            Err(why) => return Err(why),
+        };
         Ok(())
     }
 }
