@@ -196,7 +196,6 @@ async fn items(
         .filter(|r| q.to.is_none_or(|d| r.date <= d))
         .collect();
     if format == "csv" {
-        let owned: Vec<Record> = selected.into_iter().cloned().collect();
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -205,7 +204,7 @@ async fn items(
                     format!("attachment; filename=\"{kind}.csv\""),
                 ),
             ],
-            hxl_csv(kind, &owned),
+            hxl_csv(kind, selected.iter().copied()),
         )
             .into_response());
     }

@@ -164,21 +164,12 @@ impl Registers {
         {
             return Ok(hit.clone());
         }
-        let made = Arc::new(match &only {
-            None => roll_up(&register.records, index, spec, level, period),
-            Some((i, value)) => {
-                let kept: Vec<Record> = register
-                    .records
-                    .iter()
-                    .filter(|r| {
-                        r.values.get(*i).and_then(crate::model::record::Value::text)
-                            == Some(value.as_str())
-                    })
-                    .cloned()
-                    .collect();
-                roll_up(&kept, index, spec, level, period)
-            }
+        let kept = register.records.iter().filter(|r| {
+            only.as_ref().is_none_or(|(i, value)| {
+                r.values.get(*i).and_then(crate::model::record::Value::text) == Some(value.as_str())
+            })
         });
+        let made = Arc::new(roll_up(kept, index, spec, level, period));
         self.rollups
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -66,8 +66,8 @@ impl Acc {
 
 /// Rolls field number `index` (`field`, numeric) of `records` up to `level` by `period`.
 #[must_use]
-pub fn roll_up(
-    records: &[Record],
+pub fn roll_up<'a>(
+    records: impl IntoIterator<Item = &'a Record>,
     index: usize,
     field: &'static FieldSpec,
     level: AdminLevel,

@@ -69,7 +69,7 @@ pub fn row(record: &Record) -> String {
 
 /// A whole register as HXL CSV.
 #[must_use]
-pub fn hxl_csv(kind: RecordKind, records: &[Record]) -> String {
+pub fn hxl_csv<'a>(kind: RecordKind, records: impl IntoIterator<Item = &'a Record>) -> String {
     let mut out = header(kind);
     for r in records {
         out.push_str(&row(r));

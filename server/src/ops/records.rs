@@ -307,7 +307,8 @@ pub fn import(
     let kind = file.kind;
     let sha256 = hex::encode(Sha256::digest(file.bytes));
     let units = Units::of(engine, store)?;
-    let (rows, report) = match Format::of(kind, file.source_name, file.bytes)? {
+    let format = Format::of(kind, file.source_name, file.bytes)?;
+    let (rows, report) = match format {
         Format::HxlCsv => {
             let table = records::hxl::read(kind, file.bytes)?;
             (
@@ -361,9 +362,7 @@ pub fn import(
     };
     let report = ImportReport {
         source_name: file.source_name.to_owned(),
-        format: Format::of(kind, file.source_name, file.bytes)?
-            .as_str()
-            .into(),
+        format: format.as_str().into(),
         mode: Some(file.mode),
         ..report
     };

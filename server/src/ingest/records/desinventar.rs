@@ -19,7 +19,7 @@ use std::io::Read as _;
 
 use quick_xml::events::Event;
 
-use super::{RawRecord, RecordsError};
+use super::{RawRecord, RecordsError, entity};
 use crate::model::RecordKind;
 
 /// Largest XML read from an export (a zip may say less than it holds).
@@ -153,26 +153,6 @@ fn xml_text(bytes: &[u8]) -> Result<String, RecordsError> {
         // Older exports are in Latin-1.
         e.into_bytes().iter().map(|b| char::from(*b)).collect()
     }))
-}
-
-/// The text of a reference: a predefined entity or a character reference.
-fn entity(name: &str) -> Option<String> {
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => {
-            let n = name.strip_prefix('#')?;
-            let code = match n.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => n.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    };
-    Some(c.to_string())
 }
 
 /// Reads the tables of an export: the small ones whole, the datacards through `card`.

@@ -9,7 +9,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{RawRecord, RecordsError};
+use super::{RawRecord, RecordsError, entity};
 use crate::model::RecordKind;
 use crate::model::record::RowIssue;
 
@@ -161,15 +161,10 @@ pub fn read(bytes: &[u8]) -> Result<Read, RecordsError> {
             Event::CData(t) => text_buf.push_str(&t.into_inner()),
             Event::GeneralRef(r) => {
                 let name = r.into_inner();
-                let c = match name.as_ref() {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    other => return Err(bad(&reader, &format!("unknown entity &{other};"))),
-                };
-                text_buf.push_str(c);
+                text_buf.push_str(
+                    &entity(&name)
+                        .ok_or_else(|| bad(&reader, &format!("unknown entity &{name};")))?,
+                );
             }
             Event::End(_) => {
                 let name = path.pop().unwrap_or_default();

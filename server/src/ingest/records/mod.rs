@@ -231,3 +231,23 @@ fn admin_code(raw: Option<&str>, codes: &dyn AdminCodes) -> Result<String, Strin
         )),
     }
 }
+
+/// The text of a reference: a predefined entity or a character reference.
+pub(crate) fn entity(name: &str) -> Option<String> {
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some(c.to_string())
+}
