@@ -7,7 +7,7 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     chunkSizeWarningLimit: 1200,
-    rollupOptions: { input: { main: 'index.html', layers: 'layers.html', public: 'public.html', subscribers: 'subscribers.html' } },
+    rollupOptions: { input: { main: 'index.html', layers: 'layers.html', public: 'public.html', subscribers: 'subscribers.html', records: 'records.html' } },
   },
   server: {
     proxy: Object.fromEntries(['/api', '/tiles', '/catalog', '/ogc', '/events', '/fonts', '/health'].map((p) => [p, api])),

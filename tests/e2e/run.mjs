@@ -7,7 +7,7 @@
 // SITROOM_DB must hold the demo (`sitroom demo`); it is created when missing, with the
 // synthetic layers made by the sitroom-synth beside SITROOM_BIN (or SITROOM_SYNTH_BIN).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -791,6 +791,114 @@ try {
   await subs.page.screenshot({ path: join(shots, 'subscribers.png'), fullPage: true });
   await subs.page.context().close();
   alertErrors.push(...subs.errors);
+
+  // 8f. The losses and funding page, on the demo's synthetic registers: deaths by
+  // district in the latest year, drawn from the server's tiles. The table's figure for the
+  // unit at its top is the roll-up API's; the colour drawn inside that unit is its legend
+  // class's; the Sendai table agrees with the API; the SYNTHETIC marking shows; drilling
+  // in lists its sectors and its figures over time; the table downloads as HXL CSV;
+  // French redraws it; funding against need ranks the units.
+  const rec = await newPage({ width: 1366, height: 900 });
+  await rec.page.goto(`${base}/records.html`);
+  await rec.page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  await rec.page.fill('#token', token);
+  await rec.page.dispatchEvent('#token', 'change');
+  const recReady = () =>
+    rec.page.waitForFunction(() => document.body.dataset.ready === 'true' && document.body.dataset.mapIdle === 'true' && document.querySelector('#units tbody tr'), null, { timeout: 120000 });
+  await recReady();
+  const at = await rec.page.$eval('[name=at]', (s) => s.value);
+  const recRoll = await (await fetch(`${base}/api/records/losses/rollup?field=deaths&level=district&period=year`, authed)).json();
+  const recByUnit = new Map();
+  for (const r of recRoll.rows) if (r.period === at) recByUnit.set(r.code, (recByUnit.get(r.code) ?? 0) + r.value);
+  const [topCode, topDeaths] = [...recByUnit].sort((a, b) => b[1] - a[1] || (recRoll.names[a[0]] ?? a[0]).localeCompare(recRoll.names[b[0]] ?? b[0]))[0];
+  const recFirstRow = await rec.page.$eval('#units tbody tr', (tr) => ({ code: tr.dataset.code, value: Number(tr.querySelector('td[data-value]').dataset.value), name: tr.querySelector('button').textContent }));
+  check(/^\d{4}$/.test(at) && recFirstRow.code === topCode && recFirstRow.value === topDeaths, `the table's top district in ${at} is the roll-up's (${recFirstRow.name}, ${recFirstRow.value} deaths; API ${topCode}, ${topDeaths})`);
+  check(await rec.page.isVisible('#synthetic'), 'the page marks the synthetic register SYNTHETIC');
+  // The colour inside the top district: its class's, over the land.
+  const recPalette = JSON.parse(readFileSync(join(repo, 'data/map-style.json'), 'utf8'));
+  const recInside = await rec.page.evaluate((code) => {
+    const { map } = window.sitroom;
+    const parts = map.querySourceFeatures('records', { sourceLayer: 'records', filter: ['==', ['get', 'code'], code] });
+    const rings = parts.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates[0]] : f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates.map((p) => p[0]) : []));
+    const within = (ring, [x, y]) => {
+      let inn = false;
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inn = !inn;
+      }
+      return inn;
+    };
+    // The grid point inside farthest from every vertex (well away from lines and edges).
+    let best = null;
+    for (const ring of rings) {
+      const xs = ring.map((c) => c[0]);
+      const ys = ring.map((c) => c[1]);
+      for (let i = 1; i < 24; i++)
+        for (let j = 1; j < 24; j++) {
+          const p = [Math.min(...xs) + ((Math.max(...xs) - Math.min(...xs)) * i) / 24, Math.min(...ys) + ((Math.max(...ys) - Math.min(...ys)) * j) / 24];
+          if (!within(ring, p)) continue;
+          const d = Math.min(...ring.map((c) => Math.hypot(c[0] - p[0], c[1] - p[1])));
+          if (!best || d > best.d) best = { p, d };
+        }
+    }
+    return best?.p ?? null;
+  }, topCode);
+  const recBreaks = await rec.page.evaluate(() => window.sitroom.state.breaks);
+  const recBlend = (hex) => {
+    const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const land = [1, 3, 5].map((i) => parseInt(recPalette.basemap.land.slice(i, i + 2), 16));
+    return c.map((v, i) => v * recPalette.records.opacity + land[i] * (1 - recPalette.records.opacity));
+  };
+  const recDrawn = recInside ? await pixelAt(rec.page, recInside[0], recInside[1]) : null;
+  const recClasses = recPalette.records.colours.map(recBlend);
+  const recNearest = recDrawn ? recClasses.map((c, i) => [i, Math.hypot(...c.map((v, k) => v - recDrawn[k]))]).sort((a, b) => a[1] - b[1])[0][0] : -1;
+  const recExpected = Math.min(recBreaks.filter((b) => topDeaths >= b).length, recClasses.length - 1);
+  check(recNearest === recExpected, `the map draws ${recFirstRow.name} in the legend's class of its ${topDeaths} deaths (class ${recExpected}; drawn ${recDrawn}, nearest class ${recNearest})`);
+  // Sendai A-2 (deaths) of the top district in that year, as the API computes it.
+  const recSendai = await (await fetch(`${base}/api/records/losses/sendai?level=district`, authed)).json();
+  const a2 = recSendai.report.rows.find((r) => r.code === topCode && String(r.year) === at)?.figures.find((f) => f.code === 'A-2')?.value;
+  const shownA2 = await rec.page.$eval(`#sendai tr[data-code="${topCode}"] td[data-indicator="A-2"]`, (td) => td.firstChild.textContent).catch(() => null);
+  check(a2 === topDeaths && shownA2 === new Intl.NumberFormat('en-GB').format(a2), `the Sendai table's A-2 for ${recFirstRow.name} in ${at} is the API's (${shownA2}; API ${a2})`);
+  const [csv] = await Promise.all([rec.page.waitForEvent('download'), rec.page.click('#units-csv')]);
+  const recCsvText = readFileSync(await csv.path(), 'utf8');
+  check(recCsvText.split('\n')[1]?.startsWith('#adm2+code,#date+period') && recCsvText.includes(`\n${topCode},${at},`), 'the table downloads as CSV with its HXL hashtag row');
+  await rec.page.screenshot({ path: join(shots, 'records-1366.png'), fullPage: true });
+  // Drill into the top district: its sectors, its deaths over time.
+  await rec.page.click(`#units tr[data-code="${topCode}"] button`);
+  await rec.page.waitForFunction(() => document.querySelector('[name=level]').value === 'sector' && document.body.dataset.ready === 'true' && document.querySelector('#series tbody tr'), null, { timeout: 120000 });
+  await recReady();
+  const recDrilled = await rec.page.evaluate(() => ({
+    codes: [...document.querySelectorAll('#units tbody tr')].map((tr) => tr.dataset.code),
+    series: [...document.querySelectorAll('#series tbody tr')].map((tr) => [tr.dataset.period, tr.children[1].textContent]),
+    within: document.querySelector('#within strong')?.textContent,
+  }));
+  const recApiSeries = recRoll.rows.filter((r) => r.code === topCode).map((r) => [r.period, new Intl.NumberFormat('en-GB').format(r.value)]);
+  check(
+    recDrilled.codes.length > 0 && recDrilled.codes.every((c) => c.length === 4 && c.startsWith(topCode)) && JSON.stringify(recDrilled.series) === JSON.stringify(recApiSeries) && recDrilled.within?.includes(recFirstRow.name),
+    `drilling into ${recFirstRow.name} lists its ${recDrilled.codes.length} sectors and its deaths by year as the API has them`,
+  );
+  await rec.page.screenshot({ path: join(shots, 'records-drill.png'), fullPage: true });
+  await rec.page.click('#within button[data-code=""]');
+  await rec.page.waitForFunction(() => document.querySelector('[name=level]').value === 'district' && !document.querySelector('#within button'), null, { timeout: 60000 });
+  await recReady();
+  await rec.page.selectOption('#language', 'fr');
+  await rec.page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Pertes et financements', null, { timeout: 30000 });
+  check((await rec.page.textContent('#records-legend h3'))?.includes(' par '), 'French redraws the page, its legend too');
+  await rec.page.screenshot({ path: join(shots, 'records-fr.png'), fullPage: true });
+  await rec.page.selectOption('#language', 'en');
+  await rec.page.selectOption('[name=kind]', 'disbursements');
+  await rec.page.waitForFunction(() => document.querySelector('#funding tbody tr') && document.body.dataset.ready === 'true', null, { timeout: 120000 });
+  await recReady();
+  const recFunding = await rec.page.evaluate(() => [...document.querySelectorAll('#funding tbody tr')].map((tr) => tr.children[0].textContent));
+  check((await rec.page.$eval('[name=field]', (s) => s.value)) === 'value_usd' && recFunding[0] === '1' && (await rec.page.isVisible('#transaction-box')), `disbursements: funding against need ranks ${recFunding.length} districts, least funded first`);
+  // The map now draws the disbursements, not the losses drawn before (tiles re-read).
+  const recFunded = await rec.page.$eval('#units tbody tr', (tr) => ({ code: tr.dataset.code, value: Number(tr.querySelector('td[data-value]').dataset.value) }));
+  const recTile = await rec.page.evaluate((code) => window.sitroom.map.querySourceFeatures('records', { sourceLayer: 'records', filter: ['==', ['get', 'code'], code] })[0]?.properties.value, recFunded.code);
+  check(Math.abs(recTile - recFunded.value) < 0.5, `the map's tiles hold the table's disbursed USD for ${recFunded.code} (${recTile}; table ${recFunded.value})`);
+  await rec.page.screenshot({ path: join(shots, 'records-funding.png'), fullPage: true });
+  await rec.page.context().close();
+  alertErrors.push(...rec.errors);
 
   // 9. A 4K briefing-room screen.
   const big = await newPage({ width: 3840, height: 2160 });

@@ -455,6 +455,44 @@ print(json.dumps({'tags': [c.display_tag for c in src.columns],
     serde_json::from_str(&out).map_err(|e| format!("{e}: {out}"))
 }
 
+/// The numeric attributes of the unit `code` in layer `layer` of a choropleth tile, the
+/// only layer the tile holds.
+///
+/// # Panics
+/// When the tile holds another layer or not the unit.
+#[must_use]
+pub fn unit_in_tile(
+    tile: &[u8],
+    layer: &str,
+    code: &str,
+) -> std::collections::HashMap<String, f64> {
+    use mvt_reader::feature::Value as V;
+    let reader = mvt_reader::Reader::new(tile.to_vec()).unwrap();
+    assert_eq!(reader.get_layer_names().unwrap(), [layer]);
+    let features = reader.get_features(0).unwrap();
+    let f = features
+        .iter()
+        .find(|f| {
+            f.properties.as_ref().and_then(|p| p.get("code")) == Some(&V::String(code.into()))
+        })
+        .unwrap_or_else(|| panic!("unit {code} is in its tile"));
+    f.properties
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter_map(|(k, v)| {
+            let n = match v {
+                V::Double(d) => *d,
+                V::Float(x) => f64::from(*x),
+                V::Int(i) | V::SInt(i) => f64::from(i32::try_from(*i).ok()?),
+                V::UInt(u) => f64::from(u32::try_from(*u).ok()?),
+                _ => return None,
+            };
+            Some((k.clone(), n))
+        })
+        .collect()
+}
+
 /// The tile at zoom `z` containing lon/lat `c`.
 #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tiles::TileId {

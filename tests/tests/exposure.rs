@@ -294,35 +294,6 @@ async fn get_bytes(state: &AppState, uri: &str) -> (StatusCode, bytes::Bytes) {
     (a.status, a.body)
 }
 
-/// The attributes of the unit `code` in a choropleth tile.
-fn unit_in_tile(tile: bytes::Bytes, code: &str) -> std::collections::HashMap<String, f64> {
-    use mvt_reader::feature::Value as V;
-    let reader = mvt_reader::Reader::new(tile.to_vec()).unwrap();
-    assert_eq!(reader.get_layer_names().unwrap(), ["exposure"]);
-    let features = reader.get_features(0).unwrap();
-    let f = features
-        .iter()
-        .find(|f| {
-            f.properties.as_ref().and_then(|p| p.get("code")) == Some(&V::String(code.into()))
-        })
-        .unwrap_or_else(|| panic!("unit {code} is in its tile"));
-    f.properties
-        .as_ref()
-        .unwrap()
-        .iter()
-        .filter_map(|(k, v)| {
-            let n = match v {
-                V::Double(d) => *d,
-                V::Float(x) => f64::from(*x),
-                V::Int(i) | V::SInt(i) => f64::from(i32::try_from(*i).ok()?),
-                V::UInt(u) => f64::from(u32::try_from(*u).ok()?),
-                _ => return None,
-            };
-            Some((k.clone(), n))
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
     let dir = tempfile::tempdir().unwrap();
@@ -365,7 +336,7 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
     );
     let (status, tile) = get_bytes(&state, &tile_uri).await;
     assert_eq!(status, StatusCode::OK);
-    let unit = unit_in_tile(tile, "11");
+    let unit = sitroom_tests::unit_in_tile(&tile, "exposure", "11");
     assert_eq!(unit["population"], 60.0);
     assert_eq!(unit["exposed"], 60.0);
     assert_eq!(unit["high"], 60.0);
@@ -392,7 +363,7 @@ async fn results_are_kept_by_input_versions_and_drawn_as_a_choropleth() {
         600.0
     );
     let (_, tile) = get_bytes(&state, &tile_uri).await;
-    let unit = unit_in_tile(tile, "11");
+    let unit = sitroom_tests::unit_in_tile(&tile, "exposure", "11");
     assert_eq!(unit["medium"], 60.0);
     assert_eq!(unit["displaced"], 30.0);
     assert!(!unit.contains_key("high"));

@@ -285,6 +285,93 @@ async fn registers_import_roll_up_and_read_back(db: &str) {
         vec![s("34", "2023-05-03", 8.0)],
         "a unit's time series"
     );
+
+    // The same roll-up drawn: district 34's unit in its tile holds what the table says.
+    let (st, tj, _) = call(
+        &state,
+        "GET",
+        "/api/records/losses/tiles.json?field=deaths&level=district&at=2023",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{tj}");
+    assert!(
+        tj["tiles"][0].as_str().unwrap().ends_with(
+            "/api/records/losses/tiles/{z}/{x}/{y}.mvt?field=deaths&level=district&at=2023"
+        ),
+        "{tj}"
+    );
+    assert_eq!(tj["vector_layers"][0]["id"], "records");
+    let in_34 = sitroom_tests::inside_sector(3401).0;
+    let t = sitroom_tests::tile_at(in_34.0, 8);
+    let tile_uri = |q: &str| format!("/api/records/losses/tiles/{}/{}/{}.mvt?{q}", t.z, t.x, t.y);
+    let tile = |q: &str| {
+        let uri = tile_uri(q);
+        let state = state.clone();
+        let viewer = viewer.clone();
+        async move {
+            let a = sitroom_tests::call(&state, "GET", &uri, Some(&viewer), None).await;
+            assert_eq!(a.status, StatusCode::OK, "{uri}");
+            a.body
+        }
+    };
+    let unit = sitroom_tests::unit_in_tile(
+        &tile("field=deaths&level=district&at=2023").await,
+        "records",
+        "34",
+    );
+    assert_eq!((unit["value"], unit["records"]), (8.0, 2.0));
+    let unit = sitroom_tests::unit_in_tile(
+        &tile("field=deaths&level=district&at=2022").await,
+        "records",
+        "34",
+    );
+    assert_eq!(
+        (unit["value"], unit["records"]),
+        (0.0, 0.0),
+        "no record in 2022: nothing lost"
+    );
+    let unit = sitroom_tests::unit_in_tile(
+        &tile("field=deaths&level=sector&period=fiscal-year&at=FY2022/23").await,
+        "records",
+        "3401",
+    );
+    assert_eq!(unit["value"], 5.0);
+    let unit = sitroom_tests::unit_in_tile(
+        &tile("field=houses_destroyed&level=district&where=hazard:flood").await,
+        "records",
+        "34",
+    );
+    assert_eq!(unit["value"], 10.0, "floods only, every period");
+    for (q, token, status, words) in [
+        (
+            "field=deaths&at=2030",
+            vw,
+            StatusCode::BAD_REQUEST,
+            "periods with records are 2022, 2023",
+        ),
+        (
+            "field=deaths&level=cell",
+            vw,
+            StatusCode::CONFLICT,
+            "no boundary layer of level cell",
+        ),
+        (
+            "field=source",
+            vw,
+            StatusCode::BAD_REQUEST,
+            "does not roll up",
+        ),
+        ("field=deaths", None, StatusCode::UNAUTHORIZED, ""),
+    ] {
+        let (st, v, _) = call(&state, "GET", &tile_uri(q), token, None).await;
+        assert_eq!(st, status, "{q}: {v}");
+        assert!(
+            v["detail"].as_str().unwrap_or_default().contains(words),
+            "{q}: {v}"
+        );
+    }
     let (st, v, _) = call(
         &state,
         "GET",
@@ -324,6 +411,106 @@ async fn registers_import_roll_up_and_read_back(db: &str) {
     assert_eq!(v["records"][1]["hazard"], "landslide");
     assert_eq!(v["records"][1]["injured"], Value::Null);
     assert_eq!(v["records"][0]["crops_ha"], 1.5);
+
+    // An OGC API collection: each record with its unit's shape, to a token only.
+    let (_, v, _) = call(&state, "GET", "/ogc/collections", vw, None).await;
+    let ids: Vec<&str> = v["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"records-losses"), "{ids:?}");
+    let (_, v, _) = call(&state, "GET", "/ogc/collections", None, None).await;
+    assert!(
+        !v.to_string().contains("records-losses"),
+        "anonymous callers are not shown registers: {v}"
+    );
+    let (st, _, _) = call(
+        &state,
+        "GET",
+        "/ogc/collections/records-losses/items",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, fc, _) = call(
+        &state,
+        "GET",
+        "/ogc/collections/records-losses/items?hazard=flood",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{fc}");
+    let floods = fc["features"].as_array().unwrap();
+    let got: Vec<(&str, &str, f64)> = floods
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["id"].as_str().unwrap(),
+                f["properties"]["code"].as_str().unwrap(),
+                f["properties"]["deaths"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, vec![("e1", "3401", 5.0), ("e3", "43", 2.0)]);
+    // e3's shape is district 43's, e1's that of sector 3401.
+    let (_, district, _) = call(
+        &state,
+        "GET",
+        "/ogc/collections/districts/items?id=43",
+        vw,
+        None,
+    )
+    .await;
+    let (_, sector, _) = call(
+        &state,
+        "GET",
+        "/ogc/collections/sectors/items?id=3401",
+        vw,
+        None,
+    )
+    .await;
+    assert!(
+        floods[1]["geometry"]["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("Polygon")),
+        "{}",
+        floods[1]
+    );
+    assert_eq!(floods[1]["geometry"], district["features"][0]["geometry"]);
+    assert_eq!(floods[0]["geometry"], sector["features"][0]["geometry"]);
+    // No layer may take a register's collection id.
+    let zone = sitroom_tests::zone_geojson(sitroom_tests::inside_sector(3401).1, "high");
+    let path = sitroom_tests::write(&dir, "zone.geojson", &zone);
+    let out = sitroom_tests::sitroom(
+        db,
+        &[
+            "load",
+            path.to_str().unwrap(),
+            "--layer",
+            "records-losses",
+            "--kind",
+            "hazard",
+            "--theme",
+            "flood",
+            "--hazard-field",
+            "class",
+            "--classification",
+            "class-names",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("reserved for the losses register's OGC API collection"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // HXL CSV that libhxl reads, and that imports again to the same records.
     let (_, _, exported) = call(

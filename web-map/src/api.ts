@@ -12,14 +12,18 @@ import type {
   CatalogLayer,
   Delivery,
   DeliveryCounts,
+  FundingAnswer,
   HazardsAt,
   InForce,
   LayerRecord,
   LoadOutcome,
   LoadPreview,
   PointFeature,
+  RegisterInfo,
   Report,
+  RollUp,
   SearchHit,
+  SendaiAnswer,
   Subscriber,
   SubscriberSpec,
 } from './types';
@@ -213,3 +217,49 @@ export const putRule = (id: string, spec: Record<string, unknown>) => json<{ id:
 
 /** Evaluates rule `id` now (editors): the draft it makes, if any unit meets it. */
 export const evaluateRule = (id: string) => json<{ alert: AlertDoc | null; drafted: boolean }>(`/api/alert-rules/${encodeURIComponent(id)}/evaluate`, { method: 'POST' });
+
+// ---------- registers of records ----------
+
+const recordsPath = (kind: string) => `/api/records/${encodeURIComponent(kind)}`;
+
+/** A record kind's fields and its register (a token is needed). */
+export const registerInfo = (kind: string) => json<RegisterInfo>(recordsPath(kind));
+
+/** What a roll-up asks: a numeric field by level and kind of period, of the records
+ *  whose term field has a value (`where`, FIELD:VALUE), for one unit (`code`). */
+export type RollQuery = { field: string; level: string; period: string; where?: string; code?: string };
+
+const rollParams = (q: RollQuery) => Object.fromEntries(Object.entries(q).filter(([, v]) => v)) as Record<string, string>;
+
+export const rollup = (kind: string, q: RollQuery) => json<RollUp>(`${recordsPath(kind)}/rollup?${query(rollParams(q))}`);
+
+/** The address of the roll-up's choropleth tiles for period `at` (all when empty). */
+export const recordTilesUrl = (kind: string, q: RollQuery, at: string, version: number) =>
+  `${origin()}${recordsPath(kind)}/tiles/{z}/{x}/{y}.mvt?${query({ ...rollParams(q), ...(at ? { at } : {}), v: version })}`;
+
+/** The Sendai indicators per unit of `level` (in `year`). */
+export const sendai = (level: string, year?: number) => json<SendaiAnswer>(`/api/records/losses/sendai?${query(year ? { level, year } : { level })}`);
+
+/** Disbursements against the needs of the displaced per unit. */
+export const againstNeed = (hazard: string, exposure: string, by: string, fiscalYear?: string) =>
+  json<FundingAnswer>(`/api/records/disbursements/against-need?${query({ hazard, exposure, by, ...(fiscalYear ? { fiscal_year: fiscalYear } : {}) })}`);
+
+/** The CSV the server writes at `path` (with the token), saved as `file`. */
+export async function downloadCsv(path: string, file: string): Promise<void> {
+  const r = await send(path, { headers: { accept: 'text/csv' } });
+  if (!r.ok) throw new RequestError(await problem(r), r.status);
+  const url = URL.createObjectURL(await r.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: file });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
+
+/** The roll-up, the records, the Sendai indicators and funding against need as CSV. */
+export const csvPaths = {
+  rollup: (kind: string, q: RollQuery) => `${recordsPath(kind)}/rollup?${query({ ...rollParams(q), format: 'csv' })}`,
+  records: (kind: string) => `${recordsPath(kind)}/items?format=csv`,
+  sendai: (level: string, year: number) => `/api/records/losses/sendai?${query({ level, year, format: 'csv' })}`,
+  funding: (hazard: string, exposure: string, by: string) => `/api/records/disbursements/against-need?${query({ hazard, exposure, by, format: 'csv' })}`,
+};

@@ -25,6 +25,12 @@ export const AGGREGATE_COLOURS = MAP.aggregates.colours;
 export const AGGREGATE_BREAKS = MAP.aggregates.breaks;
 export const WITHHELD_COLOUR = MAP.aggregates.withheld;
 
+/** ColorBrewer Reds (sequential, colour-blind safe) for a register's figure per unit on
+ *  the losses and funding page, and the units where nothing was recorded. */
+export const RECORD_COLOURS = MAP.records.colours;
+export const RECORD_NONE = MAP.records.none;
+export const RECORD_OPACITY = MAP.records.opacity;
+
 /** The outline of the unit drilled into. */
 export const SELECTED = MAP.basemap.selected;
 

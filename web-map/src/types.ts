@@ -358,3 +358,81 @@ export interface Delivery {
   delivered_at?: string;
   last_error?: string;
 }
+
+// ---------- registers of records (docs/records.md) ----------
+
+/** A field of a record kind. */
+export interface RecordField {
+  name: string;
+  hxl: string;
+  title: string;
+  type: string;
+  required: boolean;
+  aggregate?: 'sum' | 'mean';
+  terms?: string[];
+}
+
+/** A register's version with what it was imported from. */
+export interface RegisterVersion {
+  version: number;
+  source_name: string;
+  record_count: number;
+  imported_by: string;
+  imported_at: string;
+}
+
+/** A record kind with its fields and its register, if any. */
+export interface RegisterInfo {
+  kind: string;
+  title: string;
+  schema: { fields: RecordField[] };
+  register: null | { current_version: number; versions: RegisterVersion[] };
+}
+
+/** One unit in one period of a roll-up. */
+export interface RollRow {
+  code: string;
+  period: string;
+  value: number;
+  records: number;
+}
+
+/** A numeric field rolled up by unit and period. */
+export interface RollUp {
+  kind: string;
+  version: number;
+  field: string;
+  aggregate: 'sum' | 'mean';
+  level: string;
+  period: string;
+  rows: RollRow[];
+  coarser: RollRow[];
+  names: Record<string, string | null>;
+}
+
+/** One Sendai indicator's definition. */
+export interface SendaiDefinition {
+  code: string;
+  title: string;
+  unit: string;
+  not_recorded?: string;
+}
+
+/** The Sendai indicators per unit and year. */
+export interface SendaiAnswer {
+  level: string;
+  names: Record<string, string | null>;
+  report: {
+    losses_version: number;
+    population: [string, number];
+    definitions: SendaiDefinition[];
+    rows: { code: string; year: number; population?: number; records: number; figures: { code: string; value: number | null; per_100k?: number }[] }[];
+  };
+}
+
+/** Funding against need, per unit. */
+export interface FundingAnswer {
+  disbursements_version: number | null;
+  fiscal_year: string | null;
+  units: { code: string; name?: string; displaced: number; needs_of_displaced?: { food_tonnes_per_day: number; water_litres_per_day: number }; disbursed_usd: number; usd_per_displaced?: number | null; rank?: number | null }[];
+}

@@ -122,6 +122,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
     losses::write_csv(
         &mirror.join("admin/rwa_villages.geojson"),
         seed.wrapping_add(4),
+        losses::DEMO_EVENTS,
         &files.losses,
     )?;
     activities::write_xml(seed.wrapping_add(5), &files.activities)?;

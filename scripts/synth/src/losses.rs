@@ -6,6 +6,7 @@
 //! `sitroom records import losses` reads it.
 
 use std::fmt::Write as _;
+use std::ops::RangeInclusive;
 use std::path::Path;
 
 use rand::distr::{Distribution, weighted::WeightedIndex};
@@ -48,12 +49,20 @@ fn count(rng: &mut ChaCha8Rng, chance: f64, typical: u32, rare: u32) -> u32 {
     }
 }
 
-/// Writes the synthetic loss records of the villages in `villages` to `out`; returns how
-/// many.
+/// Events a year in the demo.
+pub const DEMO_EVENTS: RangeInclusive<u32> = 30..=60;
+
+/// Writes synthetic loss records of the villages in `villages` to `out`, a number drawn
+/// from `events` each year; returns how many.
 ///
 /// # Errors
 /// When the villages cannot be read or the file written.
-pub fn write_csv(villages: &Path, seed: u64, out: &Path) -> anyhow::Result<usize> {
+pub fn write_csv(
+    villages: &Path,
+    seed: u64,
+    events: RangeInclusive<u32>,
+    out: &Path,
+) -> anyhow::Result<usize> {
     let villages = read_villages(villages, false)?;
     let highland = |code: &str| code.starts_with('3') || code.starts_with('4');
     let weights = |boost: f64| {
@@ -72,8 +81,8 @@ pub fn write_csv(villages: &Path, seed: u64, out: &Path) -> anyhow::Result<usize
     let mut text = String::from(HEADER);
     let mut n = 0;
     for year in YEARS.0..=YEARS.1 {
-        let events = rng.random_range(30..=60);
-        for i in 1..=events {
+        let n_events = rng.random_range(events.clone());
+        for i in 1..=n_events {
             let (hazard, _) = HAZARDS[hazards.sample(&mut rng)];
             let wet = matches!(hazard, "flood" | "landslide" | "heavy-rain");
             let village = &villages[if wet { &highlands } else { &plain }.sample(&mut rng)];

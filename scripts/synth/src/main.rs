@@ -4,7 +4,9 @@
 //!
 //! Usage: `sitroom-synth [MIRROR_DIR] [OUT_DIR] [SEED]`
 //! (defaults: `../shared/data`, `target/synth`, the demo seed), or
-//! `sitroom-synth buildings MIRROR_DIR COUNT OUT.csv [SEED]`.
+//! `sitroom-synth buildings MIRROR_DIR COUNT OUT.csv [SEED]`, or, with `losses`, synthetic
+//! loss records for the records benchmark:
+//! `sitroom-synth losses MIRROR_DIR PER_YEAR OUT.csv [SEED]`.
 
 use std::time::Instant;
 
@@ -26,6 +28,21 @@ fn main() -> anyhow::Result<()> {
         sitroom_synth::buildings::write_csv(&villages, count.parse()?, seed, out.as_ref())?;
         println!(
             "{count} synthetic buildings in {out}, seed {seed}, {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    if args.first().map(String::as_str) == Some("losses") {
+        let [_, mirror, per_year, out, ..] = args.as_slice() else {
+            anyhow::bail!("usage: sitroom-synth losses MIRROR_DIR PER_YEAR OUT.csv [SEED]");
+        };
+        let seed = seed_at(4)?;
+        let villages = std::path::Path::new(mirror).join("admin/rwa_villages.geojson");
+        let per_year: u32 = per_year.parse()?;
+        let n =
+            sitroom_synth::losses::write_csv(&villages, seed, per_year..=per_year, out.as_ref())?;
+        println!(
+            "{n} synthetic loss records in {out}, seed {seed}, {:.1} s",
             started.elapsed().as_secs_f64()
         );
         return Ok(());

@@ -13,6 +13,7 @@ pub mod http;
 mod layers;
 mod metrics;
 mod ogc;
+mod record_tiles;
 mod records;
 mod search;
 mod styles;
@@ -198,6 +199,7 @@ pub fn app(state: AppState) -> Router {
         .merge(alerts::router())
         .merge(subscribers::router())
         .merge(records::router())
+        .merge(record_tiles::router())
         .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))
         .route("/openapi.json", axum::routing::get(openapi_json));

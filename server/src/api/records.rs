@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::http::{ApiError, authorise, blocking};
-use crate::engine::registers::RegisterSnapshot;
+use crate::engine::registers::{RegisterSnapshot, RollRequest};
 use crate::formats::records::hxl_csv;
 use crate::ingest::records::RecordsError;
 use crate::model::{AdminLevel, ImportMode, PeriodKind, Record, RecordKind, Role};
@@ -65,7 +65,7 @@ impl From<RecordsOpError> for ApiError {
     }
 }
 
-fn kind_of(kind: &str) -> Result<RecordKind, ApiError> {
+pub(super) fn kind_of(kind: &str) -> Result<RecordKind, ApiError> {
     kind.parse().map_err(ApiError::not_found)
 }
 
@@ -136,20 +136,6 @@ struct ItemsQuery {
 }
 
 /// A record as JSON: id, code, date and each field by name.
-fn record_json(kind: RecordKind, r: &Record) -> Value {
-    let mut obj = Map::new();
-    obj.insert("id".into(), json!(r.id));
-    obj.insert("code".into(), json!(r.code));
-    obj.insert("date".into(), json!(r.date));
-    for (f, v) in kind.fields().iter().zip(&r.values) {
-        obj.insert(
-            f.name.into(),
-            serde_json::to_value(v).unwrap_or(Value::Null),
-        );
-    }
-    Value::Object(obj)
-}
-
 async fn items(
     State(state): State<AppState>,
     Path(kind): Path<String>,
@@ -176,13 +162,9 @@ async fn items(
     let register = blocking(move || {
         let current = engine.registers.get(kind);
         match (version, current) {
-            (Some(v), current) if current.as_ref().is_none_or(|c| c.version != v) => {
-                Ok(Arc::new(RegisterSnapshot {
-                    kind,
-                    version: v,
-                    records: store.records(kind, v)?,
-                }))
-            }
+            (Some(v), current) if current.as_ref().is_none_or(|c| c.version != v) => Ok(Arc::new(
+                RegisterSnapshot::new(kind, v, store.records(kind, v)?),
+            )),
             (_, Some(current)) => Ok(current),
             (_, None) => Err(crate::store::StoreError::RegisterNotFound(kind).into()),
         }
@@ -213,7 +195,7 @@ async fn items(
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|r| record_json(kind, r))
+        .map(|r| Value::Object(r.properties(kind)))
         .collect();
     let mut body = json!({
         "kind": kind,
@@ -222,8 +204,9 @@ async fn items(
         "number_returned": page.len(),
         "records": page,
     });
-    if offset + limit < selected.len() {
-        body["next_offset"] = json!(offset + limit);
+    let next = offset.saturating_add(limit);
+    if next < selected.len() {
+        body["next_offset"] = json!(next);
     }
     Ok(Json(body).into_response())
 }
@@ -249,41 +232,18 @@ async fn rollup(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    let field = q.field.clone().ok_or_else(|| {
-        ApiError::bad_request(
-            "give the field to roll up: field=deaths (GET /api/records/{kind} lists them)",
-        )
-    })?;
-    let level: AdminLevel = match (&q.level, &q.code) {
-        (Some(l), _) => l.parse().map_err(ApiError::bad_request)?,
-        (None, Some(code)) => AdminLevel::ALL
-            .iter()
-            .copied()
-            .find(|l| l.digits() == code.len())
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "'{}' is not an admin code (1, 2, 4, 6 or 8 digits)",
-                    code.chars().take(20).collect::<String>()
-                ))
-            })?,
-        (None, None) => AdminLevel::District,
-    };
-    let period: PeriodKind = q
-        .period
-        .as_deref()
-        .unwrap_or("year")
-        .parse()
-        .map_err(ApiError::bad_request)?;
+    let request = roll_request(
+        q.field.as_deref(),
+        q.level.as_deref(),
+        q.code.as_deref(),
+        q.period.as_deref(),
+        q.only.as_deref(),
+    )?;
+    let level = request.level;
     let format = q.format.as_deref().unwrap_or("json");
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request("format must be json or csv (HXL)"));
     }
-    let only = match q.only.as_deref() {
-        None => None,
-        Some(w) => Some(w.split_once(':').ok_or_else(|| {
-            ApiError::bad_request("where takes FIELD:VALUE, e.g. where=transaction:disbursement")
-        })?),
-    };
     authorise(&state, &headers, Role::Viewer).await?;
     let register = state
         .engine
@@ -293,7 +253,13 @@ async fn rollup(
     let r = state
         .engine
         .registers
-        .roll_up(&register, &field, level, period, only)
+        .roll_up(
+            &register,
+            request.field,
+            level,
+            request.period,
+            request.only,
+        )
         .map_err(ApiError::bad_request)?;
     let rows: Vec<&crate::engine::rollup::RollRow> = r
         .rows
@@ -324,11 +290,79 @@ async fn rollup(
         "field": r.field,
         "aggregate": r.aggregate,
         "level": level,
-        "period": period,
+        "period": request.period,
         "rows": rows,
         "coarser": if q.code.is_some() { Vec::new() } else { r.coarser.iter().collect() },
+        "names": unit_names(&state, level, rows.iter().map(|r| r.code.as_str())),
     }))
     .into_response())
+}
+
+/// The names of the units of `level` among `codes`, from that level's boundary layer
+/// (none without one).
+fn unit_names<'a>(
+    state: &AppState,
+    level: AdminLevel,
+    codes: impl Iterator<Item = &'a str>,
+) -> Map<String, Value> {
+    let Some(units) = crate::engine::boundary_of(&state.engine.snapshots(), level) else {
+        return Map::new();
+    };
+    let wanted: std::collections::HashSet<&str> = codes.collect();
+    units
+        .features
+        .iter()
+        .filter_map(|f| {
+            let code = f.code.as_deref().filter(|c| wanted.contains(c))?;
+            Some((code.to_owned(), json!(units.name(f))))
+        })
+        .collect()
+}
+
+/// What a roll-up request asks for: `field`, `level` (or that of `code`; district when
+/// neither), `period` (year when not given) and `where` (FIELD:VALUE).
+pub(super) fn roll_request<'a>(
+    field: Option<&'a str>,
+    level: Option<&str>,
+    code: Option<&str>,
+    period: Option<&str>,
+    only: Option<&'a str>,
+) -> Result<RollRequest<'a>, ApiError> {
+    let field = field.ok_or_else(|| {
+        ApiError::bad_request(
+            "give the field to roll up: field=deaths (GET /api/records/{kind} lists them)",
+        )
+    })?;
+    let level: AdminLevel = match (level, code) {
+        (Some(l), _) => l.parse().map_err(ApiError::bad_request)?,
+        (None, Some(code)) => AdminLevel::ALL
+            .iter()
+            .copied()
+            .find(|l| l.digits() == code.len())
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "'{}' is not an admin code (1, 2, 4, 6 or 8 digits)",
+                    code.chars().take(20).collect::<String>()
+                ))
+            })?,
+        (None, None) => AdminLevel::District,
+    };
+    let period: PeriodKind = period
+        .unwrap_or("year")
+        .parse()
+        .map_err(ApiError::bad_request)?;
+    let only = match only {
+        None => None,
+        Some(w) => Some(w.split_once(':').ok_or_else(|| {
+            ApiError::bad_request("where takes FIELD:VALUE, e.g. where=transaction:disbursement")
+        })?),
+    };
+    Ok(RollRequest {
+        field,
+        level,
+        period,
+        only,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -467,7 +501,8 @@ async fn sendai(
         }
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
     }
-    Ok(Json(json!({ "level": level, "report": report })).into_response())
+    let names = unit_names(&state, level, report.rows.iter().map(|r| r.code.as_str()));
+    Ok(Json(json!({ "level": level, "report": report, "names": names })).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -205,6 +205,9 @@ impl Store {
         new: &NewVersion,
         features: &[Feature],
     ) -> StoreResult<LayerVersion> {
+        if crate::model::RecordKind::of_collection(new.meta.id.as_str()).is_some() {
+            return Err(StoreError::ReservedLayerId(new.meta.id.clone()));
+        }
         let mut conn = self.conn()?;
         let id = new.meta.id.as_str();
         let now = Utc::now();

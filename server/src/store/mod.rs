@@ -49,6 +49,9 @@ pub enum StoreError {
         /// Versions there.
         available: String,
     },
+    /// A layer id that names a register's collection.
+    #[error("layer id '{0}' is reserved for the {kind} register's OGC API collection: choose another", kind = RecordKind::of_collection(.0.as_str()).map_or("", RecordKind::as_str))]
+    ReservedLayerId(LayerId),
     /// No register of this kind yet.
     #[error(
         "there are no {0} records yet: import a file first (`sitroom records import {0} FILE`)"

@@ -6,9 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import indexHtml from '../../index.html?raw';
 import layersHtml from '../../layers.html?raw';
 import publicHtml from '../../public.html?raw';
+import recordsHtml from '../../records.html?raw';
 import subscribersHtml from '../../subscribers.html?raw';
 import { deliveriesTable, subscribersTable } from '../subscriber-table';
 import { alertCard, classesList } from '../public-alerts';
+import { fundingTable, legendView, sendaiTable, seriesTable, unitValues, unitsTable } from '../records-view';
+import { FUNDING, ROLLUP, SENDAI } from '../records-view.test-data';
 import { auditTable, layersTable } from '../layer-table';
 import { previewView } from '../load-preview';
 import { reportView } from '../load-report';
@@ -99,14 +102,14 @@ const issues = {
   issues: ['rejected', 'repaired', 'dropped', 'warning'].map((action, index) => ({ index, source_id: `c${index}`, action, reason: 'REASON' })),
 };
 
-const DATA = ['English', 'Français', 'Ikinyarwanda', 'rubavu', 'Rubavu District', 'DDMO', 'https://rubavu.example.org/hooks', 'ddmo@rubavu.gov.rw', 'flood', 'en, rw', 'answered 503 Service Unavailable', 'sitroom', 'Flood warning', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Gagnez les hauteurs.', 'Alerte', 'Flood zones', 'Landslides', 'camps2.geojson', 'camps1.geojson', 'Camps', 'camps', 'displacement', 'gis', 'REASON', 'zones.gpkg', 'GPKG', 'EPSG', 'depth_m', 'zone', 'flood', 'zones', 'Zones', 'OGC API', 'TileJSON', 'layer.load', 'GeoJSON', 'Shapefile', 'zip', 'GeoPackage', 'KML', 'CSV', 'FlatGeobuf', 'GPX', 'GeoTIFF', 'UTC'];
+const DATA = ['Deaths', 'Karongi', 'Rubavu', 'Nyabihu', 'A-1', 'A-2', 'B-1', 'C-1', 'C-2', 'people', 'USD', 'GDP', 'Deaths and missing persons', 'Direct agricultural loss', 'the datacard records crops in hectares and livestock in heads, not their value', '2022', '2023', 'district', 'sectors', 'English', 'Français', 'Ikinyarwanda', 'rubavu', 'Rubavu District', 'DDMO', 'https://rubavu.example.org/hooks', 'ddmo@rubavu.gov.rw', 'flood', 'en, rw', 'answered 503 Service Unavailable', 'sitroom', 'Flood warning', 'Gitega', 'Kanyinya', 'Move to higher ground.', 'Gagnez les hauteurs.', 'Alerte', 'Flood zones', 'Landslides', 'camps2.geojson', 'camps1.geojson', 'Camps', 'camps', 'displacement', 'gis', 'REASON', 'zones.gpkg', 'GPKG', 'EPSG', 'depth_m', 'zone', 'flood', 'zones', 'Zones', 'OGC API', 'TileJSON', 'layer.load', 'GeoJSON', 'Shapefile', 'zip', 'GeoPackage', 'KML', 'CSV', 'FlatGeobuf', 'GPX', 'GeoTIFF', 'UTC'];
 
 describe('every string of the pages comes from a catalogue', () => {
   for (const lang of LANGUAGES) {
     it(`in ${lang}`, () => {
       setLanguage(lang);
       wrapMessages((m) => `⟦${m}⟧`);
-      const pages = [page(layersHtml), page(indexHtml), page(publicHtml), page(subscribersHtml)];
+      const pages = [page(layersHtml), page(indexHtml), page(publicHtml), page(subscribersHtml), page(recordsHtml)];
       for (const p of pages) translatePage(p);
       const act = { rollback: () => {}, setAccess: () => {}, remove: () => {} };
       const audit = auditTable([{ at: '2026-11-27T02:00:00Z', actor: 'gis', action: 'layer.load', target: 'camps', detail: {} }]);
@@ -118,6 +121,11 @@ describe('every string of the pages comes from a catalogue', () => {
         subscribersTable([], { edit: () => {}, rotate: () => {} }),
         deliveriesTable([DELIVERY, { ...DELIVERY, id: 8, state: 'delivered', channel: 'email', delivered_at: '2026-12-03T10:00:00Z' }], () => {}),
         deliveriesTable([], () => {}),
+        legendView(t('rec.legend', { field: 'Deaths', level: 'district', period: '2023' }), [2, 10]),
+        unitsTable(unitValues(ROLLUP, '2023'), 'Deaths', () => {}, (u) => t('rec.drill', { unit: u.name, units: 'sectors' })),
+        seriesTable(ROLLUP, '34'),
+        sendaiTable(SENDAI, 2023),
+        fundingTable(FUNDING),
       ];
       const views = [...publicViews, layersTable([record], act, 'http://sitroom'), audit, ...reportView(t('gis.loaded', { id: 'camps', version: 2 }), issues), ...previewView(loadPreview(), () => {}, document.createElement('div'))];
       const box = document.createElement('div');

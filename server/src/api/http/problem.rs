@@ -121,6 +121,7 @@ impl From<StoreError> for ApiError {
             | StoreError::VersionNotFound { .. }
             | StoreError::RegisterNotFound(_)
             | StoreError::RegisterVersionNotFound { .. } => Self::not_found(e.to_string()),
+            StoreError::ReservedLayerId(_) => Self::bad_request(e.to_string()),
             StoreError::RegisterChanged { .. } => {
                 Self::new(StatusCode::CONFLICT, "Register changed", e.to_string())
             }

@@ -16,10 +16,10 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::http::{ApiError, BaseUrl, Reader};
+use super::http::{ApiError, BaseUrl, Reader, blocking};
 use crate::engine::LayerSnapshot;
 use crate::engine::geometry::crs::Crs;
-use crate::model::LayerId;
+use crate::model::{LayerId, RecordKind};
 
 mod description;
 mod html;
@@ -116,19 +116,33 @@ async fn landing(
     negotiated(&headers, q.f.as_deref(), doc, |d| html::landing(d, &base))
 }
 
-/// The snapshots the caller may read, in id order.
+/// The registers there are, each as a layer (its records with their units' shapes).
+fn register_layers(state: &AppState) -> Vec<Arc<LayerSnapshot>> {
+    let all = state.engine.snapshots();
+    RecordKind::ALL
+        .iter()
+        .filter_map(|k| state.engine.registers.as_layer(*k, &all))
+        .collect()
+}
+
+/// The snapshots the caller may read, in id order, then the registers (to a token).
 async fn readable(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Vec<Arc<LayerSnapshot>>, ApiError> {
     let reader = Reader::of(state, headers).await?;
-    Ok(state
+    let mut shown: Vec<Arc<LayerSnapshot>> = state
         .engine
         .snapshots()
         .values()
         .filter(|s| reader.may_read(&s.meta))
         .cloned()
-        .collect())
+        .collect();
+    if matches!(reader, Reader::Token(_)) {
+        let st = state.clone();
+        shown.extend(blocking(move || Ok(register_layers(&st))).await?);
+    }
+    Ok(shown)
 }
 
 /// The API description for this caller (the collections it may read).
@@ -240,7 +254,14 @@ async fn snapshot(
     let id: LayerId = id
         .parse()
         .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
-    let snap = state.engine.layer(&id).ok_or_else(|| {
+    let snap = match RecordKind::of_collection(id.as_str()) {
+        Some(kind) => {
+            let st = state.clone();
+            blocking(move || Ok(st.engine.registers.as_layer(kind, &st.engine.snapshots()))).await?
+        }
+        None => state.engine.layer(&id),
+    }
+    .ok_or_else(|| {
         ApiError::not_found(format!(
             "collection '{id}' does not exist: GET /ogc/collections lists them"
         ))

@@ -130,7 +130,7 @@ impl FieldSpec {
 
 /// A value a record holds in one field: nothing, a number or text. Written in JSON as
 /// `null`, a number or a string.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     /// No value given.
@@ -139,6 +139,51 @@ pub enum Value {
     Number(f64),
     /// Text, a term or a currency code.
     Text(String),
+}
+
+/// Read straight from what the JSON holds: serde's `untagged` would first copy every
+/// value aside to try each variant in turn, which was most of the time a register took
+/// to load.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("null, a number or a string")
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Empty)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Empty)
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+                Ok(Value::Number(v))
+            }
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "counts and amounts are well below 2^53"
+            )]
+            fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+                Ok(Value::Number(v as f64))
+            }
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "counts and amounts are well below 2^53"
+            )]
+            fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+                Ok(Value::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Text(v))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 impl Value {
@@ -158,5 +203,33 @@ impl Value {
             Self::Text(t) => Some(t),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Value;
+
+    #[test]
+    fn values_read_back_as_written() {
+        let values = vec![
+            Value::Empty,
+            Value::Number(3.0),
+            Value::Number(2.5),
+            Value::Number(-1.0),
+            Value::Text("flood".into()),
+            Value::Text("12".into()),
+        ];
+        let text = serde_json::to_string(&values).unwrap();
+        assert_eq!(text, r#"[null,3.0,2.5,-1.0,"flood","12"]"#);
+        let back: Vec<Value> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, values);
+        let ints: Vec<Value> = serde_json::from_str("[7, 18446744073709551615, -3]").unwrap();
+        assert_eq!(ints[0], Value::Number(7.0));
+        assert_eq!(ints[2], Value::Number(-3.0));
+        assert!(
+            serde_json::from_str::<Value>("[1]").is_err(),
+            "a list is no value"
+        );
     }
 }

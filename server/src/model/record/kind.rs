@@ -164,6 +164,21 @@ impl RecordKind {
             .find(|(_, f)| f.name == name)
     }
 
+    /// The id of the register's OGC API collection, reserved: no layer may take it.
+    #[must_use]
+    pub fn collection_id(self) -> &'static str {
+        match self {
+            Self::Losses => "records-losses",
+            Self::Disbursements => "records-disbursements",
+        }
+    }
+
+    /// The kind whose register's collection is `id`.
+    #[must_use]
+    pub fn of_collection(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.collection_id() == id)
+    }
+
     /// Title in English.
     #[must_use]
     pub fn title(self) -> &'static str {

@@ -32,6 +32,25 @@ pub struct Record {
     pub values: Vec<Value>,
 }
 
+impl Record {
+    /// Its id, code, date and each field of `kind` by name, as JSON (an empty value as
+    /// `null`).
+    #[must_use]
+    pub fn properties(&self, kind: RecordKind) -> serde_json::Map<String, serde_json::Value> {
+        let mut obj = serde_json::Map::new();
+        obj.insert("id".into(), self.id.clone().into());
+        obj.insert("code".into(), self.code.clone().into());
+        obj.insert("date".into(), self.date.to_string().into());
+        for (f, v) in kind.fields().iter().zip(&self.values) {
+            obj.insert(
+                f.name.into(),
+                serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+            );
+        }
+        obj
+    }
+}
+
 string_enum! {
     /// How an import makes the register's new version.
     ImportMode, "import mode" {

@@ -23,6 +23,39 @@ string_enum! {
 }
 
 impl PeriodKind {
+    /// The number of the period of this kind that holds `date`: consecutive periods
+    /// have consecutive numbers ([`PeriodKind::label`] gives its key back).
+    #[must_use]
+    pub fn ordinal(self, date: NaiveDate) -> i32 {
+        let (y, m) = (date.year(), date.month0().cast_signed());
+        match self {
+            Self::Day => date.num_days_from_ce(),
+            Self::Month => y * 12 + m,
+            Self::Quarter => y * 4 + m / 3,
+            Self::FiscalYear => Self::fiscal_year_start(date).year(),
+            Self::Year => y,
+        }
+    }
+
+    /// The key of the period numbered `ordinal` (see [`PeriodKind::ordinal`]).
+    #[must_use]
+    pub fn label(self, ordinal: i32) -> String {
+        let (y, r) = (ordinal.div_euclid(12), ordinal.rem_euclid(12));
+        match self {
+            Self::Day => NaiveDate::from_num_days_from_ce_opt(ordinal)
+                .map(|d| self.key(d))
+                .unwrap_or_default(),
+            Self::Month => format!("{y:04}-{:02}", r + 1),
+            Self::Quarter => format!(
+                "{:04}-Q{}",
+                ordinal.div_euclid(4),
+                ordinal.rem_euclid(4) + 1
+            ),
+            Self::FiscalYear => format!("FY{ordinal:04}/{:02}", (ordinal + 1).rem_euclid(100)),
+            Self::Year => format!("{ordinal:04}"),
+        }
+    }
+
     /// The key of the period of this kind that holds `date`.
     #[must_use]
     pub fn key(self, date: NaiveDate) -> String {
@@ -72,5 +105,29 @@ mod tests {
         assert_eq!(PeriodKind::FiscalYear.key(d(1999, 12, 31)), "FY1999/00");
         assert_eq!(PeriodKind::Quarter.key(d(2023, 12, 31)), "2023-Q4");
         assert_eq!(PeriodKind::fiscal_year_start(may), d(2022, 7, 1));
+    }
+
+    #[test]
+    fn periods_are_numbered_in_order_and_labelled_by_their_keys() {
+        for kind in PeriodKind::ALL {
+            let mut day = d(1999, 6, 25);
+            let mut last = (kind.ordinal(day), kind.key(day));
+            while day < d(2024, 1, 10) {
+                let (n, key) = (kind.ordinal(day), kind.key(day));
+                assert_eq!(kind.label(n), key, "{kind} {day}");
+                if key == last.1 {
+                    assert_eq!(n, last.0, "{kind} {day}: one period, one number");
+                } else {
+                    assert_eq!(
+                        n,
+                        last.0 + 1,
+                        "{kind} {day}: the next period, the next number"
+                    );
+                    assert!(key > last.1, "{kind} {day}: keys in order");
+                }
+                last = (n, key);
+                day = day.succ_opt().expect("a day after");
+            }
+        }
     }
 }
