@@ -132,7 +132,7 @@ struct ItemsQuery {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     limit: Option<usize>,
-    offset: Option<usize>,
+    offset: Option<i64>,
 }
 
 /// A record as JSON: id, code, date and each field by name.
@@ -143,6 +143,7 @@ async fn items(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
+    authorise(&state, &headers, Role::Viewer).await?;
     let format = q.format.as_deref().unwrap_or("json");
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request(format!(
@@ -156,7 +157,6 @@ async fn items(
             "limit must be 1 to {MAX_LIMIT}: page with offset, or take format=csv for all"
         )));
     }
-    authorise(&state, &headers, Role::Viewer).await?;
     let (store, engine) = (state.store.clone(), state.engine.clone());
     let version = q.version;
     let register = blocking(move || {
@@ -190,7 +190,8 @@ async fn items(
         )
             .into_response());
     }
-    let offset = q.offset.unwrap_or(0);
+    let offset = usize::try_from(q.offset.unwrap_or(0))
+        .map_err(|_| ApiError::bad_request("offset must be 0 or more"))?;
     let page: Vec<Value> = selected
         .iter()
         .skip(offset)
@@ -232,6 +233,7 @@ async fn rollup(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
+    authorise(&state, &headers, Role::Viewer).await?;
     let request = roll_request(
         q.field.as_deref(),
         q.level.as_deref(),
@@ -244,7 +246,6 @@ async fn rollup(
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request("format must be json or csv (HXL)"));
     }
-    authorise(&state, &headers, Role::Viewer).await?;
     let register = state
         .engine
         .registers
@@ -461,6 +462,7 @@ async fn sendai(
     Query(q): Query<SendaiQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
     let level: AdminLevel = q
         .level
         .as_deref()
@@ -471,7 +473,6 @@ async fn sendai(
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request("format must be json or csv (HXL)"));
     }
-    authorise(&state, &headers, Role::Viewer).await?;
     let engine = state.engine.clone();
     let settings = state.settings.clone();
     let report = blocking(move || {
@@ -520,6 +521,7 @@ async fn against_need(
     Query(q): Query<NeedQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    authorise(&state, &headers, Role::Viewer).await?;
     let format = q.format.as_deref().unwrap_or("json");
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request("format must be json or csv (HXL)"));
@@ -531,7 +533,6 @@ async fn against_need(
             "fiscal_year is written FY2023/24 (1 July 2023 to 30 June 2024)",
         ));
     }
-    authorise(&state, &headers, Role::Viewer).await?;
     let clearance =
         super::http::access::clearance(&state, &headers, &q.hazard, &q.exposure).await?;
     let (engine, store) = (state.engine.clone(), state.store.clone());
