@@ -505,28 +505,32 @@ pub fn tile_at(c: geo::Coord<f64>, z: u32) -> sitroom::engine::tiles::TileId {
     TileId::new(z, x, y).unwrap()
 }
 
-/// Loads `path` into `db` as hazard layer `id` (theme flood) whose `class` field holds
-/// class names (high, medium, low, very_low), open to callers without a token.
+/// The arguments that load `path` as hazard layer `id` (theme flood) whose `class`
+/// field holds class names (high, medium, low, very_low), open to callers without a
+/// token.
+#[must_use]
+pub fn class_zones_load<'a>(path: &'a std::path::Path, id: &'a str) -> [&'a str; 14] {
+    [
+        "load",
+        path.to_str().expect("utf-8 path"),
+        "--layer",
+        id,
+        "--kind",
+        "hazard",
+        "--theme",
+        "flood",
+        "--hazard-field",
+        "class",
+        "--classification",
+        "class-names",
+        "--anonymous",
+        "true",
+    ]
+}
+
+/// Loads `path` into `db` as hazard layer `id` (see [`class_zones_load`]).
 pub fn load_class_zones(db: &str, path: &std::path::Path, id: &str) {
-    sitroom_ok(
-        db,
-        &[
-            "load",
-            path.to_str().expect("utf-8 path"),
-            "--layer",
-            id,
-            "--kind",
-            "hazard",
-            "--theme",
-            "flood",
-            "--hazard-field",
-            "class",
-            "--classification",
-            "class-names",
-            "--anonymous",
-            "true",
-        ],
-    );
+    sitroom_ok(db, &class_zones_load(path, id));
 }
 
 /// A multipart upload body for `POST /api/layers/{id}` of a GeoJSON hazard layer like

@@ -487,20 +487,7 @@ async fn registers_import_roll_up_and_read_back(db: &str) {
     let path = sitroom_tests::write(&dir, "zone.geojson", &zone);
     let out = sitroom_tests::sitroom(
         db,
-        &[
-            "load",
-            path.to_str().unwrap(),
-            "--layer",
-            "records-losses",
-            "--kind",
-            "hazard",
-            "--theme",
-            "flood",
-            "--hazard-field",
-            "class",
-            "--classification",
-            "class-names",
-        ],
+        &sitroom_tests::class_zones_load(&path, "records-losses"),
     )
     .output()
     .unwrap();

@@ -12,17 +12,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::http::access::clearance;
 use super::http::caching::{etag, not_modified, private_to_caller};
-use super::http::tile::{TileSource, parse_tile, serve_tile};
+use super::http::tile::{TileSource, parse_tile, serve_tile, units_tilejson};
 use super::http::{ApiError, BaseUrl, blocking};
 use crate::engine::disclosure::Control;
 use crate::engine::exposure::choropleth::{self, UNIT_FIELDS};
 use crate::engine::exposure::{self, ExposureError, Inputs};
-use crate::engine::tiles::MAX_ZOOM;
 use crate::engine::{LayerSnapshot, Selection};
 
 /// Routes of this resource.
@@ -123,32 +121,32 @@ async fn tilejson(
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
-    let bounds = units
-        .bbox
-        .unwrap_or([-180.0, -85.051_128_78, 180.0, 85.051_128_78]);
-    let fields: Map<String, Value> = UNIT_FIELDS
-        .iter()
-        .map(|(name, kind, _)| ((*name).to_owned(), json!(kind)))
-        .collect();
-    let body = json!({
-        "tilejson": "3.0.0",
-        "name": "exposure",
-        "description": format!("Exposure of {} to {} by {}", inputs.exposed.meta.title, inputs.hazard.meta.title, q.by()),
-        "version": layers.iter().map(|s| format!("{}@{}", s.meta.id, s.version)).collect::<Vec<_>>().join(","),
-        "attribution": layers.iter().map(|s| s.meta.attribution.as_str()).filter(|a| !a.is_empty()).collect::<Vec<_>>().join("; "),
-        "scheme": "xyz",
-        "tiles": [format!("{}/api/exposure/tiles/{{z}}/{{x}}/{{y}}.mvt?{}", base, q.query_string())],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": bounds,
-        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
-        "vector_layers": [{
-            "id": "exposure",
-            "description": UNIT_FIELDS.iter().map(|(n, _, d)| format!("{n}: {d}")).collect::<Vec<_>>().join("; "),
-            "fields": fields,
-            "minzoom": 0,
-            "maxzoom": MAX_ZOOM,
-        }],
-    });
+    let body = units_tilejson(
+        "exposure",
+        &format!(
+            "Exposure of {} to {} by {}",
+            inputs.exposed.meta.title,
+            inputs.hazard.meta.title,
+            q.by()
+        ),
+        &layers
+            .iter()
+            .map(|s| format!("{}@{}", s.meta.id, s.version))
+            .collect::<Vec<_>>()
+            .join(","),
+        &layers
+            .iter()
+            .map(|s| s.meta.attribution.as_str())
+            .filter(|a| !a.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+        &format!(
+            "{}/api/exposure/tiles/{{z}}/{{x}}/{{y}}.mvt?{}",
+            base,
+            q.query_string()
+        ),
+        &units,
+        UNIT_FIELDS,
+    );
     Ok(([(header::ETAG, tag)], Json(body)).into_response())
 }

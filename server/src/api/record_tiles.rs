@@ -13,16 +13,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::http::caching::{etag, not_modified};
-use super::http::tile::{TileSource, parse_tile, serve_tile};
+use super::http::tile::{TileSource, parse_tile, serve_tile, units_tilejson};
 use super::http::{ApiError, BaseUrl, authorise, blocking};
 use super::records::{kind_of, roll_request};
 use crate::engine::registers::RegisterSnapshot;
 use crate::engine::rollup_layer::UNIT_FIELDS;
-use crate::engine::tiles::MAX_ZOOM;
 use crate::engine::{LayerSnapshot, Selection, boundary_of};
 use crate::model::{RecordKind, Role};
 
@@ -181,33 +179,21 @@ async fn tilejson(
     if not_modified(&headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
-    let bounds = units
-        .bbox
-        .unwrap_or([-180.0, -85.051_128_78, 180.0, 85.051_128_78]);
-    let fields: Map<String, Value> = UNIT_FIELDS
-        .iter()
-        .map(|(name, kind, _)| ((*name).to_owned(), json!(kind)))
-        .collect();
-    let body = json!({
-        "tilejson": "3.0.0",
-        "name": "records",
-        "description": layer.meta.title,
-        "version": format!("{kind}@{},{}@{}", register.version, units.meta.id, units.version),
-        "attribution": units.meta.attribution,
-        "scheme": "xyz",
-        "tiles": [format!("{base}/api/records/{kind}/tiles/{{z}}/{{x}}/{{y}}.mvt?{}", q.query_string())],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": bounds,
-        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
-        "vector_layers": [{
-            "id": "records",
-            "description": UNIT_FIELDS.iter().map(|(n, _, d)| format!("{n}: {d}")).collect::<Vec<_>>().join("; "),
-            "fields": fields,
-            "minzoom": 0,
-            "maxzoom": MAX_ZOOM,
-        }],
-    });
+    let body = units_tilejson(
+        "records",
+        &layer.meta.title,
+        &format!(
+            "{kind}@{},{}@{}",
+            register.version, units.meta.id, units.version
+        ),
+        &units.meta.attribution,
+        &format!(
+            "{base}/api/records/{kind}/tiles/{{z}}/{{x}}/{{y}}.mvt?{}",
+            q.query_string()
+        ),
+        &units,
+        UNIT_FIELDS,
+    );
     Ok((
         [
             (header::ETAG, tag),

@@ -254,13 +254,7 @@ async fn rollup(
     let r = state
         .engine
         .registers
-        .roll_up(
-            &register,
-            request.field,
-            level,
-            request.period,
-            request.only,
-        )
+        .roll_up(&register, request)
         .map_err(ApiError::bad_request)?;
     let rows: Vec<&crate::engine::rollup::RollRow> = r
         .rows

@@ -9,6 +9,7 @@ use clap::Subcommand;
 
 use super::{open_store, print_json};
 use crate::engine::Engine;
+use crate::engine::registers::RollRequest;
 use crate::formats::records::{header, hxl_csv};
 use crate::model::{AdminLevel, ImportMode, PeriodKind, RecordKind};
 use crate::ops::records::{self, Import, RecordsOpError};
@@ -206,9 +207,15 @@ impl RecordsCommand {
                     .registers
                     .get(kind)
                     .with_context(|| format!("there are no {kind} records yet"))?;
-                let r = engine
-                    .registers
-                    .roll_up(&register, &field, level, period, None)?;
+                let r = engine.registers.roll_up(
+                    &register,
+                    RollRequest {
+                        field: &field,
+                        level,
+                        period,
+                        only: None,
+                    },
+                )?;
                 println!("code,period,{field},records");
                 for row in r.rows.iter().chain(&r.coarser) {
                     println!("{},{},{},{}", row.code, row.period, row.value, row.records);

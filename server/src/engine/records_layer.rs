@@ -4,16 +4,23 @@
 
 use std::collections::HashMap;
 
-use super::registers::RegisterSnapshot;
 use super::snapshot::{LayerSnapshot, SnapFeature};
 use super::{Snapshots, boundary_of};
-use crate::model::{AdminLevel, FieldMapping, LayerKind, LayerMeta, Sensitivity};
+use crate::model::{
+    AdminLevel, FieldMapping, LayerKind, LayerMeta, Record, RecordKind, Sensitivity,
+};
 
-/// `register` drawn on the boundary layers of `all`, as layer version `version`, with
-/// how many records had no loaded unit.
+/// `records`, version `register_version` of `kind`'s register, drawn on the boundary
+/// layers of `all` as layer version `version`, with how many records had no loaded
+/// unit.
 #[must_use]
-pub fn layer(register: &RegisterSnapshot, all: &Snapshots, version: i32) -> (LayerSnapshot, usize) {
-    let kind = register.kind;
+pub fn layer(
+    kind: RecordKind,
+    register_version: i32,
+    records: &[Record],
+    all: &Snapshots,
+    version: i32,
+) -> (LayerSnapshot, usize) {
     let levels: Vec<_> = AdminLevel::ALL
         .iter()
         .filter_map(|l| boundary_of(all, *l))
@@ -24,9 +31,9 @@ pub fn layer(register: &RegisterSnapshot, all: &Snapshots, version: i32) -> (Lay
         .flat_map(|s| s.features.iter())
         .filter_map(|f| f.code.as_deref().map(|c| (c, f)))
         .collect();
-    let mut features = Vec::with_capacity(register.records.len());
+    let mut features = Vec::with_capacity(records.len());
     let mut unplaced = 0;
-    for r in &register.records {
+    for r in records {
         let Some(unit) = units.get(r.code.as_str()) else {
             unplaced += 1;
             continue;
@@ -50,7 +57,7 @@ pub fn layer(register: &RegisterSnapshot, all: &Snapshots, version: i32) -> (Lay
         title: format!(
             "{} (register version {}; each record with the shape of its unit)",
             kind.title(),
-            register.version
+            register_version
         ),
         kind: LayerKind::Context,
         theme: kind

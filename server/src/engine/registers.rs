@@ -167,7 +167,8 @@ impl Registers {
             return Some(layer.clone());
         }
         let build = self.layer_builds.fetch_add(1, Ordering::Relaxed) + 1;
-        let (layer, unplaced) = records_layer::layer(&register, all, build);
+        let (layer, unplaced) =
+            records_layer::layer(kind, register.version, &register.records, all, build);
         if unplaced > 0 {
             tracing::warn!(%kind, unplaced, "records whose unit is not loaded are left out of the register's collection");
         }
@@ -216,20 +217,22 @@ impl Registers {
         Ok(changed)
     }
 
-    /// Field `field` of `register` rolled up to `level` by `period` — of the records
-    /// whose field `only.0` is `only.1`, when given — kept until the register gets
-    /// another current version.
+    /// `register` rolled up as `request` asks, kept until the register gets another
+    /// current version.
     ///
     /// # Errors
     /// When the kind has no such numeric field.
     pub fn roll_up(
         &self,
         register: &RegisterSnapshot,
-        field: &str,
-        level: AdminLevel,
-        period: PeriodKind,
-        only: Option<(&str, &str)>,
+        request: RollRequest<'_>,
     ) -> Result<Arc<RollUp>, RollUpError> {
+        let RollRequest {
+            field,
+            level,
+            period,
+            only,
+        } = request;
         let kind = register.kind;
         let only = match only {
             None => None,
@@ -319,13 +322,7 @@ impl Registers {
         at: Option<&str>,
         units: &LayerSnapshot,
     ) -> Result<Arc<LayerSnapshot>, RollUpError> {
-        let roll = self.roll_up(
-            register,
-            request.field,
-            request.level,
-            request.period,
-            request.only,
-        )?;
+        let roll = self.roll_up(register, request)?;
         if let Some(p) = at
             && !roll.rows.iter().chain(&roll.coarser).any(|r| r.period == p)
         {

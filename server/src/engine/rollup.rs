@@ -114,24 +114,6 @@ impl Columns {
     }
 }
 
-/// Rolls field number `index` (`field`, numeric) of `records` up to `level` by `period`.
-#[must_use]
-pub fn roll_up(
-    records: &[Record],
-    index: usize,
-    field: &'static FieldSpec,
-    level: AdminLevel,
-    period: PeriodKind,
-) -> RollUp {
-    let columns = Columns::of(records, [index]);
-    let mut all = roll_up_levels(&columns, None, index, field, period);
-    let at = AdminLevel::ALL
-        .iter()
-        .position(|l| *l == level)
-        .unwrap_or(0);
-    all.swap_remove(at)
-}
-
 /// Rolls field number `index` (`field`, numeric) of the records in `columns` (those
 /// marked in `keep`, when given) up to every level (in the order of
 /// [`AdminLevel::ALL`]) by `period`: the values summed by code and period, then those
@@ -277,6 +259,23 @@ mod tests {
     use super::*;
     use crate::model::RecordKind;
     use crate::model::record::Value;
+
+    /// Field number `index` (`field`) of `records` rolled up to `level` by `period`.
+    fn roll_up(
+        records: &[Record],
+        index: usize,
+        field: &'static FieldSpec,
+        level: AdminLevel,
+        period: PeriodKind,
+    ) -> RollUp {
+        let columns = Columns::of(records, [index]);
+        let mut all = roll_up_levels(&columns, None, index, field, period);
+        let at = AdminLevel::ALL
+            .iter()
+            .position(|l| *l == level)
+            .unwrap_or(0);
+        all.swap_remove(at)
+    }
 
     fn rec(code: &str, y: i32, m: u32, deaths: f64) -> Record {
         let mut values = vec![Value::Empty; RecordKind::Losses.fields().len()];

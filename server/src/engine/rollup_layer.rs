@@ -4,12 +4,11 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, json};
+use serde_json::json;
 
 use super::rollup::RollUp;
-use super::snapshot::{LayerSnapshot, SnapFeature};
+use super::snapshot::LayerSnapshot;
 use crate::model::record::Aggregate;
-use crate::model::{LayerKind, Sensitivity};
 
 /// Attributes of each unit, with their types and meaning.
 pub const UNIT_FIELDS: &[(&str, &str, &str)] = &[
@@ -54,49 +53,23 @@ pub fn layer(
         acc.total += row.value * weight;
         acc.n += row.records;
     }
-    let features = units
-        .features
-        .iter()
-        .map(|u| {
-            let acc = u
-                .code
-                .as_deref()
-                .and_then(|c| by.get(c))
-                .copied()
-                .unwrap_or_default();
-            let mut p = Map::new();
-            p.insert("code".into(), json!(u.code));
-            p.insert("name".into(), json!(units.name(u)));
-            match roll.aggregate {
-                Aggregate::Sum => {
-                    p.insert("value".into(), json!(acc.total));
-                }
-                #[expect(clippy::cast_precision_loss, reason = "a count of records")]
-                Aggregate::Mean if acc.n > 0 => {
-                    p.insert("value".into(), json!(acc.total / acc.n as f64));
-                }
-                Aggregate::Mean => {}
+    units.units_drawn("records", title, |u, p| {
+        let acc = u
+            .code
+            .as_deref()
+            .and_then(|c| by.get(c))
+            .copied()
+            .unwrap_or_default();
+        match roll.aggregate {
+            Aggregate::Sum => {
+                p.insert("value".into(), json!(acc.total));
             }
-            p.insert("records".into(), json!(acc.n));
-            SnapFeature {
-                fid: u.fid,
-                geometry: u.geometry.clone(),
-                bbox_m: u.bbox_m,
-                properties: p,
-                hazard_class: None,
-                code: u.code.clone(),
-                population: None,
-                households: None,
+            #[expect(clippy::cast_precision_loss, reason = "a count of records")]
+            Aggregate::Mean if acc.n > 0 => {
+                p.insert("value".into(), json!(acc.total / acc.n as f64));
             }
-        })
-        .collect();
-    let mut meta = units.meta.clone();
-    meta.id = "records".parse().unwrap_or_else(|_| meta.id.clone());
-    meta.title = title;
-    meta.kind = LayerKind::Boundary;
-    meta.fields.name = None;
-    meta.sensitivity = Sensitivity::Public;
-    let mut snap = LayerSnapshot::from_features(meta, units.version, features);
-    snap.bbox = units.bbox;
-    snap
+            Aggregate::Mean => {}
+        }
+        p.insert("records".into(), json!(acc.n));
+    })
 }

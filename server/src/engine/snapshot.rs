@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::exposure::cells::{CellGrid, CellPoint, locate_cell};
 use super::geometry::to_mercator;
 use crate::model::HazardClass;
-use crate::model::{Bbox, Feature, LayerId, LayerKind, LayerMeta};
+use crate::model::{Bbox, Feature, LayerId, LayerKind, LayerMeta, Sensitivity};
 
 /// A stored geometry that does not decode: the snapshot cannot be built.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +88,47 @@ fn json_type(v: &Value) -> Option<&'static str> {
 }
 
 impl LayerSnapshot {
+    /// These units (a boundary layer's) drawn as layer `id` titled `title`, for a
+    /// choropleth: each with its code, its name and what `attributes` adds. Public, with
+    /// no name field mapped (the units' own layer labels them).
+    #[must_use]
+    pub fn units_drawn(
+        &self,
+        id: &str,
+        title: String,
+        mut attributes: impl FnMut(&SnapFeature, &mut Map<String, Value>),
+    ) -> Self {
+        let features = self
+            .features
+            .iter()
+            .map(|u| {
+                let mut p = Map::new();
+                p.insert("code".into(), u.code.clone().into());
+                p.insert("name".into(), self.name(u).into());
+                attributes(u, &mut p);
+                SnapFeature {
+                    fid: u.fid,
+                    geometry: u.geometry.clone(),
+                    bbox_m: u.bbox_m,
+                    properties: p,
+                    hazard_class: None,
+                    code: u.code.clone(),
+                    population: None,
+                    households: None,
+                }
+            })
+            .collect();
+        let mut meta = self.meta.clone();
+        meta.id = id.parse().unwrap_or_else(|_| meta.id.clone());
+        meta.title = title;
+        meta.kind = LayerKind::Boundary;
+        meta.fields.name = None;
+        meta.sensitivity = Sensitivity::Public;
+        let mut snap = Self::from_features(meta, self.version, features);
+        snap.bbox = self.bbox;
+        snap
+    }
+
     /// The name of feature `f` (the mapped name field), when it has one.
     #[must_use]
     pub fn name<'a>(&self, f: &'a SnapFeature) -> Option<&'a str> {

@@ -10,6 +10,7 @@ use crate::engine::Engine;
 use crate::engine::disclosure::Clearance;
 use crate::engine::exposure::needs::NeedsOf;
 use crate::engine::exposure::{self, ExposureError, ExposureRequest};
+use crate::engine::registers::RollRequest;
 use crate::model::{PeriodKind, RecordKind};
 use crate::store::Store;
 
@@ -71,10 +72,12 @@ pub fn against_need(
     if let Some(r) = &register
         && let Ok(roll) = engine.registers.roll_up(
             r,
-            "value_usd",
-            level,
-            PeriodKind::FiscalYear,
-            Some(("transaction", "disbursement")),
+            RollRequest {
+                field: "value_usd",
+                level,
+                period: PeriodKind::FiscalYear,
+                only: Some(("transaction", "disbursement")),
+            },
         )
     {
         let counted = |p: &str| fiscal_year.is_none_or(|fy| fy == p);

@@ -11,7 +11,7 @@ use super::encoding::Encoding;
 use super::selection::SelectionQuery;
 use super::{ApiError, Reader, blocking};
 use crate::api::AppState;
-use crate::engine::tiles::{TileId, render};
+use crate::engine::tiles::{MAX_ZOOM, TileId, render};
 use crate::engine::{LayerSnapshot, Selection};
 use crate::model::LayerId;
 
@@ -37,6 +37,47 @@ pub fn parse_tile(z: &str, x: &str, y: &str, pattern: &str) -> Result<TileId, Ap
         y_num.parse().map_err(|_| bad("y", y_num))?,
     )
     .map_err(ApiError::bad_request)
+}
+
+/// A choropleth's TileJSON: one layer `name` of the units of `units`, each with the
+/// attributes `fields` names (name, type, meaning), at the address `tiles`.
+#[must_use]
+pub fn units_tilejson(
+    name: &str,
+    description: &str,
+    version: &str,
+    attribution: &str,
+    tiles: &str,
+    units: &LayerSnapshot,
+    fields: &[(&str, &str, &str)],
+) -> serde_json::Value {
+    let bounds = units
+        .bbox
+        .unwrap_or([-180.0, -85.051_128_78, 180.0, 85.051_128_78]);
+    let types: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(name, kind, _)| ((*name).to_owned(), (*kind).into()))
+        .collect();
+    serde_json::json!({
+        "tilejson": "3.0.0",
+        "name": name,
+        "description": description,
+        "version": version,
+        "attribution": attribution,
+        "scheme": "xyz",
+        "tiles": [tiles],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 8],
+        "vector_layers": [{
+            "id": name,
+            "description": fields.iter().map(|(n, _, d)| format!("{n}: {d}")).collect::<Vec<_>>().join("; "),
+            "fields": types,
+            "minzoom": 0,
+            "maxzoom": MAX_ZOOM,
+        }],
+    })
 }
 
 /// What identifies a tile's content, for its ETag and cache entry.

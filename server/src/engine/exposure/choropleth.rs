@@ -2,15 +2,14 @@
 //! attributes, for choropleth tiles. Made from the same kept result as the reports, so
 //! map and table always agree.
 
-use serde_json::{Map, json};
+use serde_json::json;
 
 use std::collections::BTreeMap;
 
 use super::figures::ClassRules;
 use super::inputs::Inputs;
-use crate::engine::snapshot::{LayerSnapshot, SnapFeature};
+use crate::engine::snapshot::LayerSnapshot;
 use crate::engine::tally::UnitFigures;
-use crate::model::{LayerKind, Sensitivity};
 
 /// Attributes of each unit, with their types and meaning.
 pub const UNIT_FIELDS: &[(&str, &str, &str)] = &[
@@ -58,13 +57,13 @@ pub fn layer(
     figures: &BTreeMap<String, UnitFigures>,
 ) -> LayerSnapshot {
     let rules = ClassRules::of(&inputs.hazard.meta);
-    let features = units
-        .features
-        .iter()
-        .map(|u| {
-            let mut p = Map::new();
-            p.insert("code".into(), json!(u.code));
-            p.insert("name".into(), json!(units.name(u)));
+    units.units_drawn(
+        "exposure",
+        format!(
+            "Exposure of {} to {} by {}",
+            inputs.exposed.meta.title, inputs.hazard.meta.title, inputs.level
+        ),
+        |u, p| {
             let f = u.code.as_ref().and_then(|c| figures.get(c));
             if f.is_some_and(|f| f.suppressed) {
                 p.insert("suppressed".into(), json!(true));
@@ -92,29 +91,6 @@ pub fn layer(
                 p.insert("affected".into(), json!(affected));
                 p.insert("displaced".into(), json!(displaced));
             }
-            SnapFeature {
-                fid: u.fid,
-                geometry: u.geometry.clone(),
-                bbox_m: u.bbox_m,
-                properties: p,
-                hazard_class: None,
-                code: u.code.clone(),
-                population: None,
-                households: None,
-            }
-        })
-        .collect();
-    let mut meta = units.meta.clone();
-    meta.id = "exposure".parse().unwrap_or_else(|_| meta.id.clone());
-    meta.title = format!(
-        "Exposure of {} to {} by {}",
-        inputs.exposed.meta.title, inputs.hazard.meta.title, inputs.level
-    );
-    meta.kind = LayerKind::Boundary;
-    // Each unit carries its name as an attribute; the units' own layer labels them.
-    meta.fields.name = None;
-    meta.sensitivity = Sensitivity::Public;
-    let mut snap = LayerSnapshot::from_features(meta, units.version, features);
-    snap.bbox = units.bbox;
-    snap
+        },
+    )
 }
