@@ -623,6 +623,7 @@ async fn registers_import_roll_up_and_read_back(db: &str) {
         source_sha256: String::new(),
         report: ImportReport::default(),
         imported_by: "tests".into(),
+        action: "records.import",
         base_version: Some(1),
     };
     match store.commit_register(&stale, &[]) {

@@ -12,12 +12,14 @@ import type {
   CatalogLayer,
   Delivery,
   DeliveryCounts,
+  EventCalibration,
   FundingAnswer,
   HazardsAt,
   InForce,
   LayerRecord,
   LoadOutcome,
   LoadPreview,
+  LossEvent,
   PointFeature,
   RegisterInfo,
   Report,
@@ -244,6 +246,25 @@ export const sendai = (level: string, year?: number) => json<SendaiAnswer>(`/api
 export const againstNeed = (hazard: string, exposure: string, by: string, fiscalYear?: string) =>
   json<FundingAnswer>(`/api/records/disbursements/against-need?${query({ hazard, exposure, by, ...(fiscalYear ? { fiscal_year: fiscalYear } : {}) })}`);
 
+/** The disaster events of the loss register, the latest first. */
+export const lossEvents = () => json<{ version: number | null; events: LossEvent[] }>('/api/records/losses/events');
+
+const eventPath = (key: string) => `/api/records/losses/events/${encodeURIComponent(key)}`;
+
+/** Event `key`'s displaced against the model's, counted with exposure layer `exposure`. */
+export const calibration = (key: string, exposure: string) => json<EventCalibration>(`${eventPath(key)}/calibration?${query({ exposure })}`);
+
+/** Links event `key` to a hazard layer version (`id@version`) and alerts (an editor's). */
+export const linkEvent = (key: string, hazardLayer: string, alerts: string[]) =>
+  json<unknown>(`${eventPath(key)}/links`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hazard_layer: hazardLayer, alerts }),
+  });
+
+/** What draft loss records are made from: an exposure run and the event they are of. */
+export type DraftQuery = { hazard: string; exposure: string; by: string; date: string; event?: string; glide?: string };
+
 /** The CSV the server writes at `path` (with the token), saved as `file`. */
 export async function downloadCsv(path: string, file: string): Promise<void> {
   const r = await send(path, { headers: { accept: 'text/csv' } });
@@ -262,4 +283,7 @@ export const csvPaths = {
   records: (kind: string) => `${recordsPath(kind)}/items?format=csv`,
   sendai: (level: string, year: number) => `/api/records/losses/sendai?${query({ level, year, format: 'csv' })}`,
   funding: (hazard: string, exposure: string, by: string) => `/api/records/disbursements/against-need?${query({ hazard, exposure, by, format: 'csv' })}`,
+  events: () => '/api/records/losses/events?format=csv',
+  calibration: (key: string, exposure: string) => `${eventPath(key)}/calibration?${query({ exposure, format: 'csv' })}`,
+  drafts: (q: DraftQuery) => `/api/records/losses/drafts?${query({ ...(Object.fromEntries(Object.entries(q).filter(([, v]) => v)) as Record<string, string>), format: 'csv' })}`,
 };

@@ -1,8 +1,10 @@
 // The losses and funding page: a register's figure (any numeric field, as the server
 // rolls it up) by unit and period, drawn on a map from the server's own tiles and listed
 // in a table from the same roll-up, with drill-down from a unit into the units in it and
-// its figures over time; for losses the Sendai Framework indicators, for disbursements
-// funding against the needs of the displaced; every table as CSV with HXL tags. In
+// its figures over time; for losses the Sendai Framework indicators and the disaster
+// events (a timeline, each event's displaced against the model's, links to the hazard
+// layer versions that concerned them, drafts from the model for field teams), for
+// disbursements funding against the needs of the displaced; every table as CSV with HXL tags. In
 // English, French or Kinyarwanda; a register imported from a synthetic file is marked so.
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -13,10 +15,11 @@ import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import * as api from './api';
 import { foldAttribution } from './attribution';
 import { el, replace } from './dom';
+import { calibrationView, eventTitle, eventsTable, timelineView } from './events-view';
 import { isLang, languageMenu, levelName, levelsName, preferredLanguage, setLanguage, t, translatePage, utc } from './i18n';
 import { RECORD_OPACITY, SELECTED, installPalette } from './palette';
 import { breaksOf, fundingTable, legendTitle, legendView, periodsOf, recordFill, sendaiTable, seriesTable, type UnitValue, unitValues, unitsTable } from './records-view';
-import type { CatalogLayer, FundingAnswer, RegisterInfo, RollUp, SendaiAnswer } from './types';
+import type { CatalogLayer, EventCalibration, FundingAnswer, LossEvent, RegisterInfo, RollUp, SendaiAnswer } from './types';
 import { isBasemap } from './types';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
@@ -44,6 +47,10 @@ const state = {
   series: null as RollUp | null,
   sendai: null as SendaiAnswer | string | null,
   funding: null as FundingAnswer | string | null,
+  events: null as LossEvent[] | string | null,
+  /** The event calibrated (its key), and what the server answered. */
+  calibrated: '',
+  calibration: null as EventCalibration | string | null,
   catalog: [] as CatalogLayer[],
   error: '',
 };
@@ -202,8 +209,15 @@ function fillNeedSelects() {
     const first = layers.find(prefer) ?? layers[0];
     return layers.map((l) => el('option', { value: l.id, selected: l === first }, l.title));
   };
-  replace($('need-hazard'), ...options('hazard', (l) => l.theme === 'flood'));
-  replace($('need-exposure'), ...options('exposure', (l) => l.theme === 'population'));
+  for (const id of ['need-hazard', 'link-layer', 'draft-hazard']) replace($(id), ...options('hazard', (l) => l.theme === 'flood'));
+  for (const id of ['need-exposure', 'cal-exposure', 'draft-exposure']) replace($(id), ...options('exposure', (l) => l.theme === 'population'));
+  fillLinkVersion();
+}
+
+/** The link form's version: the chosen hazard layer's current one. */
+function fillLinkVersion() {
+  const layer = state.catalog.find((l) => l.id === ($('link-layer') as HTMLSelectElement).value);
+  if (layer) ($('link-version') as HTMLInputElement).value = String(layer.version);
 }
 
 async function readRegister() {
@@ -238,6 +252,24 @@ async function readFunding() {
   }
 }
 
+async function readEvents() {
+  if (kind() !== 'losses') return;
+  try {
+    state.events = (await api.lossEvents()).events;
+  } catch (e) {
+    state.events = (e as Error).message;
+  }
+}
+
+async function readCalibration() {
+  if (!state.calibrated || kind() !== 'losses') return;
+  try {
+    state.calibration = await api.calibration(state.calibrated, ($('cal-exposure') as HTMLSelectElement).value);
+  } catch (e) {
+    state.calibration = (e as Error).message;
+  }
+}
+
 async function readSeries() {
   const u = state.picked;
   const level = state.within.at(-1)?.level;
@@ -255,9 +287,10 @@ async function load(what: { register?: boolean } = {}) {
       state.values = [];
     } else {
       await readRollup();
-      await Promise.all([readSendai(), readFunding(), readSeries()]);
+      await Promise.all([readSendai(), readFunding(), readSeries(), readEvents()]);
     }
     if (state.rollup) await drawMap();
+    await readCalibration();
   } catch (e) {
     state.error = (e as Error).message;
   }
@@ -297,6 +330,7 @@ function draw() {
   drawWithin();
   $('transaction-box').hidden = kind() !== 'disbursements';
   $('sendai-section').hidden = kind() !== 'losses';
+  $('events-section').hidden = kind() !== 'losses';
   $('funding-section').hidden = kind() !== 'disbursements';
   replace($('status'), state.error ? el('p', { class: 'error', role: 'alert' }, t(api.token() ? 'rec.failed' : 'rec.no_token', { error: state.error })) : '');
   const r = state.rollup;
@@ -316,6 +350,7 @@ function draw() {
   );
   drawSendai();
   drawFunding();
+  drawEvents();
 }
 
 function drawSendai() {
@@ -333,6 +368,29 @@ function drawSendai() {
         ? el('div', {}, el('p', { class: 'note' }, t('rec.sendai_intro', { level: levelName(a.level), year: chosen, population: a.report.population[0] })), sendaiTable(a, chosen, withinCode()))
         : '',
   );
+}
+
+function drawEvents() {
+  const ev = state.events;
+  const list = Array.isArray(ev) ? ev : [];
+  replace($('events-timeline'), list.length ? timelineView(list, (e) => void calibrate(e)) : '');
+  replace(
+    $('events'),
+    typeof ev === 'string' ? el('p', { class: 'note' }, t('rec.events_none', { error: ev })) : list.length ? eventsTable(list, (e) => void calibrate(e), state.calibrated) : ev ? el('p', { class: 'note' }, t('rec.events_empty')) : '',
+  );
+  const chosen = ($('link-event') as HTMLSelectElement).value;
+  replace($('link-event'), ...list.map((e) => el('option', { value: e.key, selected: e.key === chosen }, `${e.first} — ${eventTitle(e)}`)));
+  const c = state.calibration;
+  replace($('calibration'), typeof c === 'string' ? el('p', { class: 'note' }, t('rec.cal.failed', { error: c })) : c ? el('div', {}, calibrationView(c), el('p', { class: 'actions' }, el('button', { type: 'button', id: 'calibration-csv', onclick: () => void download(api.csvPaths.calibration(c.event.key, ($('cal-exposure') as HTMLSelectElement).value), 'calibration.csv') }, t('rec.cal.csv')))) : '');
+}
+
+/** Event `e` set against the model: its calibration read and shown. */
+async function calibrate(e: LossEvent) {
+  state.calibrated = e.key;
+  ($('link-event') as HTMLSelectElement).value = e.key;
+  await readCalibration();
+  drawEvents();
+  $('calibration').scrollIntoView({ block: 'nearest' });
 }
 
 function drawFunding() {
@@ -410,6 +468,30 @@ question.addEventListener('change', (e) => {
 });
 for (const id of ['need-hazard', 'need-exposure']) $(id).addEventListener('change', () => void readFunding().then(draw));
 $('sendai-year').addEventListener('change', drawSendai);
+$('events-csv').addEventListener('click', () => void download(api.csvPaths.events(), 'loss-events.csv'));
+$('cal-exposure').addEventListener('change', () => void readCalibration().then(drawEvents));
+$('link-layer').addEventListener('change', fillLinkVersion);
+$('link-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const event = ($('link-event') as HTMLSelectElement).value;
+  const layer = `${($('link-layer') as HTMLSelectElement).value}@${($('link-version') as HTMLInputElement).value}`;
+  const alerts = ($('link-alerts') as HTMLInputElement).value.split(/\s+/).filter(Boolean);
+  api
+    .linkEvent(event, layer, alerts)
+    .then(async (answer) => {
+      const version = (answer as { version: { version: number } }).version.version;
+      replace($('link-status'), t('rec.link_done', { event, version }));
+      state.calibrated = event;
+      await load({ register: true });
+    })
+    .catch((err: Error) => replace($('link-status'), el('span', { class: 'error' }, t('rec.link_failed', { error: err.message }))));
+});
+$('drafts-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const v = (id: string) => ($(id) as HTMLInputElement).value.trim();
+  const q: api.DraftQuery = { hazard: v('draft-hazard'), exposure: v('draft-exposure'), by: v('draft-level'), date: v('draft-date'), event: v('draft-name'), glide: v('draft-glide') };
+  void download(api.csvPaths.drafts(q), `loss-drafts-${q.date}.csv`);
+});
 const tokenInput = $('token') as HTMLInputElement;
 tokenInput.value = api.token() ?? '';
 tokenInput.addEventListener('change', () => {

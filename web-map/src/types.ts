@@ -436,3 +436,41 @@ export interface FundingAnswer {
   fiscal_year: string | null;
   units: { code: string; name?: string; displaced: number; needs_of_displaced?: { food_tonnes_per_day: number; water_litres_per_day: number }; disbursed_usd: number; usd_per_displaced?: number | null; rank?: number | null }[];
 }
+
+/** A disaster event of the loss register: its records gathered by GLIDE number or, without
+ *  one, by date and hazard type. */
+export interface LossEvent {
+  key: string;
+  glide?: string;
+  name?: string;
+  hazards: string[];
+  first: string;
+  last: string;
+  records: number;
+  units: number;
+  toll: Record<string, number>;
+  displaced?: number;
+  sources: string[];
+  hazard_layers: string[];
+  alerts: string[];
+}
+
+/** An event's displaced as recorded against the model's, and the rates they suggest. */
+export interface EventCalibration {
+  event: LossEvent;
+  hazard: { layer: string; version: number; title: string };
+  exposure: { layer: string; version: number; title: string };
+  redacted: boolean;
+  names: Record<string, string>;
+  notes: string[];
+  calibration: {
+    method: 'least-squares' | 'scale' | 'none';
+    units: number;
+    observed: number;
+    modelled: number;
+    modelled_with_suggested?: number;
+    observed_outside_zones: number;
+    classes: { class: string; affected: boolean; rate_in_use: number; people: number; modelled_displaced: number; suggested_rate?: number }[];
+    fits: { code: string; observed: number; modelled: number; with_suggested?: number }[];
+  };
+}

@@ -11,6 +11,7 @@ pub mod glyphs;
 mod health;
 pub mod http;
 mod layers;
+mod loss_events;
 mod metrics;
 mod ogc;
 mod record_tiles;
@@ -199,6 +200,7 @@ pub fn app(state: AppState) -> Router {
         .merge(alerts::router())
         .merge(subscribers::router())
         .merge(records::router())
+        .merge(loss_events::router())
         .merge(record_tiles::router())
         .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))

@@ -330,16 +330,12 @@ pub(super) fn roll_request<'a>(
     })?;
     let level: AdminLevel = match (level, code) {
         (Some(l), _) => l.parse().map_err(ApiError::bad_request)?,
-        (None, Some(code)) => AdminLevel::ALL
-            .iter()
-            .copied()
-            .find(|l| l.digits() == code.len())
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "'{}' is not an admin code (1, 2, 4, 6 or 8 digits)",
-                    code.chars().take(20).collect::<String>()
-                ))
-            })?,
+        (None, Some(code)) => AdminLevel::of_code(code).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "'{}' is not an admin code (1, 2, 4, 6 or 8 digits)",
+                code.chars().take(20).collect::<String>()
+            ))
+        })?,
         (None, None) => AdminLevel::District,
     };
     let period: PeriodKind = period

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::{open_store, print_json};
+use crate::model::RecordKind;
 use crate::{config, demo};
 
 /// Load the real Rwanda demo data (boundaries, population, camps, hazard zones) and the
@@ -61,8 +62,13 @@ impl DemoArgs {
                 let register = format!("{kind} register");
                 match v {
                     Some(v) => println!(
-                        "{register:<26} v{:<3} {:>7} records  imported (synthetic)",
-                        v.version, v.record_count
+                        "{register:<26} v{:<3} {:>7} records  imported ({})",
+                        v.version,
+                        v.record_count,
+                        match kind {
+                            RecordKind::Losses => "reported May 2023, and synthetic",
+                            RecordKind::Disbursements => "synthetic",
+                        }
                     ),
                     None => println!("{register:<26}              unchanged"),
                 }

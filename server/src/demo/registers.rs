@@ -1,9 +1,10 @@
-//! The demo's registers: the synthetic loss records and partner activities
-//! `sitroom-synth` wrote, each imported unless its register's current version came from
-//! the same file. The activities are converted with the demo's illustrative rate table
-//! (`data/exchange-rates-illustrative.json`: not the National Bank of Rwanda's rates).
-
-use std::path::Path;
+//! The demo's registers: the loss records of the floods and landslides of 2–3 May 2023
+//! as public sources reported them (`data/losses-reported-2023-05.csv`, each record
+//! citing its source), with the synthetic loss records `sitroom-synth` wrote merged in,
+//! and the synthetic partner activities; each register imported unless its current
+//! version came from the same synthetic file. The activities are converted with the
+//! demo's illustrative rate table (`data/exchange-rates-illustrative.json`: not the
+//! National Bank of Rwanda's rates).
 
 use sha2::{Digest, Sha256};
 
@@ -17,7 +18,13 @@ use crate::store::Store;
 /// The demo's rate table, in the repository's `data/`.
 const RATES: &str = include_str!("../../../data/exchange-rates-illustrative.json");
 
-/// Imports the synthetic records as `by`: per kind, the new version, or `None` when it
+/// The reported losses of May 2023, in the repository's `data/`.
+const REPORTED: (&str, &[u8]) = (
+    "losses-reported-2023-05.csv",
+    include_bytes!("../../../data/losses-reported-2023-05.csv"),
+);
+
+/// Imports the demo's records as `by`: per kind, the new version, or `None` when it
 /// was current already.
 ///
 /// # Errors
@@ -34,41 +41,49 @@ pub fn load(
         (RecordKind::Losses, &synth.losses),
         (RecordKind::Disbursements, &synth.activities),
     ] {
-        out.push((kind, load_one(store, &mut engine, kind, path, &rates, by)?));
+        let bytes = std::fs::read(path)?;
+        let sha = hex::encode(Sha256::digest(&bytes));
+        if let Some(register) = store.register(kind)?
+            && register.current().is_some_and(|v| v.source_sha256 == sha)
+        {
+            out.push((kind, None));
+            continue;
+        }
+        let engine = match &mut engine {
+            Some(e) => e,
+            None => engine.insert(Engine::load(store)?),
+        };
+        let name = path
+            .file_name()
+            .map_or_else(|| format!("{kind}"), |n| n.to_string_lossy().into_owned());
+        let mut mode = ImportMode::Replace;
+        if kind == RecordKind::Losses {
+            load_one(store, engine, kind, REPORTED, mode, &rates, by)?;
+            mode = ImportMode::Merge;
+        }
+        let version = load_one(store, engine, kind, (&name, &bytes), mode, &rates, by)?;
+        out.push((kind, Some(version)));
     }
     Ok(out)
 }
 
 fn load_one(
     store: &Store,
-    engine: &mut Option<Engine>,
+    engine: &Engine,
     kind: RecordKind,
-    path: &Path,
+    (name, bytes): (&str, &[u8]),
+    mode: ImportMode,
     rates: &RateTable,
     by: &str,
-) -> anyhow::Result<Option<RegisterVersion>> {
-    let bytes = std::fs::read(path)?;
-    let sha = hex::encode(Sha256::digest(&bytes));
-    if let Some(register) = store.register(kind)?
-        && register.current().is_some_and(|v| v.source_sha256 == sha)
-    {
-        return Ok(None);
-    }
-    let engine = match engine {
-        Some(e) => e,
-        None => engine.insert(Engine::load(store)?),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| format!("{kind}"), |n| n.to_string_lossy().into_owned());
+) -> anyhow::Result<RegisterVersion> {
     let version = import(
         store,
         engine,
         &Import {
             kind,
-            source_name: &name,
-            bytes: &bytes,
-            mode: ImportMode::Replace,
+            source_name: name,
+            bytes,
+            mode,
             allow_rejects: false,
             by,
             mapping: &std::collections::HashMap::new(),
@@ -77,8 +92,8 @@ fn load_one(
     )?;
     anyhow::ensure!(
         version.report.ignored_columns.is_empty(),
-        "the synthetic {kind} have columns no field takes ({}): the generator and the kind disagree",
+        "the demo's {name} has columns no field takes ({}): the file and the kind disagree",
         version.report.ignored_columns.join(", ")
     );
-    Ok(Some(version))
+    Ok(version)
 }

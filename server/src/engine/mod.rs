@@ -3,7 +3,9 @@
 //! so readers never wait for a load and never see half of one. Tiles are rendered from
 //! the snapshots.
 
+pub mod calibration;
 pub mod disclosure;
+pub mod events;
 pub mod exposure;
 pub mod filter;
 pub mod geometry;

@@ -1,14 +1,17 @@
 //! Records as CSV with a HXL hashtag row: a header row of titles, the hashtag row, then
 //! one row per record with its unit's code at every level down to its own (so a village
-//! record reads as its province, district, sector, cell and village), its date, and each
+//! record reads as its country, province, district, sector, cell and village; a national
+//! record, as its country alone), its date, and each
 //! field. Read back by the HXL import as it was written.
 
 use super::csv::{cell, number};
+use crate::model::level::COUNTRY_ISO3;
 use crate::model::record::{ID_HXL, Value};
 use crate::model::{AdminLevel, Record, RecordKind};
 
-/// The levels a record's code is written at.
-const LEVELS: [AdminLevel; 5] = [
+/// The levels a record's code is written at (the country's as its ISO code).
+const LEVELS: [AdminLevel; 6] = [
+    AdminLevel::Country,
     AdminLevel::Province,
     AdminLevel::District,
     AdminLevel::Sector,
@@ -47,7 +50,9 @@ fn capitalised(s: &str) -> String {
 pub fn row(record: &Record) -> String {
     let mut cells = vec![cell(&record.id)];
     for level in LEVELS {
-        cells.push(if record.code.len() >= level.digits() {
+        cells.push(if level == AdminLevel::Country {
+            COUNTRY_ISO3.to_owned()
+        } else if record.code.len() >= level.digits() {
             cell(level.ancestor(&record.code))
         } else {
             String::new()
@@ -99,13 +104,23 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2023, 5, 3).expect("date"),
             values,
         };
-        let text = hxl_csv(kind, std::slice::from_ref(&r));
+        let national = Record {
+            id: "rw-1".into(),
+            code: String::new(),
+            ..r.clone()
+        };
+        let text = hxl_csv(kind, [&r, &national]);
         assert!(
-            text.contains("di-17,4,41,4106,,,2023-05-03,landslide"),
+            text.contains("di-17,RWA,4,41,4106,,,2023-05-03,landslide"),
+            "{text}"
+        );
+        assert!(
+            text.contains("rw-1,RWA,,,,,,2023-05-03,landslide"),
             "{text}"
         );
         let table = hxl::read(kind, text.as_bytes()).expect("reads back");
-        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[1].code.as_deref(), Some(""), "the whole country");
         let raw = &table.rows[0];
         assert_eq!(raw.code.as_deref(), Some("4106"));
         assert_eq!(raw.id.as_deref(), Some("di-17"));

@@ -4,6 +4,10 @@
 
 use super::macros::string_enum;
 
+/// The ISO 3166 code of the country the official admin codes are of (the code of its
+/// whole-country unit, `""`, in HXL's `#country+code`).
+pub const COUNTRY_ISO3: &str = "RWA";
+
 string_enum! {
     /// An administrative level, coarsest first.
     AdminLevel, "level" {
@@ -42,6 +46,12 @@ impl AdminLevel {
         theme.parse().ok()
     }
 
+    /// The level whose codes have the length of `code` (`""` the country).
+    #[must_use]
+    pub fn of_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|l| l.digits() == code.len())
+    }
+
     /// The HXL attribute of the level (`#adm1` province … `#adm5` village, `#country`).
     #[must_use]
     pub fn hxl(self) -> &'static str {
@@ -76,5 +86,8 @@ mod tests {
         assert_eq!(AdminLevel::of_theme("cell"), Some(AdminLevel::Cell));
         assert_eq!(AdminLevel::of_theme("flood"), None);
         assert_eq!(AdminLevel::District.hxl(), "#adm2");
+        assert_eq!(AdminLevel::of_code("340612"), Some(AdminLevel::Cell));
+        assert_eq!(AdminLevel::of_code(""), Some(AdminLevel::Country));
+        assert_eq!(AdminLevel::of_code("340"), None);
     }
 }

@@ -396,6 +396,7 @@ pub fn import(
             source_sha256: sha256,
             report,
             imported_by: file.by.to_owned(),
+            action: "records.import",
             base_version: base,
         },
         &all,

@@ -94,11 +94,7 @@ pub fn check(
     spec.check(allow_private)?;
     let all = engine.snapshots();
     for code in &spec.areas {
-        let level = AdminLevel::ALL
-            .iter()
-            .copied()
-            .find(|l| l.digits() == code.len())
-            .ok_or_else(|| SubscriberError::Area(code.clone()))?;
+        let level = AdminLevel::of_code(code).ok_or_else(|| SubscriberError::Area(code.clone()))?;
         let layer = boundary_of(&all, level).ok_or(SubscriberOpError::NoBoundary(level))?;
         if !layer
             .features

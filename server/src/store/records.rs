@@ -33,6 +33,8 @@ pub struct NewRegisterVersion {
     pub report: ImportReport,
     /// Who imports it.
     pub imported_by: String,
+    /// What the audit calls the change (`records.import`, `records.link`).
+    pub action: &'static str,
     /// The version the import was made against (a merge's base, or what a replacement
     /// saw): the commit fails if another import made a later one current meanwhile.
     pub base_version: Option<i32>,
@@ -202,7 +204,7 @@ impl Store {
     }
 
     /// Stores a new version of a register holding `records` and makes it current, in one
-    /// transaction with its audit entry (`records.import`).
+    /// transaction with its audit entry (`new.action`).
     ///
     /// # Errors
     /// [`StoreError::RegisterChanged`] when another import made a version current after
@@ -258,7 +260,7 @@ impl Store {
                 c,
                 &AuditEntry::now(
                     &new.imported_by,
-                    "records.import",
+                    new.action,
                     kind.as_str(),
                     json!({
                         "version": version,

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use super::{RawRecord, RecordsError};
 use crate::model::AdminLevel;
+use crate::model::level::COUNTRY_ISO3;
 use crate::model::record::{ID_HXL, RecordKind, RowIssue};
 
 /// How many rows may come before the hashtag row.
@@ -214,15 +215,26 @@ pub fn read(kind: RecordKind, bytes: &[u8]) -> Result<Table, RecordsError> {
     Ok(table)
 }
 
-/// The finest code given on a row, after checking that every coarser one contains it.
+/// The finest code given on a row, after checking that every coarser one contains it
+/// (a national row's is empty).
 fn finest_code(
     codes: &[(AdminLevel, usize)],
     cell: &dyn Fn(usize) -> Option<String>,
 ) -> Result<Option<String>, String> {
-    let given: Vec<(AdminLevel, String)> = codes
+    let mut given: Vec<(AdminLevel, String)> = codes
         .iter()
         .filter_map(|(l, i)| cell(*i).filter(|c| !c.is_empty()).map(|c| (*l, c)))
         .collect();
+    // The country's column names the whole country, whose code is empty.
+    if let Some((AdminLevel::Country, iso)) = given.first() {
+        if !iso.eq_ignore_ascii_case(COUNTRY_ISO3) {
+            return Err(format!(
+                "'{}' is not this country: a national record's #country+code is {COUNTRY_ISO3}",
+                crate::ingest::records::shorten(iso)
+            ));
+        }
+        given[0].1 = String::new();
+    }
     let Some((finest_level, finest)) = given.last() else {
         return Ok(None);
     };
@@ -288,5 +300,23 @@ mod tests {
         assert!(err.to_string().contains("#event+type"), "{err}");
         let err = read(RecordKind::Losses, b"a,b\n1,2\n").unwrap_err();
         assert!(err.to_string().contains("no HXL hashtag row"), "{err}");
+    }
+
+    #[test]
+    fn a_national_row_names_the_country() {
+        let csv = "#date+occurred,#country+code,#adm2+code,#event+type\n2023-05-03,RWA,,flood\n2023-05-03,rwa,41,flood\n2023-05-03,UGA,,flood\n2023-05-03,,,flood\n";
+        let t = read(RecordKind::Losses, csv.as_bytes()).expect("reads");
+        let codes: Vec<Option<&str>> = t.rows.iter().map(|r| r.code.as_deref()).collect();
+        assert_eq!(
+            codes,
+            [Some(""), Some("41"), None],
+            "the whole country, then Musanze"
+        );
+        assert_eq!(t.issues.len(), 1);
+        assert!(
+            t.issues[0].reason.contains("is not this country"),
+            "{:?}",
+            t.issues
+        );
     }
 }

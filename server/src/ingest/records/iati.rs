@@ -130,7 +130,8 @@ pub fn read(bytes: &[u8]) -> Result<Read, RecordsError> {
                     ));
                 }
                 ("location", "administrative") => {
-                    act.locations.extend(attr(&e, "code"));
+                    act.locations
+                        .extend(attr(&e, "code").filter(|c| !c.trim().is_empty()));
                 }
                 ("iati-activity", "transaction") => tx = Transaction::default(),
                 ("transaction", "transaction-type") => {

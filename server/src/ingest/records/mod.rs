@@ -217,6 +217,10 @@ fn admin_code(raw: Option<&str>, codes: &dyn AdminCodes) -> Result<String, Strin
     if let Some(whole) = code.strip_suffix(".0") {
         code = whole.to_owned();
     }
+    if code.is_empty() && raw.is_some() {
+        // The whole country (a `#country+code` column).
+        return Ok(code);
+    }
     if code.is_empty() {
         return Err("no admin code: give the official code of the unit (e.g. 41 for Musanze district, 4106 for its Kinigi sector)".into());
     }

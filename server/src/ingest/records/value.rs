@@ -69,6 +69,28 @@ pub fn parse(field: &FieldSpec, raw: &str) -> Result<Value, String> {
                     )
                 })
         }
+        FieldType::LayerVersion => match raw.rsplit_once('@') {
+            Some((id, v))
+                if id.parse::<crate::model::LayerId>().is_ok()
+                    && v.parse::<i32>().is_ok_and(|v| v > 0) =>
+            {
+                Ok(Value::Text(raw.to_owned()))
+            }
+            _ => Err(format!(
+                "'{}' is not a layer version: write the layer's id and version as id@version (e.g. flood-zones@3)",
+                shorten(raw)
+            )),
+        },
+        FieldType::Verification => match raw.to_ascii_lowercase().as_str() {
+            "confirmed" => Ok(Value::Text("confirmed".into())),
+            "draft" => Err(
+                "this record is a draft made from the exposure model: check its figures in the field, correct them and set #status+verified to confirmed".into(),
+            ),
+            _ => Err(format!(
+                "verification '{}' is not known: write confirmed once the figures were checked in the field",
+                shorten(raw)
+            )),
+        },
         FieldType::Text => {
             if raw.chars().count() > MAX_TEXT {
                 Err(format!(
@@ -150,6 +172,7 @@ pub fn shorten(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RecordKind;
     use crate::model::record::HAZARD_TYPES;
 
     #[test]
@@ -184,6 +207,29 @@ mod tests {
         );
         let text = FieldSpec::text("comments", "#description", "Comments");
         assert_eq!(parse(&text, "'=1+1"), Ok(Value::Text("=1+1".into())));
+        let (_, layer) = RecordKind::Losses.field("hazard_layer").expect("field");
+        assert_eq!(
+            parse(layer, "flood-zones@3"),
+            Ok(Value::Text("flood-zones@3".into()))
+        );
+        for bad in ["flood-zones", "flood-zones@0", "Flood Zones@2", "a@b", "@4"] {
+            assert!(
+                parse(layer, bad).unwrap_err().contains("id@version"),
+                "{bad}"
+            );
+        }
+        let (_, verified) = RecordKind::Losses.field("verification").expect("field");
+        assert_eq!(
+            parse(verified, "Confirmed"),
+            Ok(Value::Text("confirmed".into()))
+        );
+        assert_eq!(parse(verified, ""), Ok(Value::Empty));
+        assert!(
+            parse(verified, "draft")
+                .unwrap_err()
+                .contains("check its figures in the field")
+        );
+        assert!(parse(verified, "ok").unwrap_err().contains("not known"));
         let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
         assert_eq!(
             date("2023-05-03T00:00:00Z", "Date", today),

@@ -21,6 +21,11 @@ string_enum! {
         Term => "term",
         /// Free text.
         Text => "text",
+        /// A version of a layer, written `id@version` (`flood-zones@3`).
+        LayerVersion => "layer-version",
+        /// Whether a record was confirmed in the field: `confirmed`; a `draft` made from
+        /// the exposure model is refused until someone has checked it.
+        Verification => "verification",
     }
 }
 

@@ -143,6 +143,27 @@ const LOSSES: &[FieldSpec] = &[
     ),
     FieldSpec::text("source", "#meta+source", "Source"),
     FieldSpec::text("comments", "#description", "Comments"),
+    FieldSpec {
+        kind: FieldType::LayerVersion,
+        ..FieldSpec::text(
+            "hazard_layer",
+            "#meta+hazard+layer",
+            "Hazard layer version that concerned the event (id@version)",
+        )
+    },
+    FieldSpec::text(
+        "alerts",
+        "#meta+alert",
+        "CAP alerts issued for the event (identifiers, space-separated)",
+    ),
+    FieldSpec {
+        kind: FieldType::Verification,
+        ..FieldSpec::text(
+            "verification",
+            "#status+verified",
+            "Verification (confirmed in the field; a model draft is refused)",
+        )
+    },
 ];
 
 impl RecordKind {

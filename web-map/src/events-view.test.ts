@@ -1,0 +1,83 @@
+// The events as drawn: each mark where its date puts it on the axis and as big as its
+// deaths say, reported and synthetic events told apart by their sources, the table in
+// the server's order, and a calibration's rates shown beside the ones in use.
+import { describe, expect, it } from 'vitest';
+import { TIMELINE, calibrationView, eventsTable, provenance, timeline, timelineView } from './events-view';
+import type { EventCalibration, LossEvent } from './types';
+
+const event = (key: string, first: string, deaths: number | undefined, sources: string[], linked = false): LossEvent => ({
+  key,
+  first,
+  last: first,
+  hazards: ['flood'],
+  records: 1,
+  units: 1,
+  toll: deaths === undefined ? {} : { deaths },
+  sources,
+  hazard_layers: linked ? ['flood-depth@1'] : [],
+  alerts: [],
+});
+
+const EVENTS = [
+  event('2023-05-03 heavy-rain', '2023-05-03', 131, ['REPORTED: MINEMA, 6 May 2023'], true),
+  event('2021-07-02 flood', '2021-07-02', undefined, ['district report']),
+  event('2020-01-01 landslide', '2020-01-01', 4, ['SYNTHETIC (sitroom-synth seed 1): not a real event']),
+];
+
+describe('the timeline', () => {
+  it('places each event by its date and sizes it by its deaths', () => {
+    const { marks, years } = timeline(EVENTS);
+    expect(years.map((y) => y.year)).toEqual([2020, 2021, 2022, 2023]);
+    const inner = TIMELINE.width - 2 * TIMELINE.margin;
+    // 1 January 2020 opens the axis; the axis ends on 1 January 2024 (1,461 days).
+    expect(marks[2].x).toBeCloseTo(TIMELINE.margin, 6);
+    expect(marks[0].x).toBeCloseTo(TIMELINE.margin + ((365 + 366 + 365 + 122) / 1461) * inner, 6);
+    expect(marks[1].r).toBe(3);
+    expect(marks[2].r).toBeCloseTo(3 + 1.5 * 2, 9);
+    expect(marks[0].r).toBe(18);
+    expect(marks.map((m) => m.provenance)).toEqual(['reported', 'recorded', 'synthetic']);
+  });
+
+  it('draws one mark per event, as the table lists them', () => {
+    const svg = timelineView(EVENTS, () => undefined);
+    const circles = [...svg.querySelectorAll('circle')];
+    expect(circles.map((c) => c.getAttribute('data-key')).sort()).toEqual(EVENTS.map((e) => e.key).sort());
+    expect(svg.querySelector('circle.synthetic')?.getAttribute('data-deaths')).toBe('4');
+    const table = eventsTable(EVENTS, () => undefined);
+    expect([...table.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-key'))).toEqual(EVENTS.map((e) => e.key));
+    expect(table.querySelectorAll('tbody button').length).toBe(1);
+    expect(provenance(EVENTS[0])).toBe('reported');
+  });
+});
+
+describe('a calibration', () => {
+  it('shows the suggested rate beside the one in use, class by class', () => {
+    const c: EventCalibration = {
+      event: EVENTS[0],
+      hazard: { layer: 'flood-depth', version: 1, title: 'Flood depth' },
+      exposure: { layer: 'population', version: 1, title: 'Population' },
+      redacted: false,
+      names: { '3401': 'Bigogwe' },
+      notes: ['a note'],
+      calibration: {
+        method: 'least-squares',
+        units: 2,
+        observed: 350,
+        modelled: 2000,
+        modelled_with_suggested: 350,
+        observed_outside_zones: 0,
+        classes: [
+          { class: 'high', affected: true, rate_in_use: 1, people: 1000, modelled_displaced: 1000, suggested_rate: 0.3 },
+          { class: 'low', affected: false, rate_in_use: 0.1, people: 0, modelled_displaced: 0 },
+        ],
+        fits: [{ code: '3401', observed: 300, modelled: 1000, with_suggested: 300 }],
+      },
+    };
+    const view = calibrationView(c);
+    const high = view.querySelector('tr[data-class="high"]') as HTMLElement;
+    expect([...high.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['1,000', '1.000', '1,000', '0.300']);
+    const low = view.querySelector('tr[data-class="low"]') as HTMLElement;
+    expect(low.querySelector('.suggested')?.textContent).toBe('–');
+    expect(view.querySelector('tr[data-code="3401"] td')?.textContent).toBe('Bigogwe');
+  });
+});
