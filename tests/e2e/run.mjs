@@ -887,6 +887,72 @@ try {
   check((await rec.page.textContent('#records-legend h3'))?.includes(' par '), 'French redraws the page, its legend too');
   await rec.page.screenshot({ path: join(shots, 'records-fr.png'), fullPage: true });
   await rec.page.selectOption('#language', 'en');
+
+  // 8g. Disaster events on the same page: one timeline mark per event of the API, the
+  // reported May 2023 event marked so with its toll; draft loss records downloaded from
+  // the page hold the exposure report's affected people per sector; once confirmed (half
+  // the model's displaced, as a field team might find) and imported, the event's
+  // calibration on the page shows the API's suggested rates, which are half the rates in
+  // use. The e2e drafts are not a real event.
+  const recEvents = (await (await fetch(`${base}/api/records/losses/events`, authed)).json()).events;
+  const marks = await rec.page.$$eval('#events-timeline circle', (cs) => cs.map((c) => ({ key: c.dataset.key, deaths: Number(c.dataset.deaths), cls: c.getAttribute('class') })));
+  const may = marks.find((m) => m.key === '2023-05-03 heavy-rain');
+  check(
+    marks.length === recEvents.length && may?.cls.includes('reported') && may.deaths === 131 && marks.filter((m) => m.cls.includes('synthetic')).length === recEvents.length - 1,
+    `the timeline draws the API's ${recEvents.length} events; the May 2023 floods and landslides as reported (${may?.deaths} deaths), the others synthetic`,
+  );
+  await rec.page.click('#drafts-box summary');
+  await rec.page.selectOption('#draft-hazard', 'flood-zones');
+  await rec.page.selectOption('#draft-exposure', 'population-2022');
+  await rec.page.selectOption('#draft-level', 'sector');
+  await rec.page.fill('#draft-date', '2024-04-20');
+  await rec.page.fill('#draft-name', 'E2E drafted floods (test)');
+  await rec.page.fill('#draft-glide', 'E2E-DRAFT-1');
+  const [draftFile] = await Promise.all([rec.page.waitForEvent('download'), rec.page.click('#drafts-form button[type=submit]')]);
+  const draftLines = readFileSync(await draftFile.path(), 'utf8').trim().split('\n');
+  const draftTags = draftLines[1].split(',');
+  const csvCells = (line) => {
+    const out = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted && ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      else if (ch === '"') quoted = !quoted;
+      else if (ch === ',' && !quoted) out.push(cur), (cur = '');
+      else cur += ch;
+    }
+    return [...out, cur];
+  };
+  const csvLine = (cells) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+  const draftRows = draftLines.slice(2).map(csvCells);
+  const col = (tag) => draftTags.indexOf(tag);
+  const sectorExposure = await (await fetch(`${base}/api/exposure?hazard=flood-zones&exposure=population-2022&by=sector`, authed)).json();
+  const affectedBy = new Map(sectorExposure.units.map((u) => [u.code, Math.round(u.classes.reduce((s, c) => s + c.affected, 0))]).filter(([, a]) => a > 0));
+  check(
+    draftRows.length === affectedBy.size && draftRows.every((r) => Number(r[col('#affected+direct')]) === affectedBy.get(r[col('#adm3+code')]) && r[col('#status+verified')] === 'draft'),
+    `the drafts downloaded from the page hold the exposure report's affected people in each of its ${affectedBy.size} sectors, marked draft`,
+  );
+  const confirmed = [draftLines[0], draftLines[1], ...draftRows.map((r) => csvLine(r.map((c, i) => (i === col('#affected+evacuated') ? String(Math.round(Number(c) / 2)) : i === col('#status+verified') ? 'confirmed' : c))))].join('\n');
+  const asDrafted = await fetch(`${base}/api/records/losses/imports?mode=merge`, { method: 'POST', headers: { ...authed.headers, 'content-type': 'text/csv' }, body: draftLines.join('\n') });
+  const importConfirmed = await fetch(`${base}/api/records/losses/imports?mode=merge&name=e2e-drafts-confirmed.csv`, { method: 'POST', headers: { ...authed.headers, 'content-type': 'text/csv' }, body: confirmed });
+  check(asDrafted.status === 422 && importConfirmed.status === 201, `the drafts as drafted are refused (${asDrafted.status}), once confirmed taken (${importConfirmed.status})`);
+  await rec.page.reload();
+  await recReady();
+  await rec.page.selectOption('[name=at]', '2024');
+  await rec.page.waitForFunction(() => document.body.dataset.ready === 'true' && document.querySelector('#events tr[data-key="E2E-DRAFT-1"] button'), null, { timeout: 120000 });
+  await rec.page.selectOption('#cal-exposure', 'population-2022');
+  await rec.page.click('#events tr[data-key="E2E-DRAFT-1"] button');
+  await rec.page.waitForSelector('#calibration .calibration[data-key="E2E-DRAFT-1"]', { timeout: 120000 });
+  const calApi = (await (await fetch(`${base}/api/records/losses/events/E2E-DRAFT-1/calibration?exposure=population-2022`, authed)).json()).calibration;
+  const calShown = await rec.page.$$eval('#calibration tr[data-class]', (trs) => trs.map((tr) => [tr.dataset.class, tr.querySelector('.suggested').textContent]));
+  const fmt3 = (v) => (v === undefined ? '–' : new Intl.NumberFormat('en-GB', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(v));
+  const halves = calApi.classes.filter((c) => c.people > 0).every((c) => Math.abs(c.suggested_rate - c.rate_in_use / 2) <= 0.01 * c.rate_in_use + 1e-3);
+  check(
+    calApi.method === 'least-squares' && halves && JSON.stringify(calShown) === JSON.stringify(calApi.classes.map((c) => [c.class, fmt3(c.suggested_rate)])),
+    `the calibration shown is the API's, and its suggested rates are half those in use (${calShown.map((c) => c.join(' ')).join(', ')})`,
+  );
+  await rec.page.locator('#events-section').screenshot({ path: join(shots, 'records-events.png') });
   await rec.page.selectOption('[name=kind]', 'disbursements');
   await rec.page.waitForFunction(() => document.querySelector('#funding tbody tr') && document.body.dataset.ready === 'true', null, { timeout: 120000 });
   await recReady();

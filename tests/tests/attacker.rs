@@ -132,6 +132,39 @@ fn attack(db: &str) {
         .map(|h| position(h.bbox[0], h.bbox[1]))
         .collect();
 
+    // An editor links a recorded event with displaced people to the flood layer, so that
+    // its calibration can be asked for with the returnee households as exposure.
+    let out = sitroom_tests::sitroom_ok(&db, &["token", "create", "linker", "--role", "editor"]);
+    let editor = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let client = sitroom_tests::client();
+    let events: Value = client
+        .get(format!("{}/api/records/losses/events", server.base))
+        .bearer_auth(&editor)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let linked = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["displaced"].as_f64().unwrap_or(0.0) > 0.0)
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resp = client
+        .post(format!(
+            "{}/api/records/losses/events/{}/links",
+            server.base,
+            linked.replace(' ', "%20")
+        ))
+        .bearer_auth(&editor)
+        .json(&json!({"hazard_layer": "flood-zones@1"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+
     for token in [None, Some(viewer.clone())] {
         let who = if token.is_some() {
             "viewer"
@@ -248,6 +281,80 @@ fn attack(db: &str) {
                 with["area"], without["area"],
                 "{who}: a 40 m hole around a household changes the answer"
             );
+        }
+
+        // 3b. Figures the records pages compute from the exposure report (a calibration's
+        //     people per class, funding against need's displaced) are the published
+        //     report's, never finer; anonymous callers get none.
+        let calibration = format!(
+            "/api/records/losses/events/{}/calibration?exposure=returnee-households",
+            linked.replace(' ', "%20")
+        );
+        let need = "/api/records/disbursements/against-need?hazard=flood-zones&exposure=returnee-households&by=village";
+        if a.token.is_none() {
+            assert_eq!(a.get(&calibration).0, 401, "{who}");
+            assert_eq!(a.get(need).0, 401, "{who}");
+        } else {
+            let c = a.json(&calibration);
+            assert_eq!(c["redacted"], true, "{who}");
+            match c["calibration"]["fits"].get(0) {
+                // The unit's figures are withheld: left out, and said so.
+                None => assert!(c["notes"].to_string().contains("withheld"), "{who}: {c}"),
+                Some(fit) => {
+                    let code = fit["code"].as_str().unwrap();
+                    let level = [
+                        "country", "province", "district", "", "sector", "", "cell", "", "village",
+                    ][code.len()];
+                    let report = a.json(&format!(
+                        "/api/exposure?hazard=flood-zones&exposure=returnee-households&by={level}"
+                    ));
+                    let published: f64 = report["units"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|u| u["code"] == code)
+                        .flat_map(|u| u["classes"].as_array().cloned().unwrap_or_default())
+                        .filter(|k| k["class"] != "none")
+                        .map(|k| k["population"].as_f64().unwrap())
+                        .sum();
+                    let people: f64 = c["calibration"]["classes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|k| k["people"].as_f64().unwrap())
+                        .sum();
+                    assert!(
+                        (people - published).abs() < 1e-6,
+                        "{who}: the calibration counts {people} people in {code}'s zones, the published report {published}"
+                    );
+                }
+            }
+            let n = a.json(need);
+            let report =
+                a.json("/api/exposure?hazard=flood-zones&exposure=returnee-households&by=village");
+            let displaced: HashMap<String, f64> = report["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| {
+                    let d = u["classes"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|k| k["displaced"].as_f64().unwrap())
+                        .sum();
+                    (u["code"].as_str().unwrap().to_owned(), d)
+                })
+                .collect();
+            for u in n["units"].as_array().unwrap() {
+                let code = u["code"].as_str().unwrap();
+                let d = u["displaced"].as_f64().unwrap();
+                assert!(
+                    (d - displaced.get(code).copied().unwrap_or(0.0)).abs() < 1e-6,
+                    "{who}: funding against need shows {d} displaced in {code}, the published report {:?}",
+                    displaced.get(code)
+                );
+            }
         }
 
         // 4. Tiles, features, filters, bboxes: unit shapes with published totals only.

@@ -662,6 +662,151 @@ async fn registers_import_roll_up_and_read_back(db: &str) {
     );
 }
 
+/// An XLSX workbook laid out as the HXL CSV is: a header row, the hashtag row, then the
+/// records, with dates as Excel stores them (serial numbers styled as dates) or as text,
+/// codes as numbers; read as the CSV would be, each bad row named by its sheet row; a file
+/// named .xlsx that is not one is refused with what to do.
+async fn xlsx_imports(db: &str) {
+    use sitroom_tests::XlsxCell::{Date, Number, Text};
+    let dir = tempfile::tempdir().unwrap();
+    let (state, editor, viewer) = fixture(db, &dir);
+    let (ed, vw) = (Some(editor.as_str()), Some(viewer.as_str()));
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2023, 5, d).unwrap();
+    let book = sitroom_tests::xlsx(&[
+        vec![
+            Text("Id"),
+            Text("Date"),
+            Text("Sector"),
+            Text("Hazard"),
+            Text("Deaths"),
+            Text("Crops (ha)"),
+        ],
+        vec![
+            Text("#meta+id"),
+            Text("#date+occurred"),
+            Text("#adm3+code"),
+            Text("#event+type"),
+            Text("#affected+killed"),
+            Text("#loss+crops+ha"),
+        ],
+        vec![
+            Text("x1"),
+            Date(day(3)),
+            Number(3401.0),
+            Text("flood"),
+            Number(5.0),
+            Number(1.5),
+        ],
+        vec![
+            Text("x2"),
+            Text("2023-05-04"),
+            Text("3402"),
+            Text("Landslide"),
+            Number(2.0),
+            Text(""),
+        ],
+        vec![
+            Text("x3"),
+            Date(day(4)),
+            Number(9999.0),
+            Text("flood"),
+            Number(1.0),
+            Text(""),
+        ],
+    ]);
+    let xlsx = |b: Vec<u8>| {
+        Some((
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b,
+        ))
+    };
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=losses.xlsx",
+        ed,
+        xlsx(book.clone()),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let issues = v["report"]["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{v}");
+    assert_eq!(
+        (issues[0]["row"].as_u64(), issues[0]["id"].as_str()),
+        (Some(5), Some("x3")),
+        "{v}"
+    );
+    assert!(
+        issues[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("unknown admin code '9999'"),
+        "{v}"
+    );
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=losses.xlsx&allow_rejects=true",
+        ed,
+        xlsx(book),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["version"]["report"]["format"], "hxl-xlsx");
+    let (_, v, _) = call(&state, "GET", "/api/records/losses/items", vw, None).await;
+    let got: Vec<(&str, &str, &str, &str, f64)> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["code"].as_str().unwrap(),
+                r["date"].as_str().unwrap(),
+                r["hazard"].as_str().unwrap(),
+                r["deaths"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("x1", "3401", "2023-05-03", "flood", 5.0),
+            ("x2", "3402", "2023-05-04", "landslide", 2.0)
+        ]
+    );
+    assert_eq!(v["records"][0]["crops_ha"], 1.5);
+    // Not a workbook, named as one.
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=losses.xlsx",
+        ed,
+        xlsx(b"Id,Date\n".to_vec()),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not an Excel workbook"),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn xlsx_on_sqlite() {
+    let s = sitroom_tests::sqlite();
+    xlsx_imports(&s.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn xlsx_on_postgis() {
+    let s = sitroom_tests::postgis();
+    xlsx_imports(&s.url).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn registers_on_sqlite() {
     let s = sitroom_tests::sqlite();

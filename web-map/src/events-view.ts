@@ -111,7 +111,13 @@ export function eventsTable(events: LossEvent[], calibrate: (e: LossEvent) => vo
           el('td', { class: 'num' }, figure(e.toll.deaths ?? null)),
           el('td', { class: 'num' }, figure(e.displaced ?? null)),
           el('td', { class: 'num' }, number(e.units)),
-          el('td', { class: `provenance ${provenance(e)}` }, t(`rec.ev.${provenance(e)}`), el('div', { class: 'note' }, e.sources.join('; '))),
+          // A synthetic event's source only says so: kept for the tooltip.
+          el(
+            'td',
+            { class: `provenance ${provenance(e)}`, title: e.sources.join('; ') },
+            t(`rec.ev.${provenance(e)}`),
+            provenance(e) === 'synthetic' ? '' : el('div', { class: 'note' }, e.sources.join('; ')),
+          ),
           el('td', {}, [...e.hazard_layers, ...e.alerts].join(', ') || t('rec.ev.unlinked')),
           el('td', {}, e.hazard_layers.length ? el('button', { type: 'button', class: 'link', onclick: () => calibrate(e) }, t('rec.ev.calibrate')) : ''),
         ),
@@ -169,6 +175,10 @@ export function calibrationView(c: EventCalibration): HTMLElement {
       ),
     ),
     el(
+      'details',
+      {},
+      el('summary', {}, t('rec.cal.units', { units: k.fits.length })),
+      el(
       'table',
       { class: 'data calibration-units' },
       el('thead', {}, el('tr', {}, ...(['rec.col.unit', 'rec.cal.observed', 'rec.cal.modelled', 'rec.cal.with_suggested'] as const).map((h, i) => el('th', { scope: 'col', class: i ? 'num' : undefined }, t(h))))),
@@ -185,6 +195,7 @@ export function calibrationView(c: EventCalibration): HTMLElement {
             el('td', { class: 'num' }, f.with_suggested === undefined ? '–' : figure(Math.round(f.with_suggested))),
           ),
         ),
+      ),
       ),
     ),
     ...c.notes.map((n) => el('p', { class: 'note' }, n)),

@@ -374,15 +374,28 @@ function drawEvents() {
   const ev = state.events;
   const list = Array.isArray(ev) ? ev : [];
   replace($('events-timeline'), list.length ? timelineView(list, (e) => void calibrate(e)) : '');
+  // The events of the year shown above (else the latest), and the one calibrated.
+  const year = input('period').value === 'year' ? input('at').value : '';
+  const shown = list.filter((e, i) => (year ? e.first.startsWith(year) : i < LATEST_EVENTS) || e.key === state.calibrated);
+  const intro = year ? t('rec.events_in_year', { shown: shown.length, all: list.length, year }) : t('rec.events_latest', { shown: shown.length, all: list.length });
   replace(
     $('events'),
-    typeof ev === 'string' ? el('p', { class: 'note' }, t('rec.events_none', { error: ev })) : list.length ? eventsTable(list, (e) => void calibrate(e), state.calibrated) : ev ? el('p', { class: 'note' }, t('rec.events_empty')) : '',
+    typeof ev === 'string'
+      ? el('p', { class: 'note' }, t('rec.events_none', { error: ev }))
+      : list.length
+        ? el('div', {}, el('p', { class: 'note' }, intro), eventsTable(shown, (e) => void calibrate(e), state.calibrated))
+        : ev
+          ? el('p', { class: 'note' }, t('rec.events_empty'))
+          : '',
   );
   const chosen = ($('link-event') as HTMLSelectElement).value;
   replace($('link-event'), ...list.map((e) => el('option', { value: e.key, selected: e.key === chosen }, `${e.first} — ${eventTitle(e)}`)));
   const c = state.calibration;
   replace($('calibration'), typeof c === 'string' ? el('p', { class: 'note' }, t('rec.cal.failed', { error: c })) : c ? el('div', {}, calibrationView(c), el('p', { class: 'actions' }, el('button', { type: 'button', id: 'calibration-csv', onclick: () => void download(api.csvPaths.calibration(c.event.key, ($('cal-exposure') as HTMLSelectElement).value), 'calibration.csv') }, t('rec.cal.csv')))) : '');
 }
+
+/** How many events the table lists when no year is chosen. */
+const LATEST_EVENTS = 30;
 
 /** Event `e` set against the model: its calibration read and shown. */
 async function calibrate(e: LossEvent) {

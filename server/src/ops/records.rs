@@ -41,6 +41,8 @@ pub enum RecordsOpError {
 enum Format {
     /// CSV with a HXL hashtag row.
     HxlCsv,
+    /// An XLSX workbook laid out as the CSV is.
+    Xlsx,
     /// A DesInventar export (zip or XML).
     DesInventar,
     /// An IATI 2.03 activity file.
@@ -48,11 +50,23 @@ enum Format {
 }
 
 impl Format {
-    /// By the file's first bytes (a zip, XML) or, failing that, its name.
+    /// By the file's first bytes (a workbook, another zip, XML) or, failing that, its
+    /// name.
     fn of(kind: RecordKind, name: &str, bytes: &[u8]) -> Result<Self, RecordsError> {
         let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let xml = head.starts_with(b"PK") || head.trim_ascii_start().starts_with(b"<");
         let lower = name.to_ascii_lowercase();
+        if head.starts_with(b"PK")
+            && zip::ZipArchive::new(std::io::Cursor::new(head))
+                .is_ok_and(|z| z.index_for_name("xl/workbook.xml").is_some())
+        {
+            return Ok(Self::Xlsx);
+        }
+        if lower.ends_with(".xlsx") {
+            return Err(RecordsError::Unreadable(
+                "the file is named .xlsx but is not an Excel workbook: save it from the spreadsheet as Excel Workbook (.xlsx), or as CSV UTF-8".into(),
+            ));
+        }
+        let xml = head.starts_with(b"PK") || head.trim_ascii_start().starts_with(b"<");
         match (
             kind,
             xml || lower.ends_with(".zip") || lower.ends_with(".xml"),
@@ -66,6 +80,7 @@ impl Format {
     fn as_str(self) -> &'static str {
         match self {
             Self::HxlCsv => "hxl-csv",
+            Self::Xlsx => "hxl-xlsx",
             Self::DesInventar => "desinventar",
             Self::Iati => "iati-2.03",
         }
@@ -309,8 +324,12 @@ pub fn import(
     let units = Units::of(engine, store)?;
     let format = Format::of(kind, file.source_name, file.bytes)?;
     let (rows, report) = match format {
-        Format::HxlCsv => {
-            let table = records::hxl::read(kind, file.bytes)?;
+        Format::HxlCsv | Format::Xlsx => {
+            let table = if format == Format::Xlsx {
+                records::hxl::read_xlsx(kind, file.bytes)?
+            } else {
+                records::hxl::read(kind, file.bytes)?
+            };
             (
                 table.rows,
                 ImportReport {

@@ -162,12 +162,68 @@ pub fn read(kind: RecordKind, bytes: &[u8]) -> Result<Table, RecordsError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut records = reader.byte_records();
+    read_rows(
+        kind,
+        reader.byte_records().map(|rec| {
+            let rec = rec.map_err(unreadable)?;
+            Ok((rec.position().map_or(0, csv::Position::line), utf8(&rec)?))
+        }),
+    )
+}
+
+/// Reads the first sheet of an XLSX workbook of `kind` records laid out as a HXL CSV
+/// file is (header rows, the hashtag row, then one row per record): dates as
+/// YYYY-MM-DD, whole numbers without a decimal point.
+///
+/// # Errors
+/// When the bytes are not a workbook with a sheet, or as [`read`].
+pub fn read_xlsx(kind: RecordKind, bytes: &[u8]) -> Result<Table, RecordsError> {
+    use calamine::{Data, Reader as _, Xlsx};
+    let unreadable = |e: &dyn std::fmt::Display| {
+        RecordsError::Unreadable(format!(
+            "not a readable XLSX workbook ({e}): save it from the spreadsheet as Excel Workbook (.xlsx), or as CSV UTF-8"
+        ))
+    };
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let sheet = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| unreadable(&"it has no sheet"))?
+        .map_err(|e| unreadable(&e))?;
+    let first = sheet.start().map_or(0, |(row, _)| u64::from(row));
+    let cell = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(t) => t
+                .as_datetime()
+                .map_or_else(|| t.as_f64().to_string(), |d| d.date().to_string()),
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    };
+    read_rows(
+        kind,
+        sheet
+            .rows()
+            .zip(1..)
+            .map(|(row, i)| Ok((first + i, row.iter().map(cell).collect()))),
+    )
+}
+
+/// Reads `rows` (each with its 1-based line) of a HXL table of `kind` records.
+fn read_rows(
+    kind: RecordKind,
+    rows: impl Iterator<Item = Result<(u64, Vec<String>), RecordsError>>,
+) -> Result<Table, RecordsError> {
+    let mut rows = rows;
     let mut header: Option<(Vec<String>, Vec<Option<Tag>>)> = None;
     for _ in 0..MAX_HEADER_ROWS {
-        let Some(rec) = records.next() else { break };
-        let rec = rec.map_err(unreadable)?;
-        let cells = utf8(&rec)?;
+        let Some(rec) = rows.next() else { break };
+        let (_, cells) = rec?;
         let tags: Vec<Option<Tag>> = cells.iter().map(|c| Tag::parse(c)).collect();
         let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
         let tagged = tags.iter().filter(|t| t.is_some()).count();
@@ -187,10 +243,8 @@ pub fn read(kind: RecordKind, bytes: &[u8]) -> Result<Table, RecordsError> {
         ignored,
         ..Table::default()
     };
-    for rec in records {
-        let rec = rec.map_err(unreadable)?;
-        let row = rec.position().map_or(0, csv::Position::line);
-        let cells = utf8(&rec)?;
+    for rec in rows {
+        let (row, cells) = rec?;
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
