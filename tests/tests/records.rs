@@ -954,6 +954,40 @@ async fn desinventar_exports_place_their_units(db: &str) {
     let (_, v, _) = call(&state, "GET", "/api/records/losses/items?code=45", vw, None).await;
     assert_eq!(v["records"][0]["id"], "di-5");
 
+    // Over HTTP, the export and its mapping as the parts of a form.
+    let form = |mapping: &str| {
+        let b = "sitroomdi";
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"DI_export_rwa.xml\"\r\nContent-Type: application/xml\r\n\r\n{DI_EXPORT}\r\n--{b}\r\nContent-Disposition: form-data; name=\"mapping\"; filename=\"map.csv\"\r\nContent-Type: text/csv\r\n\r\n{mapping}\r\n--{b}--\r\n"
+        );
+        Some(("multipart/form-data; boundary=sitroomdi", body.into_bytes()))
+    };
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=DI_export_rwa.xml",
+        ed,
+        form("di_code,code\nX77,3610\n905,44\n"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["version"]["report"]["imported"], 5, "{v}");
+    let (_, v, _) = call(&state, "GET", "/api/records/losses/items?code=44", vw, None).await;
+    assert_eq!(
+        v["records"][0]["id"], "di-5",
+        "placed by the form's mapping: {v}"
+    );
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/losses/imports?name=DI_export_rwa.xml",
+        ed,
+        form("from,to\nX77,3610\n"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("di_code"), "{v}");
+
     // Sendai needs a population layer.
     let (st, v, _) = call(&state, "GET", "/api/records/losses/sendai", vw, None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");

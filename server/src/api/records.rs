@@ -6,6 +6,7 @@
 //! /api/records/{kind}/rollback`. Reading takes a viewer token, writing an editor's.
 //! The rules are `ops::records`' and the engine's.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -364,12 +365,69 @@ struct ImportQuery {
     allow_rejects: Option<bool>,
 }
 
+/// The file of an import and, for a DesInventar export, its mapping of DesInventar
+/// geography codes to official ones: the body alone, or multipart parts `file` and
+/// `mapping`.
+async fn import_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    req: axum::extract::Request,
+) -> Result<(Bytes, HashMap<String, String>), ApiError> {
+    use axum::extract::{FromRequest as _, Multipart};
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), "Unreadable body", e.body_text()))?;
+        return Ok((body, HashMap::new()));
+    }
+    let mut form = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let (mut file, mut mapping) = (None, HashMap::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(super::layers::multipart_error)?
+    {
+        match field.name() {
+            Some("file") => {
+                file = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(super::layers::multipart_error)?,
+                );
+            }
+            Some("mapping") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(super::layers::multipart_error)?;
+                mapping = records::read_mapping(&bytes).map_err(|e| {
+                    ApiError::bad_request(format!("the mapping part is not a mapping: {e}"))
+                })?;
+            }
+            _ => {}
+        }
+    }
+    let file = file.ok_or_else(|| {
+        ApiError::bad_request(
+            "the form has no 'file' part: send the file as part 'file' (and a DesInventar mapping as part 'mapping')",
+        )
+    })?;
+    Ok((file, mapping))
+}
+
 async fn import(
     State(state): State<AppState>,
     Path(kind): Path<String>,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
     let mode: ImportMode = q
@@ -379,6 +437,7 @@ async fn import(
         .parse()
         .map_err(ApiError::bad_request)?;
     let token = authorise(&state, &headers, Role::Editor).await?;
+    let (body, mapping) = import_body(&state, &headers, req).await?;
     if body.is_empty() {
         return Err(ApiError::bad_request(
             "the request has no body: send the CSV file (with its HXL hashtag row) as the body",
@@ -404,7 +463,7 @@ async fn import(
                 mode,
                 allow_rejects: q.allow_rejects.unwrap_or(false),
                 by: &token.name,
-                mapping: &std::collections::HashMap::new(),
+                mapping: &mapping,
                 rates: &settings.rates,
             },
         )?)
