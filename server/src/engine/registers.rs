@@ -177,6 +177,13 @@ impl Registers {
         Some(layer)
     }
 
+    /// Makes `snapshot` current: the version this process just committed, so that the
+    /// next sync need not read it back from the store.
+    pub fn install(&self, snapshot: RegisterSnapshot) {
+        snapshot.columns();
+        self.make_current(vec![Arc::new(snapshot)]);
+    }
+
     /// Loads registers whose current version changed in the store. Returns the kinds
     /// changed.
     ///
@@ -195,26 +202,33 @@ impl Registers {
             loaded.push(Arc::new(snapshot));
             changed.push(kind);
         }
-        if !loaded.is_empty() {
-            let mut current = self
-                .current
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for s in loaded {
-                current.insert(s.kind, s);
-            }
-            let versions: BTreeMap<RecordKind, i32> =
-                current.iter().map(|(k, s)| (*k, s.version)).collect();
-            self.rollups
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .retain(|key, _| versions.get(&key.0) == Some(&key.1));
-            self.drawn
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .retain(|key, _| versions.get(&key.0.0) == Some(&key.0.1));
-        }
+        self.make_current(loaded);
         Ok(changed)
+    }
+
+    /// Makes `loaded` the current versions of their kinds and drops what was kept of
+    /// the versions they replace.
+    fn make_current(&self, loaded: Vec<Arc<RegisterSnapshot>>) {
+        if loaded.is_empty() {
+            return;
+        }
+        let mut current = self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for s in loaded {
+            current.insert(s.kind, s);
+        }
+        let versions: BTreeMap<RecordKind, i32> =
+            current.iter().map(|(k, s)| (*k, s.version)).collect();
+        self.rollups
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|key, _| versions.get(&key.0) == Some(&key.1));
+        self.drawn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|key, _| versions.get(&key.0.0) == Some(&key.0.1));
     }
 
     /// `register` rolled up as `request` asks, kept until the register gets another

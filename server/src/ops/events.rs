@@ -14,6 +14,7 @@ use crate::engine::calibration::{self, Calibration, ClassRule, Observation};
 use crate::engine::disclosure::Clearance;
 use crate::engine::events::{self as ev, Event};
 use crate::engine::exposure::{self, ExposureError, ExposureRequest, Needs, Versions};
+use crate::engine::registers::RegisterSnapshot;
 use crate::model::alert::Alert;
 use crate::model::record::{HAZARD_TYPES, Value};
 use crate::model::{
@@ -208,7 +209,7 @@ pub fn link(
         }
     );
     let total = records.len() as u64;
-    Ok(store.commit_register(
+    let version = store.commit_register(
         &NewRegisterVersion {
             kind: RecordKind::Losses,
             source_name: format!("link: {}", link.event.chars().take(150).collect::<String>()),
@@ -229,7 +230,13 @@ pub fn link(
             base_version: Some(register.version),
         },
         &records,
-    )?)
+    )?;
+    engine.registers.install(RegisterSnapshot::new(
+        RecordKind::Losses,
+        version.version,
+        records,
+    ));
+    Ok(version)
 }
 
 /// What a calibration is computed from: the event's hazard layer version and exposure

@@ -10,6 +10,7 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 
 use crate::engine::Engine;
+use crate::engine::registers::RegisterSnapshot;
 use crate::engine::search::fold;
 use crate::ingest::records::desinventar::Place;
 use crate::ingest::records::rates::RateTable;
@@ -309,7 +310,8 @@ impl AdminCodes for Units<'_> {
     }
 }
 
-/// Imports a file into its register: a new current version, audited, or nothing.
+/// Imports a file into its register: a new current version, audited, or nothing; the
+/// engine holds the new version at once.
 ///
 /// # Errors
 /// When the file cannot be read, rows are refused (and rejects are not allowed), no
@@ -408,7 +410,7 @@ pub fn import(
         _ => checked.records,
     };
     report.records = all.len() as u64;
-    Ok(store.commit_register(
+    let version = store.commit_register(
         &NewRegisterVersion {
             kind,
             source_name: file.source_name.to_owned(),
@@ -419,7 +421,11 @@ pub fn import(
             base_version: base,
         },
         &all,
-    )?)
+    )?;
+    engine
+        .registers
+        .install(RegisterSnapshot::new(kind, version.version, all));
+    Ok(version)
 }
 
 /// The current records with `new` merged in: a new record replaces the one with its id
