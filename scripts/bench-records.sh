@@ -181,7 +181,10 @@ print("How it got here: the first run (same day) took 3.2–3.8 s to import and 
       "a profile (`perf record --call-graph dwarf` of the server during an import, and of the roll-up benchmark) showed two-thirds of the "
       "import in reading the new version back (serde's `untagged` buffering of every value), and the roll-up walking every record once per "
       "level with a string key per record. Values are now read directly, and a register version is held with columns made when it is "
-      "loaded (codes ranked, dates, numeric fields) from which every level is rolled up in one pass.\n")
+      "loaded (codes ranked, dates, numeric fields) from which every level is rolled up in one pass. Later, an import hands the "
+      "version it committed to the engine instead of the next sync reading it back from the store (which mattered most on PostGIS). "
+      "The table gives the median of three API imports; the raw results below list each, and how much the machine varied "
+      "(PostgreSQL's own import is timed three times too).\n")
 print("Raw results:\n")
 for backend, r in rows:
     print(f"- {backend}: `{json.dumps(r)}`")

@@ -885,6 +885,8 @@ try {
   await rec.page.selectOption('#language', 'fr');
   await rec.page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Pertes et financements', null, { timeout: 30000 });
   check((await rec.page.textContent('#records-legend h3'))?.includes(' par '), 'French redraws the page, its legend too');
+  const frField = await rec.page.$eval('[name=field]', (s) => s.selectedOptions[0]?.textContent);
+  check(frField === 'Décès' && (await rec.page.textContent('#events-h')) === 'Événements de catastrophe', `French names the figures and the events (${frField})`);
   await rec.page.screenshot({ path: join(shots, 'records-fr.png'), fullPage: true });
   await rec.page.selectOption('#language', 'en');
 
@@ -952,6 +954,10 @@ try {
     calApi.method === 'least-squares' && halves && JSON.stringify(calShown) === JSON.stringify(calApi.classes.map((c) => [c.class, fmt3(c.suggested_rate)])),
     `the calibration shown is the API's, and its suggested rates are half those in use (${calShown.map((c) => c.join(' ')).join(', ')})`,
   );
+  const drafted = (await (await fetch(`${base}/api/records/losses/events`, authed)).json()).events.find((e) => e.key === 'E2E-DRAFT-1');
+  const outlined = await rec.page.evaluate(() => window.sitroom.map.getFilter('records:event')[2][1]);
+  const districtsOf = [...new Set(drafted.codes.map((c) => c.slice(0, 2)))].sort();
+  check(JSON.stringify(outlined) === JSON.stringify(districtsOf), `the map outlines the ${districtsOf.length} districts holding the event's ${drafted.codes.length} sectors`);
   await rec.page.locator('#events-section').screenshot({ path: join(shots, 'records-events.png') });
   await rec.page.selectOption('[name=kind]', 'disbursements');
   await rec.page.waitForFunction(() => document.querySelector('#funding tbody tr') && document.body.dataset.ready === 'true', null, { timeout: 120000 });

@@ -2,7 +2,7 @@
 // deaths say, reported and synthetic events told apart by their sources, the table in
 // the server's order, and a calibration's rates shown beside the ones in use.
 import { describe, expect, it } from 'vitest';
-import { TIMELINE, calibrationView, eventsTable, provenance, timeline, timelineView } from './events-view';
+import { TIMELINE, calibrationView, eventsTable, provenance, timeline, timelineView, unitsAt } from './events-view';
 import type { EventCalibration, LossEvent } from './types';
 
 const event = (key: string, first: string, deaths: number | undefined, sources: string[], linked = false): LossEvent => ({
@@ -12,6 +12,7 @@ const event = (key: string, first: string, deaths: number | undefined, sources: 
   hazards: ['flood'],
   records: 1,
   units: 1,
+  codes: ['3401'],
   toll: deaths === undefined ? {} : { deaths },
   sources,
   hazard_layers: linked ? ['flood-depth@1'] : [],
@@ -47,6 +48,15 @@ describe('the timeline', () => {
     expect([...table.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-key'))).toEqual(EVENTS.map((e) => e.key));
     expect(table.querySelectorAll('tbody button').length).toBe(1);
     expect(provenance(EVENTS[0])).toBe('reported');
+  });
+});
+
+describe('an event on the map', () => {
+  it('outlines the units of the level that hold its units', () => {
+    const e = { ...EVENTS[0], codes: ['', '3401', '34010203', '4101'] };
+    expect(unitsAt(e, 2)).toEqual(['34', '41']);
+    expect(unitsAt(e, 4)).toEqual(['3401', '4101']);
+    expect(unitsAt(e, 8)).toEqual(['34010203']);
   });
 });
 

@@ -60,6 +60,10 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/** The units of the level whose codes have `digits` digits that hold the event's
+ *  units (a unit coded coarser than the level is in none of them). */
+export const unitsAt = (e: LossEvent, digits: number): string[] => [...new Set(e.codes.filter((c) => c.length >= digits).map((c) => c.slice(0, digits)))].sort();
+
 /** An event's title: its name as recorded, else its key. */
 export const eventTitle = (e: LossEvent) => e.name ?? e.key;
 

@@ -15,9 +15,9 @@ import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import * as api from './api';
 import { foldAttribution } from './attribution';
 import { el, replace } from './dom';
-import { calibrationView, eventTitle, eventsTable, timelineView } from './events-view';
-import { isLang, languageMenu, levelName, levelsName, preferredLanguage, setLanguage, t, translatePage, utc } from './i18n';
-import { RECORD_OPACITY, SELECTED, installPalette } from './palette';
+import { calibrationView, eventTitle, eventsTable, timelineView, unitsAt } from './events-view';
+import { fieldName, isLang, languageMenu, levelName, levelsName, preferredLanguage, setLanguage, t, translatePage, utc } from './i18n';
+import { RECORD_OPACITY, SELECTED, UI, installPalette } from './palette';
 import { breaksOf, fundingTable, legendTitle, legendView, periodsOf, recordFill, sendaiTable, seriesTable, type UnitValue, unitValues, unitsTable } from './records-view';
 import type { CatalogLayer, EventCalibration, FundingAnswer, LossEvent, RegisterInfo, RollUp, SendaiAnswer } from './types';
 import { isBasemap } from './types';
@@ -56,7 +56,7 @@ const state = {
 };
 
 const kind = () => input('kind').value;
-const fieldTitle = () => state.info?.schema.fields.find((f) => f.name === input('field').value)?.title ?? input('field').value;
+const fieldTitle = () => fieldName(input('field').value, state.info?.schema.fields.find((f) => f.name === input('field').value)?.title ?? input('field').value);
 const withinCode = () => state.within.at(-1)?.code ?? '';
 const roll = (): api.RollQuery => ({
   field: input('field').value,
@@ -120,7 +120,14 @@ const recordSource = (tiles: string): maplibregl.SourceSpecification => ({ type:
 const figureLayers = (): LayerSpecification[] => [
   { id: 'records:fill', type: 'fill', source: 'records', 'source-layer': 'records', paint: { 'fill-color': recordFill(state.breaks), 'fill-opacity': RECORD_OPACITY } },
   { id: 'records:selected', type: 'line', source: 'records', 'source-layer': 'records', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': SELECTED, 'line-width': 2.5 } },
+  { id: 'records:event', type: 'line', source: 'records', 'source-layer': 'records', filter: eventFilter(), paint: { 'line-color': UI['event-recorded'], 'line-width': 3, 'line-dasharray': [2, 1] } },
 ];
+
+/** The units of the level shown that hold the event calibrated (none when none is). */
+function eventFilter(): maplibregl.FilterSpecification {
+  const e = Array.isArray(state.events) ? state.events.find((x) => x.key === state.calibrated) : undefined;
+  return ['in', ['get', 'code'], ['literal', e ? unitsAt(e, CODE_DIGITS[input('level').value] ?? 0) : []]];
+}
 
 /** Other figures: a new source, so that no tile of the former ones is drawn again (a
  *  source given new addresses re-reads the tiles it holds). */
@@ -180,6 +187,7 @@ async function drawMap() {
   }
   map.setFilter('records:fill', within ? ['==', ['slice', ['get', 'code'], 0, within.length], within] : null);
   map.setFilter('records:selected', ['==', ['get', 'code'], state.picked?.code ?? '']);
+  map.setFilter('records:event', eventFilter());
   map.triggerRepaint();
 }
 
@@ -189,7 +197,7 @@ function fillFields() {
   const fields = state.info?.schema.fields.filter((f) => f.aggregate) ?? [];
   const chosen = input('field').value;
   const preferred = kind() === 'losses' ? 'deaths' : 'value_usd';
-  replace(input('field'), ...fields.map((f) => el('option', { value: f.name, selected: f.name === (fields.some((x) => x.name === chosen) ? chosen : preferred) }, f.title)));
+  replace(input('field'), ...fields.map((f) => el('option', { value: f.name, selected: f.name === (fields.some((x) => x.name === chosen) ? chosen : preferred) }, fieldName(f.name, f.title))));
 }
 
 /** Whether the reader chose a period (else the latest is shown). */
@@ -403,6 +411,7 @@ async function calibrate(e: LossEvent) {
   ($('link-event') as HTMLSelectElement).value = e.key;
   await readCalibration();
   drawEvents();
+  map?.setFilter('records:event', eventFilter());
   $('calibration').scrollIntoView({ block: 'nearest' });
 }
 
@@ -515,6 +524,7 @@ tokenInput.addEventListener('change', () => {
 });
 languageMenu($('language') as HTMLSelectElement, (lang) => {
   setLanguage(lang);
+  fillFields();
   fillPeriods();
   draw();
 });

@@ -448,6 +448,7 @@ export interface LossEvent {
   last: string;
   records: number;
   units: number;
+  codes: string[];
   toll: Record<string, number>;
   displaced?: number;
   sources: string[];

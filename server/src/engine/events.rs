@@ -44,6 +44,8 @@ pub struct Event {
     pub records: usize,
     /// Distinct units.
     pub units: usize,
+    /// Their codes, in order (`""` the whole country).
+    pub codes: Vec<String>,
     /// Sums of the toll fields (a field no record fills is left out).
     pub toll: BTreeMap<&'static str, f64>,
     /// People displaced: evacuated and relocated (none when no record says).
@@ -142,6 +144,12 @@ fn summary(key: &str, rs: &[&Record]) -> Event {
         }
     }
     let said: Vec<f64> = rs.iter().filter_map(|r| displaced(r)).collect();
+    let codes: Vec<String> = rs
+        .iter()
+        .map(|r| r.code.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     Event {
         key: key.to_owned(),
         glide: rs.iter().find_map(|r| text(r, "glide")).map(str::to_owned),
@@ -150,7 +158,8 @@ fn summary(key: &str, rs: &[&Record]) -> Event {
         first: rs.iter().map(|r| r.date).min().unwrap_or_default(),
         last: rs.iter().map(|r| r.date).max().unwrap_or_default(),
         records: rs.len(),
-        units: rs.iter().map(|r| &r.code).collect::<BTreeSet<_>>().len(),
+        units: codes.len(),
+        codes,
         toll,
         displaced: (!said.is_empty()).then(|| said.iter().sum()),
         sources: set("source"),
@@ -246,6 +255,7 @@ mod tests {
         let may = &events[2];
         assert_eq!(may.records, 2);
         assert_eq!(may.units, 2);
+        assert_eq!(may.codes, ["3401", "3402"]);
         assert_eq!(may.name.as_deref(), Some("May floods"));
         assert_eq!(may.hazards, ["flood", "landslide"]);
         assert_eq!(may.toll["deaths"], 7.0);

@@ -115,6 +115,13 @@ export function levelName(level: string): string {
   return isKey(key) ? t(key) : level;
 }
 
+/** A record field's title in the language (`deaths`: Deaths, Décès, Abapfuye); the
+ *  server's English title for a field the catalogues do not name. */
+export function fieldName(name: string, serverTitle: string): string {
+  const key = `rec.f.${name}`;
+  return isKey(key) ? t(key) : serverTitle;
+}
+
 /** A unit's name with its level (`Rubavu district`, `Akarere ka Rubavu`); the name alone
  *  for a level we do not know. */
 export function unitWithLevel(name: string, level: string): string {
