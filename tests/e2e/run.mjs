@@ -816,7 +816,7 @@ try {
   check(await rec.page.isVisible('#synthetic'), 'the page marks the synthetic register SYNTHETIC');
   // The colour inside the top district: its class's, over the land.
   const recPalette = JSON.parse(readFileSync(join(repo, 'data/map-style.json'), 'utf8'));
-  const recInside = await rec.page.evaluate((code) => {
+  const insideOf = (unit) => rec.page.evaluate((code) => {
     const { map } = window.sitroom;
     const parts = map.querySourceFeatures('records', { sourceLayer: 'records', filter: ['==', ['get', 'code'], code] });
     const rings = parts.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates[0]] : f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates.map((p) => p[0]) : []));
@@ -843,7 +843,8 @@ try {
         }
     }
     return best?.p ?? null;
-  }, topCode);
+  }, unit);
+  const recInside = await insideOf(topCode);
   const recBreaks = await rec.page.evaluate(() => window.sitroom.state.breaks);
   const recBlend = (hex) => {
     const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
@@ -968,6 +969,34 @@ try {
   const recFunded = await rec.page.$eval('#units tbody tr', (tr) => ({ code: tr.dataset.code, value: Number(tr.querySelector('td[data-value]').dataset.value) }));
   const recTile = await rec.page.evaluate((code) => window.sitroom.map.querySourceFeatures('records', { sourceLayer: 'records', filter: ['==', ['get', 'code'], code] })[0]?.properties.value, recFunded.code);
   check(Math.abs(recTile - recFunded.value) < 0.5, `the map's tiles hold the table's disbursed USD for ${recFunded.code} (${recTile}; table ${recFunded.value})`);
+  // The gap map: the least funded district per displaced person in the darkest class,
+  // each unit's state the API's dollars per displaced person, a unit with nobody displaced grey.
+  await rec.page.check('#gap-map');
+  await recReady();
+  const gapAnswer = await (await fetch(`${base}/api/records/disbursements/against-need?hazard=${await rec.page.$eval('#need-hazard', (x) => x.value)}&exposure=${await rec.page.$eval('#need-exposure', (x) => x.value)}&by=district`, authed)).json();
+  const least = gapAnswer.units.find((u) => u.rank === 1);
+  const undisplaced = gapAnswer.units.find((u) => u.usd_per_displaced == null);
+  const gapStates = await rec.page.evaluate((codes) => codes.map((id) => window.sitroom.map.getFeatureState({ source: 'records', sourceLayer: 'records', id }).gap ?? null), gapAnswer.units.map((u) => u.code));
+  const leastAt = await insideOf(least.code);
+  const leastDrawn = leastAt ? await pixelAt(rec.page, leastAt[0], leastAt[1]) : null;
+  const darkest = recBlend(recPalette.records.colours.at(-1));
+  const lightest = recBlend(recPalette.records.colours[0]);
+  const dist = (a, b) => Math.hypot(...a.map((v, i) => v - b[i]));
+  check(
+    JSON.stringify(gapStates) === JSON.stringify(gapAnswer.units.map((u) => u.usd_per_displaced ?? null)) && leastDrawn && dist(leastDrawn, darkest) < dist(leastDrawn, lightest) && dist(leastDrawn, darkest) < 40 && (await rec.page.textContent('#records-legend h3'))?.includes('per displaced person'),
+    `the gap map draws ${least.name ?? least.code}, the least funded per displaced person, darkest (drawn ${leastDrawn}), every unit with the API's dollars per displaced person${undisplaced ? `, ${undisplaced.code} (nobody displaced) without` : ''}`,
+  );
+  // Units that received nothing are a class of their own; the least funded of those that
+  // received something take the next colour, and the legend says which is which.
+  const leastFunded = gapAnswer.units.filter((u) => u.disbursed_usd > 0 && u.usd_per_displaced != null).sort((a, b) => a.usd_per_displaced - b.usd_per_displaced)[0];
+  const fundedAt = await insideOf(leastFunded.code);
+  const fundedDrawn = fundedAt ? await pixelAt(rec.page, fundedAt[0], fundedAt[1]) : null;
+  const nextDarkest = recBlend(recPalette.records.colours.at(-2));
+  const firstKey = await rec.page.textContent('#records-legend .key');
+  check(
+    fundedDrawn && dist(fundedDrawn, nextDarkest) < dist(fundedDrawn, darkest) && dist(fundedDrawn, nextDarkest) < 40 && firstKey?.trim() === 'nothing disbursed',
+    `the gap map's legend opens with "${firstKey?.trim()}"; ${leastFunded.name ?? leastFunded.code}, the least funded that received something (${leastFunded.usd_per_displaced.toFixed(2)} USD per displaced person), drawn in the next class (${fundedDrawn})`,
+  );
   await rec.page.screenshot({ path: join(shots, 'records-funding.png'), fullPage: true });
   await rec.page.context().close();
   alertErrors.push(...rec.errors);

@@ -3,7 +3,7 @@
 // unit is its legend class's, and the tables hold what the answers say.
 import { describe, expect, it } from 'vitest';
 import { RECORD_COLOURS, RECORD_NONE } from './palette';
-import { breaksOf, colourOf, fundingTable, periodsOf, recordFill, sendaiTable, unitValues, unitsTable } from './records-view';
+import { GAP_COLOURS, breaksOf, colourOf, fundingTable, gapBreaks, gapColourOf, gapFill, gapLegend, gapValues, periodsOf, recordFill, sendaiTable, unitValues, unitsTable } from './records-view';
 import { FUNDING, ROLLUP, SENDAI } from './records-view.test-data';
 import type { RollUp } from './types';
 
@@ -70,5 +70,42 @@ describe('tables', () => {
     expect([...t.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-code'))).toEqual(['36', '34', '43']);
     expect(t.querySelector('tr[data-code="36"]')?.textContent).toContain('nothing disbursed');
     expect(t.querySelector('tr[data-code="43"] td:last-child')?.textContent).toBe('–');
+  });
+});
+
+describe('the gap map', () => {
+  it('colours each unit by its dollars per displaced person, nothing disbursed darkest of all, then the least funded', () => {
+    const values = gapValues(FUNDING);
+    expect([...values.keys()].length).toBe(FUNDING.units.filter((u) => u.usd_per_displaced != null).length);
+    const breaks = gapBreaks(values);
+    const fill = gapFill(breaks) as unknown[];
+    expect(fill.slice(0, 2)).toEqual(['case', ['!=', ['typeof', ['feature-state', 'gap']], 'number']]);
+    const step = fill[5] as unknown[];
+    // What MapLibre would draw for a unit with `v` dollars per displaced person.
+    const evaluate = (v: number) => {
+      if (v <= 0) return fill[4] as string;
+      let colour = step[2] as string;
+      for (let i = 3; i < step.length; i += 2) if (v >= (step[i] as number)) colour = step[i + 1] as string;
+      return colour;
+    };
+    for (const v of values.values()) expect(evaluate(v)).toBe(gapColourOf(breaks, v));
+    const unfunded = [...values.values()].filter((v) => v === 0);
+    expect(unfunded.length).toBeGreaterThan(0);
+    expect(gapColourOf(breaks, 0)).toBe(GAP_COLOURS[0]);
+    // Among units that received something, the least funded take the next darkest.
+    const many = new Map(['0', '0', '0', '4.7', '7.1', '18', '22', '32', '42', '67', '75', '96', '146'].map((v, i) => [String(10 + i), Number(v)]));
+    const manyBreaks = gapBreaks(many);
+    expect(gapColourOf(manyBreaks, 4.7)).toBe(GAP_COLOURS[1]);
+    expect(gapColourOf(manyBreaks, 146)).toBe(GAP_COLOURS.at(-1));
+    expect(gapColourOf(breaks, undefined)).toBe(fill[2]);
+  });
+
+  it('says in its legend which colour is nothing disbursed and which is nobody displaced', () => {
+    const values = gapValues(FUNDING);
+    const legend = gapLegend('Gap', gapBreaks(values));
+    const rows = [...legend.querySelectorAll('.key')].map((k) => [k.querySelector<HTMLElement>('.swatch')?.style.background, k.textContent]);
+    expect(rows[0][1]).toBe('nothing disbursed');
+    expect(rows.at(-1)?.[1]).toBe('nobody displaced');
+    expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
   });
 });

@@ -64,14 +64,53 @@ export function colourOf(breaks: number[], value: number | null, records: number
 
 const key = (colour: string, label: string) => el('div', { class: 'key' }, el('span', { class: 'swatch', style: `background:${colour}` }), label);
 
-/** The legend: what the colours stand for. */
-export function legendView(title: string, breaks: number[]): HTMLElement {
+/** The legend: what the colours stand for, from `lead` (a class of its own, drawn first)
+ *  through the classes at `breaks` to the units without a figure (`none`). */
+export function legendView(title: string, breaks: number[], opts: { colours?: readonly string[]; none?: string; lead?: [string, string] } = {}): HTMLElement {
+  const colours = opts.colours ?? RECORD_COLOURS;
   const bounds = [0, ...breaks];
   const rows = bounds.map((b, i) =>
-    key(RECORD_COLOURS[i], i + 1 < bounds.length ? t('legend.range', { from: figure(b), to: figure(bounds[i + 1]) }) : t('legend.or_more', { from: figure(b) })),
+    key(colours[i], i + 1 < bounds.length ? t('legend.range', { from: figure(b), to: figure(bounds[i + 1]) }) : t('legend.or_more', { from: figure(b) })),
   );
-  return el('div', { class: 'legend records-legend', role: 'group', 'aria-label': t('legend.label') }, el('h3', {}, title), ...rows, key(RECORD_NONE, t('rec.none_recorded')));
+  const lead = opts.lead ? [key(...opts.lead)] : [];
+  return el('div', { class: 'legend records-legend', role: 'group', 'aria-label': t('legend.label') }, el('h3', {}, title), ...lead, ...rows, key(RECORD_NONE, opts.none ?? t('rec.none_recorded')));
 }
+
+/** The gap map's colours: the fewest dollars per displaced person the darkest; the first,
+ *  darkest of all, for units where people are displaced and nothing was disbursed. */
+export const GAP_COLOURS: readonly string[] = [...RECORD_COLOURS].reverse();
+const FUNDED_COLOURS = GAP_COLOURS.slice(1);
+
+/** Each unit's dollars per displaced person, by code (a unit where nobody is displaced
+ *  has none). */
+export const gapValues = (f: FundingAnswer): Map<string, number> =>
+  new Map(f.units.filter((u) => u.usd_per_displaced != null).map((u) => [u.code, u.usd_per_displaced as number]));
+
+/** The gap map's classes of the units that received something: thresholds splitting their
+ *  dollars per displaced person into groups of about equal size (units that received
+ *  nothing are a class of their own). */
+export const gapBreaks = (values: Map<string, number>): number[] => quantileBreaks([...values.values()], FUNDED_COLOURS.length);
+
+/** The gap map's fill: from each unit's feature state `gap` (its dollars per displaced
+ *  person), the darkest where nothing was disbursed, grey where nobody is displaced. */
+export function gapFill(breaks: number[]): ExpressionSpecification {
+  const steps: (string | number)[] = [FUNDED_COLOURS[0]];
+  breaks.forEach((b, i) => steps.push(b, FUNDED_COLOURS[Math.min(i + 1, FUNDED_COLOURS.length - 1)]));
+  const gap = ['feature-state', 'gap'];
+  const step = breaks.length ? ['step', gap, ...steps] : FUNDED_COLOURS[0];
+  return ['case', ['!=', ['typeof', gap], 'number'], RECORD_NONE, ['<=', gap, 0], GAP_COLOURS[0], step] as unknown as ExpressionSpecification;
+}
+
+/** The colour the gap map gives a unit with `usd` dollars per displaced person. */
+export function gapColourOf(breaks: number[], usd: number | undefined): string {
+  if (usd === undefined) return RECORD_NONE;
+  if (usd <= 0) return GAP_COLOURS[0];
+  return FUNDED_COLOURS[Math.min(breaks.filter((b) => usd >= b).length, FUNDED_COLOURS.length - 1)];
+}
+
+/** The gap map's legend: nothing disbursed, the classes of what was, nobody displaced. */
+export const gapLegend = (title: string, breaks: number[]): HTMLElement =>
+  legendView(title, breaks, { colours: FUNDED_COLOURS, none: t('rec.gap_none'), lead: [GAP_COLOURS[0], t('rec.unfunded')] });
 
 /** The table of units, largest first; choosing a unit calls `pick`. */
 export function unitsTable(values: UnitValue[], fieldTitle: string, pick: (u: UnitValue) => void, hint: (u: UnitValue) => string = () => ''): HTMLElement {

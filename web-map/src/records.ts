@@ -18,7 +18,7 @@ import { el, replace } from './dom';
 import { calibrationView, eventTitle, eventsTable, timelineView, unitsAt } from './events-view';
 import { fieldName, isLang, languageMenu, levelName, levelsName, preferredLanguage, setLanguage, t, translatePage, utc } from './i18n';
 import { RECORD_OPACITY, SELECTED, UI, installPalette } from './palette';
-import { breaksOf, fundingTable, legendTitle, legendView, periodsOf, recordFill, sendaiTable, seriesTable, type UnitValue, unitValues, unitsTable } from './records-view';
+import { breaksOf, fundingTable, gapBreaks, gapFill, gapLegend, gapValues, legendTitle, legendView, periodsOf, recordFill, sendaiTable, seriesTable, type UnitValue, unitValues, unitsTable } from './records-view';
 import type { CatalogLayer, EventCalibration, FundingAnswer, LossEvent, RegisterInfo, RollUp, SendaiAnswer } from './types';
 import { isBasemap } from './types';
 
@@ -115,10 +115,32 @@ function recordsStyle(style: StyleSpecification, catalog: CatalogLayer[], tiles:
 /** The first basemap layer drawn over the figures (lines and labels). */
 let aboveFirst: string | undefined;
 
-const recordSource = (tiles: string): maplibregl.SourceSpecification => ({ type: 'vector', tiles: [tiles], minzoom: 0, maxzoom: 14 });
+// Units are known by their codes, so that the gap map can give each its funding.
+const recordSource = (tiles: string): maplibregl.SourceSpecification => ({ type: 'vector', tiles: [tiles], minzoom: 0, maxzoom: 14, promoteId: 'code' });
+
+/** Whether the map draws funding against need (the gap) instead of the register's figure. */
+const gapShown = () => kind() === 'disbursements' && ($('gap-map') as HTMLInputElement).checked && !!state.funding && typeof state.funding !== 'string';
+
+/** The gap of each unit, and its classes (none unless the gap map is shown). */
+function gap(): { values: Map<string, number>; breaks: number[] } {
+  const f = state.funding;
+  const values = gapShown() && f && typeof f !== 'string' ? gapValues(f) : new Map<string, number>();
+  return { values, breaks: gapBreaks(values) };
+}
+
+/** The fill of the units: the gap's, or the figure's. */
+const fillNow = () => (gapShown() ? gapFill(gap().breaks) : recordFill(state.breaks));
+
+/** Gives each unit drawn its dollars per displaced person (as feature state), or none. */
+function applyGap(m: maplibregl.Map) {
+  if (!m.getSource('records')) return;
+  m.removeFeatureState({ source: 'records', sourceLayer: 'records' });
+  for (const [code, usd] of gap().values) m.setFeatureState({ source: 'records', sourceLayer: 'records', id: code }, { gap: usd });
+  m.setPaintProperty('records:fill', 'fill-color', fillNow());
+}
 
 const figureLayers = (): LayerSpecification[] => [
-  { id: 'records:fill', type: 'fill', source: 'records', 'source-layer': 'records', paint: { 'fill-color': recordFill(state.breaks), 'fill-opacity': RECORD_OPACITY } },
+  { id: 'records:fill', type: 'fill', source: 'records', 'source-layer': 'records', paint: { 'fill-color': fillNow(), 'fill-opacity': RECORD_OPACITY } },
   { id: 'records:selected', type: 'line', source: 'records', 'source-layer': 'records', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': SELECTED, 'line-width': 2.5 } },
   { id: 'records:event', type: 'line', source: 'records', 'source-layer': 'records', filter: eventFilter(), paint: { 'line-color': UI['event-recorded'], 'line-width': 3, 'line-dasharray': [2, 1] } },
 ];
@@ -179,7 +201,7 @@ async function drawMap() {
   document.body.dataset.mapIdle = 'false';
   if (url !== mapTiles) replaceSource(map, url);
   mapTiles = url;
-  map.setPaintProperty('records:fill', 'fill-color', recordFill(state.breaks));
+  applyGap(map);
   const within = withinCode();
   if (within !== framed) {
     framed = within;
@@ -343,7 +365,11 @@ function draw() {
   replace($('status'), state.error ? el('p', { class: 'error', role: 'alert' }, t(api.token() ? 'rec.failed' : 'rec.no_token', { error: state.error })) : '');
   const r = state.rollup;
   const level = input('level').value;
-  replace($('records-legend'), r ? legendView(legendTitle(fieldTitle(), level, input('at').value), state.breaks) : '');
+  const g = gap();
+  replace(
+    $('records-legend'),
+    gapShown() ? gapLegend(t('rec.gap_legend', { level: levelName(level) }), g.breaks) : r ? legendView(legendTitle(fieldTitle(), level, input('at').value), state.breaks) : '',
+  );
   const finer = LEVELS[LEVELS.indexOf(level) + 1];
   const hint = (u: UnitValue) => (finer ? t('rec.drill', { unit: u.name, units: levelsName(finer) }) : '');
   replace($('units'), r ? unitsTable(state.values, fieldTitle(), (u) => void drill(u), hint) : '');
@@ -488,7 +514,16 @@ question.addEventListener('change', (e) => {
   }
   void load({ register: name === 'kind' });
 });
-for (const id of ['need-hazard', 'need-exposure']) $(id).addEventListener('change', () => void readFunding().then(draw));
+const redrawFunding = () => {
+  draw();
+  if (map) {
+    document.body.dataset.mapIdle = 'false';
+    applyGap(map);
+    map.triggerRepaint();
+  }
+};
+for (const id of ['need-hazard', 'need-exposure']) $(id).addEventListener('change', () => void readFunding().then(redrawFunding));
+$('gap-map').addEventListener('change', redrawFunding);
 $('sendai-year').addEventListener('change', drawSendai);
 $('events-csv').addEventListener('click', () => void download(api.csvPaths.events(), 'loss-events.csv'));
 $('cal-exposure').addEventListener('change', () => void readCalibration().then(drawEvents));
