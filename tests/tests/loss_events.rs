@@ -144,6 +144,139 @@ async fn events_against_the_model(db: &str) {
     assert_eq!(read["rows"].as_array().unwrap().len(), 2, "{read}");
     assert_eq!(read["tags"][0], "#event+code", "{read}");
 
+    // The events layer: each event's units as points inside them (checked against the
+    // mirror's own sector shapes), with what the event's records there say.
+    let a = sitroom_tests::call(
+        &state,
+        "GET",
+        "/api/records/losses/events?format=geojson",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(
+        a.headers[axum::http::header::CONTENT_TYPE],
+        "application/geo+json"
+    );
+    let layer = a.json();
+    assert_eq!(layer["type"], "FeatureCollection");
+    let places: Vec<(String, String)> = layer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["event"].as_str().unwrap().to_owned(),
+                p["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = [
+        (EVENT, "3401"),
+        (EVENT, "3402"),
+        (EVENT, "3601"),
+        (EVENT, "4101"),
+        ("2022-10-01 hailstorm", "4102"),
+    ]
+    .iter()
+    .map(|(e, c)| ((*e).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(places, want, "the latest event first, by code within it");
+    for f in layer["features"].as_array().unwrap() {
+        use geo::Contains as _;
+        let c = &f["geometry"]["coordinates"];
+        let at = geo::Point::new(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        let code: i64 = f["properties"]["code"].as_str().unwrap().parse().unwrap();
+        assert!(
+            sitroom_tests::source_sector(code).contains(&at),
+            "{f} lies inside sector {code}"
+        );
+        assert!(f["properties"]["unit"].is_string(), "{f} names its unit");
+    }
+    let first = &layer["features"][0]["properties"];
+    assert_eq!(
+        (
+            first["deaths"].as_f64(),
+            first["displaced"].as_f64(),
+            first["records"].as_u64()
+        ),
+        (Some(4.0), Some(300.0), Some(1)),
+        "{first}"
+    );
+    assert_eq!(first["name"], "May 2023 floods");
+    assert_eq!(layer["features"][1]["properties"]["deaths"], 1.0);
+    let (st, _, _) = call(
+        &state,
+        "GET",
+        "/api/records/losses/events?format=geojson",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        st,
+        StatusCode::UNAUTHORIZED,
+        "the events layer is a token's, as the register is"
+    );
+    // Limited to a period, as the map's figures are.
+    let (st, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/losses/events?format=geojson&period=year&at=2022",
+        vw,
+        None,
+    )
+    .await;
+    let events: Vec<&str> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (st, events),
+        (StatusCode::OK, vec!["2022-10-01 hailstorm"]),
+        "{v}"
+    );
+    let (st, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/losses/events?format=geojson&period=month&at=2023-05",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, v["features"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(4)),
+        "{v}"
+    );
+    for bad in ["period=year", "at=2023", "period=decade&at=2020"] {
+        let (st, v, _) = call(
+            &state,
+            "GET",
+            &format!("/api/records/losses/events?format=geojson&{bad}"),
+            vw,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {v}");
+    }
+    let (st, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/losses/events?format=kml",
+        vw,
+        None,
+    )
+    .await;
+    assert!(
+        st == StatusCode::BAD_REQUEST && v.to_string().contains("geojson"),
+        "{v}"
+    );
+
     // Not linked yet: nothing to calibrate with.
     let calib = format!("/api/records/losses/events/{EVENT}/calibration?exposure=hh");
     let (st, v, _) = call(&state, "GET", &calib, vw, None).await;

@@ -1,5 +1,6 @@
 //! Disaster events over HTTP: `GET /api/records/losses/events` (the events of the loss
-//! register, the latest first; JSON or HXL CSV), `POST
+//! register, the latest first; JSON, HXL CSV, or GeoJSON: the events layer, each event's
+//! units as points), `POST
 //! /api/records/losses/events/{event}/links` (link an event to a hazard layer version
 //! and alerts: an editor's), `GET /api/records/losses/events/{event}/calibration`
 //! (observed displaced against the model's, and the rates they suggest) and `GET
@@ -17,10 +18,12 @@ use serde_json::json;
 
 use super::AppState;
 use super::http::{ApiError, access, authorise, blocking};
+use crate::engine::events::Place;
 use crate::engine::exposure::{ExposureRequest, Needs, Versions};
 use crate::formats::csv::{cell, number};
+use crate::formats::geojson::feature;
 use crate::formats::records::hxl_csv;
-use crate::model::{RecordKind, Role};
+use crate::model::{PeriodKind, RecordKind, Role};
 use crate::ops::events::{self, DraftOf, EventsError, Link};
 
 /// Routes of this resource.
@@ -74,6 +77,24 @@ fn format_of(format: Option<&str>) -> Result<bool, ApiError> {
 #[derive(Debug, Deserialize)]
 struct ListQuery {
     format: Option<String>,
+    /// The events layer: only the records of this kind of period…
+    period: Option<String>,
+    /// … and this one (its key: `2023`, `FY2022/23`, `2023-Q2`, `2023-05`).
+    at: Option<String>,
+}
+
+/// The period the events layer is limited to, if the query names one.
+fn period_of(q: &ListQuery) -> Result<Option<(PeriodKind, String)>, ApiError> {
+    match (q.period.as_deref(), q.at.as_deref()) {
+        (None, None) => Ok(None),
+        (Some(kind), Some(at)) => Ok(Some((
+            kind.parse().map_err(ApiError::bad_request)?,
+            at.chars().take(20).collect(),
+        ))),
+        _ => Err(ApiError::bad_request(
+            "give both period (year, fiscal-year, quarter, month, day) and at (its key: 2023, FY2022/23, 2023-Q2, 2023-05), or neither",
+        )),
+    }
 }
 
 async fn list(
@@ -82,7 +103,19 @@ async fn list(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorise(&state, &headers, Role::Viewer).await?;
-    let csv = format_of(q.format.as_deref())?;
+    if q.format.as_deref() == Some("geojson") {
+        let (engine, at) = (state.engine.clone(), period_of(&q)?);
+        let (version, places) = blocking(move || {
+            Ok(events::places(
+                &engine,
+                at.as_ref().map(|(k, key)| (*k, key.as_str())),
+            ))
+        })
+        .await?;
+        return Ok(places_geojson(version, &places));
+    }
+    let csv = format_of(q.format.as_deref())
+        .map_err(|_| ApiError::bad_request("format must be json, csv (HXL) or geojson (the events layer: each event's units as points)"))?;
     let (version, list) = events::events(&state.engine);
     if csv {
         let mut out = String::from(
@@ -115,6 +148,50 @@ async fn list(
         return Ok(csv_response(out, "events"));
     }
     Ok(Json(json!({ "version": version, "events": list })).into_response())
+}
+
+/// The events layer: one point feature per event and unit it struck (inside the unit),
+/// with the event's name, hazards and sources and what its records there say.
+fn places_geojson(version: Option<i32>, places: &[Place]) -> Response {
+    let features: Vec<geojson::Feature> = places
+        .iter()
+        .map(|p| {
+            let e = &p.summary;
+            let mut props = serde_json::Map::new();
+            props.insert("event".into(), json!(p.event));
+            props.insert("name".into(), json!(e.name));
+            props.insert("glide".into(), json!(e.glide));
+            props.insert("hazards".into(), json!(e.hazards));
+            props.insert("first".into(), json!(e.first));
+            props.insert("last".into(), json!(e.last));
+            props.insert("code".into(), json!(p.code));
+            props.insert("unit".into(), json!(p.unit));
+            props.insert("records".into(), json!(e.records));
+            for (k, v) in &e.toll {
+                props.insert((*k).into(), json!(v));
+            }
+            props.insert("displaced".into(), json!(e.displaced));
+            props.insert("sources".into(), json!(e.sources));
+            feature(
+                geojson::feature::Id::String(format!("{} {}", p.event, p.code)),
+                &geo::Geometry::Point(geo::Point::new(p.at[0], p.at[1])),
+                &|c| c,
+                props,
+            )
+        })
+        .collect();
+    let mut members = serde_json::Map::new();
+    members.insert("version".into(), json!(version));
+    let collection = geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: Some(members),
+    };
+    (
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        geojson::GeoJson::from(collection).to_string(),
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,13 +3,15 @@
 //! event in several units do) — with their dates, units, human toll, sources and the
 //! hazard layer versions and alerts linked to them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::geometry::to_lonlat;
+use super::{Snapshots, boundary_of};
 use crate::model::record::Value;
-use crate::model::{Record, RecordKind};
+use crate::model::{AdminLevel, Record, RecordKind};
 
 /// The loss fields an event's summary adds up.
 const TOLL: &[&str] = &[
@@ -124,6 +126,82 @@ pub fn events<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Event> {
         .collect();
     out.sort_by(|a, b| b.last.cmp(&a.last).then(a.key.cmp(&b.key)));
     out
+}
+
+/// Where an event struck: one unit its records name, with what they say there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    /// The event's key.
+    pub event: String,
+    /// The unit's code (`""` the whole country).
+    pub code: String,
+    /// The unit's name, from its level's boundary layer.
+    pub unit: Option<String>,
+    /// A point inside the unit (lon, lat).
+    pub at: [f64; 2],
+    /// What the event's records of this unit say: their dates, count and toll.
+    pub summary: Event,
+}
+
+/// The places of every event of the loss records, in the order of [`events`] and by code
+/// within an event, each at a point inside its unit; with the number of places whose
+/// unit is not loaded (left out).
+#[must_use]
+pub fn places<'a>(
+    records: impl IntoIterator<Item = &'a Record>,
+    all: &Snapshots,
+) -> (Vec<Place>, usize) {
+    let mut by_place: BTreeMap<(std::borrow::Cow<'_, str>, &str), Vec<&Record>> = BTreeMap::new();
+    for r in records {
+        by_place
+            .entry((key_of(r), r.code.as_str()))
+            .or_default()
+            .push(r);
+    }
+    let mut points: HashMap<&str, (geo::Coord<f64>, Option<String>)> = HashMap::new();
+    let layers: Vec<_> = AdminLevel::ALL
+        .iter()
+        .filter_map(|l| boundary_of(all, *l).map(|s| (*l, s)))
+        .collect();
+    for (level, units) in &layers {
+        let inside = units.representative_points();
+        for (f, p) in units.features.iter().zip(inside) {
+            // The country's layer has one unit, whatever its code says.
+            let code = if *level == AdminLevel::Country {
+                Some("")
+            } else {
+                f.code.as_deref()
+            };
+            if let (Some(code), Some(p)) = (code, p) {
+                points
+                    .entry(code)
+                    .or_insert_with(|| (*p, units.name(f).map(str::to_owned)));
+            }
+        }
+    }
+    let mut unplaced = 0;
+    let mut out: Vec<Place> = Vec::new();
+    for ((key, code), rs) in &by_place {
+        let Some((p, unit)) = points.get(code) else {
+            unplaced += 1;
+            continue;
+        };
+        let ll = to_lonlat(*p);
+        out.push(Place {
+            event: key.to_string(),
+            code: (*code).to_owned(),
+            unit: unit.clone(),
+            at: [ll.x, ll.y],
+            summary: summary(key, rs),
+        });
+    }
+    let order: HashMap<String, usize> = events(by_place.values().flatten().copied())
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (e.key, i))
+        .collect();
+    out.sort_by_key(|p| (order.get(&p.event).copied(), p.code.clone()));
+    (out, unplaced)
 }
 
 /// The summary of event `key` from its records (at least one).
@@ -270,5 +348,27 @@ mod tests {
         assert_eq!(records_of(&records, "FL-2023-000067-RWA").count(), 2);
         assert_eq!(events[0].displaced, None);
         assert_eq!(records_of(&records, "2023-05-09 hailstorm").count(), 2);
+    }
+
+    #[test]
+    fn places_without_their_units_are_counted_not_invented() {
+        let records = vec![
+            rec(
+                "a",
+                "3401",
+                3,
+                &[("glide", t("FL-1")), ("deaths", Value::Number(2.0))],
+            ),
+            rec(
+                "b",
+                "3401",
+                4,
+                &[("glide", t("FL-1")), ("deaths", Value::Number(1.0))],
+            ),
+            rec("c", "3402", 4, &[("glide", t("FL-1"))]),
+        ];
+        let (places, unplaced) = places(&records, &Snapshots::new());
+        assert!(places.is_empty());
+        assert_eq!(unplaced, 2, "one per event and unit, not per record");
     }
 }

@@ -18,7 +18,8 @@ use crate::engine::registers::RegisterSnapshot;
 use crate::model::alert::Alert;
 use crate::model::record::{HAZARD_TYPES, Value};
 use crate::model::{
-    AdminLevel, ImportMode, ImportReport, LayerId, LayerKind, Record, RecordKind, RegisterVersion,
+    AdminLevel, ImportMode, ImportReport, LayerId, LayerKind, PeriodKind, Record, RecordKind,
+    RegisterVersion,
 };
 use crate::store::{NewRegisterVersion, Store, StoreError};
 
@@ -56,6 +57,28 @@ pub fn events(engine: &Engine) -> (Option<i32>, Vec<Event>) {
         .map_or((None, Vec::new()), |r| {
             (Some(r.version), ev::events(&r.records))
         })
+}
+
+/// Where the events of the current loss register struck — of its records in period `at`
+/// when given (a period's key, as the roll-ups name it) — each event's units, each at a
+/// point inside it (a unit whose boundary layer is not loaded is left out, and logged).
+#[must_use]
+pub fn places(engine: &Engine, at: Option<(PeriodKind, &str)>) -> (Option<i32>, Vec<ev::Place>) {
+    let Some(r) = engine.registers.get(RecordKind::Losses) else {
+        return (None, Vec::new());
+    };
+    let within = r
+        .records
+        .iter()
+        .filter(|rec| at.is_none_or(|(kind, key)| kind.key(rec.date) == key));
+    let (places, unplaced) = ev::places(within, &engine.snapshots());
+    if unplaced > 0 {
+        tracing::warn!(
+            unplaced,
+            "event places whose unit is not loaded are left out of the events layer"
+        );
+    }
+    (Some(r.version), places)
 }
 
 /// What to link an event to.
