@@ -253,16 +253,43 @@ async fn events_against_the_model(db: &str) {
         (StatusCode::OK, Some(4)),
         "{v}"
     );
-    for bad in ["period=year", "at=2023", "period=decade&at=2020"] {
-        let (st, v, _) = call(
-            &state,
-            "GET",
-            &format!("/api/records/losses/events?format=geojson&{bad}"),
-            vw,
-            None,
-        )
-        .await;
-        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {v}");
+    // The list is limited the same way, in every format.
+    let (st, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/losses/events?period=year&at=2022",
+        vw,
+        None,
+    )
+    .await;
+    let keys: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (st, keys),
+        (StatusCode::OK, vec!["2022-10-01 hailstorm"]),
+        "{v}"
+    );
+    for format in ["geojson", "json", "csv"] {
+        for bad in [
+            "period=year",
+            "at=2023",
+            "period=decade&at=2020",
+            "period=AAA",
+        ] {
+            let (st, v, _) = call(
+                &state,
+                "GET",
+                &format!("/api/records/losses/events?format={format}&{bad}"),
+                vw,
+                None,
+            )
+            .await;
+            assert_eq!(st, StatusCode::BAD_REQUEST, "{format} {bad}: {v}");
+        }
     }
     let (st, v, _) = call(
         &state,

@@ -77,13 +77,13 @@ fn format_of(format: Option<&str>) -> Result<bool, ApiError> {
 #[derive(Debug, Deserialize)]
 struct ListQuery {
     format: Option<String>,
-    /// The events layer: only the records of this kind of period…
+    /// Only the records of this kind of period…
     period: Option<String>,
     /// … and this one (its key: `2023`, `FY2022/23`, `2023-Q2`, `2023-05`).
     at: Option<String>,
 }
 
-/// The period the events layer is limited to, if the query names one.
+/// The period the events (and their layer) are limited to, if the query names one.
 fn period_of(q: &ListQuery) -> Result<Option<(PeriodKind, String)>, ApiError> {
     match (q.period.as_deref(), q.at.as_deref()) {
         (None, None) => Ok(None),
@@ -103,8 +103,9 @@ async fn list(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorise(&state, &headers, Role::Viewer).await?;
+    let at = period_of(&q)?;
     if q.format.as_deref() == Some("geojson") {
-        let (engine, at) = (state.engine.clone(), period_of(&q)?);
+        let engine = state.engine.clone();
         let (version, places) = blocking(move || {
             Ok(events::places(
                 &engine,
@@ -116,7 +117,10 @@ async fn list(
     }
     let csv = format_of(q.format.as_deref())
         .map_err(|_| ApiError::bad_request("format must be json, csv (HXL) or geojson (the events layer: each event's units as points)"))?;
-    let (version, list) = events::events(&state.engine);
+    let (version, list) = events::events(
+        &state.engine,
+        at.as_ref().map(|(k, key)| (*k, key.as_str())),
+    );
     if csv {
         let mut out = String::from(
             "Event,GLIDE,Name,Hazards,First,Last,Records,Units,Deaths,Missing,Injured,Directly affected,Displaced,Houses destroyed,Houses damaged,Sources,Hazard layers,Alerts\n#event+code,#event+glide,#event+name,#event+type,#date+start,#date+end,#meta+count,#adm+count,#affected+killed,#affected+missing,#affected+injured,#affected+direct,#affected+displaced,#loss+houses+destroyed,#loss+houses+damaged,#meta+source,#meta+hazard+layer,#meta+alert\n",

@@ -48,15 +48,26 @@ pub enum EventsError {
     Store(#[from] StoreError),
 }
 
-/// The events of the current loss register, the latest first.
+/// The events of the current loss register, the latest first — of its records in period
+/// `at` when given (a period's key, as the roll-ups name it).
 #[must_use]
-pub fn events(engine: &Engine) -> (Option<i32>, Vec<Event>) {
+pub fn events(engine: &Engine, at: Option<(PeriodKind, &str)>) -> (Option<i32>, Vec<Event>) {
     engine
         .registers
         .get(RecordKind::Losses)
         .map_or((None, Vec::new()), |r| {
-            (Some(r.version), ev::events(&r.records))
+            (Some(r.version), ev::events(within(&r.records, at)))
         })
+}
+
+/// The records of period `at`, or all.
+fn within<'a>(
+    records: &'a [Record],
+    at: Option<(PeriodKind, &'a str)>,
+) -> impl Iterator<Item = &'a Record> {
+    records
+        .iter()
+        .filter(move |rec| at.is_none_or(|(kind, key)| kind.key(rec.date) == key))
 }
 
 /// Where the events of the current loss register struck — of its records in period `at`
@@ -67,11 +78,7 @@ pub fn places(engine: &Engine, at: Option<(PeriodKind, &str)>) -> (Option<i32>, 
     let Some(r) = engine.registers.get(RecordKind::Losses) else {
         return (None, Vec::new());
     };
-    let within = r
-        .records
-        .iter()
-        .filter(|rec| at.is_none_or(|(kind, key)| kind.key(rec.date) == key));
-    let (places, unplaced) = ev::places(within, &engine.snapshots());
+    let (places, unplaced) = ev::places(within(&r.records, at), &engine.snapshots());
     if unplaced > 0 {
         tracing::warn!(
             unplaced,
