@@ -807,6 +807,37 @@ try {
     rec.page.waitForFunction(() => document.body.dataset.ready === 'true' && document.body.dataset.mapIdle === 'true' && document.querySelector('#units tbody tr'), null, { timeout: 120000 });
   await recReady();
   const at = await rec.page.$eval('[name=at]', (s) => s.value);
+  // The events layer: the API's places of the year shown, each drawn at the point the API
+  // gives, in the colour of where its figures come from; a click on one chooses its event.
+  const placesApi = await (await fetch(`${base}/api/records/losses/events?format=geojson&period=year&at=${at}`, authed)).json();
+  const placeKey = (p) => `${p.event} ${p.code}`;
+  const placesDrawn = await rec.page.evaluate(() => [...new Set(window.sitroom.map.queryRenderedFeatures({ layers: ['records:events'] }).map((f) => `${f.properties.event} ${f.properties.code}`))].sort());
+  const placesWanted = placesApi.features.map((f) => placeKey(f.properties)).sort();
+  const placesLegendText = await rec.page.textContent('#places-legend h3');
+  check(
+    placesWanted.length > 0 && JSON.stringify(placesDrawn) === JSON.stringify(placesWanted) && placesLegendText?.includes(new Intl.NumberFormat('en-GB').format(placesWanted.length)),
+    `the map draws the ${placesWanted.length} places of the events of ${at} the API gives, no more (legend: "${placesLegendText}")`,
+  );
+  const biggest = [...placesApi.features].sort((a, b) => (b.properties.deaths ?? 0) - (a.properties.deaths ?? 0))[0];
+  const [bx, by] = biggest.geometry.coordinates;
+  const top = await rec.page.evaluate(([x, y]) => {
+    const { map } = window.sitroom;
+    const f = map.queryRenderedFeatures(map.project([x, y]), { layers: ['records:events'] })[0];
+    return f ? { event: f.properties.event, provenance: f.properties.provenance, code: f.properties.code } : null;
+  }, [bx, by]);
+  const withCircle = await pixelAt(rec.page, bx, by);
+  const hexRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const provColours = Object.fromEntries(await rec.page.evaluate(() => ['reported', 'recorded', 'synthetic'].map((k) => [k, getComputedStyle(document.documentElement).getPropertyValue(`--event-${k}`).trim()])).then((l) => l.map(([k, hex]) => [k, hexRgb(hex)])));
+  const nearestProv = Object.entries(provColours).sort((a, b) => Math.hypot(...a[1].map((v, i) => v - withCircle[i])) - Math.hypot(...b[1].map((v, i) => v - withCircle[i])))[0][0];
+  await rec.page.click('#records-map canvas', { position: await rec.page.evaluate(([x, y]) => window.sitroom.map.project([x, y]), [bx, by]) });
+  await rec.page.waitForFunction((key) => document.querySelector('#link-event')?.value === key && document.querySelector(`#events tr.selected[data-key="${CSS.escape(key)}"]`), top?.event, { timeout: 30000 });
+  check(top && nearestProv === top.provenance, `${biggest.properties.unit} (${biggest.properties.event}, ${biggest.properties.deaths ?? 0} deaths there) is drawn in the colour of ${top?.provenance} figures (${withCircle}); a click chose the event`);
+  await rec.page.locator('#records-map').screenshot({ path: join(shots, 'records-events-map.png') });
+  // Without the events layer, the figures' colours are seen where the circle was.
+  await rec.page.uncheck('#events-map');
+  await recReady();
+  const withoutCircle = await pixelAt(rec.page, bx, by);
+  check(Math.hypot(...withCircle.map((v, i) => v - withoutCircle[i])) > 30 && !(await rec.page.textContent('#places-legend')), `unticked, the events layer leaves the map and the legend (${withoutCircle} where the circle was)`);
   const recRoll = await (await fetch(`${base}/api/records/losses/rollup?field=deaths&level=district&period=year`, authed)).json();
   const recByUnit = new Map();
   for (const r of recRoll.rows) if (r.period === at) recByUnit.set(r.code, (recByUnit.get(r.code) ?? 0) + r.value);
@@ -897,6 +928,7 @@ try {
   // the model's displaced, as a field team might find) and imported, the event's
   // calibration on the page shows the API's suggested rates, which are half the rates in
   // use. The e2e drafts are not a real event.
+  await rec.page.check('#events-map');
   const recEvents = (await (await fetch(`${base}/api/records/losses/events`, authed)).json()).events;
   const marks = await rec.page.$$eval('#events-timeline circle', (cs) => cs.map((c) => ({ key: c.dataset.key, deaths: Number(c.dataset.deaths), cls: c.getAttribute('class') })));
   const may = marks.find((m) => m.key === '2023-05-03 heavy-rain');

@@ -13,6 +13,7 @@ import type {
   Delivery,
   DeliveryCounts,
   EventCalibration,
+  EventPlaces,
   FundingAnswer,
   HazardsAt,
   InForce,
@@ -248,6 +249,11 @@ export const againstNeed = (hazard: string, exposure: string, by: string, fiscal
 
 /** The disaster events of the loss register, the latest first. */
 export const lossEvents = () => json<{ version: number | null; events: LossEvent[] }>('/api/records/losses/events');
+
+/** The events layer: each event's units as points, of the records of period `at` of
+ *  kind `period` (every record when `at` is empty). */
+export const eventPlaces = (period: string, at: string) =>
+  json<EventPlaces>(`/api/records/losses/events?${query(at ? { format: 'geojson', period, at } : { format: 'geojson' })}`);
 
 const eventPath = (key: string) => `/api/records/losses/events/${encodeURIComponent(key)}`;
 

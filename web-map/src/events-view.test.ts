@@ -2,8 +2,8 @@
 // deaths say, reported and synthetic events told apart by their sources, the table in
 // the server's order, and a calibration's rates shown beside the ones in use.
 import { describe, expect, it } from 'vitest';
-import { TIMELINE, calibrationView, eventsTable, provenance, timeline, timelineView, unitsAt } from './events-view';
-import type { EventCalibration, LossEvent } from './types';
+import { TIMELINE, calibrationView, eventsTable, markRadius, placeColour, placeOutline, placesData, placesLegend, provenance, provenanceColour, timeline, timelineView, unitsAt } from './events-view';
+import type { EventCalibration, EventPlaces, LossEvent } from './types';
 
 const event = (key: string, first: string, deaths: number | undefined, sources: string[], linked = false): LossEvent => ({
   key,
@@ -57,6 +57,46 @@ describe('an event on the map', () => {
     expect(unitsAt(e, 2)).toEqual(['34', '41']);
     expect(unitsAt(e, 4)).toEqual(['3401', '4101']);
     expect(unitsAt(e, 8)).toEqual(['34010203']);
+  });
+});
+
+const place = (event: string, code: string, deaths: number | undefined, sources: string[]): EventPlaces['features'][number] => ({
+  type: 'Feature',
+  id: `${event} ${code}`,
+  geometry: { type: 'Point', coordinates: [29.4, -1.7] },
+  properties: { event, name: null, glide: null, hazards: ['flood'], first: '2023-05-03', last: '2023-05-03', code, unit: code, records: 1, deaths, displaced: null, sources },
+});
+
+const PLACES: EventPlaces = {
+  type: 'FeatureCollection',
+  version: 3,
+  features: [place('May', '3401', 26, ['REPORTED: MINEMA, 6 May 2023']), place('May', '3402', undefined, ['REPORTED: MINEMA, 6 May 2023']), place('Old', '4101', 0, ['SYNTHETIC (sitroom-synth seed 1)'])],
+};
+
+describe('the events layer', () => {
+  it('sizes each place by the deaths recorded there, as the timeline sizes an event', () => {
+    const data = placesData(PLACES);
+    expect(data.features.map((f) => f.properties?.radius)).toEqual([markRadius(26), markRadius(0), markRadius(0)]);
+    expect(markRadius(26)).toBeGreaterThan(markRadius(4));
+    expect(markRadius(10_000)).toBe(18);
+    // The timeline's mark for an event of 131 deaths is the map's for a place of 131.
+    expect(timeline([EVENTS[0]]).marks[0].r).toBe(markRadius(131));
+  });
+
+  it('colours a place by where its figures come from, and outlines the chosen event', () => {
+    const data = placesData(PLACES);
+    expect(data.features.map((f) => f.properties?.provenance)).toEqual(['reported', 'reported', 'synthetic']);
+    const match = placeColour() as unknown[];
+    expect(match[match.indexOf('reported') + 1]).toBe(provenanceColour('reported'));
+    expect(match[match.indexOf('synthetic') + 1]).toBe(provenanceColour('synthetic'));
+    expect(new Set([provenanceColour('reported'), provenanceColour('synthetic'), provenanceColour('recorded')]).size).toBe(3);
+    expect(placeOutline('May')).toEqual(['case', ['==', ['get', 'event'], 'May'], 3, 1]);
+  });
+
+  it('keys in its legend only the kinds of figures it draws', () => {
+    const legend = placesLegend(PLACES);
+    expect([...legend.querySelectorAll('[data-provenance]')].map((k) => k.getAttribute('data-provenance'))).toEqual(['reported', 'synthetic']);
+    expect(legend.querySelector('h3')?.textContent).toContain('3');
   });
 });
 

@@ -6,14 +6,17 @@
 import { el } from './dom';
 import { number, t } from './i18n';
 import { figure } from './records-view';
-import type { EventCalibration, LossEvent } from './types';
+import type { EventCalibration, EventPlaces, LossEvent } from './types';
+import type { FeatureCollection, Point } from 'geojson';
+import type { ExpressionSpecification } from 'maplibre-gl';
+import { UI } from './palette';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
 /** Where an event's figures come from, as its records' sources say. */
 export type Provenance = 'reported' | 'synthetic' | 'recorded';
 
-export function provenance(e: LossEvent): Provenance {
+export function provenance(e: Pick<LossEvent, 'sources'>): Provenance {
   if (e.sources.some((s) => /synthetic/i.test(s))) return 'synthetic';
   if (e.sources.some((s) => /^reported/i.test(s))) return 'reported';
   return 'recorded';
@@ -31,6 +34,10 @@ export interface Mark {
   provenance: Provenance;
 }
 
+/** A mark's radius (pixels) for `deaths` deaths, on the timeline and the map alike: it
+ *  grows with their square root, from 3 for none to at most 18. */
+export const markRadius = (deaths: number) => Math.min(18, 3 + 1.5 * Math.sqrt(Math.max(0, deaths)));
+
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 
 /** The marks of `events` and the years along the axis. */
@@ -45,7 +52,7 @@ export function timeline(events: LossEvent[]): { marks: Mark[]; years: { year: n
   const marks = events.map((e) => ({
     key: e.key,
     x: x(day(e.first)),
-    r: Math.min(18, 3 + 1.5 * Math.sqrt(e.toll.deaths ?? 0)),
+    r: markRadius(e.toll.deaths ?? 0),
     provenance: provenance(e),
   }));
   const years = [];
@@ -203,5 +210,48 @@ export function calibrationView(c: EventCalibration): HTMLElement {
       ),
     ),
     ...c.notes.map((n) => el('p', { class: 'note' }, n)),
+  );
+}
+
+/** The events layer as the map draws it: each place with its mark's radius (by the
+ *  deaths its records there count) and where its figures come from. */
+export function placesData(p: EventPlaces): FeatureCollection<Point> {
+  return {
+    type: 'FeatureCollection',
+    features: p.features.map((f) => ({
+      ...f,
+      properties: { ...f.properties, radius: markRadius(f.properties.deaths ?? 0), provenance: provenance(f.properties) },
+    })),
+  };
+}
+
+/** The colour of a mark whose figures come from `p`. */
+export const provenanceColour = (p: Provenance) => UI[`event-${p}`];
+
+/** The marks' fill: by where the figures come from, as the timeline draws them. */
+export const placeColour = (): ExpressionSpecification => [
+  'match',
+  ['get', 'provenance'],
+  'reported',
+  provenanceColour('reported'),
+  'synthetic',
+  provenanceColour('synthetic'),
+  provenanceColour('recorded'),
+];
+
+/** The marks' outline: thicker for the places of event `key` (the one chosen). */
+export const placeOutline = (key: string): ExpressionSpecification => ['case', ['==', ['get', 'event'], key], 3, 1];
+
+/** The legend of the events layer: a mark per kind of figures shown, and what the size
+ *  means. */
+export function placesLegend(p: EventPlaces): HTMLElement {
+  const shown = new Set(p.features.map((f) => provenance(f.properties)));
+  const kinds = (['reported', 'recorded', 'synthetic'] as const).filter((k) => shown.has(k));
+  return el(
+    'div',
+    { class: 'events-legend' },
+    el('h3', {}, t('rec.events_map', { places: number(p.features.length) })),
+    ...kinds.map((k) => el('div', { class: 'key', 'data-provenance': k }, el('span', { class: 'mark', style: `background:${provenanceColour(k)}` }), t(`rec.ev.${k}`))),
+    el('p', { class: 'note' }, t('rec.events_map_size')),
   );
 }

@@ -15,11 +15,11 @@ import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import * as api from './api';
 import { foldAttribution } from './attribution';
 import { el, replace } from './dom';
-import { calibrationView, eventTitle, eventsTable, timelineView, unitsAt } from './events-view';
+import { calibrationView, eventTitle, eventsTable, placeColour, placeOutline, placesData, placesLegend, timelineView, unitsAt } from './events-view';
 import { fieldName, isLang, languageMenu, levelName, levelsName, preferredLanguage, setLanguage, t, translatePage, utc } from './i18n';
 import { RECORD_OPACITY, SELECTED, UI, installPalette } from './palette';
 import { breaksOf, fundingTable, gapBreaks, gapFill, gapLegend, gapValues, legendTitle, legendView, periodsOf, recordFill, sendaiTable, seriesTable, type UnitValue, unitValues, unitsTable } from './records-view';
-import type { CatalogLayer, EventCalibration, FundingAnswer, LossEvent, RegisterInfo, RollUp, SendaiAnswer } from './types';
+import type { CatalogLayer, EventCalibration, EventPlaces, FundingAnswer, LossEvent, RegisterInfo, RollUp, SendaiAnswer } from './types';
 import { isBasemap } from './types';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
@@ -48,6 +48,8 @@ const state = {
   sendai: null as SendaiAnswer | string | null,
   funding: null as FundingAnswer | string | null,
   events: null as LossEvent[] | string | null,
+  /** The events layer of the period shown. */
+  places: null as EventPlaces | null,
   /** The event calibrated (its key), and what the server answered. */
   calibrated: '',
   calibration: null as EventCalibration | string | null,
@@ -107,8 +109,8 @@ function recordsStyle(style: StyleSpecification, catalog: CatalogLayer[], tiles:
   aboveFirst = above[0]?.id;
   return {
     ...style,
-    sources: { ...style.sources, records: recordSource(tiles) },
-    layers: [...below, ...figureLayers(), ...above],
+    sources: { ...style.sources, records: recordSource(tiles), events: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+    layers: [...below, ...figureLayers(), ...above, eventsLayer()],
   };
 }
 
@@ -144,6 +146,33 @@ const figureLayers = (): LayerSpecification[] => [
   { id: 'records:selected', type: 'line', source: 'records', 'source-layer': 'records', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': SELECTED, 'line-width': 2.5 } },
   { id: 'records:event', type: 'line', source: 'records', 'source-layer': 'records', filter: eventFilter(), paint: { 'line-color': UI['event-recorded'], 'line-width': 3, 'line-dasharray': [2, 1] } },
 ];
+
+/** Whether the map draws the disaster events (the losses register, and the reader wants them). */
+const placesShown = () => kind() === 'losses' && ($('events-map') as HTMLInputElement).checked && !!state.places;
+
+/** The events layer: a circle per event and unit, over everything else. */
+const eventsLayer = (): LayerSpecification => ({
+  id: 'records:events',
+  type: 'circle',
+  source: 'events',
+  layout: { visibility: placesShown() ? 'visible' : 'none', 'circle-sort-key': ['-', 0, ['get', 'radius']] },
+  paint: {
+    'circle-radius': ['get', 'radius'],
+    'circle-color': placeColour(),
+    'circle-opacity': 0.8,
+    'circle-stroke-color': UI.surface,
+    'circle-stroke-width': placeOutline(state.calibrated),
+  },
+});
+
+/** The events layer drawn as read: its places, shown or not, the chosen event's outlined. */
+function applyPlaces(m: maplibregl.Map) {
+  const source = m.getSource('events') as maplibregl.GeoJSONSource | undefined;
+  if (!source) return;
+  source.setData(state.places ? placesData(state.places) : { type: 'FeatureCollection', features: [] });
+  m.setLayoutProperty('records:events', 'visibility', placesShown() ? 'visible' : 'none');
+  m.setPaintProperty('records:events', 'circle-stroke-width', placeOutline(state.calibrated));
+}
 
 /** The units of the level shown that hold the event calibrated (none when none is). */
 function eventFilter(): maplibregl.FilterSpecification {
@@ -189,11 +218,21 @@ async function drawMap() {
       }
       document.body.dataset.mapIdle = 'true';
     });
+    map.on('click', 'records:events', (e) => {
+      const key = e.features?.[0]?.properties?.event;
+      const chosen = Array.isArray(state.events) ? state.events.find((x) => x.key === key) : undefined;
+      if (chosen) void calibrate(chosen);
+    });
+    map.on('mouseenter', 'records:events', () => map && (map.getCanvas().style.cursor = 'pointer'));
+    map.on('mouseleave', 'records:events', () => map && (map.getCanvas().style.cursor = ''));
     map.on('click', 'records:fill', (e) => {
+      // A click on an event's circle chooses the event, not the unit under it.
+      if (map?.getLayer('records:events') && map.queryRenderedFeatures(e.point, { layers: ['records:events'] }).length) return;
       const code = e.features?.[0]?.properties?.code;
       const unit = state.values.find((v) => v.code === code);
       if (unit) void drill(unit);
     });
+    map.once('load', () => map && applyPlaces(map));
     (window as unknown as { sitroom: unknown }).sitroom = { map, state };
     mapTiles = url;
     return;
@@ -202,6 +241,7 @@ async function drawMap() {
   if (url !== mapTiles) replaceSource(map, url);
   mapTiles = url;
   applyGap(map);
+  applyPlaces(map);
   const within = withinCode();
   if (within !== framed) {
     framed = within;
@@ -285,9 +325,12 @@ async function readFunding() {
 async function readEvents() {
   if (kind() !== 'losses') return;
   try {
-    state.events = (await api.lossEvents()).events;
+    const [events, places] = await Promise.all([api.lossEvents(), api.eventPlaces(input('period').value, input('at').value)]);
+    state.events = events.events;
+    state.places = places;
   } catch (e) {
     state.events = (e as Error).message;
+    state.places = null;
   }
 }
 
@@ -370,6 +413,8 @@ function draw() {
     $('records-legend'),
     gapShown() ? gapLegend(t('rec.gap_legend', { level: levelName(level) }), g.breaks) : r ? legendView(legendTitle(fieldTitle(), level, input('at').value), state.breaks) : '',
   );
+  $('events-map-box').hidden = kind() !== 'losses';
+  replace($('places-legend'), placesShown() && state.places ? placesLegend(state.places) : '');
   const finer = LEVELS[LEVELS.indexOf(level) + 1];
   const hint = (u: UnitValue) => (finer ? t('rec.drill', { unit: u.name, units: levelsName(finer) }) : '');
   replace($('units'), r ? unitsTable(state.values, fieldTitle(), (u) => void drill(u), hint) : '');
@@ -438,6 +483,7 @@ async function calibrate(e: LossEvent) {
   await readCalibration();
   drawEvents();
   map?.setFilter('records:event', eventFilter());
+  if (map) applyPlaces(map);
   $('calibration').scrollIntoView({ block: 'nearest' });
 }
 
@@ -524,6 +570,10 @@ const redrawFunding = () => {
 };
 for (const id of ['need-hazard', 'need-exposure']) $(id).addEventListener('change', () => void readFunding().then(redrawFunding));
 $('gap-map').addEventListener('change', redrawFunding);
+$('events-map').addEventListener('change', () => {
+  draw();
+  if (map) applyPlaces(map);
+});
 $('sendai-year').addEventListener('change', drawSendai);
 $('events-csv').addEventListener('click', () => void download(api.csvPaths.events(), 'loss-events.csv'));
 $('cal-exposure').addEventListener('change', () => void readCalibration().then(drawEvents));
@@ -552,6 +602,9 @@ $('drafts-form').addEventListener('submit', (e) => {
 const tokenInput = $('token') as HTMLInputElement;
 tokenInput.value = api.token() ?? '';
 tokenInput.addEventListener('change', () => {
+  // The browser sends change again when the field loses focus (a click on the map): the
+  // same token keeps the map, and the click.
+  if (tokenInput.value.trim() === (api.token() ?? '')) return;
   api.setToken(tokenInput.value);
   map?.remove();
   map = null;

@@ -456,6 +456,35 @@ export interface LossEvent {
   alerts: string[];
 }
 
+/** One place of the events layer: an event in one unit it struck, with what its records
+ *  there say (the server's `format=geojson`). */
+export interface EventPlace {
+  type: 'Feature';
+  id: string;
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: {
+    event: string;
+    name: string | null;
+    glide: string | null;
+    hazards: string[];
+    first: string;
+    last: string;
+    code: string;
+    unit: string | null;
+    records: number;
+    deaths?: number;
+    displaced: number | null;
+    sources: string[];
+  };
+}
+
+/** The events layer. */
+export interface EventPlaces {
+  type: 'FeatureCollection';
+  version: number | null;
+  features: EventPlace[];
+}
+
 /** An event's displaced as recorded against the model's, and the rates they suggest. */
 export interface EventCalibration {
   event: LossEvent;
