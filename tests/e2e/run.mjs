@@ -892,6 +892,12 @@ try {
   const a2 = recSendai.report.rows.find((r) => r.code === topCode && String(r.year) === at)?.figures.find((f) => f.code === 'A-2')?.value;
   const shownA2 = await rec.page.$eval(`#sendai tr[data-code="${topCode}"] td[data-indicator="A-2"]`, (td) => td.firstChild.textContent).catch(() => null);
   check(a2 === topDeaths && shownA2 === new Intl.NumberFormat('en-GB').format(a2), `the Sendai table's A-2 for ${recFirstRow.name} in ${at} is the API's (${shownA2}; API ${a2})`);
+  // The page names each indicator as the server defines it (the page's own catalogue, in
+  // English the server's words).
+  const sendaiTerms = () => rec.page.$$eval('#sendai dl dd', (l) => l.map((d) => d.textContent));
+  const enTerms = await sendaiTerms();
+  const apiTerms = recSendai.report.definitions.map((d) => `${d.title} (${d.unit})`);
+  check(enTerms.length === apiTerms.length && enTerms.every((text, i) => text.startsWith(apiTerms[i])), `the Sendai indicators are named as the server defines them (${enTerms.length}: "${enTerms[0]}" … "${enTerms.at(-1)}")`);
   const [csv] = await Promise.all([rec.page.waitForEvent('download'), rec.page.click('#units-csv')]);
   const recCsvText = readFileSync(await csv.path(), 'utf8');
   check(recCsvText.split('\n')[1]?.startsWith('#adm2+code,#date+period') && recCsvText.includes(`\n${topCode},${at},`), 'the table downloads as CSV with its HXL hashtag row');
@@ -919,6 +925,8 @@ try {
   check((await rec.page.textContent('#records-legend h3'))?.includes(' par '), 'French redraws the page, its legend too');
   const frField = await rec.page.$eval('[name=field]', (s) => s.selectedOptions[0]?.textContent);
   check(frField === 'Décès' && (await rec.page.textContent('#events-h')) === 'Événements de catastrophe', `French names the figures and the events (${frField})`);
+  const frTerms = await sendaiTerms();
+  check(frTerms.length === enTerms.length && frTerms[0] === 'Personnes décédées et disparues (personnes)' && frTerms.every((text, i) => text !== enTerms[i]), `French names the Sendai indicators ("${frTerms[0]}")`);
   await rec.page.screenshot({ path: join(shots, 'records-fr.png'), fullPage: true });
   await rec.page.selectOption('#language', 'en');
 

@@ -268,7 +268,7 @@ pub fn ogc_fixture(dir: &tempfile::TempDir) -> String {
             "load",
             hh.to_str().expect("utf-8 path"),
             "--layer",
-            "returnees",
+            "hh-points",
             "--kind",
             "exposure",
             "--theme",

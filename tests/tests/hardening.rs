@@ -3,6 +3,8 @@
 //! about itself (security and cache headers, links) cannot be steered by the client.
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
+
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
 
@@ -278,10 +280,14 @@ on_both_stores!(
     csv_cells_are_never_spreadsheet_formulas,
 );
 
+/// An administrator's token in store `db`, made once per store (the tests of both
+/// backends run side by side, each with its own store).
 fn admin_token(db: &str) -> String {
-    static ADMIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ADMIN
-        .get_or_init(|| {
+    static ADMIN: std::sync::Mutex<BTreeMap<String, String>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut made = ADMIN.lock().unwrap();
+    made.entry(db.to_owned())
+        .or_insert_with(|| {
             let out =
                 sitroom_tests::sitroom_ok(db, &["token", "create", "root", "--role", "admin"]);
             String::from_utf8(out.stdout).unwrap().trim().to_owned()

@@ -279,6 +279,7 @@ async fn events_against_the_model(db: &str) {
             "at=2023",
             "period=decade&at=2020",
             "period=AAA",
+            "period=year&at=2023-0000000000000000000",
         ] {
             let (st, v, _) = call(
                 &state,

@@ -95,7 +95,7 @@ async fn documents_paging_filters_and_errors() {
     );
     let text = api.to_string();
     assert!(
-        !text.contains("returnees"),
+        !text.contains("hh-points"),
         "an anonymous caller learns of the restricted layer"
     );
     let (status, _) = get(&state, "/ogc/api.html").await;
@@ -107,7 +107,7 @@ async fn documents_paging_filters_and_errors() {
     assert_eq!(q["properties"]["dist_id"]["type"], "number");
     assert_eq!(q["properties"]["name"]["type"], "string");
     assert_eq!(q["additionalProperties"], false);
-    let (status, _) = get(&state, "/ogc/collections/returnees/queryables").await;
+    let (status, _) = get(&state, "/ogc/collections/hh-points/queryables").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, conf) = get(&state, "/ogc/conformance").await;
     assert!(
@@ -308,9 +308,9 @@ async fn documents_paging_filters_and_errors() {
             "limit '20000' must be a whole number from 0 to 10000",
         ),
         (
-            "/ogc/collections/returnees/items",
+            "/ogc/collections/hh-points/items",
             StatusCode::UNAUTHORIZED,
-            "layer 'returnees' is not open without a token: send 'Authorization: Bearer <token>' (an administrator creates tokens with `sitroom token create NAME`)",
+            "layer 'hh-points' is not open without a token: send 'Authorization: Bearer <token>' (an administrator creates tokens with `sitroom token create NAME`)",
         ),
     ] {
         let (got, body) = get(&state, uri).await;
@@ -367,7 +367,7 @@ fn gdal_oapif_reads_every_public_collection() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("sectors") && !text.contains("returnees"),
+        text.contains("sectors") && !text.contains("hh-points"),
         "{text}"
     );
 }

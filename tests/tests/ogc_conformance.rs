@@ -574,7 +574,7 @@ fn features_part_1_abstract_test_suite() {
     );
     assert_eq!(api.get("/ogc?f=xml", "*/*").status, 400);
     // The restricted collection stays closed to a page as to JSON.
-    let closed = api.get("/ogc/collections/returnees/items?f=html", browser);
+    let closed = api.get("/ogc/collections/hh-points/items?f=html", browser);
     assert_eq!(closed.status, 401);
     assert!(
         !closed.text().contains("30.06"),
@@ -762,14 +762,14 @@ fn tiles_part_1_tests_and_gdal() {
     );
     assert_eq!(
         api.get(
-            "/ogc/collections/returnees/tiles/WebMercatorQuad/9/0/0",
+            "/ogc/collections/hh-points/tiles/WebMercatorQuad/9/0/0",
             "*/*"
         )
         .status,
         401
     );
     assert_eq!(
-        api.get("/ogc/collections/returnees/tiles", "*/*").status,
+        api.get("/ogc/collections/hh-points/tiles", "*/*").status,
         401
     );
 

@@ -148,6 +148,13 @@ async fn registers_import_roll_up_and_read_back(db: &str) {
     assert_eq!(st, StatusCode::FORBIDDEN);
     let (st, v, _) = call(&state, "GET", "/api/records/thefts", vw, None).await;
     assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    for uri in [
+        "/api/records/losses/items?code=123456789",
+        "/api/records/losses/rollup?field=deaths&level=village&code=123456789",
+    ] {
+        let (st, v, _) = call(&state, "GET", uri, vw, None).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}: {v}");
+    }
 
     // Every bad row named, nothing written.
     let (st, v, _) = call(

@@ -2,6 +2,7 @@
 // total, a mean's mean over its records) for the period shown, the map's colour for a
 // unit is its legend class's, and the tables hold what the answers say.
 import { describe, expect, it } from 'vitest';
+import { setLanguage } from './i18n';
 import { RECORD_COLOURS, RECORD_NONE } from './palette';
 import { GAP_COLOURS, breaksOf, colourOf, fundingTable, gapBreaks, gapColourOf, gapFill, gapLegend, gapValues, periodsOf, recordFill, sendaiTable, unitValues, unitsTable } from './records-view';
 import { FUNDING, ROLLUP, SENDAI } from './records-view.test-data';
@@ -63,6 +64,21 @@ describe('tables', () => {
     expect(t.querySelector('td[data-indicator="A-2"]')?.textContent).toContain('8');
     expect(t.querySelector('td[data-indicator="A-2"] small')?.textContent).toBe('2.4 per 100,000');
     expect(t.querySelector('dl')?.textContent).toContain('not computable: the datacard records crops');
+  });
+
+  it('names the Sendai indicators in the language shown, and an indicator it does not know as the server does', () => {
+    setLanguage('fr');
+    try {
+      const t = sendaiTable({ ...SENDAI, report: { ...SENDAI.report, definitions: [...SENDAI.report.definitions, { code: 'E-9', title: 'A future indicator', unit: 'people' }] } }, 2023);
+      expect(t.querySelector('th[title]')?.getAttribute('title')).toBe('Personnes décédées et disparues (personnes)');
+      const terms = t.querySelector('dl')?.textContent ?? '';
+      expect(terms).toContain('Pertes agricoles directes (USD)');
+      expect(terms).toContain('la fiche relève les cultures en hectares');
+      expect(terms).toContain('A future indicator (personnes)');
+      expect(terms).not.toContain('Deaths');
+    } finally {
+      setLanguage('en');
+    }
   });
 
   it('ranks funding against need, naming the units that got nothing', () => {

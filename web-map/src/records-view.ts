@@ -4,10 +4,10 @@
 // with no request of its own.
 import type { ExpressionSpecification } from 'maplibre-gl';
 import { el } from './dom';
-import { levelName, number, t } from './i18n';
+import { levelName, number, sendaiText, t } from './i18n';
 import { RECORD_COLOURS, RECORD_NONE } from './palette';
 import { quantileBreaks } from './style';
-import type { FundingAnswer, RollUp, SendaiAnswer } from './types';
+import type { FundingAnswer, RollUp, SendaiAnswer, SendaiDefinition } from './types';
 
 /** One unit's figure in the period shown. */
 export interface UnitValue {
@@ -146,6 +146,12 @@ export function seriesTable(r: RollUp, code: string): HTMLElement {
   );
 }
 
+/** A Sendai indicator as the page names it: its title and unit, in the language shown. */
+const sendaiLabel = (d: SendaiDefinition) => {
+  const { title, unit } = sendaiText(d);
+  return `${title} (${unit})`;
+};
+
 /** The Sendai indicators of `year`, one row per unit (of `within`), one column per
  *  indicator the records allow; a rate per 100,000 beside each A and B figure. */
 export function sendaiTable(a: SendaiAnswer, year: number, within = ''): HTMLElement {
@@ -164,7 +170,7 @@ export function sendaiTable(a: SendaiAnswer, year: number, within = ''): HTMLEle
     el(
       'table',
       { class: 'data records-sendai' },
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('rec.col.unit')), el('th', { scope: 'col', class: 'num' }, t('rec.col.population')), ...defs.map((d) => el('th', { scope: 'col', class: 'num', title: `${d.title} (${d.unit})` }, d.code)))),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('rec.col.unit')), el('th', { scope: 'col', class: 'num' }, t('rec.col.population')), ...defs.map((d) => el('th', { scope: 'col', class: 'num', title: sendaiLabel(d) }, d.code)))),
       el('tbody', {}, ...rows.map((r) => el('tr', { 'data-code': r.code }, el('td', {}, a.names[r.code] ?? r.code), el('td', { class: 'num' }, r.population === undefined ? '–' : number(r.population)), ...defs.map((d) => cell(r, d.code))))),
     ),
     el(
@@ -172,7 +178,7 @@ export function sendaiTable(a: SendaiAnswer, year: number, within = ''): HTMLEle
       { class: 'definitions' },
       ...a.report.definitions.flatMap((d) => [
         el('dt', {}, d.code),
-        el('dd', {}, `${d.title} (${d.unit})`, d.not_recorded ? ` — ${t('rec.not_recorded', { why: d.not_recorded })}` : defs.includes(d) ? '' : ` — ${t('rec.no_value')}`),
+        el('dd', {}, sendaiLabel(d), d.not_recorded ? ` — ${t('rec.not_recorded', { why: sendaiText(d).notRecorded ?? d.not_recorded })}` : defs.includes(d) ? '' : ` — ${t('rec.no_value')}`),
       ]),
     ),
   );

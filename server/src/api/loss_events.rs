@@ -87,9 +87,12 @@ struct ListQuery {
 fn period_of(q: &ListQuery) -> Result<Option<(PeriodKind, String)>, ApiError> {
     match (q.period.as_deref(), q.at.as_deref()) {
         (None, None) => Ok(None),
+        (Some(_), Some(at)) if at.chars().count() > 20 => Err(ApiError::bad_request(
+            "at is a period's key of at most 20 characters (2023, FY2022/23, 2023-Q2, 2023-05, 2023-05-03)",
+        )),
         (Some(kind), Some(at)) => Ok(Some((
             kind.parse().map_err(ApiError::bad_request)?,
-            at.chars().take(20).collect(),
+            at.to_owned(),
         ))),
         _ => Err(ApiError::bad_request(
             "give both period (year, fiscal-year, quarter, month, day) and at (its key: 2023, FY2022/23, 2023-Q2, 2023-05), or neither",

@@ -16,6 +16,7 @@ mod metrics;
 mod ogc;
 mod record_tiles;
 mod records;
+mod returnees;
 mod search;
 mod styles;
 mod subscribers;
@@ -201,6 +202,7 @@ pub fn app(state: AppState) -> Router {
         .merge(subscribers::router())
         .merge(records::router())
         .merge(loss_events::router())
+        .merge(returnees::router())
         .merge(record_tiles::router())
         .merge(metrics::router())
         .route("/openapi.yaml", axum::routing::get(openapi))

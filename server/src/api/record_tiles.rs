@@ -15,14 +15,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::AppState;
+use super::http::access::register_reader;
 use super::http::caching::{etag, not_modified};
 use super::http::tile::{TileSource, parse_tile, serve_tile, units_tilejson};
-use super::http::{ApiError, BaseUrl, authorise, blocking};
+use super::http::{ApiError, BaseUrl, blocking};
 use super::records::{kind_of, roll_request};
 use crate::engine::registers::RegisterSnapshot;
 use crate::engine::rollup_layer::UNIT_FIELDS;
 use crate::engine::{LayerSnapshot, Selection, boundary_of};
-use crate::model::{RecordKind, Role};
+use crate::model::RecordKind;
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -133,7 +134,7 @@ async fn tile(
         &y,
         "/api/records/{kind}/tiles/{z}/{x}/{y}.mvt?field=…&level=…",
     )?;
-    authorise(&state, &headers, Role::Viewer).await?;
+    register_reader(&state, &headers, kind, "tiles").await?;
     let st = state.clone();
     let (layer, source) = blocking(move || {
         let (register, units, layer) = drawn(&st, kind, &q)?;
@@ -165,7 +166,7 @@ async fn tilejson(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    authorise(&state, &headers, Role::Viewer).await?;
+    register_reader(&state, &headers, kind, "tiles").await?;
     let st = state.clone();
     let (register, units, layer, q) = blocking(move || {
         let (register, units, layer) = drawn(&st, kind, &q)?;

@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::AppState;
+use super::http::access::register_reader;
 use super::http::{ApiError, authorise, blocking};
 use crate::engine::registers::{RegisterSnapshot, RollRequest};
 use crate::formats::records::hxl_csv;
@@ -80,7 +81,7 @@ fn fields_json(kind: RecordKind) -> Value {
 }
 
 async fn kinds(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    authorise(&state, &headers, Role::Viewer).await?;
+    let token = authorise(&state, &headers, Role::Viewer).await?;
     let store = state.store.clone();
     let registers = blocking(move || {
         RecordKind::ALL
@@ -92,12 +93,17 @@ async fn kinds(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
     let out: Vec<Value> = registers
         .into_iter()
         .map(|(kind, reg)| {
+            // How many records a restricted register holds, version by version, is its
+            // readers' to know (two counts' difference is who came or left).
             let current = reg.as_ref().and_then(|r| r.current());
+            let count =
+                (token.role >= kind.reader()).then(|| current.map_or(0, |v| v.record_count));
             json!({
                 "kind": kind,
                 "title": kind.title(),
                 "current_version": reg.as_ref().map(|r| r.current_version),
-                "record_count": current.map_or(0, |v| v.record_count),
+                "record_count": count,
+                "reader": kind.reader(),
                 "updated_at": reg.as_ref().map(|r| r.updated_at),
                 "links": [{"rel": "self", "href": format!("/api/records/{kind}")}],
             })
@@ -112,7 +118,7 @@ async fn register(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    authorise(&state, &headers, Role::Viewer).await?;
+    register_reader(&state, &headers, kind, "register").await?;
     let store = state.store.clone();
     let reg = blocking(move || Ok(store.register(kind)?)).await?;
     Ok(Json(json!({
@@ -144,7 +150,7 @@ async fn items(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    authorise(&state, &headers, Role::Viewer).await?;
+    register_reader(&state, &headers, kind, "items").await?;
     let format = q.format.as_deref().unwrap_or("json");
     if !["json", "csv"].contains(&format) {
         return Err(ApiError::bad_request(format!(
@@ -152,6 +158,7 @@ async fn items(
             format.chars().take(20).collect::<String>()
         )));
     }
+    code_param(q.code.as_deref())?;
     let limit = q.limit.unwrap_or(1_000);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::bad_request(format!(
@@ -234,7 +241,7 @@ async fn rollup(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    authorise(&state, &headers, Role::Viewer).await?;
+    register_reader(&state, &headers, kind, "roll-up").await?;
     let request = roll_request(
         q.field.as_deref(),
         q.level.as_deref(),
@@ -296,7 +303,7 @@ async fn rollup(
 
 /// The names of the units of `level` among `codes`, from that level's boundary layer
 /// (none without one).
-fn unit_names<'a>(
+pub(super) fn unit_names<'a>(
     state: &AppState,
     level: AdminLevel,
     codes: impl Iterator<Item = &'a str>,
@@ -317,6 +324,16 @@ fn unit_names<'a>(
 
 /// What a roll-up request asks for: `field`, `level` (or that of `code`; district when
 /// neither), `period` (year when not given) and `where` (FIELD:VALUE).
+/// A `code` parameter: an official admin code, at most a village's 8 digits.
+fn code_param(code: Option<&str>) -> Result<(), ApiError> {
+    if code.is_some_and(|c| c.len() > 8) {
+        return Err(ApiError::bad_request(
+            "code is an official admin code of at most 8 digits (a village's)",
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn roll_request<'a>(
     field: Option<&'a str>,
     level: Option<&str>,
@@ -329,6 +346,7 @@ pub(super) fn roll_request<'a>(
             "give the field to roll up: field=deaths (GET /api/records/{kind} lists them)",
         )
     })?;
+    code_param(code)?;
     let level: AdminLevel = match (level, code) {
         (Some(l), _) => l.parse().map_err(ApiError::bad_request)?,
         (None, Some(code)) => AdminLevel::of_code(code).ok_or_else(|| {

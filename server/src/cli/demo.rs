@@ -67,7 +67,7 @@ impl DemoArgs {
                         v.record_count,
                         match kind {
                             RecordKind::Losses => "reported May 2023, and synthetic",
-                            RecordKind::Disbursements => "synthetic",
+                            RecordKind::Disbursements | RecordKind::Returnees => "synthetic",
                         }
                     ),
                     None => println!("{register:<26}              unchanged"),

@@ -9,6 +9,7 @@ pub mod events;
 pub mod exposure;
 pub mod filter;
 pub mod geometry;
+pub mod progress;
 pub mod records_layer;
 pub mod registers;
 pub mod rollup;

@@ -74,6 +74,9 @@ impl Format {
         ) {
             (RecordKind::Losses, true) => Ok(Self::DesInventar),
             (RecordKind::Disbursements, true) => Ok(Self::Iati),
+            (RecordKind::Returnees, true) => Err(RecordsError::Unreadable(
+                "returnee households are imported as CSV with a HXL hashtag row or as an Excel workbook (.xlsx), not XML".into(),
+            )),
             (_, false) => Ok(Self::HxlCsv),
         }
     }
@@ -388,7 +391,8 @@ pub fn import(
         ..report
     };
     let complete = |r: &mut Record| match kind {
-        RecordKind::Disbursements => file.rates.convert(r),
+        RecordKind::Disbursements => file.rates.convert(r).map_err(|why| ("currency", why)),
+        RecordKind::Returnees => records::returnees::check(r),
         RecordKind::Losses => Ok(()),
     };
     let rules = records::Rules {

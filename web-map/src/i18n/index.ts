@@ -122,6 +122,18 @@ export function fieldName(name: string, serverTitle: string): string {
   return isKey(key) ? t(key) : serverTitle;
 }
 
+/** A Sendai indicator's title, unit and why it is not computed, in the language shown
+ *  (the server's English for an indicator or unit the catalogues do not know). */
+export function sendaiText(d: { code: string; title: string; unit: string; not_recorded?: string }): { title: string; unit: string; notRecorded?: string } {
+  const known = (key: string, fallback: string) => (isKey(key) ? t(key) : fallback);
+  const unitKey = d.unit === '% of GDP' ? 'gdp' : d.unit;
+  return {
+    title: known(`rec.sendai.${d.code}`, d.title),
+    unit: known(`rec.sendai.u.${unitKey}`, d.unit),
+    notRecorded: d.not_recorded === undefined ? undefined : known(`rec.sendai.nr.${d.code}`, d.not_recorded),
+  };
+}
+
 /** A unit's name with its level (`Rubavu district`, `Akarere ka Rubavu`); the name alone
  *  for a level we do not know. */
 export function unitWithLevel(name: string, level: string): string {

@@ -17,6 +17,7 @@ use crate::engine::LayerSnapshot;
 use crate::engine::disclosure::Clearance;
 use crate::engine::finest_boundary;
 use crate::model::ApiToken;
+use crate::model::RecordKind;
 use crate::model::Role;
 use crate::model::{LayerId, LayerMeta, Sensitivity};
 
@@ -159,6 +160,36 @@ impl Reader {
             by: Some(by),
         })
     }
+}
+
+/// The caller of a read of `kind`'s records (one by one, in any form: items, CSV,
+/// versions and their reports, roll-ups, tiles, features), if its role is at least the
+/// kind's reader; reads of a restricted register are audited like restricted layers'.
+///
+/// # Errors
+/// 401 without a token; 403 naming the role a restricted register needs.
+pub async fn register_reader(
+    state: &AppState,
+    headers: &HeaderMap,
+    kind: RecordKind,
+    through: &str,
+) -> Result<ApiToken, ApiError> {
+    let need = kind.reader();
+    let token = Reader::of(state, headers).await?.require(Role::Viewer)?;
+    if token.role < need {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            format!(
+                "the {kind} register holds personal data and is read record by record from the {need} role up (token '{}' is a {}): ask an administrator for an {need} token",
+                token.name, token.role
+            ),
+        ));
+    }
+    if need > Role::Viewer {
+        audit_restricted_read(state, &token.name, kind.collection_id(), through).await;
+    }
+    Ok(token)
 }
 
 /// How often the same actor's reads of the same restricted layer are recorded: a map

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::http::access::register_reader;
 use super::http::{ApiError, BaseUrl, Reader, blocking};
 use crate::engine::LayerSnapshot;
 use crate::engine::geometry::crs::Crs;
@@ -116,13 +117,20 @@ async fn landing(
     negotiated(&headers, q.f.as_deref(), doc, |d| html::landing(d, &base))
 }
 
-/// The registers there are, each as a layer (its records with their units' shapes).
-fn register_layers(state: &AppState) -> Vec<Arc<LayerSnapshot>> {
+/// The registers there are that `reader` may read record by record, each as a layer
+/// (its records with their units' shapes).
+fn register_layers(state: &AppState, reader: &Reader) -> Vec<Arc<LayerSnapshot>> {
     let all = state.engine.snapshots();
     RecordKind::ALL
         .iter()
+        .filter(|k| reads_register(reader, **k))
         .filter_map(|k| state.engine.registers.as_layer(*k, &all))
         .collect()
+}
+
+/// Whether `reader` reads `kind`'s records one by one.
+fn reads_register(reader: &Reader, kind: RecordKind) -> bool {
+    matches!(reader, Reader::Token(t) if t.role >= kind.reader())
 }
 
 /// The snapshots the caller may read, in id order, then the registers (to a token).
@@ -138,10 +146,8 @@ async fn readable(
         .filter(|s| reader.may_read(&s.meta))
         .cloned()
         .collect();
-    if matches!(reader, Reader::Token(_)) {
-        let st = state.clone();
-        shown.extend(blocking(move || Ok(register_layers(&st))).await?);
-    }
+    let st = state.clone();
+    shown.extend(blocking(move || Ok(register_layers(&st, &reader))).await?);
     Ok(shown)
 }
 
@@ -256,6 +262,7 @@ async fn snapshot(
         .map_err(|e: crate::model::SlugError| ApiError::bad_request(e.to_string()))?;
     let snap = match RecordKind::of_collection(id.as_str()) {
         Some(kind) => {
+            register_reader(state, headers, kind, "features").await?;
             let st = state.clone();
             blocking(move || Ok(st.engine.registers.as_layer(kind, &st.engine.snapshots()))).await?
         }

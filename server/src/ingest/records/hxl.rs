@@ -97,10 +97,18 @@ fn columns(
         taken[i] = true;
         Some(i)
     };
+    // Where the record is: never a column of where someone came from (HXL's +origin,
+    // `#country+code+origin` of a returnee household).
+    let origin: Vec<bool> = tags
+        .iter()
+        .map(|t| t.as_ref().is_some_and(|t| t.attributes.contains("origin")))
+        .collect();
     let mut codes = Vec::new();
     for level in AdminLevel::ALL {
         let want = tag(&format!("{}+code", level.hxl()));
-        if let Some(i) = take(&want, &mut taken) {
+        let mut open: Vec<bool> = taken.iter().zip(&origin).map(|(t, o)| *t || *o).collect();
+        if let Some(i) = take(&want, &mut open) {
+            taken[i] = true;
             codes.push((*level, i));
         }
     }
@@ -109,8 +117,18 @@ fn columns(
             "no admin code column: tag the official codes #adm1+code (province), #adm2+code (district), #adm3+code (sector), #adm4+code (cell) or #adm5+code (village)".into(),
         ));
     }
+    // A bare #date stands for the record's date, never a dated field's column
+    // (`#date+food` is when a returnee household received food, not when it arrived).
+    let bare_date = tags.iter().position(|t| {
+        t.as_ref()
+            .is_some_and(|t| t.name == "date" && t.attributes.is_empty())
+    });
     let date = take(&tag(kind.date_hxl()), &mut taken)
-        .or_else(|| take(&tag("#date"), &mut taken))
+        .or_else(|| {
+            let i = bare_date.filter(|i| !taken[*i])?;
+            taken[i] = true;
+            Some(i)
+        })
         .ok_or_else(|| {
             RecordsError::MissingColumn(format!(
                 "no date column: tag it {} (or #date), written YYYY-MM-DD",

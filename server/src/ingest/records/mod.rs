@@ -7,15 +7,20 @@ pub mod desinventar;
 pub mod hxl;
 pub mod iati;
 pub mod rates;
+pub mod returnees;
 mod value;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::model::AdminLevel;
 use crate::model::record::{ImportReport, Record, RecordKind, RowIssue};
 
 pub use value::shorten;
+
+/// A record's field at fault (its name) and what to write instead.
+pub type Fault = (&'static str, String);
 
 /// A row as read from a file, before any check: its cells by the kind's fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,8 +104,9 @@ pub struct Rules<'a> {
     pub id_prefix: &'a str,
     /// Take the good rows when some are refused.
     pub allow_rejects: bool,
-    /// Fills what the kind derives (converted values), or says why it cannot.
-    pub complete: &'a dyn Fn(&mut Record) -> Result<(), String>,
+    /// Fills what the kind derives (converted values) and checks what its fields must
+    /// agree on, or says which field is wrong and why.
+    pub complete: &'a dyn Fn(&mut Record) -> Result<(), Fault>,
 }
 
 /// Checks every row: the id (given, or made from the prefix and the row), the admin
@@ -161,6 +167,20 @@ pub fn check(
                 continue;
             }
         };
+        if let Some(level) = kind.level()
+            && AdminLevel::of_code(&code) != Some(level)
+        {
+            report.issues.push(issue(
+                Some("code"),
+                format!(
+                    "{kind} records are kept at {level} level: '{}' is {}; give the {}-digit code of the {level}",
+                    shorten(&code),
+                    AdminLevel::of_code(&code).map_or_else(|| "the whole country".to_owned(), |l| format!("a {l} code")),
+                    level.digits()
+                ),
+            ));
+            continue;
+        }
         let date = match value::date(raw.date.as_deref().unwrap_or(""), kind.date_title(), today) {
             Ok(d) => d,
             Err(why) => {
@@ -174,7 +194,7 @@ pub fn check(
             .iter()
             .zip(raw.cells.iter().chain(std::iter::repeat(&None)))
         {
-            match value::parse(field, cell.as_deref().unwrap_or("")) {
+            match value::parse(field, cell.as_deref().unwrap_or(""), today) {
                 Ok(v) => values.push(v),
                 Err(why) => {
                     bad = Some(issue(Some(field.name), why));
@@ -192,8 +212,8 @@ pub fn check(
             date,
             values,
         };
-        if let Err(why) = complete(&mut record) {
-            report.issues.push(issue(Some("currency"), why));
+        if let Err((field, why)) = complete(&mut record) {
+            report.issues.push(issue(Some(field), why));
             continue;
         }
         seen.insert(record.id.clone(), row);

@@ -8,11 +8,11 @@ use crate::model::record::{FieldSpec, FieldType, Value};
 /// Longest text accepted in one field.
 const MAX_TEXT: usize = 4_000;
 
-/// Reads `raw` as a value of `field`.
+/// Reads `raw` as a value of `field` (a date not after `today`).
 ///
 /// # Errors
 /// What is wrong with the cell, in words.
-pub fn parse(field: &FieldSpec, raw: &str) -> Result<Value, String> {
+pub fn parse(field: &FieldSpec, raw: &str, today: NaiveDate) -> Result<Value, String> {
     let raw = unquote(raw.trim());
     if raw.is_empty() {
         return if field.required {
@@ -91,6 +91,18 @@ pub fn parse(field: &FieldSpec, raw: &str) -> Result<Value, String> {
                 shorten(raw)
             )),
         },
+        FieldType::Date => date(raw, field.title, today).map(|d| Value::Text(d.to_string())),
+        FieldType::Country => {
+            let code = raw.to_ascii_uppercase();
+            if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                Ok(Value::Text(code))
+            } else {
+                Err(format!(
+                    "'{}' is not an ISO 3166-1 alpha-3 country code (three letters, e.g. COD, UGA, BDI)",
+                    shorten(raw)
+                ))
+            }
+        }
         FieldType::Text => {
             if raw.chars().count() > MAX_TEXT {
                 Err(format!(
@@ -172,64 +184,103 @@ pub fn shorten(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     use crate::model::RecordKind;
     use crate::model::record::HAZARD_TYPES;
 
     #[test]
     fn cells_read_or_say_why_not() {
         let deaths = FieldSpec::count("deaths", "#affected+killed", "Deaths");
-        assert_eq!(parse(&deaths, " 12 "), Ok(Value::Number(12.0)));
-        assert_eq!(parse(&deaths, "1,204"), Ok(Value::Number(1204.0)));
-        assert_eq!(parse(&deaths, ""), Ok(Value::Empty));
-        assert!(parse(&deaths, "-3").unwrap_err().contains("negative count"));
-        assert!(parse(&deaths, "2.5").unwrap_err().contains("whole number"));
+        assert_eq!(parse(&deaths, " 12 ", TODAY), Ok(Value::Number(12.0)));
+        assert_eq!(parse(&deaths, "1,204", TODAY), Ok(Value::Number(1204.0)));
+        assert_eq!(parse(&deaths, "", TODAY), Ok(Value::Empty));
         assert!(
-            parse(&deaths, "many")
+            parse(&deaths, "-3", TODAY)
+                .unwrap_err()
+                .contains("negative count")
+        );
+        assert!(
+            parse(&deaths, "2.5", TODAY)
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert!(
+            parse(&deaths, "many", TODAY)
                 .unwrap_err()
                 .contains("must be a number")
         );
-        assert!(parse(&deaths, "inf").is_err());
+        assert!(parse(&deaths, "inf", TODAY).is_err());
         let hazard =
             FieldSpec::term("hazard", "#event+type", "Hazard type", HAZARD_TYPES).required();
         assert_eq!(
-            parse(&hazard, "Flash flood"),
+            parse(&hazard, "Flash flood", TODAY),
             Ok(Value::Text("flash-flood".into()))
         );
         assert_eq!(
-            parse(&hazard, "LANDSLIDE"),
+            parse(&hazard, "LANDSLIDE", TODAY),
             Ok(Value::Text("landslide".into()))
         );
-        assert!(parse(&hazard, "").unwrap_err().contains("required"));
+        assert!(parse(&hazard, "", TODAY).unwrap_err().contains("required"));
         assert!(
-            parse(&hazard, "tsunami")
+            parse(&hazard, "tsunami", TODAY)
                 .unwrap_err()
                 .contains("use one of flood")
         );
         let text = FieldSpec::text("comments", "#description", "Comments");
-        assert_eq!(parse(&text, "'=1+1"), Ok(Value::Text("=1+1".into())));
+        assert_eq!(parse(&text, "'=1+1", TODAY), Ok(Value::Text("=1+1".into())));
         let (_, layer) = RecordKind::Losses.field("hazard_layer").expect("field");
         assert_eq!(
-            parse(layer, "flood-zones@3"),
+            parse(layer, "flood-zones@3", TODAY),
             Ok(Value::Text("flood-zones@3".into()))
         );
         for bad in ["flood-zones", "flood-zones@0", "Flood Zones@2", "a@b", "@4"] {
             assert!(
-                parse(layer, bad).unwrap_err().contains("id@version"),
+                parse(layer, bad, TODAY).unwrap_err().contains("id@version"),
                 "{bad}"
             );
         }
         let (_, verified) = RecordKind::Losses.field("verification").expect("field");
         assert_eq!(
-            parse(verified, "Confirmed"),
+            parse(verified, "Confirmed", TODAY),
             Ok(Value::Text("confirmed".into()))
         );
-        assert_eq!(parse(verified, ""), Ok(Value::Empty));
+        assert_eq!(parse(verified, "", TODAY), Ok(Value::Empty));
         assert!(
-            parse(verified, "draft")
+            parse(verified, "draft", TODAY)
                 .unwrap_err()
                 .contains("check its figures in the field")
         );
-        assert!(parse(verified, "ok").unwrap_err().contains("not known"));
+        assert!(
+            parse(verified, "ok", TODAY)
+                .unwrap_err()
+                .contains("not known")
+        );
+        let food = FieldSpec::date("food_date", "#date+food", "Food received");
+        assert_eq!(
+            parse(&food, "2025-03-10T09:00", TODAY),
+            Ok(Value::Text("2025-03-10".into()))
+        );
+        assert!(
+            parse(&food, "2027-01-01", TODAY)
+                .unwrap_err()
+                .contains("in the future")
+        );
+        assert!(
+            parse(&food, "10/03/2025", TODAY)
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
+        let origin = FieldSpec {
+            kind: FieldType::Country,
+            ..FieldSpec::text("origin", "#country+code+origin", "Country of origin")
+        };
+        assert_eq!(parse(&origin, "cod", TODAY), Ok(Value::Text("COD".into())));
+        assert!(
+            parse(&origin, "Congo", TODAY)
+                .unwrap_err()
+                .contains("alpha-3")
+        );
         let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
         assert_eq!(
             date("2023-05-03T00:00:00Z", "Date", today),

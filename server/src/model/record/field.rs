@@ -21,6 +21,10 @@ string_enum! {
         Term => "term",
         /// Free text.
         Text => "text",
+        /// A day, ISO 8601 (`2024-03-18`), not after today.
+        Date => "date",
+        /// An ISO 3166-1 alpha-3 country code (`COD`, `UGA`).
+        Country => "country",
         /// A version of a layer, written `id@version` (`flood-zones@3`).
         LayerVersion => "layer-version",
         /// Whether a record was confirmed in the field: `confirmed`; a `draft` made from
@@ -114,6 +118,15 @@ impl FieldSpec {
             aggregate: None,
             terms,
             ..Self::count(name, hxl, title)
+        }
+    }
+
+    /// A date field (when something happened besides the record's own date).
+    #[must_use]
+    pub const fn date(name: &'static str, hxl: &'static str, title: &'static str) -> Self {
+        Self {
+            kind: FieldType::Date,
+            ..Self::text(name, hxl, title)
         }
     }
 

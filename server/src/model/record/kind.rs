@@ -3,6 +3,7 @@
 
 use super::field::{FieldSpec, FieldType};
 use crate::model::macros::string_enum;
+use crate::model::{AdminLevel, Role};
 
 string_enum! {
     /// A kind of record; each kind has one register.
@@ -11,8 +12,153 @@ string_enum! {
         Losses => "losses",
         /// Partner funding by activity, unit and date: IATI 2.03 transactions, or 3W.
         Disbursements => "disbursements",
+        /// Returnee households, each at its destination village from its arrival date,
+        /// with the support it has received: restricted (see [`RecordKind::reader`]).
+        Returnees => "returnees",
     }
 }
+
+/// Where a returnee household's support component stands.
+pub const SUPPORT_STATUSES: &[&str] = &[
+    "pending",
+    "in-progress",
+    "received",
+    "declined",
+    "not-eligible",
+];
+
+/// The support components a returnee household is followed through: (field of its
+/// status, field of its date), in the order of the reintegration package.
+pub const SUPPORT_COMPONENTS: &[(&str, &str)] = &[
+    ("food", "food_date"),
+    ("cash_grant", "cash_grant_date"),
+    ("health_insurance", "health_insurance_date"),
+    ("shelter", "shelter_date"),
+    ("vocational_training", "vocational_training_date"),
+    ("startup_kit", "startup_kit_date"),
+    ("microloan", "microloan_date"),
+    ("school", "school_date"),
+    ("community_dialogue", "community_dialogue_date"),
+];
+
+/// The fields of a returnee household, after its id (the household's), destination
+/// village and arrival date. Each support component has a status and the date it was
+/// received; school is received when every child of school age is enrolled.
+const RETURNEES: &[FieldSpec] = &[
+    FieldSpec {
+        kind: FieldType::Country,
+        ..FieldSpec::text(
+            "origin",
+            "#country+code+origin",
+            "Country of origin (ISO 3166-1 alpha-3)",
+        )
+    }
+    .required(),
+    FieldSpec::text("transit_centre", "#loc+name+transit", "Transit centre"),
+    FieldSpec::count("members", "#population+hh+total", "Members").required(),
+    FieldSpec::count("females", "#population+hh+f", "Female members"),
+    FieldSpec::count("males", "#population+hh+m", "Male members"),
+    FieldSpec::count("age_0_4", "#population+hh+age0_4", "Members aged 0-4"),
+    FieldSpec::count("age_5_17", "#population+hh+age5_17", "Members aged 5-17"),
+    FieldSpec::count("age_18_59", "#population+hh+age18_59", "Members aged 18-59"),
+    FieldSpec::count(
+        "age_60_plus",
+        "#population+hh+age60plus",
+        "Members aged 60 and over",
+    ),
+    FieldSpec::count(
+        "school_age",
+        "#population+hh+children+school_age",
+        "Children of school age",
+    ),
+    FieldSpec::count(
+        "enrolled",
+        "#population+hh+children+enrolled",
+        "Children of school age enrolled in school",
+    ),
+    FieldSpec::term(
+        "food",
+        "#status+food",
+        "Food (three months)",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date("food_date", "#date+food", "Food received"),
+    FieldSpec::term(
+        "cash_grant",
+        "#status+cash",
+        "Multi-purpose cash grant",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date("cash_grant_date", "#date+cash", "Cash grant received"),
+    FieldSpec::term(
+        "health_insurance",
+        "#status+health+insurance",
+        "Health insurance (Mutuelle de santé)",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date(
+        "health_insurance_date",
+        "#date+health+insurance",
+        "Health insurance received",
+    ),
+    FieldSpec::term("shelter", "#status+shelter", "Shelter", SUPPORT_STATUSES),
+    FieldSpec::date("shelter_date", "#date+shelter", "Shelter received"),
+    FieldSpec::term(
+        "vocational_training",
+        "#status+livelihood+training",
+        "Vocational training",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date(
+        "vocational_training_date",
+        "#date+livelihood+training",
+        "Vocational training completed",
+    ),
+    FieldSpec::term(
+        "startup_kit",
+        "#status+livelihood+kit",
+        "Start-up kit",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date(
+        "startup_kit_date",
+        "#date+livelihood+kit",
+        "Start-up kit received",
+    ),
+    FieldSpec::term(
+        "microloan",
+        "#status+livelihood+loan",
+        "Microloan",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date(
+        "microloan_date",
+        "#date+livelihood+loan",
+        "Microloan received",
+    ),
+    FieldSpec::term(
+        "school",
+        "#status+education",
+        "School enrolment of the children",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date(
+        "school_date",
+        "#date+education",
+        "Last child of school age enrolled",
+    ),
+    FieldSpec::term(
+        "community_dialogue",
+        "#status+dialogue",
+        "Community dialogue participation",
+        SUPPORT_STATUSES,
+    ),
+    FieldSpec::date(
+        "community_dialogue_date",
+        "#date+dialogue",
+        "Community dialogue attended",
+    ),
+];
 
 /// The kinds of transaction a disbursement record is (IATI's transaction types 2, 3
 /// and 4; the others kept as `other` and not summed with them).
@@ -173,6 +319,7 @@ impl RecordKind {
         match self {
             Self::Losses => LOSSES,
             Self::Disbursements => DISBURSEMENTS,
+            Self::Returnees => RETURNEES,
         }
     }
 
@@ -191,6 +338,7 @@ impl RecordKind {
         match self {
             Self::Losses => "records-losses",
             Self::Disbursements => "records-disbursements",
+            Self::Returnees => "records-returnees",
         }
     }
 
@@ -206,6 +354,7 @@ impl RecordKind {
         match self {
             Self::Losses => "Disaster events and losses",
             Self::Disbursements => "Partner disbursements",
+            Self::Returnees => "Returnee households",
         }
     }
 
@@ -215,6 +364,7 @@ impl RecordKind {
         match self {
             Self::Losses => "#date+occurred",
             Self::Disbursements => "#date+value",
+            Self::Returnees => "#date+arrival",
         }
     }
 
@@ -224,6 +374,28 @@ impl RecordKind {
         match self {
             Self::Losses => "Date of the event",
             Self::Disbursements => "Value date",
+            Self::Returnees => "Arrival date",
+        }
+    }
+
+    /// The least role that reads the kind's records one by one, in any form (items,
+    /// CSV, features, tiles, roll-ups): returnee households are personal data, read in
+    /// detail from the analyst role up; below it, only their published aggregates.
+    #[must_use]
+    pub fn reader(self) -> Role {
+        match self {
+            Self::Losses | Self::Disbursements => Role::Viewer,
+            Self::Returnees => Role::Analyst,
+        }
+    }
+
+    /// The admin level its records must name, when it is one: a returnee household's
+    /// destination is a village.
+    #[must_use]
+    pub fn level(self) -> Option<AdminLevel> {
+        match self {
+            Self::Losses | Self::Disbursements => None,
+            Self::Returnees => Some(AdminLevel::Village),
         }
     }
 }

@@ -12,7 +12,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use field::{Aggregate, FieldSpec, FieldType, Value};
-pub use kind::{HAZARD_TYPES, ID_HXL, RecordKind, TRANSACTION_TYPES};
+pub use kind::{
+    HAZARD_TYPES, ID_HXL, RecordKind, SUPPORT_COMPONENTS, SUPPORT_STATUSES, TRANSACTION_TYPES,
+};
 pub use period::PeriodKind;
 
 use crate::model::macros::string_enum;
