@@ -182,7 +182,7 @@ print("How it got here: the first run (same day) took 3.2–3.8 s to import and 
       "import in reading the new version back (serde's `untagged` buffering of every value), and the roll-up walking every record once per "
       "level with a string key per record. Values are now read directly, and a register version is held with columns made when it is "
       "loaded (codes ranked, dates, numeric fields) from which every level is rolled up in one pass. Later, an import hands the "
-      "version it committed to the engine instead of the next sync reading it back from the store (which mattered most on PostGIS). "
+      "version it committed to the engine instead of the next sync reading it back from the store (which mattered most on PostGIS). A later profile (1.9 s on SQLite, 2.0 s on PostGIS; a third of the import in the allocator) led to moving each cell out of its row instead of copying it, parsing numbers without separators in place, writing records to the store straight from memory (no map per record) and freeing the replaced version off the request's thread. "
       "The table gives the median of three API imports; the raw results below list each, and how much the machine varied "
       "(PostgreSQL's own import is timed three times too).\n")
 print("Raw results:\n")

@@ -78,26 +78,43 @@ impl VersionRow {
 
 /// A record as stored: `[id, code, date, {field: value, …}]`, its values by field name
 /// (empty ones left out), so that records stored before a kind gained a field still read.
-type StoredRecord<'a> = (
-    &'a str,
-    &'a str,
-    NaiveDate,
-    BTreeMap<&'static str, &'a Value>,
-);
+/// Written straight from the record, with no map made per record on the way.
+struct Stored<'a> {
+    kind: RecordKind,
+    record: &'a Record,
+}
+
+impl serde::Serialize for Stored<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        struct Values<'a>(&'a Stored<'a>);
+        impl serde::Serialize for Values<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(
+                    self.0
+                        .kind
+                        .fields()
+                        .iter()
+                        .zip(&self.0.record.values)
+                        .filter(|(_, v)| **v != Value::Empty)
+                        .map(|(f, v)| (f.name, v)),
+                )
+            }
+        }
+        let r = self.record;
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&r.id)?;
+        t.serialize_element(&r.code)?;
+        t.serialize_element(&r.date)?;
+        t.serialize_element(&Values(self))?;
+        t.end()
+    }
+}
 
 fn encode(kind: RecordKind, records: &[Record]) -> String {
-    let rows: Vec<StoredRecord<'_>> = records
+    let rows: Vec<Stored<'_>> = records
         .iter()
-        .map(|r| {
-            let values = kind
-                .fields()
-                .iter()
-                .zip(&r.values)
-                .filter(|(_, v)| **v != Value::Empty)
-                .map(|(f, v)| (f.name, v))
-                .collect();
-            (r.id.as_str(), r.code.as_str(), r.date, values)
-        })
+        .map(|record| Stored { kind, record })
         .collect();
     serde_json::to_string(&rows).unwrap_or_default()
 }
@@ -368,4 +385,29 @@ fn set_current(
             .execute(conn)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_read_back_as_stored_empty_values_left_out() {
+        let kind = RecordKind::Losses;
+        let mut values = vec![Value::Empty; kind.fields().len()];
+        values[kind.field("hazard").unwrap().0] = Value::Text("flood \"x\"".into());
+        values[kind.field("deaths").unwrap().0] = Value::Number(3.0);
+        let records = vec![Record {
+            id: "e1".into(),
+            code: "3401".into(),
+            date: NaiveDate::from_ymd_opt(2023, 5, 3).unwrap(),
+            values,
+        }];
+        let text = encode(kind, &records);
+        assert_eq!(
+            text,
+            r#"[["e1","3401","2023-05-03",{"hazard":"flood \"x\"","deaths":3.0}]]"#
+        );
+        assert_eq!(decode(kind, &text).unwrap(), records);
+    }
 }

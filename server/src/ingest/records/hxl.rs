@@ -262,19 +262,31 @@ fn read_rows(
         ..Table::default()
     };
     for rec in rows {
-        let (row, cells) = rec?;
+        let (row, mut cells) = rec?;
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let cell = |i: usize| cells.get(i).map(|c| c.trim().to_owned());
-        let id = cols.id.and_then(cell);
-        match finest_code(&cols.codes, &cell) {
+        // Each column serves one thing: its cell is moved out, trimmed, not copied.
+        let mut cell = |i: usize| {
+            cells.get_mut(i).map(|c| {
+                let trimmed = c.trim();
+                if trimmed.len() == c.len() {
+                    std::mem::take(c)
+                } else {
+                    trimmed.to_owned()
+                }
+            })
+        };
+        let id = cols.id.and_then(&mut cell);
+        let date = cell(cols.date);
+        let code = finest_code(&cols.codes, &mut cell);
+        match code {
             Ok(code) => table.rows.push(RawRecord {
                 row,
                 id,
                 code,
-                date: cell(cols.date),
-                cells: cols.fields.iter().map(|c| c.and_then(cell)).collect(),
+                date,
+                cells: cols.fields.iter().map(|c| c.and_then(&mut cell)).collect(),
             }),
             Err(reason) => table.issues.push(RowIssue {
                 row,
@@ -291,7 +303,7 @@ fn read_rows(
 /// (a national row's is empty).
 fn finest_code(
     codes: &[(AdminLevel, usize)],
-    cell: &dyn Fn(usize) -> Option<String>,
+    cell: &mut dyn FnMut(usize) -> Option<String>,
 ) -> Result<Option<String>, String> {
     let mut given: Vec<(AdminLevel, String)> = codes
         .iter()
@@ -317,7 +329,7 @@ fn finest_code(
             ));
         }
     }
-    Ok(Some(finest.clone()))
+    Ok(given.pop().map(|(_, code)| code))
 }
 
 fn utf8(rec: &csv::ByteRecord) -> Result<Vec<String>, RecordsError> {

@@ -117,10 +117,14 @@ pub fn parse(field: &FieldSpec, raw: &str, today: NaiveDate) -> Result<Value, St
 }
 
 fn number(field: &FieldSpec, raw: &str) -> Result<f64, String> {
-    let n: f64 = raw
-        .replace([',', ' ', '\u{a0}'], "")
-        .parse()
-        .map_err(|_| format!("{} must be a number, not '{}'", field.title, shorten(raw)))?;
+    let separated = raw.contains([',', ' ', '\u{a0}']);
+    let n: f64 = if separated {
+        std::borrow::Cow::Owned(raw.replace([',', ' ', '\u{a0}'], ""))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
+    .parse()
+    .map_err(|_| format!("{} must be a number, not '{}'", field.title, shorten(raw)))?;
     if !n.is_finite() {
         return Err(format!("{} must be a finite number", field.title));
     }
