@@ -440,6 +440,23 @@ sys.exit(0 if r.passed else 1)",
     .map(|_| ())
 }
 
+/// Converts the XLSForm at `path` to an ODK XForm with `pyxform`, ODK's own converter
+/// (the python of `tests/checkers/venv.sh`): the form as pyxform reads it (its JSON, with
+/// every question and choice) and its warnings; pyxform's error when it refuses the form.
+pub fn xlsform_read(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let out = checker_python(
+        "import sys, json, warnings
+from pyxform.xls2json import parse_file_to_json
+from pyxform.builder import create_survey_element_from_dict
+w = []
+form = parse_file_to_json(sys.stdin.read().strip(), warnings=w)
+create_survey_element_from_dict(form).to_xml(warnings=w)
+print(json.dumps({'form': form, 'warnings': w}, default=str))",
+        &path.display().to_string(),
+    )?;
+    serde_json::from_str(&out).map_err(|e| format!("{e}: {out}"))
+}
+
 /// Reads HXL CSV with `libhxl`, HXL's own library (the python of
 /// `tests/checkers/venv.sh`): its hashtags (as libhxl displays them), its header row and
 /// its rows; the library's error when it cannot read the text.

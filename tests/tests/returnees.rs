@@ -344,6 +344,153 @@ async fn returnees(db: &str) {
         v.to_string().contains("records-returnees") && v.to_string().contains("restricted.read"),
         "{v}"
     );
+
+    // The field form's exports import as they come: ODK Central's CSV (question names,
+    // its own columns beside them) and KoboToolbox's (a group's name before a `/`).
+    let central = "\
+SubmissionDate,start,end,today,household_id,arrival_date,district,sector,cell,village,origin,transit_centre,members,females,males,age_0_4,age_5_17,age_18_59,age_60_plus,school_age,enrolled,members_note,food,food_date,cash_grant,cash_grant_date,health_insurance,health_insurance_date,shelter,shelter_date,vocational_training,vocational_training_date,startup_kit,startup_kit_date,microloan,microloan_date,school,school_date,community_dialogue,community_dialogue_date,meta-instanceID,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion
+2025-08-01T10:00:00.000Z,2025-08-01T09:40:00.000+02:00,2025-08-01T09:58:00.000+02:00,2025-08-01,HH-20,2025-07-30,41,4101,410101,41010101,COD,Nyarushishi,4,2,2,1,1,2,0,1,1,,received,2025-07-30,pending,,received,2025-08-01,pending,,pending,,pending,,not-eligible,,received,2025-08-01,pending,,uuid:6f1c,uuid:6f1c,5,collector,0,0,,,,0,2026120401
+";
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/returnees/imports?name=central.csv&mode=merge",
+        ed,
+        Some(("text/csv", central.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let ignored = v["version"]["report"]["ignored_columns"].to_string();
+    assert!(
+        ignored.contains("SubmissionDate")
+            && ignored.contains("KEY")
+            && !ignored.contains("\"food\""),
+        "{v}"
+    );
+    let (_, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/returnees/items?code=41010101",
+        an,
+        None,
+    )
+    .await;
+    let hh20 = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "HH-20")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            &hh20["date"],
+            &hh20["members"],
+            &hh20["microloan"],
+            &hh20["school_date"]
+        ),
+        (
+            &Value::from("2025-07-30"),
+            &Value::from(4.0),
+            &Value::from("not-eligible"),
+            &Value::from("2025-08-01")
+        ),
+        "{hh20}"
+    );
+    let kobo = "\
+start,end,household/household_id,household/arrival_date,household/district,household/sector,household/cell,household/village,household/origin,members,food,food_date,meta/instanceID,_id,_uuid,_submission_time,_index
+2025-09-01T08:00:00,2025-09-01T08:20:00,HH-21,2025-08-20,41,4101,410101,41010102,UGA,2,received,2025-08-21,uuid:k1,101,k1,2025-09-01T06:20:00,1
+2025-09-01T08:00:00,2025-09-01T08:20:00,HH-22,2099-08-20,41,4101,410101,41010102,UGA,2,pending,,uuid:k2,102,k2,2025-09-01T06:20:00,2
+";
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/returnees/imports?name=kobo.csv&mode=merge",
+        ed,
+        Some(("text/csv", kobo.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let issue = &v["report"]["issues"][0];
+    assert_eq!(
+        (&issue["row"], &issue["id"]),
+        (&Value::from(3), &Value::from("HH-22")),
+        "{v}"
+    );
+    let (st, v, _) = call(
+        &state,
+        "POST",
+        "/api/records/returnees/imports?name=kobo.csv&mode=merge&allow_rejects=true",
+        ed,
+        Some(("text/csv", kobo.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(
+        (st, &v["version"]["record_count"]),
+        (StatusCode::CREATED, &Value::from(5)),
+        "{v}"
+    );
+
+    // The lists the form chooses the destination from, by official code.
+    let dir = tempfile::tempdir().unwrap();
+    sitroom_tests::sitroom_ok(db, &["records", "form-lists", dir.path().to_str().unwrap()]);
+    let villages = std::fs::read_to_string(dir.path().join("villages.csv")).unwrap();
+    assert!(
+        villages.starts_with("name,label,cell\n")
+            && villages.contains("\n41010101,Bukangano,410101\n"),
+        "{}",
+        &villages[..200]
+    );
+    assert_eq!(
+        villages.lines().count(),
+        14_815,
+        "every village, and the header"
+    );
+    let sectors = std::fs::read_to_string(dir.path().join("sectors.csv")).unwrap();
+    assert!(sectors.contains("\n4101,Base,41\n"), "{sectors}");
+}
+
+/// The field form in the repository is one ODK's converter takes without a warning, and
+/// asks for every field of the register by its name, with the register's statuses.
+#[test]
+fn the_field_form_is_the_registers() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/forms/returnee-household.xlsx");
+    let read = sitroom_tests::xlsform_read(&path).unwrap();
+    assert_eq!(
+        read["warnings"],
+        serde_json::json!([]),
+        "{}",
+        read["warnings"]
+    );
+    let mut names = Vec::new();
+    fn walk(v: &Value, names: &mut Vec<String>) {
+        for c in v["children"].as_array().into_iter().flatten() {
+            if let Some(n) = c["name"].as_str() {
+                names.push(n.to_owned());
+            }
+            walk(c, names);
+        }
+    }
+    walk(&read["form"], &mut names);
+    let kind = sitroom::model::RecordKind::Returnees;
+    let form = kind.form_names().unwrap();
+    for want in [form.id, form.date, form.code]
+        .into_iter()
+        .chain(kind.fields().iter().map(|f| f.name))
+    {
+        assert!(
+            names.iter().any(|n| n == want),
+            "the form asks for no {want}: {names:?}"
+        );
+    }
+    let statuses: Vec<&str> = read["form"]["choices"]["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, sitroom::model::record::SUPPORT_STATUSES);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,7 @@
 //! `sitroom records`: the registers of records (losses, …) — import a file as a new
 //! version, show the versions and their reports, roll back, export, print a kind's HXL
-//! template, roll a field up (as `/api/records`), for whoever can open the store.
+//! template, roll a field up (as `/api/records`), write the returnee form's choice lists,
+//! for whoever can open the store.
 
 use std::process::ExitCode;
 
@@ -73,6 +74,14 @@ pub enum RecordsCommand {
     Fields {
         /// The kind.
         kind: RecordKind,
+    },
+    /// Write the choice lists the returnee household form (data/forms) chooses the
+    /// destination from (districts.csv, sectors.csv, cells.csv, villages.csv, each unit
+    /// named by its official code) from the loaded boundary layers: attach them to the
+    /// form in ODK Central or KoboToolbox.
+    FormLists {
+        /// The folder to write them in.
+        dir: std::path::PathBuf,
     },
     /// Roll one numeric field up by admin unit and period, as CSV.
     Rollup {
@@ -194,6 +203,22 @@ impl RecordsCommand {
             Self::Fields { kind } => {
                 print_json(&serde_json::to_value(kind.fields())?);
                 print!("{}", header(kind));
+            }
+            Self::FormLists { dir } => {
+                let engine = Engine::load(&store)?;
+                let lists = crate::ops::returnees::form_lists(&engine).map_err(|level| {
+                    anyhow::anyhow!(
+                        "no {level} boundary layer is loaded: load the {level}s first (`sitroom load … --kind boundary --theme {level}`)"
+                    )
+                })?;
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot make {}", dir.display()))?;
+                for (name, text) in lists {
+                    let path = dir.join(name);
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("{}", path.display());
+                }
             }
             Self::Rollup {
                 kind,

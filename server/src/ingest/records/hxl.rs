@@ -237,26 +237,45 @@ fn read_rows(
     kind: RecordKind,
     rows: impl Iterator<Item = Result<(u64, Vec<String>), RecordsError>>,
 ) -> Result<Table, RecordsError> {
+    // The first rows, kept: the hashtag row is looked for among them, and without one
+    // the first is read as a field form's export's question names.
+    let mut first: Vec<(u64, Vec<String>)> = Vec::new();
     let mut rows = rows;
-    let mut header: Option<(Vec<String>, Vec<Option<Tag>>)> = None;
-    for _ in 0..MAX_HEADER_ROWS {
+    let mut tagged_at = None;
+    while first.len() < MAX_HEADER_ROWS {
         let Some(rec) = rows.next() else { break };
-        let (_, cells) = rec?;
+        let (row, cells) = rec?;
         let tags: Vec<Option<Tag>> = cells.iter().map(|c| Tag::parse(c)).collect();
         let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
         let tagged = tags.iter().filter(|t| t.is_some()).count();
+        first.push((row, cells));
         if tagged > 0 && tagged == non_empty {
-            header = Some((cells, tags));
+            tagged_at = Some((first.len() - 1, tags));
             break;
         }
     }
-    let Some((raw_tags, tags)) = header else {
-        return Err(RecordsError::Unreadable(format!(
-            "no HXL hashtag row in the first {MAX_HEADER_ROWS} rows: add a row of hashtags under the headers (e.g. #adm3+code, {}, #affected+killed); `sitroom records fields {kind}` lists them",
-            kind.date_hxl()
-        )));
+    let (cols, ignored, data_from) = match tagged_at {
+        Some((i, tags)) => {
+            let (cols, ignored) = columns(kind, &tags, &first[i].1)?;
+            (cols, ignored, i + 1)
+        }
+        None => match first
+            .first()
+            .and_then(|(_, names)| named_columns(kind, names))
+        {
+            Some(named) => {
+                let (cols, ignored) = named?;
+                (cols, ignored, 1)
+            }
+            None => {
+                return Err(RecordsError::Unreadable(format!(
+                    "no HXL hashtag row in the first {MAX_HEADER_ROWS} rows: add a row of hashtags under the headers (e.g. #adm3+code, {}, #affected+killed); `sitroom records fields {kind}` lists them",
+                    kind.date_hxl()
+                )));
+            }
+        },
     };
-    let (cols, ignored) = columns(kind, &tags, &raw_tags)?;
+    let rows = first.into_iter().skip(data_from).map(Ok).chain(rows);
     let mut table = Table {
         ignored,
         ..Table::default()
@@ -297,6 +316,53 @@ fn read_rows(
         }
     }
     Ok(table)
+}
+
+/// The columns of an export of the kind's field form (ODK Central, KoboToolbox: a header
+/// row of question names, a group's name before a `/` or `-`), when the first row names
+/// the form's id, date and code questions; `None` when it is no such export.
+fn named_columns(
+    kind: RecordKind,
+    header: &[String],
+) -> Option<Result<(Columns, Vec<String>), RecordsError>> {
+    let form = kind.form_names()?;
+    let level = kind.level()?;
+    let names: Vec<&str> = header
+        .iter()
+        .map(|h| h.trim().rsplit(['/', '-']).next().unwrap_or(""))
+        .collect();
+    let find = |name: &str| names.iter().position(|n| *n == name);
+    let (id, date, code) = (find(form.id)?, find(form.date)?, find(form.code)?);
+    let mut fields = Vec::with_capacity(kind.fields().len());
+    for f in kind.fields() {
+        let col = find(f.name);
+        if col.is_none() && f.required {
+            return Some(Err(RecordsError::MissingColumn(format!(
+                "the form's export has no column {} ({}), which every {kind} record needs: export it from the form in data/forms",
+                f.name, f.title
+            ))));
+        }
+        fields.push(col);
+    }
+    let used: Vec<usize> = [id, date, code]
+        .into_iter()
+        .chain(fields.iter().flatten().copied())
+        .collect();
+    let ignored = header
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && !h.trim().is_empty())
+        .map(|(_, h)| h.trim().to_owned())
+        .collect();
+    Some(Ok((
+        Columns {
+            id: Some(id),
+            date,
+            codes: vec![(level, code)],
+            fields,
+        },
+        ignored,
+    )))
 }
 
 /// The finest code given on a row, after checking that every coarser one contains it

@@ -389,6 +389,21 @@ impl RecordKind {
         }
     }
 
+    /// The names of a record's id, date and admin code in the kind's field form (an
+    /// XLSForm whose other question names are the kind's field names), when it has one:
+    /// its ODK Central or KoboToolbox CSV export imports by those names.
+    #[must_use]
+    pub fn form_names(self) -> Option<FormNames> {
+        match self {
+            Self::Losses | Self::Disbursements => None,
+            Self::Returnees => Some(FormNames {
+                id: "household_id",
+                date: "arrival_date",
+                code: "village",
+            }),
+        }
+    }
+
     /// The admin level its records must name, when it is one: a returnee household's
     /// destination is a village.
     #[must_use]
@@ -398,6 +413,17 @@ impl RecordKind {
             Self::Returnees => Some(AdminLevel::Village),
         }
     }
+}
+
+/// The question names of a record's id, date and admin code in a kind's field form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormNames {
+    /// The record's id.
+    pub id: &'static str,
+    /// Its date.
+    pub date: &'static str,
+    /// Its admin code (of the kind's level).
+    pub code: &'static str,
 }
 
 /// The HXL hashtag of a record's own id.

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 pub use field::{Aggregate, FieldSpec, FieldType, Value};
 pub use kind::{
-    HAZARD_TYPES, ID_HXL, RecordKind, SUPPORT_COMPONENTS, SUPPORT_STATUSES, TRANSACTION_TYPES,
+    FormNames, HAZARD_TYPES, ID_HXL, RecordKind, SUPPORT_COMPONENTS, SUPPORT_STATUSES,
+    TRANSACTION_TYPES,
 };
 pub use period::PeriodKind;
 
