@@ -67,6 +67,8 @@ SITROOM_MIRROR=$SITROOM_MIRROR scripts/load-demo.sh "$demo_dir/demo.db" target/d
 export SITROOM_DB=$demo_dir/demo.db
 step "Sendai indicators against an independent computation"
 tests/sendai/run.sh
+step "returnees' progress against an independent computation"
+tests/returnees/run.sh
 join "$apt_pid" "installing Chromium and QGIS" "$demo_dir/apt.log"
 step "web map end to end"
 cp "$SITROOM_DB" "$demo_dir/e2e.db"

@@ -47,6 +47,8 @@ pub struct Generated {
     pub forecast: PathBuf,
     /// Returnee household points, GeoJSON.
     pub returnees: PathBuf,
+    /// The same households' register (members and support), CSV with a HXL hashtag row.
+    pub register: PathBuf,
     /// Disaster loss records, CSV with a HXL hashtag row.
     pub losses: PathBuf,
     /// Partner activities, IATI 2.03 XML.
@@ -92,6 +94,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         flood: out.join("flood_depth_synthetic.tif"),
         forecast: out.join("flood_forecast_synthetic.tif"),
         returnees: out.join("returnee_households_synthetic.geojson"),
+        register: out.join("returnee_register_synthetic.csv"),
         losses: out.join("losses_synthetic.csv"),
         activities: out.join("activities_synthetic.xml"),
     };
@@ -119,6 +122,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         seed.wrapping_add(2),
     )?;
     std::fs::write(&files.returnees, serde_json::to_vec(&points)?)?;
+    returnees::write_register(&points, seed.wrapping_add(6), &files.register)?;
     losses::write_csv(
         &mirror.join("admin/rwa_villages.geojson"),
         seed.wrapping_add(4),
@@ -135,6 +139,7 @@ pub fn generate(mirror: &Path, out: &Path, seed: u64) -> anyhow::Result<Generate
         "flood": name(&files.flood),
         "forecast": name(&files.forecast),
         "returnees": name(&files.returnees),
+        "register": name(&files.register),
         "losses": name(&files.losses),
         "activities": name(&files.activities),
     });

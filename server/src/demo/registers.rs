@@ -1,7 +1,8 @@
 //! The demo's registers: the loss records of the floods and landslides of 2–3 May 2023
 //! as public sources reported them (`data/losses-reported-2023-05.csv`, each record
 //! citing its source), with the synthetic loss records `sitroom-synth` wrote merged in,
-//! and the synthetic partner activities; each register imported unless its current
+//! the synthetic partner activities and the synthetic returnee households' register (the
+//! households of the returnee layer, with their members and support); each register imported unless its current
 //! version came from the same synthetic file. The activities are converted with the
 //! demo's illustrative rate table (`data/exchange-rates-illustrative.json`: not the
 //! National Bank of Rwanda's rates).
@@ -40,6 +41,7 @@ pub fn load(
     for (kind, path) in [
         (RecordKind::Losses, &synth.losses),
         (RecordKind::Disbursements, &synth.activities),
+        (RecordKind::Returnees, &synth.register),
     ] {
         let bytes = std::fs::read(path)?;
         let sha = hex::encode(Sha256::digest(&bytes));

@@ -24,6 +24,8 @@ pub struct Synthetic {
     pub forecast: PathBuf,
     /// Returnee household points, GeoJSON.
     pub returnees: PathBuf,
+    /// The same households' register (members and support), HXL CSV.
+    pub register: PathBuf,
     /// Disaster loss records, CSV with a HXL hashtag row.
     pub losses: PathBuf,
     /// Partner activities, IATI 2.03 XML.
@@ -37,6 +39,7 @@ struct Manifest {
     flood: PathBuf,
     forecast: PathBuf,
     returnees: PathBuf,
+    register: PathBuf,
     losses: PathBuf,
     activities: PathBuf,
 }
@@ -80,6 +83,7 @@ impl Synthetic {
             flood: file(&m.flood)?,
             forecast: file(&m.forecast)?,
             returnees: file(&m.returnees)?,
+            register: file(&m.register)?,
             losses: file(&m.losses)?,
             activities: file(&m.activities)?,
         })
@@ -108,7 +112,7 @@ mod tests {
         );
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson", "activities": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "../f.tif", "forecast": "l.tif", "returnees": "r.geojson", "register": "r.geojson", "losses": "r.geojson", "activities": "r.geojson"}"#,
         )
         .unwrap();
         for f in ["l.tif", "r.geojson"] {
@@ -118,7 +122,7 @@ mod tests {
         assert!(e.contains("../f.tif"), "{e}");
         std::fs::write(
             dir.path().join(MANIFEST),
-            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson", "losses": "r.geojson", "activities": "r.geojson"}"#,
+            r#"{"seed": 7, "landslide": "l.tif", "flood": "l.tif", "forecast": "l.tif", "returnees": "r.geojson", "register": "r.geojson", "losses": "r.geojson", "activities": "r.geojson"}"#,
         )
         .unwrap();
         let s = Synthetic::read(dir.path()).unwrap();
