@@ -288,7 +288,6 @@ async fn returnees(db: &str) {
 
     // Below the analyst role, not one household, in any form.
     let forms = [
-        "/api/records/returnees/progress?level=village",
         "/api/records/returnees",
         "/api/records/returnees/items",
         "/api/records/returnees/items?format=csv",
@@ -430,6 +429,86 @@ start,end,household/household_id,household/arrival_date,household/district,house
         (StatusCode::CREATED, &Value::from(5)),
         "{v}"
     );
+
+    // Below the analyst role, progress as published: five households in one cell, so
+    // villages show nothing, the cell and above the five; each component's stages are
+    // not all nothing or five and more (food: four received, one waiting), so they are
+    // withheld everywhere rather than shown.
+    let (st, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/returnees/progress?level=village",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, &v["published"]),
+        (StatusCode::OK, &Value::from(true)),
+        "{v}"
+    );
+    assert!(
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["households"] == 0 && u["suppressed"] == true),
+        "{v}"
+    );
+    for level in ["cell", "sector", "district", "country"] {
+        let (_, v, _) = call(
+            &state,
+            "GET",
+            &format!("/api/records/returnees/progress?level={level}"),
+            vw,
+            None,
+        )
+        .await;
+        let u = &v["units"][0];
+        assert_eq!(u["households"], 5, "{level}: {v}");
+        for c in u["components"].as_array().unwrap() {
+            let n = |k: &str| c[k].as_u64().unwrap();
+            for k in ["eligible", "received", "within_month", "withheld"] {
+                assert!(
+                    n(k) == 0 || n(k) >= 5,
+                    "{level} {}: {k} {}",
+                    c["component"],
+                    n(k)
+                );
+            }
+        }
+        assert_eq!(u["components"][0]["withheld"], 5, "{level}: {v}");
+    }
+    let (st, _, text) = call(
+        &state,
+        "GET",
+        "/api/records/returnees/progress?level=cell&format=csv",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("#population+hh+withheld"),
+        "{text}"
+    );
+    for row in text.lines().skip(2) {
+        for n in row.split(',').skip(1).filter_map(|c| c.parse::<u64>().ok()) {
+            assert!(n == 0 || n >= 5, "{row}");
+        }
+    }
+    let (st, v, _) = call(
+        &state,
+        "GET",
+        "/api/records/returnees/progress?level=cell&as_of=2025-08-01",
+        vw,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
 
     // The lists the form chooses the destination from, by official code.
     let dir = tempfile::tempdir().unwrap();

@@ -54,15 +54,21 @@ pub struct UnitProgress {
     pub components: Vec<Component>,
 }
 
-/// What one household says of one component: owed it, and the day it received it.
-#[derive(Debug, Clone, Copy)]
-struct Owed {
-    eligible: bool,
-    on: Option<NaiveDate>,
+/// Where one household stands in one support component on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Not owed it (not eligible; school without children of school age).
+    NotOwed,
+    /// Owed it, not received by that day.
+    Waiting,
+    /// Received it by that day, so many days after arriving.
+    Received(i64),
 }
 
-/// The components of one household.
-fn owed(record: &Record) -> Vec<Owed> {
+/// Where household `record` stands in each support component (in the package's order)
+/// on day `as_of`: support dated after it is not yet received.
+#[must_use]
+pub fn stages(record: &Record, as_of: NaiveDate) -> Vec<Stage> {
     let kind = RecordKind::Returnees;
     let field = |name: &str| {
         kind.field(name)
@@ -74,21 +80,41 @@ fn owed(record: &Record) -> Vec<Owed> {
         .iter()
         .map(|(status, date)| {
             let status_text = field(status).text();
-            let eligible =
-                status_text != Some("not-eligible") && !(*status == "school" && no_children);
-            let on = (eligible && status_text == Some("received"))
+            if status_text == Some("not-eligible") || (*status == "school" && no_children) {
+                return Stage::NotOwed;
+            }
+            let on = (status_text == Some("received"))
                 .then(|| field(date).text().and_then(|d| d.parse::<NaiveDate>().ok()))
-                .flatten();
-            Owed { eligible, on }
+                .flatten()
+                .filter(|on| *on <= as_of);
+            on.map_or(Stage::Waiting, |on| {
+                Stage::Received((on - record.date).num_days())
+            })
         })
         .collect()
+}
+
+/// Whether a household at `stages` has received everything it is owed.
+#[must_use]
+pub fn complete(stages: &[Stage]) -> bool {
+    stages.iter().all(|s| *s != Stage::Waiting)
+}
+
+/// A household's members.
+#[must_use]
+pub fn members(record: &Record) -> f64 {
+    RecordKind::Returnees
+        .field("members")
+        .and_then(|(i, _)| record.values.get(i))
+        .and_then(Value::number)
+        .unwrap_or(0.0)
 }
 
 #[expect(
     clippy::cast_precision_loss,
     reason = "days between two dates are well below 2^52"
 )]
-fn median(days: &mut [i64]) -> Option<f64> {
+pub(crate) fn median(days: &mut [i64]) -> Option<f64> {
     days.sort_unstable();
     let n = days.len();
     match n {
@@ -102,7 +128,7 @@ fn median(days: &mut [i64]) -> Option<f64> {
     clippy::cast_precision_loss,
     reason = "counts of households are well below 2^52"
 )]
-fn share(part: u64, whole: u64) -> Option<f64> {
+pub(crate) fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
@@ -117,7 +143,6 @@ pub fn progress(records: &[Record], level: AdminLevel, as_of: NaiveDate) -> Vec<
         eligible: Vec<u64>,
         days: Vec<Vec<i64>>,
     }
-    let members_at = RecordKind::Returnees.field("members").map(|(i, _)| i);
     let n = SUPPORT_COMPONENTS.len();
     let mut by_unit: BTreeMap<&str, Acc> = BTreeMap::new();
     for r in records.iter().filter(|r| r.date <= as_of) {
@@ -131,25 +156,20 @@ pub fn progress(records: &[Record], level: AdminLevel, as_of: NaiveDate) -> Vec<
                 days: vec![Vec::new(); n],
             });
         acc.households += 1;
-        acc.members += members_at
-            .and_then(|i| r.values.get(i))
-            .and_then(Value::number)
-            .unwrap_or(0.0);
-        // Received by the date asked about: support dated after it is not yet received.
-        let owed = owed(r);
-        let mut all = true;
-        for (i, o) in owed.iter().enumerate() {
-            if !o.eligible {
-                continue;
-            }
-            acc.eligible[i] += 1;
-            match o.on.filter(|on| *on <= as_of) {
-                Some(on) => acc.days[i].push((on - r.date).num_days()),
-                None => all = false,
-            }
-        }
-        if all {
+        acc.members += members(r);
+        let stages = stages(r, as_of);
+        if complete(&stages) {
             acc.complete += 1;
+        }
+        for (i, stage) in stages.iter().enumerate() {
+            match stage {
+                Stage::NotOwed => {}
+                Stage::Waiting => acc.eligible[i] += 1,
+                Stage::Received(d) => {
+                    acc.eligible[i] += 1;
+                    acc.days[i].push(*d);
+                }
+            }
         }
     }
     by_unit

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::engine::Engine;
+use crate::engine::disclosure::progress::{self as published, PublishedUnit};
 use crate::engine::progress::{self, UnitProgress};
 use crate::model::{AdminLevel, RecordKind};
 
@@ -20,6 +21,21 @@ pub fn progress(
 ) -> Option<(i32, Vec<UnitProgress>)> {
     let register = engine.registers.get(RecordKind::Returnees)?;
     let mut units = progress::progress(&register.records, level, as_of);
+    units.retain(|u| u.code.starts_with(within));
+    Some((register.version, units))
+}
+
+/// [`progress`] as a caller without clearance may see it: households by whole atoms,
+/// each component's stages by whole pools (see [`crate::engine::disclosure::progress`]).
+#[must_use]
+pub fn published_progress(
+    engine: &Engine,
+    level: AdminLevel,
+    within: &str,
+    as_of: NaiveDate,
+) -> Option<(i32, Vec<PublishedUnit>)> {
+    let register = engine.registers.get(RecordKind::Returnees)?;
+    let mut units = published::published(&register.records, level, as_of);
     units.retain(|u| u.code.starts_with(within));
     Some((register.version, units))
 }

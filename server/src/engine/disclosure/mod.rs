@@ -25,6 +25,7 @@
 
 mod aggregate;
 mod partition;
+pub mod progress;
 mod published;
 mod snap;
 mod split;

@@ -1,4 +1,5 @@
-//! How a restricted layer's households are shown by hazard class: by *pools* of whole
+//! How a restricted layer's households are shown by hazard class (or by any other
+//! split: a returnee household's stage in one support component): by *pools* of whole
 //! atoms, each published at an admin unit only when every class part of it is either
 //! nothing or at least [`MIN_HOUSEHOLDS`] households.
 //!
@@ -14,12 +15,13 @@ use std::collections::BTreeMap;
 
 use super::Protect;
 use super::partition::{Partition, enough, levels_up, nothing};
-use crate::engine::tally::{ByClass, ByUnit};
-use crate::model::AdminLevel;
+use crate::engine::tally::Tally;
+use crate::model::{AdminLevel, HazardClass};
 
-/// Atoms whose split by class is published together, at one unit.
+/// Atoms whose split by class (hazard classes unless said) is published together, at one
+/// unit.
 #[derive(Debug, Clone)]
-pub struct Pool {
+pub struct Pool<K = Option<HazardClass>> {
     /// The unit it is published at.
     pub unit: String,
     /// That unit's level.
@@ -27,18 +29,18 @@ pub struct Pool {
     /// Its atoms, by index in the partition.
     pub atoms: Vec<u32>,
     /// What they hold, by class.
-    pub classes: ByClass,
+    pub classes: BTreeMap<K, Tally>,
 }
 
 /// Whether every class part is nothing or enough.
-fn safe(classes: &ByClass, protect: Protect) -> bool {
+fn safe<K>(classes: &BTreeMap<K, Tally>, protect: Protect) -> bool {
     classes.values().all(|t| {
         let n = protect.count(t);
         nothing(n) || enough(n)
     })
 }
 
-fn merge_into(into: &mut ByClass, from: &ByClass) {
+fn merge_into<K: Ord + Copy>(into: &mut BTreeMap<K, Tally>, from: &BTreeMap<K, Tally>) {
     for (class, t) in from {
         into.entry(*class).or_default().merge(t);
     }
@@ -47,13 +49,16 @@ fn merge_into(into: &mut ByClass, from: &ByClass) {
 /// The pools of `detail` (figures by finest unit and class) over the atoms of
 /// `partition`.
 #[must_use]
-pub fn pools(partition: &Partition, detail: &ByUnit) -> Vec<Pool> {
+pub fn pools<K: Ord + Copy>(
+    partition: &Partition,
+    detail: &BTreeMap<String, BTreeMap<K, Tally>>,
+) -> Vec<Pool<K>> {
     // Each atom's split: the sum of its finest units' figures.
-    let splits: Vec<ByClass> = partition
+    let splits: Vec<BTreeMap<K, Tally>> = partition
         .atoms
         .iter()
         .map(|a| {
-            let mut classes = ByClass::new();
+            let mut classes = BTreeMap::new();
             for m in &a.members {
                 if let Some(c) = detail.get(&partition.units[*m as usize]) {
                     merge_into(&mut classes, c);
@@ -63,7 +68,7 @@ pub fn pools(partition: &Partition, detail: &ByUnit) -> Vec<Pool> {
         })
         .collect();
     let mut out = Vec::new();
-    let mut pending: BTreeMap<String, (Vec<u32>, ByClass)> = BTreeMap::new();
+    let mut pending: BTreeMap<String, (Vec<u32>, BTreeMap<K, Tally>)> = BTreeMap::new();
     let mut levels = levels_up(partition.finest).peekable();
     while let Some(level) = levels.next() {
         let parent = levels.peek().copied();
@@ -74,7 +79,7 @@ pub fn pools(partition: &Partition, detail: &ByUnit) -> Vec<Pool> {
                 merge_into(&mut slot.1, &splits[i as usize]);
             }
         }
-        let mut up: BTreeMap<String, (Vec<u32>, ByClass)> = BTreeMap::new();
+        let mut up: BTreeMap<String, (Vec<u32>, BTreeMap<K, Tally>)> = BTreeMap::new();
         for (code, (atoms, classes)) in std::mem::take(&mut pending) {
             if safe(&classes, partition.protect) {
                 out.push(Pool {
@@ -97,8 +102,7 @@ pub fn pools(partition: &Partition, detail: &ByUnit) -> Vec<Pool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::tally::Tally;
-    use crate::model::HazardClass;
+    use crate::engine::tally::{ByClass, ByUnit};
 
     fn hh(n: f64) -> Tally {
         Tally::households(n)
